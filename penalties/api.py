@@ -1,0 +1,55 @@
+"""The functions most callers need: assess facts, find provisions, get the file schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from penalties.catalog import Catalog, default_catalog
+from penalties.engine import assess_statute
+from penalties.facts import Facts
+
+if TYPE_CHECKING:
+    from penalties.assessment import Assessment
+    from penalties.compile import Statute
+
+__all__ = ["assess", "get_provision", "list_provisions", "statute_schema"]
+
+
+def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog | None = None,
+           today: date | None = None) -> Assessment:
+    """What ``provision`` puts at stake for ``facts``.
+
+    Args:
+        provision: an id (``vn/penal-code/225``) or alias (``vn-225``).
+        facts: a :class:`~penalties.facts.Facts`, or a mapping of the same fields.
+        catalog: where to look the provision up (default: built-in + ``PENALTIES_STATUTES``).
+        today: the date used when the facts give no offence date (default: today).
+
+    >>> result = assess("vn/penal-code/225", {"offender": "entity",
+    ...                 "illicit_profit": "250000000 VND", "offence_date": "2018-03-19"})
+    >>> result.tier.id, [(p.kind, str(p.min.amount), str(p.max.amount)) for p in result.principal]
+    ('4a', [('fine', '300000000', '1000000000')])
+    """
+    checked = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
+    return assess_statute(get_provision(provision, catalog), checked, today)
+
+
+def get_provision(name: str, catalog: Catalog | None = None) -> Statute:
+    """The provision with this id or alias; :class:`~penalties.errors.UnknownProvision` if none."""
+    return (catalog or default_catalog()).get(name)
+
+
+def list_provisions(catalog: Catalog | None = None) -> list[Statute]:
+    """Every provision in the catalogue, sorted by id."""
+    return list(catalog or default_catalog())
+
+
+def statute_schema() -> dict[str, Any]:
+    """The JSON Schema of the statute file format (what ``penalties schema`` prints)."""
+    from penalties.schema import StatuteFile
+
+    schema = StatuteFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,247 @@
+"""What an assessment returns: immutable results that explain themselves and serialise to JSON.
+
+Amounts are py-moneyed ``Money``; in JSON they become ``{"amount": "...", "currency": "..."}``
+with the amount as a decimal string, never a float.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rates.money import amount_text
+
+if TYPE_CHECKING:
+    from moneyed import Money
+
+    from penalties.facts import Amount, Offender
+
+__all__ = [
+    "Assessment",
+    "PenaltyRange",
+    "ProvisionRef",
+    "Reason",
+    "TierResult",
+    "format_amount",
+]
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """Locale-neutral text for explanations: ``VND 300,000,000``.
+
+    >>> format_amount(Decimal("300000000"), "VND")
+    'VND 300,000,000'
+    """
+    return f"{currency} {amount:,f}"
+
+
+def _money_json(value: Money | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"amount": amount_text(value.amount), "currency": value.currency.code}
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRange:
+    """One penalty with its range, as it applies to the case.
+
+    Money kinds (``fine``) use ``min``/``max``; time kinds use ``min_months``/``max_months``.
+    ``None`` for a maximum means the law sets none; ``only_with_principal`` lists the principal
+    kinds this additional penalty can accompany (``None``: any).
+    """
+
+    kind: str
+    ref: str
+    min: Money | None = None
+    max: Money | None = None
+    min_months: int | None = None
+    max_months: int | None = None
+    min_source: str | None = None
+    only_with_principal: tuple[str, ...] | None = None
+
+    @property
+    def is_money(self) -> bool:
+        """Whether this penalty is an amount of money."""
+        return self.kind == "fine"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {"kind": self.kind, "ref": self.ref}
+        if self.is_money:
+            out["min"] = _money_json(self.min)
+            out["max"] = _money_json(self.max)
+        else:
+            out["min_months"] = self.min_months
+            out["max_months"] = self.max_months
+        if self.min_source:
+            out["min_source"] = self.min_source
+        if self.only_with_principal is not None:
+            out["only_with_principal"] = list(self.only_with_principal)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One trigger that fired: which clause or point, which fact, and the figures compared.
+
+    ``value`` is the figure from the case (empty for true/false facts), ``test`` the legal
+    condition in words, ``interval`` the same band in interval notation, and ``rule`` how a
+    derived fact was decided (e.g. the history window applied).
+    """
+
+    ref: str
+    fact: str
+    test: str
+    figure: Decimal | None = None
+    currency: str | None = None
+    interval: str | None = None
+    rule: str | None = None
+
+    @property
+    def value(self) -> str:
+        """The figure as people read it: ``VND 400,000,000`` or ``2``; empty for flags."""
+        if self.figure is None:
+            return ""
+        if self.currency:
+            return format_amount(self.figure, self.currency)
+        return f"{self.figure:,f}"
+
+    @property
+    def text(self) -> str:
+        """One line for people, e.g. ``225(2)(c): illicit_profit VND 400,000,000 is ...``."""
+        value = f" {self.value}" if self.figure is not None else ""
+        line = f"{self.ref}: {self.fact}{value} {self.test}"
+        return f"{line} ({self.rule})" if self.rule else line
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; a money figure is ``{"amount", "currency"}``, a count a number."""
+        out: dict[str, Any] = {"ref": self.ref, "fact": self.fact, "test": self.test,
+                               "text": self.text}
+        if self.figure is not None:
+            out["value"] = (
+                {"amount": amount_text(self.figure), "currency": self.currency}
+                if self.currency
+                else int(self.figure)
+            )
+        if self.interval:
+            out["interval"] = self.interval
+        if self.rule:
+            out["rule"] = self.rule
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TierResult:
+    """A tier whose triggers fired, with each reason."""
+
+    id: str
+    ref: str
+    rank: int
+    confidence: str
+    quote: str
+    translation: str
+    reasons: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "ref": self.ref,
+            "rank": self.rank,
+            "confidence": self.confidence,
+            "quote": self.quote,
+            "translation": self.translation,
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionRef:
+    """Which provision and which of its versions was applied."""
+
+    id: str
+    instrument: str
+    article: str
+    title: str
+    title_original: str
+    currency: str
+    version: date
+    version_until: date | None
+    amended_by: str | None
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "instrument": self.instrument,
+            "article": self.article,
+            "title": self.title,
+            "title_original": self.title_original,
+            "currency": self.currency,
+            "version": self.version.isoformat(),
+            "version_until": self.version_until.isoformat() if self.version_until else None,
+            "amended_by": self.amended_by,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the provision puts at stake for the facts, and why.
+
+    ``tier`` is ``None`` when no tier applies (``liable`` then says whether the offender could
+    be liable at all). ``principal`` holds exclusive alternatives (the court picks one);
+    ``additional`` holds optional, cumulative penalties.
+    """
+
+    provision: ProvisionRef
+    offender: Offender
+    offence_date: date
+    date_basis: str
+    liable: bool
+    tier: TierResult | None
+    principal: tuple[PenaltyRange, ...] = ()
+    additional: tuple[PenaltyRange, ...] = ()
+    also_met: tuple[TierResult, ...] = ()
+    notes: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()
+    not_given: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; amounts are decimal strings."""
+        return {
+            "provision": self.provision.to_dict(),
+            "offender": self.offender.value,
+            "offence_date": self.offence_date.isoformat(),
+            "date_basis": self.date_basis,
+            "liable": self.liable,
+            "tier": self.tier.to_dict() if self.tier else None,
+            "principal_rule": "one_of",
+            "principal": [p.to_dict() for p in self.principal],
+            "additional": [p.to_dict() for p in self.additional],
+            "also_met": [t.to_dict() for t in self.also_met],
+            "notes": list(self.notes),
+            "facts": {k: _fact_json(v, self.provision.currency) for k, v in self.facts.items()},
+            "ignored_facts": list(self.ignored),
+            "not_given": list(self.not_given),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:  # noqa: ANN401 - passed to json.dumps
+        """The JSON document (``ensure_ascii=False`` so Vietnamese quotes stay readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+def _fact_json(value: object, currency: str) -> object:
+    from penalties.facts import Amount
+
+    if isinstance(value, Amount):
+        as_amount: Amount = value
+        return as_amount.json(currency)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

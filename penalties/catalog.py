@@ -1,0 +1,183 @@
+"""Finding and loading statute files: the built-in catalogue plus the user's directories.
+
+Files are TOML, parsed with :func:`tomllib.loads` straight to ``Decimal``, validated by the
+models of :mod:`penalties.schema` and compiled by :mod:`penalties.compile`. Nothing is read
+until a provision is first asked for; each catalogue then loads once, under a lock, so it is
+safe to share between threads.
+
+User directories come from the ``directories`` argument and from the ``PENALTIES_STATUTES``
+environment variable (paths separated by ``os.pathsep``). Files are only read from inside
+those directories: a symlink that leads outside is an error, not a file to follow.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision
+
+if TYPE_CHECKING:
+    from penalties.compile import Statute
+
+__all__ = ["ENV_VAR", "MAX_FILE_BYTES", "Catalog", "builtin_directory", "default_catalog",
+           "load_statute"]
+
+ENV_VAR = "PENALTIES_STATUTES"
+MAX_FILE_BYTES = 1_000_000
+
+
+def builtin_directory() -> Path:
+    """Where the statutes shipped with the library live."""
+    return Path(str(files("penalties") / "data"))
+
+
+def load_statute(path: str | os.PathLike[str]) -> Statute:
+    """Read, validate and compile one statute file.
+
+    Raises :class:`~penalties.errors.StatuteFileError` naming the file, each field path and
+    what was expected.
+    """
+    from pydantic import ValidationError
+
+    from penalties.compile import compile_statute
+    from penalties.schema import StatuteFile, clean_location
+
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        problem = FieldProblem("", f"cannot read the file: {exc.strerror}")
+        raise StatuteFileError(shown, [problem]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        problem = FieldProblem("", f"file is larger than {MAX_FILE_BYTES} bytes")
+        raise StatuteFileError(shown, [problem])
+    try:
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError as exc:
+        problem = FieldProblem("", f"not UTF-8 text ({exc.reason})")
+        raise StatuteFileError(shown, [problem]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StatuteFileError(shown, [FieldProblem("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise StatuteFileError(shown, [FieldProblem("", "nesting is too deep")]) from None
+    try:
+        model = StatuteFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [FieldProblem(clean_location(e["loc"]), _message(e)) for e in exc.errors()]
+        raise StatuteFileError(shown, problems) from None
+    return compile_statute(model, shown)
+
+
+def _message(error: object) -> str:
+    assert isinstance(error, dict)
+    kind, message = error["type"], str(error["msg"])
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling against `penalties schema`)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    return f"{message} (got {error.get('input')!r})" if "input" in error else message
+
+
+def _statute_files(directory: Path, contained: bool) -> Iterator[Path]:
+    root = directory.resolve()
+    for path in sorted(directory.rglob("*.toml")):
+        if contained and not path.resolve().is_relative_to(root):
+            raise StatuteFileError(str(path), [FieldProblem("", f"leads outside {directory}; "
+                                                            "statute files must live inside it")])
+        if path.is_file():
+            yield path
+
+
+class Catalog:
+    """A set of provisions, looked up by id (``vn/penal-code/225``) or alias (``vn-225``).
+
+    Args:
+        directories: extra directories of statute files, searched recursively.
+        builtin: include the statutes shipped with the library.
+        use_env: also read directories from ``PENALTIES_STATUTES``.
+    """
+
+    def __init__(self, directories: Iterable[str | os.PathLike[str]] = (), *,
+                 builtin: bool = True, use_env: bool = True) -> None:
+        extra = [Path(d) for d in directories]
+        if use_env and os.environ.get(ENV_VAR):
+            extra += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
+        self._directories: tuple[tuple[Path, bool], ...] = (
+            *(((builtin_directory(), False),) if builtin else ()),
+            *((d, True) for d in extra),
+        )
+        self._lock = threading.Lock()
+        self._by_id: dict[str, Statute] | None = None
+        self._names: dict[str, str] = {}
+
+    def _load(self) -> dict[str, Statute]:
+        with self._lock:
+            if self._by_id is not None:
+                return self._by_id
+            by_id: dict[str, Statute] = {}
+            names: dict[str, str] = {}
+            for directory, contained in self._directories:
+                if not directory.is_dir():
+                    raise StatuteFileError(str(directory), [FieldProblem("", "not a directory")])
+                for path in _statute_files(directory, contained):
+                    statute = load_statute(path)
+                    for name in (statute.id, *statute.model.aliases):
+                        if name in names:
+                            first = by_id[names[name]].path
+                            raise StatuteFileError(str(path), [FieldProblem(
+                                "id" if name == statute.id else "aliases",
+                                f"{name!r} is already defined by {first}")])
+                        names[name] = statute.id
+                    by_id[statute.id] = statute
+            self._names = names
+            self._by_id = by_id
+            return by_id
+
+    def ids(self) -> list[str]:
+        """Every provision id, sorted."""
+        return sorted(self._load())
+
+    def __iter__(self) -> Iterator[Statute]:
+        by_id = self._load()
+        return iter([by_id[k] for k in sorted(by_id)])
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def get(self, name: str) -> Statute:
+        """The provision with this id or alias (case and surrounding spaces ignored)."""
+        by_id = self._load()
+        key = name.strip().lower() if isinstance(name, str) else name
+        if key in self._names:
+            return by_id[self._names[key]]
+        raise UnknownProvision(str(name), self.ids())
+
+
+_default: Catalog | None = None
+_default_lock = threading.Lock()
+
+
+def default_catalog() -> Catalog:
+    """The shared catalogue: built-in statutes plus ``PENALTIES_STATUTES`` directories."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Catalog()
+        return _default
+
+
+def _reset_default_catalog() -> None:
+    """Forget the shared catalogue (tests change ``PENALTIES_STATUTES``)."""
+    global _default
+    with _default_lock:
+        _default = None
+

@@ -1,0 +1,119 @@
+"""The exception tree of the law side.
+
+Every error the library raises on purpose derives from :class:`PenaltyError` and also from
+the closest builtin, so callers can catch either::
+
+    PenaltyError
+    ├── InvalidFacts (ValueError)            bad or contradictory facts of a case
+    │   └── UnsupportedCurrency              a currency code that is not ISO 4217
+    ├── UnknownProvision (LookupError)       no provision with that id or alias
+    ├── NoVersionInForce (LookupError)       the provision has no version for the date
+    ├── StatuteFileError (ValueError)        a statute data file failed to load or validate
+    └── GoldenCaseFailure (AssertionError)   a statute file's own golden case disagrees
+
+The CLI maps ``ValueError`` subclasses to exit code 2 (bad input) and ``LookupError``
+subclasses to exit code 3 (data not available).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "FieldProblem",
+    "GoldenCaseFailure",
+    "InvalidFacts",
+    "NoVersionInForce",
+    "PenaltyError",
+    "StatuteFileError",
+    "UnknownProvision",
+    "UnsupportedCurrency",
+]
+
+
+class PenaltyError(Exception):
+    """Base class of every error raised on purpose by :mod:`penalties`."""
+
+
+class InvalidFacts(PenaltyError, ValueError):
+    """A fact is malformed, out of range or contradicts another fact.
+
+    ``field`` names the fact (``"illicit_profit"``, ``"offence_date"``...), ``allowed``
+    says what would have been accepted.
+    """
+
+    def __init__(self, field: str, problem: str, allowed: str | None = None) -> None:
+        self.field = field
+        self.problem = problem
+        self.allowed = allowed
+        message = f"{field}: {problem}"
+        if allowed:
+            message += f" (allowed: {allowed})"
+        super().__init__(message)
+
+
+class UnsupportedCurrency(InvalidFacts):
+    """A currency code that is not a known ISO 4217 code."""
+
+
+class UnknownProvision(PenaltyError, LookupError):
+    """No provision in the catalogue has this id or alias."""
+
+    def __init__(self, provision_id: str, known: Sequence[str]) -> None:
+        self.provision_id = provision_id
+        self.known = tuple(known)
+        shown = ", ".join(self.known) if self.known else "none loaded"
+        super().__init__(f"unknown provision {provision_id!r} (known: {shown})")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class NoVersionInForce(PenaltyError, LookupError):
+    """The provision has no version in force on the date asked for."""
+
+    def __init__(self, provision_id: str, on: str, coverage: str) -> None:
+        self.provision_id = provision_id
+        self.on = on
+        self.coverage = coverage
+        super().__init__(
+            f"{provision_id}: no version in force on {on} (versions cover {coverage})"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One validation problem inside a statute file: where, and what was expected."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class StatuteFileError(PenaltyError, ValueError):
+    """A statute data file could not be read, parsed or validated.
+
+    ``path`` is the file, ``problems`` lists each field path with what was expected.
+    """
+
+    def __init__(self, path: str, problems: Sequence[FieldProblem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        details = "; ".join(str(p) for p in self.problems)
+        super().__init__(f"{path}: {details}")
+
+
+class GoldenCaseFailure(PenaltyError, AssertionError):
+    """A golden case carried by a statute file does not match what the engine computes."""
+
+    def __init__(self, path: str, case: str, differences: Sequence[str]) -> None:
+        self.path = path
+        self.case = case
+        self.differences = tuple(differences)
+        super().__init__(f"{path}: golden case {case!r}: " + "; ".join(self.differences))

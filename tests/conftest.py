@@ -1,0 +1,127 @@
+"""Shared fixtures. The whole suite runs with every non-loopback connection refused."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+class NetworkBlocked(RuntimeError):
+    """A test tried to reach a host that is not this machine."""
+
+
+def _is_loopback(host: Any) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):
+        return False
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check(address: Any) -> None:
+    if isinstance(address, tuple) and not _is_loopback(address[0]):
+        raise NetworkBlocked(f"tests must not reach the internet (tried {address[0]!r})")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _check(address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _check(address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if host is not None and not _is_loopback(host):
+        raise NetworkBlocked(f"tests must not resolve external hosts (tried {host!r})")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet() -> Iterator[None]:
+    """Refuse every connection and name lookup that is not loopback, for the whole run."""
+    patches = pytest.MonkeyPatch()
+    patches.setattr(socket.socket, "connect", _guarded_connect)
+    patches.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    patches.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+    yield
+    patches.undo()
+
+
+def minimal_statute() -> dict[str, Any]:
+    """A small valid statute (two person tiers, one entity tier) for loader tests."""
+    citation = {"clause": "1", "quote": "trích dẫn", "translation": "quote", "source": "test",
+                "confidence": "C"}
+    return {
+        "schema_version": 1,
+        "id": "xx/test-code/1",
+        "aliases": ["xx-1"],
+        "jurisdiction": "XX",
+        "instrument": "Test Code",
+        "article": "1",
+        "language": "vi",
+        "currency": "VND",
+        "title": {"original": "Tội thử", "en": "Test offence"},
+        "subjects": [{"kind": "person", "label": "natural person"},
+                     {"kind": "entity", "label": "company"}],
+        "versions": [{
+            "effective_from": date(2018, 1, 1),
+            "sources": [{"title": "test source"}],
+            "tiers": [
+                {"id": "1", "subject": "person", "rank": 1,
+                 "when": {"any": [{"quantity": "illicit_profit", "from": 100, "below": 200}]},
+                 "principal": [{"kind": "fine", "min": 10, "max": 20}],
+                 "citation": citation},
+                {"id": "2", "subject": "person", "rank": 2,
+                 "when": {"any": [{"quantity": "illicit_profit", "from": 200},
+                                  {"fact": "organised", "point": "a"}]},
+                 "principal": [{"kind": "fine", "min": 20, "max": 40},
+                               {"kind": "imprisonment", "min_months": 6, "max_months": 36}],
+                 "citation": {**citation, "clause": "2"}},
+                {"id": "3", "subject": "entity", "rank": 1,
+                 "when": {"same_as": "2"},
+                 "principal": [{"kind": "fine", "min": 50, "max": 90}],
+                 "citation": {**citation, "clause": "3"}},
+            ],
+        }],
+    }
+
+
+@pytest.fixture
+def statute_data() -> dict[str, Any]:
+    """A fresh copy of :func:`minimal_statute` to modify."""
+    return minimal_statute()
+
+
+@pytest.fixture
+def write_statute(tmp_path: Path) -> Callable[..., Path]:
+    """Write a statute mapping (or raw text) as a TOML file; returns its path."""
+    import tomli_w
+
+    def write(data: dict[str, Any] | str, name: str = "statute.toml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = data if isinstance(data, str) else tomli_w.dumps(data)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

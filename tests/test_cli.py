@@ -1,0 +1,169 @@
+"""The command line: every command, its JSON, its one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, app
+
+runner = CliRunner()
+ENTITY_2018 = ["assess", "vn/penal-code/225", "--offender", "entity", "--profit", "250000000",
+               "--offence-date", "2018-03-19"]
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("penalties ")
+
+
+def test_list_human_and_json() -> None:
+    assert "vn-225" in run("list").stdout
+    rows = json.loads(run("list", "--json").stdout)
+    assert [r["id"] for r in rows] == ["vn/penal-code/225", "vn/penal-code/226"]
+    assert rows[0]["coverage"] == "2018-01-01 onwards"
+
+
+def test_show() -> None:
+    result = run("show", "vn-226")
+    assert result.exit_code == 0
+    assert "226(1)" in result.stdout
+    assert "from VND 100,000,000 to under VND 300,000,000" in result.stdout
+    doc = json.loads(run("show", "vn-226", "--json").stdout)
+    assert doc["id"] == "vn/penal-code/226"
+    assert doc["versions"][0]["tiers"][0]["when"]["any"][1]["from"] == "100000000"
+
+
+def test_assess_human() -> None:
+    result = run(*ENTITY_2018)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Tier 225(4)(a)" in out
+    assert "illicit_profit VND 250,000,000 is from VND 200,000,000 to under" in out
+    assert "VND 300,000,000" in out
+    assert "VND 1,000,000,000" in out
+    assert "business ban" in out
+
+
+def test_assess_json_is_one_document_with_the_documented_keys() -> None:
+    result = run(*ENTITY_2018, "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["provision"] == doc["provision"] | {"id": "vn/penal-code/225",
+                                                   "version": "2018-01-01"}
+    assert doc["offender"] == "entity"
+    assert doc["tier"]["id"] == "4a"
+    assert doc["tier"]["reasons"]
+    assert doc["principal"][0]["kind"] == "fine"
+    assert doc["principal"][0]["min"] == {"amount": "300000000", "currency": "VND"}
+    assert {a["kind"] for a in doc["additional"]} == {"business_ban", "capital_raising_ban"}
+
+
+@pytest.mark.parametrize("profit", ["250,000,000 VND", "250000000VND", "VND 250000000",
+                                    "250_000_000"])
+def test_amount_forms(profit: str) -> None:
+    args = [*ENTITY_2018[:5], profit, *ENTITY_2018[6:], "--json"]
+    assert json.loads(run(*args).stdout)["tier"]["id"] == "4a"
+
+
+def test_all_fact_options() -> None:
+    result = run("assess", "vn-225", "--offender", "entity", "--damage", "150000000",
+                 "--goods-value", "1", "--times", "1", "--prior-admin-penalty-completed",
+                 "2018-01-01", "--no-prior-conviction", "--offence-date", "2018-12-01", "--json")
+    doc = json.loads(result.stdout)
+    assert doc["tier"]["id"] == "4a"
+    result = run("assess", "vn-225", "--organised", "--commercial-scale", "--prior-conviction",
+                 "--prior-admin-penalty", "--offence-date", "2018-12-01", "--json")
+    assert json.loads(result.stdout)["ignored_facts"] == ["prior_admin_penalty",
+                                                          "prior_conviction"]
+
+
+def test_no_tier_exits_zero_and_says_so() -> None:
+    result = run("assess", "vn-225", "--profit", "1000", "--offence-date", "2018-03-19")
+    assert result.exit_code == 0
+    assert "No tier applies" in result.stdout
+    assert "administrative sanctions may apply" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["assess", "vn-225", "--profit", "-5"], EXIT_BAD_INPUT, "negative amounts"),
+    (["assess", "vn-225", "--profit", "12 XYZ"], EXIT_BAD_INPUT, "unknown currency code"),
+    (["assess", "vn-225", "--profit", "ten"], EXIT_BAD_INPUT, "illicit_profit"),
+    (["assess", "vn-225", "--offence-date", "2018-02-30"], EXIT_BAD_INPUT,
+     "not a real calendar date"),
+    (["assess", "vn-225", "--offender", "robot"], EXIT_BAD_INPUT, "allowed: person, entity"),
+    (["assess", "vn-225", "--times", "0"], EXIT_BAD_INPUT, "times"),
+    (["assess", "vn-999"], EXIT_NO_DATA, "unknown provision 'vn-999'"),
+    (["show", "nope"], EXIT_NO_DATA, "unknown provision"),
+    (["assess", "vn-225", "--offence-date", "2017-06-01"], EXIT_NO_DATA,
+     "no version in force on 2017-06-01"),
+])
+def test_errors_are_one_line_with_documented_codes(args: list[str], code: int,
+                                                   message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("penalties: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_schema() -> None:
+    doc = json.loads(run("schema").stdout)
+    assert doc["title"] == "StatuteFile"
+
+
+def test_validate_builtin_files_and_bad_ones(tmp_path: Path,
+                                             write_statute: Callable[..., Path],
+                                             statute_data: dict[str, Any]) -> None:
+    from penalties.catalog import builtin_directory
+
+    result = run("validate", str(builtin_directory()))
+    assert result.exit_code == 0
+    assert "ok" in result.stdout
+    assert "golden cases" in result.stdout
+    statute_data["currency"] = "XYZ"
+    bad = write_statute(statute_data)
+    result = run("validate", str(bad))
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "currency: unknown currency code 'XYZ'" in result.stderr
+    report = json.loads(run("validate", str(bad), "--json").stdout)
+    assert report["ok"] is False
+    result = run("validate", str(tmp_path / "missing.toml"))
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "no such file or directory" in result.stderr
+
+
+def test_user_statutes_option(write_statute: Callable[..., Path],
+                              statute_data: dict[str, Any]) -> None:
+    path = write_statute(statute_data)
+    result = run("--statutes", str(path.parent), "assess", "xx-1", "--organised",
+                 "--offence-date", "2019-01-01", "--json")
+    assert json.loads(result.stdout)["tier"]["id"] == "2"
+
+
+def test_console_script_runs_the_readme_example() -> None:
+    exe = shutil.which("penalties", path=str(Path(sys.executable).parent))
+    assert exe, "the console script is installed next to the interpreter"
+    out = subprocess.run([exe, *ENTITY_2018[:-2], "--offence-date", "2018-03-19", "--json"],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["tier"]["id"] == "4a"
+    bad = subprocess.run([exe, "assess", "vn-225", "--profit", "x"], capture_output=True,
+                         text=True, check=False)
+    assert bad.returncode == EXIT_BAD_INPUT
+    assert bad.stderr.count("\n") == 1

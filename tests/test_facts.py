@@ -1,0 +1,114 @@
+"""Facts: what is accepted, and the errors that name the field and what is allowed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from moneyed import Money
+
+from penalties import Amount, Facts, InvalidFacts, Offender, UnsupportedCurrency
+
+
+def make(**kwargs: Any) -> Facts:
+    kwargs.setdefault("offender", "person")
+    return Facts(**kwargs)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (250_000_000, Amount(Decimal(250_000_000), None)),
+    (Decimal("1.5"), Amount(Decimal("1.5"), None)),
+    ("250,000,000", Amount(Decimal(250_000_000), None)),
+    ("250_000_000", Amount(Decimal(250_000_000), None)),
+    ("250000000 VND", Amount(Decimal(250_000_000), "VND")),
+    ("250000000VND", Amount(Decimal(250_000_000), "VND")),
+    ("VND 250000000", Amount(Decimal(250_000_000), "VND")),
+    ("usd 1,234.50", Amount(Decimal("1234.50"), "USD")),
+    (Money("10", "EUR"), Amount(Decimal(10), "EUR")),
+])
+def test_amount_forms(given: object, expected: Amount) -> None:
+    assert make(illicit_profit=given).illicit_profit == expected
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    (-1, "negative amounts are not allowed"),
+    ("-5 VND", "negative amounts are not allowed"),
+    (1.5, "floats are not accepted"),
+    ("250.000.000", "not an amount this library can read unambiguously"),
+    ("1,5", "not an amount this library can read unambiguously"),
+    ("abc", "not an amount this library can read unambiguously"),
+    ("1e9", "not an amount this library can read unambiguously"),
+    ("", "not an amount this library can read unambiguously"),
+    (True, "a boolean is not an amount"),
+    (10**19, r"exceeds 10\^18"),
+])
+def test_bad_amounts_name_the_field(given: object, message: str) -> None:
+    with pytest.raises(InvalidFacts, match=message) as info:
+        make(damage=given)
+    assert info.value.field == "damage"
+    assert "allowed:" in str(info.value)
+
+
+def test_unknown_currency_is_its_own_error() -> None:
+    with pytest.raises(UnsupportedCurrency, match="goods_value: unknown currency code") as info:
+        make(goods_value="100 XYZ")
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2018-02-30", "not a real calendar date"),
+    ("19/03/2018", "is not a date"),
+    (20180319, "is not a date"),
+])
+def test_bad_dates(value: object, message: str) -> None:
+    with pytest.raises(InvalidFacts, match=message) as info:
+        make(offence_date=value)
+    assert info.value.field == "offence_date"
+
+
+def test_dates_as_text_or_date() -> None:
+    assert make(offence_date="2018-03-19").offence_date == date(2018, 3, 19)
+    assert make(offence_date=date(2018, 3, 19)).offence_date == date(2018, 3, 19)
+
+
+@pytest.mark.parametrize("offender", ["person", "ENTITY", " entity "])
+def test_offender_is_case_insensitive(offender: str) -> None:
+    assert make(offender=offender).offender in set(Offender)
+
+
+def test_unknown_offender_lists_the_allowed_kinds() -> None:
+    with pytest.raises(InvalidFacts, match=r"offender: 'company' is not recognised "
+                       r"\(allowed: person, entity\)"):
+        make(offender="company")
+
+
+@pytest.mark.parametrize("times", [0, -1, 1.5, True, "2"])
+def test_times_must_be_a_positive_whole_number(times: object) -> None:
+    with pytest.raises(InvalidFacts, match="times"):
+        make(times=times)
+
+
+def test_flags_must_be_booleans() -> None:
+    with pytest.raises(InvalidFacts, match="organised: 'yes' is not a boolean"):
+        make(organised="yes")
+
+
+def test_contradictory_history() -> None:
+    with pytest.raises(InvalidFacts, match="contradictory facts: prior_conviction is false"):
+        make(prior_conviction=False, prior_conviction_completed="2017-01-01")
+    with pytest.raises(InvalidFacts, match="prior_sentence"):
+        make(prior_conviction=False, prior_sentence="non_custodial")
+
+
+def test_from_mapping_rejects_unknown_and_missing_keys() -> None:
+    with pytest.raises(InvalidFacts, match="profit: unknown fact"):
+        Facts.from_mapping({"offender": "person", "profit": 1})
+    with pytest.raises(InvalidFacts, match="offender: missing"):
+        Facts.from_mapping({})
+
+
+def test_given_lists_only_what_was_said() -> None:
+    facts = make(organised=True, times=1)
+    assert facts.given() == {"offender": Offender.PERSON, "organised": True}
