@@ -14,21 +14,26 @@ Library modules are imported inside the commands that need them, so ``--help`` a
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    from moneyed import Money
     from rich.console import Console
 
     from penalties.assessment import Assessment, PenaltyRange
     from penalties.catalog import Catalog
     from penalties.compile import Statute
+    from penalties.facts import Facts
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_UNEXPECTED", "app", "main"]
 
@@ -37,7 +42,37 @@ EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_NO_DATA = 3
 
+class _OneLineErrors(TyperGroup):
+    """Usage errors (unknown command or option, bad value) as one line on stderr, exit 2."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:  # noqa: ANN401
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        except Exception as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                typer.echo(exc.format_message())  # type: ignore[attr-defined]
+                sys.exit(EXIT_OK)
+            if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+                context = getattr(exc, "ctx", None)
+                where = getattr(context, "command_path", None) or "penalties"
+                message = exc.format_message().rstrip(".")
+                typer.echo(f"penalties: error: {message} (see '{where} --help')", err=True)
+                sys.exit(exc.exit_code)
+            if type(exc).__name__ == "Abort":
+                typer.echo("penalties: aborted", err=True)
+                sys.exit(EXIT_UNEXPECTED)
+            raise
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="penalties",
     help="What a statute puts at stake for the facts of a case, with its sources.",
     no_args_is_help=True,
@@ -82,6 +117,41 @@ def _catalog() -> Catalog:
     return Catalog(_state["statutes"]) if _state["statutes"] else default_catalog()
 
 
+def _locale(name: str | None) -> str:
+    """The CLDR locale for money: ``--locale``, else ``PENALTIES_LOCALE``, else the
+    environment's LC_MONETARY/LANG; a bare C or POSIX environment means en_US."""
+    from babel import Locale, UnknownLocaleError, default_locale
+
+    chosen = name or os.environ.get("PENALTIES_LOCALE") or default_locale("LC_MONETARY")
+    if not chosen or chosen in ("C", "POSIX", "en_US_POSIX"):
+        chosen = "en_US"
+    try:
+        Locale.parse(chosen)
+    except (UnknownLocaleError, ValueError):
+        _fail(f"--locale: unknown locale {chosen!r} (allowed: a CLDR locale such as en_US, "
+              "fr_FR or vi_VN)", EXIT_BAD_INPUT)
+    return chosen
+
+
+def _money(value: Money, locale: str) -> str:
+    from moneyed.l10n import format_money
+
+    return str(format_money(value, locale=locale))
+
+
+def _bounds(p: PenaltyRange, locale: str) -> tuple[str, str]:
+    """The two ends of a range as people read them."""
+    if p.is_money:
+        low = _money(p.min, locale) if p.min else "no minimum"
+        high = _money(p.max, locale) if p.max else "no maximum"
+    else:
+        low = f"{p.min_months} months" if p.min_months is not None else "no minimum"
+        high = f"{p.max_months} months" if p.max_months is not None else "no maximum"
+    if p.min_source:
+        low += f" ({p.min_source})"
+    return low, high
+
+
 def _print_json(document: object) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -106,7 +176,12 @@ def _main(
     _state["statutes"] = list(statutes or [])
 
 
+ProvisionArgument = Annotated[str, typer.Argument(
+    metavar="ID", help="Provision id or alias, e.g. vn-225.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+LocaleOption = Annotated[str | None, typer.Option(
+    "--locale", help="Locale for money, e.g. en_US, fr_FR, vi_VN (default: from the "
+    "environment).")]
 
 
 @app.command("list")
@@ -137,8 +212,9 @@ def _summary(statute: Statute) -> dict[str, Any]:
 
 @app.command()
 def show(
-    provision: Annotated[str, typer.Argument(help="Provision id or alias, e.g. vn-225.")],
+    provision: ProvisionArgument,
     as_json: JsonOption = False,
+    locale: LocaleOption = None,
 ) -> None:
     """Show a provision: versions, tiers, triggers and penalties, with citations."""
     with _errors():
@@ -146,7 +222,7 @@ def show(
     if as_json:
         _print_json(statute.model.model_dump(mode="json", by_alias=True, exclude_none=True))
         return
-    console = _console()
+    console, where = _console(), _locale(locale)
     model = statute.model
     console.print(f"[bold]{model.id}[/bold] ({', '.join(model.aliases)}): {model.title.en}")
     console.print(f"{model.title.original} ({model.instrument}, Art. {model.article}); "
@@ -165,9 +241,10 @@ def show(
                 for line in _trigger_lines(tier.node, "    "):
                     console.print(line, markup=False)
                 for p in tier.principal:
-                    console.print(f"    principal (one of): {_range_text(p)}", markup=False)
+                    console.print(f"    principal (one of): {_range_text(p, where)}",
+                                  markup=False)
                 for p in tier.additional:
-                    console.print(f"    additional: {_range_text(p)}", markup=False)
+                    console.print(f"    additional: {_range_text(p, where)}", markup=False)
 
 
 def _trigger_lines(node: object, indent: str) -> list[str]:
@@ -185,79 +262,94 @@ def _trigger_lines(node: object, indent: str) -> list[str]:
     return lines
 
 
-def _range_text(p: PenaltyRange) -> str:
-    from penalties.assessment import format_amount
-
-    if p.is_money:
-        low = format_amount(p.min.amount, p.min.currency.code) if p.min else "no minimum"
-        high = format_amount(p.max.amount, p.max.currency.code) if p.max else "no maximum"
-    else:
-        low = f"{p.min_months} months" if p.min_months is not None else "no minimum"
-        high = f"{p.max_months} months" if p.max_months is not None else "no maximum"
+def _range_text(p: PenaltyRange, locale: str) -> str:
+    low, high = _bounds(p, locale)
     text = f"{p.kind.replace('_', ' ')}: {low} to {high} [{p.ref}]"
-    if p.min_source:
-        text += f" (minimum from {p.min_source})"
     if p.only_with_principal:
         text += f" (only with: {', '.join(p.only_with_principal)})"
     return text
 
 
-@app.command()
-def assess(
-    provision: Annotated[str, typer.Argument(help="Provision id or alias, e.g. vn-225.")],
-    offender: Annotated[str, typer.Option(help="person or entity.")] = "person",
-    profit: Annotated[str | None, typer.Option(
-        help="Illicit profit, e.g. 250000000 or '250,000,000 VND'.")] = None,
-    damage: Annotated[str | None, typer.Option(
-        help="Damage caused to the right holder.")] = None,
-    goods_value: Annotated[str | None, typer.Option(
-        help="Value of the infringing goods.")] = None,
-    commercial_scale: Annotated[bool, typer.Option(
-        "--commercial-scale", help="On a commercial scale.")] = False,
-    organised: Annotated[bool, typer.Option(
-        "--organised", help="Committed in an organised manner.")] = False,
-    times: Annotated[int, typer.Option(help="How many times the offence was committed.")] = 1,
-    prior_admin_penalty: Annotated[bool | None, typer.Option(
+# The facts of a case as options, shared by every command that assesses: option name,
+# Facts field, type and help. ``_with_facts`` adds them to a command's signature.
+_FACT_OPTIONS: list[tuple[str, str, Any, Any]] = [
+    ("offender", "offender", Annotated[str, typer.Option(help="person or entity.")], "person"),
+    ("profit", "illicit_profit", Annotated[str | None, typer.Option(
+        help="Illicit profit, e.g. 250000000 or '250,000,000 VND'.")], None),
+    ("damage", "damage", Annotated[str | None, typer.Option(
+        help="Damage caused to the right holder.")], None),
+    ("goods_value", "goods_value", Annotated[str | None, typer.Option(
+        help="Value of the infringing goods.")], None),
+    ("commercial_scale", "commercial_scale", Annotated[bool, typer.Option(
+        "--commercial-scale", help="On a commercial scale.")], False),
+    ("organised", "organised", Annotated[bool, typer.Option(
+        "--organised", help="Committed in an organised manner.")], False),
+    ("times", "times", Annotated[int, typer.Option(
+        help="How many times the offence was committed.")], 1),
+    ("prior_admin_penalty", "prior_admin_penalty", Annotated[bool | None, typer.Option(
         "--prior-admin-penalty/--no-prior-admin-penalty",
-        help="An earlier administrative penalty for the same kind of act still counts.")] = None,
-    prior_admin_penalty_completed: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="Day that administrative penalty was completed.")] = None,
-    prior_conviction: Annotated[bool | None, typer.Option(
+        help="An earlier administrative penalty for the same kind of act still counts.")], None),
+    ("prior_admin_penalty_completed", "prior_admin_penalty_completed", Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD",
+                                 help="Day that administrative penalty was completed.")], None),
+    ("prior_conviction", "prior_conviction", Annotated[bool | None, typer.Option(
         "--prior-conviction/--no-prior-conviction",
-        help="An earlier conviction for this offence is not yet expunged.")] = None,
-    prior_conviction_completed: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="Day the earlier sentence was served.")] = None,
-    prior_sentence: Annotated[str | None, typer.Option(
+        help="An earlier conviction for this offence is not yet expunged.")], None),
+    ("prior_conviction_completed", "prior_conviction_completed", Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD",
+                                 help="Day the earlier sentence was served.")], None),
+    ("prior_sentence", "prior_sentence", Annotated[str | None, typer.Option(
         help="Persons: principal penalty of the earlier conviction (non_custodial, "
-        "prison_up_to_5_years, prison_5_to_15_years, prison_over_15_years).")] = None,
-    offence_date: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="When the offence was committed (default: today).")] = None,
+        "prison_up_to_5_years, prison_5_to_15_years, prison_over_15_years).")], None),
+    ("offence_date", "offence_date", Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="When the offence was committed (default: today).")], None),
+]
+
+
+def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the fact options; it receives them as ``facts``, a :class:`Facts`."""
+    signature = inspect.signature(command, eval_str=True, locals={"Facts": object})
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                               annotation=kind) for name, _, kind, default in _FACT_OPTIONS]
+    params: list[inspect.Parameter] = []
+    for p in signature.parameters.values():
+        params += extra if p.name == "facts" else [p.replace(kind=p.KEYWORD_ONLY)]
+    hints = {p.name: p.annotation for p in params}
+
+    def run(**values: Any) -> None:  # noqa: ANN401
+        from penalties.facts import Facts
+
+        given = {field: values.pop(name) for name, field, _, _ in _FACT_OPTIONS}
+        with _errors():
+            facts = Facts(**given)
+        command(facts=facts, **values)
+
+    run.__name__, run.__doc__ = command.__name__, command.__doc__
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__annotations__ = hints
+    return run
+
+
+@app.command()
+@_with_facts
+def assess(
+    provision: ProvisionArgument,
+    facts: Facts,
     as_json: JsonOption = False,
+    locale: LocaleOption = None,
 ) -> None:
     """Assess the facts of a case under a provision."""
     with _errors():
         from penalties.api import assess as run
-        from penalties.facts import Facts
 
-        facts = Facts(
-            offender=offender,  # type: ignore[arg-type]  # validated by Facts
-            offence_date=offence_date,  # type: ignore[arg-type]
-            illicit_profit=profit, damage=damage, goods_value=goods_value,  # type: ignore[arg-type]
-            commercial_scale=commercial_scale, organised=organised, times=times,
-            prior_admin_penalty=prior_admin_penalty,
-            prior_admin_penalty_completed=prior_admin_penalty_completed,  # type: ignore[arg-type]
-            prior_conviction=prior_conviction,
-            prior_conviction_completed=prior_conviction_completed,  # type: ignore[arg-type]
-            prior_sentence=prior_sentence,  # type: ignore[arg-type]
-        )
         result = run(provision, facts, catalog=_catalog())
     if as_json:
         _print_json(result.to_dict())
         return
-    _render_assessment(result)
+    _render_assessment(result, _locale(locale))
 
 
-def _render_assessment(result: Assessment) -> None:
+def _render_assessment(result: Assessment, locale: str) -> None:
     from rich.table import Table
 
     console = _console()
@@ -279,12 +371,12 @@ def _render_assessment(result: Assessment) -> None:
     if result.principal:
         table = Table("principal penalty (one of)", "from", "to", "ref", title=None)
         for item in result.principal:
-            table.add_row(*_cells(item))
+            table.add_row(*_cells(item, locale))
         console.print(table)
     if result.additional:
         table = Table("additional penalty (optional)", "from", "to", "ref")
         for item in result.additional:
-            table.add_row(*_cells(item))
+            table.add_row(*_cells(item, locale))
         console.print(table)
     for note in result.notes:
         console.print(f"Note: {note}", markup=False)
@@ -292,21 +384,11 @@ def _render_assessment(result: Assessment) -> None:
         console.print(f"Not used by this provision: {', '.join(result.ignored)}", markup=False)
 
 
-def _cells(p: PenaltyRange) -> tuple[str, str, str, str]:
-    from penalties.assessment import format_amount
-
+def _cells(p: PenaltyRange, locale: str) -> tuple[str, str, str, str]:
     name = p.kind.replace("_", " ")
     if p.only_with_principal:
         name += f" (only with {', '.join(p.only_with_principal)})"
-    if p.is_money:
-        low = format_amount(p.min.amount, p.min.currency.code) if p.min else "-"
-        high = format_amount(p.max.amount, p.max.currency.code) if p.max else "no maximum"
-    else:
-        low = f"{p.min_months} months" if p.min_months is not None else "-"
-        high = f"{p.max_months} months" if p.max_months is not None else "no maximum"
-    if p.min_source:
-        low += f" ({p.min_source})"
-    return name, low, high, p.ref
+    return (name, *_bounds(p, locale), p.ref)
 
 
 @app.command()

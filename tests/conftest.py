@@ -56,6 +56,13 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def _neutral_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Money is formatted for en_US unless a test asks otherwise."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MONETARY", "LC_CTYPE", "LANG", "PENALTIES_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_internet() -> Iterator[None]:
     """Refuse every connection and name lookup that is not loopback, for the whole run."""

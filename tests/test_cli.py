@@ -53,8 +53,8 @@ def test_assess_human() -> None:
     out = result.stdout
     assert "Tier 225(4)(a)" in out
     assert "illicit_profit VND 250,000,000 is from VND 200,000,000 to under" in out
-    assert "VND 300,000,000" in out
-    assert "VND 1,000,000,000" in out
+    assert "₫300,000,000" in out
+    assert "₫1,000,000,000" in out
     assert "business ban" in out
 
 
@@ -167,3 +167,44 @@ def test_console_script_runs_the_readme_example() -> None:
                          text=True, check=False)
     assert bad.returncode == EXIT_BAD_INPUT
     assert bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("vi_VN", "300.000.000\xa0₫"),
+    ("fr_FR", "300\u202f000\u202f000\xa0₫"),
+    ("en_US", "₫300,000,000"),
+])
+def test_money_is_formatted_for_the_locale(locale: str, shown: str) -> None:
+    result = run(*ENTITY_2018, "--locale", locale)
+    assert shown in result.stdout
+
+
+def test_locale_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    assert "300.000.000\xa0₫" in run(*ENTITY_2018).stdout
+
+
+def test_unknown_locale() -> None:
+    result = run(*ENTITY_2018, "--locale", "xx_YY")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "unknown locale 'xx_YY'" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["assess", "vn-225", "--foo"], "No such option: --foo (see 'penalties assess --help')"),
+    (["bogus"], "No such command 'bogus' (see 'penalties --help')"),
+    (["assess", "vn-225", "--times", "x"], "Invalid value for '--times'"),
+    (["assess"], "Missing argument 'ID'"),
+])
+def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert result.stderr.count("\n") == 1
+    assert message in result.stderr
+
+
+def test_no_arguments_prints_help() -> None:
+    result = run()
+    assert result.exit_code == 0
+    assert "Usage: penalties" in result.stdout
+
