@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
     from penalties.assessment import Assessment, PenaltyRange
     from penalties.catalog import Catalog
-    from penalties.compile import Statute
     from penalties.facts import Facts
+    from penalties.statute import Statute
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_UNEXPECTED", "app", "main"]
 
@@ -240,11 +240,13 @@ def show(
                               f"[{tier.model.citation.confidence.value}]")
                 for line in _trigger_lines(tier.node, "    "):
                     console.print(line, markup=False)
-                for p in tier.principal:
-                    console.print(f"    principal (one of): {_range_text(p, where)}",
+                rule = "one of" if tier.model.principal_rule == "one_of" else "one or more"
+                for spec in tier.principal:
+                    console.print(f"    principal ({rule}): {_range_text(spec.template, where)}",
                                   markup=False)
-                for p in tier.additional:
-                    console.print(f"    additional: {_range_text(p, where)}", markup=False)
+                for spec in tier.additional:
+                    console.print(f"    additional: {_range_text(spec.template, where)}",
+                                  markup=False)
 
 
 def _trigger_lines(node: object, indent: str) -> list[str]:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from penalties.api import assess, get_provision, list_provisions, statute_schema
     from penalties.assessment import Assessment, PenaltyRange, ProvisionRef, Reason, TierResult
     from penalties.catalog import Catalog, load_statute
-    from penalties.compile import Statute
     from penalties.errors import (
         GoldenCaseFailure,
         InvalidFacts,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     )
     from penalties.facts import Amount, Facts, Offender, PriorSentence
     from penalties.golden import CaseOutcome, run_cases
+    from penalties.statute import Statute
 
 __version__ = "0.1.0.dev0"
 
@@ -49,7 +49,7 @@ _WHERE = {
     "PriorSentence": "facts",
     "ProvisionRef": "assessment",
     "Reason": "assessment",
-    "Statute": "compile",
+    "Statute": "statute",
     "StatuteFileError": "errors",
     "TierResult": "assessment",
     "UnknownProvision": "errors",

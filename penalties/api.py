@@ -12,7 +12,7 @@ from penalties.facts import Facts
 
 if TYPE_CHECKING:
     from penalties.assessment import Assessment
-    from penalties.compile import Statute
+    from penalties.statute import Statute
 
 __all__ = ["assess", "get_provision", "list_provisions", "statute_schema"]
 
@@ -33,7 +33,8 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
     ('4a', [('fine', '300000000', '1000000000')])
     """
     checked = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
-    return assess_statute(get_provision(provision, catalog), checked, today)
+    chosen = catalog or default_catalog()
+    return assess_statute(chosen.get(provision), checked, today, resolve=chosen.get)
 
 
 def get_provision(name: str, catalog: Catalog | None = None) -> Statute:

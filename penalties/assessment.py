@@ -61,11 +61,16 @@ class PenaltyRange:
     max_months: int | None = None
     min_source: str | None = None
     only_with_principal: tuple[str, ...] | None = None
+    per: str | None = None
+    per_count: int | None = None
+    per_item_min: Money | None = None
+    per_item_max: Money | None = None
+    basis: tuple[str, ...] = ()
 
     @property
     def is_money(self) -> bool:
         """Whether this penalty is an amount of money."""
-        return self.kind == "fine"
+        return self.kind in ("fine", "statutory_damages")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -80,6 +85,12 @@ class PenaltyRange:
             out["min_source"] = self.min_source
         if self.only_with_principal is not None:
             out["only_with_principal"] = list(self.only_with_principal)
+        if self.per is not None:
+            out["per_item"] = {"per": self.per, "count": self.per_count,
+                               "min": _money_json(self.per_item_min),
+                               "max": _money_json(self.per_item_max)}
+        if self.basis:
+            out["basis"] = list(self.basis)
         return out
 
 
@@ -194,8 +205,11 @@ class Assessment:
     """What the provision puts at stake for the facts, and why.
 
     ``tier`` is ``None`` when no tier applies (``liable`` then says whether the offender could
-    be liable at all). ``principal`` holds exclusive alternatives (the court picks one);
-    ``additional`` holds optional, cumulative penalties.
+    be liable at all). ``principal`` holds the principal penalties: with ``principal_rule``
+    ``"one_of"`` the court picks exactly one, with ``"any_of"`` one or more; ``additional``
+    holds optional, cumulative penalties. ``see_also`` names provisions to look at when no
+    tier applies; ``law_choice`` explains which law was applied when the offence date and the
+    trial date fall under different laws (lex mitior).
     """
 
     provision: ProvisionRef
@@ -204,6 +218,7 @@ class Assessment:
     date_basis: str
     liable: bool
     tier: TierResult | None
+    principal_rule: str = "one_of"
     principal: tuple[PenaltyRange, ...] = ()
     additional: tuple[PenaltyRange, ...] = ()
     also_met: tuple[TierResult, ...] = ()
@@ -211,6 +226,8 @@ class Assessment:
     facts: dict[str, Any] = field(default_factory=dict)
     ignored: tuple[str, ...] = ()
     not_given: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    law_choice: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; amounts are decimal strings."""
@@ -221,7 +238,7 @@ class Assessment:
             "date_basis": self.date_basis,
             "liable": self.liable,
             "tier": self.tier.to_dict() if self.tier else None,
-            "principal_rule": "one_of",
+            "principal_rule": self.principal_rule,
             "principal": [p.to_dict() for p in self.principal],
             "additional": [p.to_dict() for p in self.additional],
             "also_met": [t.to_dict() for t in self.also_met],
@@ -229,6 +246,8 @@ class Assessment:
             "facts": {k: _fact_json(v, self.provision.currency) for k, v in self.facts.items()},
             "ignored_facts": list(self.ignored),
             "not_given": list(self.not_given),
+            "see_also": list(self.see_also),
+            "law_choice": list(self.law_choice),
         }
 
     def to_json(self, **kwargs: Any) -> str:  # noqa: ANN401 - passed to json.dumps

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision
 
 if TYPE_CHECKING:
-    from penalties.compile import Statute
+    from penalties.statute import Statute
 
 __all__ = ["ENV_VAR", "MAX_FILE_BYTES", "Catalog", "builtin_directory", "default_catalog",
            "load_statute"]
@@ -97,6 +97,19 @@ def _statute_files(directory: Path, contained: bool) -> Iterator[Path]:
             yield path
 
 
+def _check_references(by_id: dict[str, Statute], names: dict[str, str]) -> None:
+    """Every ``predecessor`` and ``see_also`` id must name a loaded provision."""
+    for statute in by_id.values():
+        model = statute.model
+        refs = [("predecessor", model.predecessor)] if model.predecessor else []
+        refs += [(f"see_also[{i}].id", s.id) for i, s in enumerate(model.see_also)]
+        for location, target in refs:
+            if target not in names:
+                loaded = ", ".join(sorted(by_id))
+                problem = FieldProblem(location, f"unknown provision {target!r} (loaded: {loaded})")
+                raise StatuteFileError(statute.path, [problem])
+
+
 class Catalog:
     """A set of provisions, looked up by id (``vn/penal-code/225``) or alias (``vn-225``).
 
@@ -138,6 +151,7 @@ class Catalog:
                                 f"{name!r} is already defined by {first}")])
                         names[name] = statute.id
                     by_id[statute.id] = statute
+            _check_references(by_id, names)
             self._names = names
             self._by_id = by_id
             return by_id

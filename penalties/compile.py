@@ -1,118 +1,63 @@
 """Turn a validated statute file into the structures the engine runs on, checking what single
-fields cannot: references between tiers, overlapping or gapped bands, floors, golden cases.
+fields cannot: references between tiers, overlapping or gapped bands, floors, modifiers,
+acts, units and golden cases.
 
 Everything here runs once per file; the engine then does no validation per call.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from penalties.amounts import BoundSpec, RangeSpec, TermSpec
 from penalties.assessment import PenaltyRange, ProvisionRef
-from penalties.errors import FieldProblem, InvalidFacts, NoVersionInForce, StatuteFileError
-from penalties.facts import FACT_KINDS, Facts, Offender, PriorSentence
+from penalties.errors import FieldProblem, InvalidFacts, StatuteFileError
+from penalties.facts import FACT_KINDS, Facts, Offender
 from penalties.schema import (
     MONEY_KINDS,
+    ActTest,
     AllOf,
+    Always,
     AnyOf,
     BandTest,
-    Citation,
+    Bound,
     FlagTest,
+    GreatestOf,
     HistoryRule,
+    NoneOf,
     Penalty,
     StatuteFile,
     Subject,
+    Term,
     Tier,
     Trigger,
     Version,
 )
-from penalties.triggers import AllNode, AnyNode, BandNode, FlagNode, Node
+from penalties.statute import (
+    CompiledModifier,
+    CompiledTier,
+    CompiledVersion,
+    HistoryKey,
+    Statute,
+    cite,
+)
+from penalties.triggers import (
+    ActNode,
+    AllNode,
+    AlwaysNode,
+    AnyNode,
+    BandNode,
+    FlagNode,
+    Node,
+    NoneNode,
+    describe_node,
+)
 from rates.money import money
 
-__all__ = ["CompiledTier", "CompiledVersion", "Statute", "cite", "compile_statute"]
-
-HistoryKey = tuple[str, Offender, PriorSentence | None]
-
-
-def cite(citation: Citation, article: str) -> str:
-    """Short reference: ``225(2)`` for the provision's own article, else with the instrument.
-
-    >>> from penalties.schema import Citation
-    >>> c = Citation(clause="3", article="35", quote="q", translation="t", source="s",
-    ...              confidence="C")
-    >>> cite(c, "225")
-    '35(3)'
-    """
-    prefix = f"{citation.instrument} Art. " if citation.instrument else ""
-    clause = f"({citation.clause})" if citation.clause else ""
-    point = f"({citation.point})" if citation.point else ""
-    return f"{prefix}{citation.article or article}{clause}{point}"
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledTier:
-    """A tier ready to run: its trigger tree and its penalties with floors applied."""
-
-    model: Tier
-    ref: str
-    node: Node
-    principal: tuple[PenaltyRange, ...]
-    additional: tuple[PenaltyRange, ...]
-    notes: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledVersion:
-    """One dated version: tiers per subject (most severe first) and history rules."""
-
-    model: Version
-    provision: ProvisionRef
-    tiers: dict[Offender, tuple[CompiledTier, ...]]
-    history: dict[HistoryKey, HistoryRule]
-    used_facts: dict[Offender, frozenset[str]]
-
-    @property
-    def effective_from(self) -> date:
-        """First day in force."""
-        return self.model.effective_from
-
-
-@dataclass(frozen=True, slots=True)
-class Statute:
-    """A provision loaded from its file, with every version compiled."""
-
-    model: StatuteFile
-    path: str
-    versions: tuple[CompiledVersion, ...]
-    subjects: dict[Offender, Subject]
-
-    @property
-    def id(self) -> str:
-        """Stable id, e.g. ``vn/penal-code/225``."""
-        return self.model.id
-
-    @property
-    def currency(self) -> str:
-        """ISO 4217 code of the amounts in the statute."""
-        return self.model.currency
-
-    def coverage(self) -> str:
-        """The dates the versions cover, in words."""
-        first = self.versions[0].effective_from.isoformat()
-        last = self.versions[-1].provision.version_until
-        return f"{first} to {last.isoformat()}" if last else f"{first} onwards"
-
-    def version_on(self, day: date) -> CompiledVersion:
-        """The version in force on ``day``; :class:`NoVersionInForce` if none is."""
-        starts = [v.effective_from for v in self.versions]
-        index = bisect.bisect_right(starts, day) - 1
-        if index < 0:
-            raise NoVersionInForce(self.id, day.isoformat(), self.coverage())
-        return self.versions[index]
+__all__ = ["compile_statute"]
 
 
 class _Problems:
@@ -131,18 +76,30 @@ def compile_statute(model: StatuteFile, path: str) -> Statute:
         if subject.kind in subjects:
             problems.add(f"subjects[{i}].kind", f"subject {subject.kind.value!r} is listed twice")
         subjects[subject.kind] = subject
+    for i, subject in enumerate(model.subjects):
+        if subject.tiers_from is not None and subject.tiers_from not in subjects:
+            problems.add(f"subjects[{i}].tiers_from",
+                         f"{subject.tiers_from.value!r} is not among the subjects")
     if model.id.rsplit("/", 1)[-1] in model.aliases or model.id in model.aliases:
         problems.add("aliases", "an alias repeats the id")
     if len(set(model.aliases)) != len(model.aliases):
         problems.add("aliases", "aliases must be unique")
+    if len({a.id for a in model.acts}) != len(model.acts):
+        problems.add("acts", "act ids must be unique")
+    _check_units(model, problems)
     starts = [v.effective_from for v in model.versions]
     for i in range(1, len(starts)):
         if starts[i] <= starts[i - 1]:
             problems.add(f"versions[{i}].effective_from",
                          f"{starts[i]} must be after the previous version's {starts[i - 1]}")
+    if model.repealed_on is not None and model.repealed_on <= starts[-1]:
+        problems.add("repealed_on", f"{model.repealed_on} must be after the last version's "
+                     f"effective_from {starts[-1]}")
+    ends = [*starts[1:], model.repealed_on]
     versions: list[CompiledVersion] = []
     for i, version in enumerate(model.versions):
-        until = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else None
+        end = ends[i]
+        until = end - timedelta(days=1) if end is not None else None
         compiled = _Version(model, version, f"versions[{i}]", until, subjects, problems).build()
         if compiled is not None:
             versions.append(compiled)
@@ -150,6 +107,14 @@ def compile_statute(model: StatuteFile, path: str) -> Statute:
     if problems.items:
         raise StatuteFileError(path, problems.items)
     return Statute(model, path, tuple(versions), subjects)
+
+
+def _check_units(model: StatuteFile, problems: _Problems) -> None:
+    if model.units is None:
+        return
+    dates = [v.effective_from for v in model.units.values]
+    if dates != sorted(set(dates)):
+        problems.add("units.values", "unit values must have distinct dates in ascending order")
 
 
 def _check_cases(model: StatuteFile, problems: _Problems) -> None:
@@ -173,6 +138,14 @@ class _Band:
     location: str
 
 
+def _bound(bound: Bound | None) -> BoundSpec | None:
+    if bound is None:
+        return None
+    terms = bound.greatest_of if isinstance(bound, GreatestOf) else [
+        bound if isinstance(bound, Term) else Term(amount=bound)]
+    return BoundSpec(tuple(TermSpec(t.amount, t.fact, t.times, t.units, t.ref) for t in terms))
+
+
 class _Version:
     """Compiles one version; problems are collected, not raised one at a time."""
 
@@ -188,6 +161,7 @@ class _Version:
         self.groups = {g.id: g for g in version.additional}
         self.nodes: dict[str, Node] = {}
         self.floors = {(f.subject, f.kind): f for f in version.floors}
+        self.acts = {a.id: a.label for a in model.acts}
 
     def build(self) -> CompiledVersion | None:
         before = len(self.problems.items)
@@ -202,9 +176,30 @@ class _Version:
             node = self._node_for(tier.id, set())
             if node is None:
                 continue
-            compiled.setdefault(tier.subject, []).append(self._tier(tier, where, node))
-            used.setdefault(tier.subject, set()).update(_facts_of(node))
+            for subject in self._subjects_using(tier.subject):
+                built = self._tier(tier, where, node, self.subjects[subject])
+                compiled.setdefault(subject, []).append(built)
+                used.setdefault(subject, set()).update(_facts_of(node), _range_facts(built))
         self._check_bands()
+        modifiers = self._modifiers()
+        for modifier in modifiers:
+            for subject in used:
+                if modifier.node is not None and modifier.subject in (None, subject):
+                    used[subject] |= _facts_of(modifier.node)
+        history = self._history()
+        caps = {(c.subject, c.kind.value): (c.max, cite(c.citation, self.file.article))
+                for c in self.version.caps}
+        if len(self.problems.items) > before:
+            return None
+        ordered = {s: tuple(sorted(ts, key=lambda t: -t.model.rank)) for s, ts in compiled.items()}
+        return CompiledVersion(self.version, self._provision(), ordered, history,
+                               {s: frozenset(f) for s, f in used.items()}, modifiers, caps)
+
+    def _subjects_using(self, subject: Offender) -> list[Offender]:
+        derived = [s.kind for s in self.subjects.values() if s.tiers_from == subject]
+        return [subject, *derived] if subject in self.subjects else []
+
+    def _history(self) -> dict[HistoryKey, HistoryRule]:
         history: dict[HistoryKey, HistoryRule] = {}
         for k, rule in enumerate(self.version.history):
             key = (rule.fact, rule.subject, rule.prior_sentence)
@@ -212,11 +207,21 @@ class _Version:
                 self.problems.add(f"{self.loc}.history[{k}]", "a rule for this fact, "
                                   "subject and prior_sentence is already given")
             history[key] = rule
-        if len(self.problems.items) > before:
-            return None
-        ordered = {s: tuple(sorted(ts, key=lambda t: -t.model.rank)) for s, ts in compiled.items()}
-        return CompiledVersion(self.version, self._provision(), ordered, history,
-                               {s: frozenset(f) for s, f in used.items()})
+        return history
+
+    def _modifiers(self) -> tuple[CompiledModifier, ...]:
+        out = []
+        for k, m in enumerate(self.version.modifiers):
+            ref = cite(m.citation, self.file.article)
+            node = None
+            if m.when is not None:
+                node = self._compile(m.when, ref, f"{self.loc}.modifiers[{k}].when", set())
+                if node is None:
+                    continue
+            targets = frozenset(tuple(t.split(".", 1)) for t in m.applies_to)
+            out.append(CompiledModifier(m.id, m.subject, node, m.factor, targets,  # type: ignore[arg-type]
+                                        ref, m.citation.translation))
+        return tuple(out)
 
     def _provision(self) -> ProvisionRef:
         f = self.file
@@ -270,7 +275,7 @@ class _Version:
         return node
 
     def _compile(self, trigger: Trigger, ref: str, where: str, visiting: set[str]) -> Node | None:
-        if not isinstance(trigger, AnyOf | AllOf | FlagTest | BandTest):
+        if not isinstance(trigger, AnyOf | AllOf | NoneOf | Always | FlagTest | BandTest | ActTest):
             if trigger.same_as not in self.tiers:
                 known = ", ".join(sorted(self.tiers))
                 self.problems.add(f"{where}.same_as",
@@ -281,51 +286,78 @@ class _Version:
         own += f" [{trigger.label}]" if trigger.label else ""
         if isinstance(trigger, FlagTest):
             return FlagNode(own, trigger.label, trigger.fact)
+        if isinstance(trigger, Always):
+            return AlwaysNode(own, trigger.label)
+        if isinstance(trigger, NoneOf):
+            nodes = self._children(trigger.none, own, f"{where}.none", visiting)
+            if nodes is None:
+                return None
+            return NoneNode(own, trigger.label, nodes,
+                            " or ".join(describe_node(c) for c in nodes))
+        if isinstance(trigger, ActTest):
+            if trigger.act not in self.acts:
+                known = ", ".join(sorted(self.acts)) or "none declared"
+                self.problems.add(f"{where}.act", f"unknown act {trigger.act!r} (acts: {known})")
+                return None
+            return ActNode(own, trigger.label, trigger.act, self.acts[trigger.act])
         if isinstance(trigger, BandTest):
             is_money = FACT_KINDS[trigger.quantity] == "money"
             return BandNode(own, trigger.label, trigger.quantity, trigger.lower, trigger.upper,
                             is_money, self.file.currency)
-        key = "any" if isinstance(trigger, AnyOf) else "all"
-        items = trigger.any if isinstance(trigger, AnyOf) else trigger.all
-        children = [self._compile(c, own, f"{where}.{key}[{k}]", visiting)
-                    for k, c in enumerate(items)]
-        if any(c is None for c in children):
-            return None
-        kids = tuple(c for c in children if c is not None)
-        return (AnyNode if key == "any" else AllNode)(own, trigger.label, kids)
+        if isinstance(trigger, AnyOf):
+            kids = self._children(trigger.any, own, f"{where}.any", visiting)
+            return None if kids is None else AnyNode(own, trigger.label, kids)
+        kids = self._children(trigger.all, own, f"{where}.all", visiting)
+        return None if kids is None else AllNode(own, trigger.label, kids)
 
-    def _range(self, penalty: Penalty, tier: Tier, ref: str, where: str,
-               only_with: tuple[str, ...] | None = None) -> tuple[PenaltyRange, str | None]:
-        floor = self.floors.get((tier.subject, penalty.kind))
-        low_money, low_months, source, note = penalty.min, penalty.min_months, None, None
+    def _children(self, items: list[Trigger], ref: str, where: str,
+                  visiting: set[str]) -> tuple[Node, ...] | None:
+        compiled = [self._compile(c, ref, f"{where}[{k}]", visiting) for k, c in enumerate(items)]
+        if any(c is None for c in compiled):
+            return None
+        return tuple(c for c in compiled if c is not None)
+
+    def _range(self, penalty: Penalty, subject: Offender, ref: str, where: str,
+               only_with: tuple[str, ...] | None = None) -> tuple[RangeSpec, str | None]:
+        floor = self.floors.get((subject, penalty.kind))
+        low, high = _bound(penalty.min), _bound(penalty.max)
+        low_months, source, note = penalty.min_months, None, None
+        low_money = low.fixed if low is not None else None
+        if penalty.kind in MONEY_KINDS and low is not None and low_money is None:
+            low_money = None  # computed per case
         if floor is not None:
             floor_ref = cite(floor.citation, self.file.article)
-            low, floor_value = ((penalty.min, floor.min) if penalty.kind in MONEY_KINDS
-                                else (penalty.min_months, floor.min_months))
-            if low is not None and floor_value is not None and low < floor_value:
-                self.problems.add(where, f"minimum {low} is below the general floor "
+            own_low, floor_value = ((low_money, floor.min) if penalty.kind in MONEY_KINDS
+                                    else (penalty.min_months, floor.min_months))
+            if own_low is not None and floor_value is not None and own_low < floor_value:
+                self.problems.add(where, f"minimum {own_low} is below the general floor "
                                   f"{floor_value} of {floor_ref}")
-            if low is None:
+            if penalty.min is None and penalty.min_months is None:
                 low_money, low_months, source = floor.min, floor.min_months, floor_ref
                 note = f"{ref} {penalty.kind.value}: the minimum comes from {floor_ref}"
         currency = self.file.currency
-        return PenaltyRange(
+        high_money = high.fixed if high is not None else None
+        template = PenaltyRange(
             kind=penalty.kind.value, ref=ref,
             min=money(low_money, currency) if low_money is not None else None,
-            max=money(penalty.max, currency) if penalty.max is not None else None,
+            max=money(high_money, currency) if high_money is not None else None,
             min_months=low_months, max_months=penalty.max_months, min_source=source,
-            only_with_principal=only_with,
-        ), note
+            only_with_principal=only_with, per=penalty.per,
+        )
+        return RangeSpec(template, low, high, penalty.per, penalty.total_max), note
 
-    def _tier(self, tier: Tier, where: str, node: Node) -> CompiledTier:
+    def _tier(self, tier: Tier, where: str, node: Node, subject: Subject) -> CompiledTier:
         ref = cite(tier.citation, self.file.article)
+        excluded = set(subject.exclude_kinds) if subject.kind != tier.subject else set()
         notes: list[str] = []
         principal = []
         for k, penalty in enumerate(tier.principal):
-            built, note = self._range(penalty, tier, ref, f"{where}.principal[{k}]")
+            if penalty.kind in excluded:
+                continue
+            built, note = self._range(penalty, subject.kind, ref, f"{where}.principal[{k}]")
             principal.append(built)
             notes += [note] if note else []
-        kinds = {p.kind for p in tier.principal}
+        kinds = {p.kind for p in tier.principal if p.kind not in excluded}
         additional = []
         for group_id in tier.additional:
             group = self.groups.get(group_id)
@@ -334,13 +366,16 @@ class _Version:
             group_ref = cite(group.citation, self.file.article)
             for penalty in group.penalties:
                 allowed = kinds - set(penalty.unless_principal)
+                if penalty.kind in excluded:
+                    continue
                 if not allowed:
                     why = f" ({penalty.note})" if penalty.note else ""
                     notes.append(f"{group_ref} {penalty.kind.value} is not available: the "
                                  f"principal penalty of {ref} is a {penalty.kind.value}{why}")
                     continue
                 only = None if allowed == kinds else tuple(sorted(k.value for k in allowed))
-                built, note = self._range(penalty, tier, group_ref, f"{where}.additional", only)
+                built, note = self._range(penalty, subject.kind, group_ref,
+                                          f"{where}.additional", only)
                 additional.append(built)
                 notes += [note] if note else []
         return CompiledTier(tier, ref, node, tuple(principal), tuple(additional), tuple(notes))
@@ -381,7 +416,9 @@ class _Version:
             for k, child in enumerate(trigger.any):
                 found += self._open_bands(child, f"{where}.any[{k}]", seen)
             return found
-        if isinstance(trigger, FlagTest | AllOf) or trigger.same_as in seen:
+        if isinstance(trigger, FlagTest | AllOf | ActTest | NoneOf | Always):
+            return []
+        if trigger.same_as in seen:
             return []
         target = self.tiers.get(trigger.same_as)
         if target is None:
@@ -393,9 +430,22 @@ class _Version:
 def _facts_of(node: Node) -> set[str]:
     if isinstance(node, FlagNode | BandNode):
         return {node.fact}
-    if isinstance(node, AnyNode | AllNode):
+    if isinstance(node, ActNode):
+        return {"act"}
+    if isinstance(node, AnyNode | AllNode | NoneNode):
         out: set[str] = set()
         for child in node.children:
             out |= _facts_of(child)
         return out
     return set()
+
+
+def _range_facts(tier: CompiledTier) -> set[str]:
+    out: set[str] = set()
+    for spec in (*tier.principal, *tier.additional):
+        for bound in (spec.low, spec.high):
+            if bound is not None:
+                out |= bound.facts
+        if spec.per:
+            out.add(spec.per)
+    return out

@@ -2,33 +2,41 @@
 
 Steps, each recorded in the result:
 
-1. the date that selects the law (the offence date; today, said plainly, when none is given);
+1. the date that selects the law (the offence date; today, said plainly, when none is given)
+   and the law in force then, following a provision's ``predecessor`` for earlier dates;
 2. whether the offender can be liable at all on that date (e.g. Vietnamese commercial legal
    entities only for acts from 2018-01-01, Resolution 41/2017/QH14 Art. 2(1)(h));
-3. the version in force on that date;
-4. history facts decided from completion dates by the version's history rules;
-5. the most severe tier whose triggers fire, with every trigger that fired;
-6. the principal alternatives and the additional penalties, with citations and floors.
+3. history facts decided from the dates of earlier events by the version's history rules;
+4. the most severe tier whose triggers fire, with every trigger that fired;
+5. the principal and additional penalties, with bounds computed from the case (greater-of
+   formulas, indexed units, per-item ranges), then modifiers and caps;
+6. with a trial date and a lex mitior rule, the same facts under the law in force at the
+   trial, and the more lenient of the two applied.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from penalties.assessment import Assessment, TierResult
-from penalties.compile import CompiledTier, CompiledVersion, Statute, cite
-from penalties.errors import InvalidFacts
-from penalties.facts import Amount, Facts
+from penalties.amounts import AmountContext, RangeSpec, scale
+from penalties.assessment import Assessment, PenaltyRange, TierResult, format_amount
+from penalties.errors import InvalidFacts, NoVersionInForce
+from penalties.facts import HISTORY_DATES, Amount, Facts
+from penalties.leniency import choose_lenient
+from penalties.statute import CompiledTier, CompiledVersion, Statute, cite
 from penalties.triggers import Context
+from rates.money import money
 
-__all__ = ["add_months", "assess_statute"]
+__all__ = ["Converter", "Resolver", "add_months", "assess_statute"]
 
-_HISTORY_FIELDS = {
-    "prior_admin_penalty": "prior_admin_penalty_completed",
-    "prior_conviction": "prior_conviction_completed",
-}
+#: Looks a provision up by id (the catalogue's ``get``).
+Resolver = Callable[[str], Statute]
+#: Converts an amount to a currency on a date: ``(amount, to, on) -> (value, explanation)``.
+Converter = Callable[[Amount, str, date], tuple[Decimal, str]]
 
 
 def add_months(day: date, months: int) -> date:
@@ -42,50 +50,103 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def assess_statute(statute: Statute, facts: Facts, today: date | None = None) -> Assessment:
+@dataclass(frozen=True, slots=True)
+class _Law:
+    statute: Statute
+    version: CompiledVersion | None
+    notes: tuple[str, ...]
+
+
+def _law_on(statute: Statute, day: date, resolve: Resolver | None) -> _Law:
+    """The provision and version in force on ``day``, following predecessors back in time."""
+    first = statute.versions[0].effective_from
+    if day < first and statute.model.predecessor and resolve is not None:
+        earlier = _law_on(resolve(statute.model.predecessor), day, resolve)
+        note = (f"The offence date {day.isoformat()} is before {statute.id} took effect "
+                f"({first.isoformat()}); the law in force then was {earlier.statute.id}.")
+        return _Law(earlier.statute, earlier.version, (note, *earlier.notes))
+    return _Law(statute, statute.version_on(day), ())
+
+
+def assess_statute(statute: Statute, facts: Facts, today: date | None = None,
+                   resolve: Resolver | None = None,
+                   convert: Converter | None = None) -> Assessment:
     """Assess ``facts`` under ``statute``; see the module docstring for the steps."""
     if facts.offence_date is not None:
         day, basis = facts.offence_date, "offence_date"
     else:
         day, basis = today or date.today(), "today: no offence date was given"
+    try:
+        at_offence = _law_on(statute, day, resolve)
+    except NoVersionInForce:
+        subject = statute.subjects.get(facts.offender)
+        if subject is None or subject.liable_from is None or day >= subject.liable_from:
+            raise
+        at_offence = _Law(statute, None, ())  # not liable then: said by _assess_under
+    first = _assess_under(at_offence, facts, day, basis, statute, convert, resolve)
+    if facts.trial_date is None or facts.trial_date == day:
+        return first
+    try:
+        at_trial = _law_on(statute, facts.trial_date, resolve)
+    except NoVersionInForce:
+        return first
+    same = (at_trial.statute.id == at_offence.statute.id
+            and at_trial.version is at_offence.version)
+    rule = at_trial.statute.model.lex_mitior
+    if same or rule is None or at_trial.version is None:
+        return first
+    later = _assess_under(_Law(at_trial.statute, at_trial.version, ()), facts, day, basis,
+                          statute, convert, resolve)
+    return choose_lenient(first, later, facts.trial_date,
+                          cite(rule.citation, at_trial.statute.model.article),
+                          rule.citation.confidence.value)
+
+
+def _assess_under(law: _Law, facts: Facts, day: date, basis: str, asked: Statute,
+                  convert: Converter | None, resolve: Resolver | None) -> Assessment:
+    statute = law.statute
     subject = statute.subjects.get(facts.offender)
     if subject is None:
         allowed = ", ".join(s.value for s in statute.subjects)
-        raise InvalidFacts("offender", f"{statute.id} does not cover the offender kind "
-                           f"{facts.offender.value!r}", allowed)
-    version = statute.version_on(day) if subject.liable_from is None or day >= subject.liable_from \
-        else None
-    if version is None:
-        return _not_liable(statute, facts, day, basis)
-    return _Run(statute, version, facts, day, basis).result()
-
-
-def _not_liable(statute: Statute, facts: Facts, day: date, basis: str) -> Assessment:
-    subject = statute.subjects[facts.offender]
-    assert subject.liable_from is not None
-    assert subject.liability_citation is not None
-    ref = cite(subject.liability_citation, statute.model.article)
-    note = (f"A {subject.label} bears no liability under {statute.id} for acts before "
-            f"{subject.liable_from.isoformat()} ({ref}: {subject.liability_citation.translation})")
-    # The provision as first in force is the one that would have applied.
-    first = statute.versions[0]
-    return Assessment(first.provision, facts.offender, day, basis, liable=False, tier=None,
-                      notes=(note,), facts=facts.given())
+        if statute is asked:
+            raise InvalidFacts("offender", f"{statute.id} does not cover the offender kind "
+                               f"{facts.offender.value!r}", allowed)
+        version = law.version or statute.versions[0]
+        note = (f"{statute.id} covers only {allowed}: a {facts.offender.value} bears no "
+                "liability under it")
+        return Assessment(version.provision, facts.offender, day, basis, liable=False,
+                          tier=None, notes=(*law.notes, note), facts=facts.given())
+    if subject.liable_from is not None and day < subject.liable_from:
+        assert subject.liability_citation is not None
+        ref = cite(subject.liability_citation, statute.model.article)
+        note = (f"A {subject.label} bears no liability under {statute.id} for acts before "
+                f"{subject.liable_from.isoformat()} ({ref}: "
+                f"{subject.liability_citation.translation})")
+        provision = (law.version or statute.versions[0]).provision
+        return Assessment(provision, facts.offender, day, basis, liable=False, tier=None,
+                          notes=(*law.notes, note), facts=facts.given())
+    assert law.version is not None
+    return _Run(statute, law.version, facts, day, basis, convert, resolve, law.notes).result()
 
 
 class _Run:
-    """One assessment; holds the derived facts while the trigger tree asks for them."""
+    """One assessment under one version; holds derived facts while the triggers ask."""
 
     def __init__(self, statute: Statute, version: CompiledVersion, facts: Facts, day: date,
-                 basis: str) -> None:
+                 basis: str, convert: Converter | None, resolve: Resolver | None,
+                 notes: tuple[str, ...]) -> None:
         self.statute = statute
         self.version = version
         self.facts = facts
         self.day = day
         self.basis = basis
-        self.notes: list[str] = []
+        self.convert = convert
+        self.resolve = resolve
+        self.notes: list[str] = list(notes)
         self.flags: dict[str, tuple[bool, str | None]] = {}
+        self.amounts: dict[str, Decimal] = {}
         self.used = version.used_facts.get(facts.offender, frozenset())
+        self.context = Context(self.flag, self.quantity, statute.currency, lambda: facts.act)
 
     def flag(self, name: str) -> tuple[bool, str | None]:
         if name not in self.flags:
@@ -94,7 +155,7 @@ class _Run:
 
     def _decide_flag(self, name: str) -> tuple[bool, str | None]:
         stated = getattr(self.facts, name)
-        date_field = _HISTORY_FIELDS.get(name)
+        date_field = HISTORY_DATES.get(name)
         completed = getattr(self.facts, date_field) if date_field else None
         if completed is None:
             return bool(stated), None
@@ -119,14 +180,14 @@ class _Run:
                                    "prison_5_to_15_years, prison_over_15_years")
             rule = rules.get((name, offender, sentence))
         if rule is None:
-            raise InvalidFacts(_HISTORY_FIELDS[name], f"{self.statute.id} has no rule to decide "
+            raise InvalidFacts(HISTORY_DATES[name], f"{self.statute.id} has no rule to decide "
                                f"from a date whether {name} counts for a {offender.value}",
                                f"give {name} = true or false instead")
         until = add_months(completed, rule.window_months)
         ref = cite(rule.citation, self.statute.model.article)
         verb = "counts until" if self.day <= until else "stopped counting after"
-        how = (f"completed {completed.isoformat()}; {verb} {until.isoformat()}, "
-               f"{rule.window_months} months after {rule.anchor}, {ref} "
+        how = (f"{HISTORY_DATES[name].rsplit('_', 1)[-1]} {completed.isoformat()}; {verb} "
+               f"{until.isoformat()}, {rule.window_months} months after {rule.anchor}, {ref} "
                f"[{rule.citation.confidence.value}]")
         return self.day <= until, how
 
@@ -138,27 +199,64 @@ class _Run:
             return self._in_statute_currency(name, value)
         return Decimal(value)
 
+    def _count(self, name: str) -> int | None:
+        value = getattr(self.facts, name)
+        return value if isinstance(value, int) else None
+
     def _in_statute_currency(self, name: str, value: Amount) -> Decimal:
         if value.currency is None or value.currency == self.statute.currency:
             return value.value
-        raise InvalidFacts(name, f"the amount is in {value.currency} but {self.statute.id} tests "
-                           f"amounts in {self.statute.currency}",
-                           f"an amount in {self.statute.currency}")
+        if name not in self.amounts:
+            if self.convert is None:
+                raise InvalidFacts(name, f"the amount is in {value.currency} but "
+                                   f"{self.statute.id} tests amounts in {self.statute.currency}",
+                                   f"an amount in {self.statute.currency}")
+            converted, how = self.convert(value, self.statute.currency, self.day)
+            self.amounts[name] = converted
+            self.notes.append(f"{name}: {how}")
+        return self.amounts[name]
+
+    def _ranges(self, specs: tuple[RangeSpec, ...]) -> tuple[PenaltyRange, ...]:
+        amounts = AmountContext(lambda n: self.quantity(n), self._count,
+                                lambda: self.statute.unit_value(self.day), self.statute.currency)
+        out = [spec.evaluate(amounts) for spec in specs]
+        offender = self.facts.offender
+        for modifier in self.version.modifiers:
+            if modifier.subject not in (None, offender):
+                continue
+            why = f"× {modifier.factor:f}: {modifier.ref} ({modifier.translation})"
+            if modifier.node is not None:
+                reasons = modifier.node.evaluate(self.context)
+                if reasons is None:
+                    continue
+                why += " because " + "; ".join(r.text for r in reasons)
+            for i, item in enumerate(out):
+                for bound in ("min", "max"):
+                    if (item.kind, bound) in modifier.targets:
+                        out[i] = scale(out[i], bound, modifier.factor, why)
+        caps = self.version.caps or {}
+        for i, item in enumerate(out):
+            cap = caps.get((offender, item.kind))
+            if cap and item.max is not None and item.max.amount > cap[0]:
+                out[i] = replace(item, max=money(cap[0], self.statute.currency), basis=(
+                    *item.basis, f"capped at {format_amount(cap[0], self.statute.currency)} "
+                    f"({cap[1]})"))
+        return tuple(out)
 
     def result(self) -> Assessment:
-        context = Context(self.flag, self.quantity, self.statute.currency)
         tiers = self.version.tiers.get(self.facts.offender, ())
         met: list[tuple[CompiledTier, TierResult]] = []
         for tier in tiers:
-            reasons = tier.node.evaluate(context)
+            reasons = tier.node.evaluate(self.context)
             if reasons is not None:
                 citation = tier.model.citation
                 met.append((tier, TierResult(tier.model.id, tier.ref, tier.model.rank,
                                              citation.confidence.value, citation.quote,
                                              citation.translation, reasons)))
         given = self.facts.given()
+        skip = ("offender", "offence_date", "trial_date")
         ignored = tuple(sorted(k for k in given if _fact_name(k) not in self.used
-                               and k not in ("offender", "offence_date")))
+                               and k not in skip))
         not_given = tuple(sorted(f for f in self.used if _not_given(self.facts, f)))
         provision = self.version.provision
         if not met:
@@ -167,18 +265,32 @@ class _Run:
                               + (f": {note}" if note else "."))
             return Assessment(provision, self.facts.offender, self.day, self.basis, True, None,
                               notes=tuple(self.notes), facts=given, ignored=ignored,
-                              not_given=not_given)
+                              not_given=not_given, see_also=self._see_also())
         chosen, result = met[0]
+        principal = self._ranges(chosen.principal)
+        additional = self._ranges(chosen.additional)
         return Assessment(
             provision, self.facts.offender, self.day, self.basis, True, result,
-            principal=chosen.principal, additional=chosen.additional,
-            also_met=tuple(r for _, r in met[1:]), notes=(*self.notes, *chosen.notes),
-            facts=given, ignored=ignored, not_given=not_given,
+            principal_rule=chosen.model.principal_rule, principal=principal,
+            additional=additional, also_met=tuple(r for _, r in met[1:]),
+            notes=(*self.notes, *chosen.notes), facts=given, ignored=ignored,
+            not_given=not_given,
         )
+
+    def _see_also(self) -> tuple[str, ...]:
+        out = []
+        for item in self.statute.model.see_also:
+            if self.resolve is not None:
+                try:
+                    self.resolve(item.id).version_on(self.day)
+                except NoVersionInForce:
+                    continue
+            out.append(f"{item.id}: {item.why}")
+        return tuple(out)
 
 
 def _fact_name(given: str) -> str:
-    for flag, field in _HISTORY_FIELDS.items():
+    for flag, field in HISTORY_DATES.items():
         if given == field:
             return flag
     return "prior_conviction" if given == "prior_sentence" else given
@@ -187,5 +299,4 @@ def _fact_name(given: str) -> str:
 def _not_given(facts: Facts, name: str) -> bool:
     if getattr(facts, name) is not None:
         return False
-    return _HISTORY_FIELDS.get(name) is None or getattr(facts, _HISTORY_FIELDS[name]) is None
-
+    return HISTORY_DATES.get(name) is None or getattr(facts, HISTORY_DATES[name]) is None

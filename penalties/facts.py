@@ -26,7 +26,9 @@ from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, parse_amount
 
 __all__ = [
+    "CURRENCY_REQUIRED",
     "FACT_KINDS",
+    "HISTORY_DATES",
     "Amount",
     "Facts",
     "Offender",
@@ -67,22 +69,50 @@ class Amount(NamedTuple):
         return {"amount": amount_text(self.value), "currency": self.currency or default_currency}
 
 
-FactKind = Literal["money", "count", "flag"]
+FactKind = Literal["money", "count", "flag", "act"]
 
-#: Facts that statute triggers may test, and what kind of value each holds.
+#: Facts that statute triggers and formulas may use, and what kind of value each holds.
 FACT_KINDS: dict[str, FactKind] = {
     "illicit_profit": "money",
     "damage": "money",
     "goods_value": "money",
+    "retail_value": "money",
+    "gross_gain": "money",
+    "gross_loss": "money",
+    "turnover": "money",
     "times": "count",
+    "copies": "count",
+    "works": "count",
+    "violations": "count",
     "commercial_scale": "flag",
     "organised": "flag",
+    "commercial_advantage": "flag",
+    "prerelease": "flag",
+    "willful": "flag",
+    "innocent": "flag",
+    "serious_consequences": "flag",
     "prior_admin_penalty": "flag",
     "prior_conviction": "flag",
+    "prior_judgment": "flag",
+    "act": "act",
 }
 
+#: History flags that can instead be decided from the date of an earlier event.
+HISTORY_DATES: dict[str, str] = {
+    "prior_admin_penalty": "prior_admin_penalty_completed",
+    "prior_conviction": "prior_conviction_completed",
+    "prior_judgment": "prior_judgment_date",
+}
+
+#: Money facts whose currency cannot be assumed to be the statute's: a bare number is refused.
+CURRENCY_REQUIRED = frozenset({"gross_gain", "gross_loss", "turnover"})
+
+_MONEY = tuple(k for k, v in FACT_KINDS.items() if v == "money")
+_COUNTS = ("copies", "works", "violations")
+_FLAGS = ("commercial_scale", "organised", "commercial_advantage", "prerelease", "willful",
+          "innocent", "serious_consequences")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_FIELDS = ("offence_date", "prior_admin_penalty_completed", "prior_conviction_completed")
+_DATE_FIELDS = ("offence_date", "trial_date", *HISTORY_DATES.values())
 
 
 def parse_date(value: object, field: str) -> date:
@@ -114,6 +144,13 @@ def _amount(value: object, field: str) -> Amount | None:
         allowed = "a non-negative amount such as 250000000, '250,000,000 VND' or 'USD 10000'"
         raise InvalidFacts(field, f"{exc.problem}: {value!r}", allowed) from exc
     return Amount(amount, currency)
+
+
+def _count(value: object, field: str, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidFacts(field, f"{value!r} is not a whole number", f"{least} to {MAX_TIMES}")
+    if not least <= value <= MAX_TIMES:
+        raise InvalidFacts(field, f"{value} is out of range", f"{least} to {MAX_TIMES}")
 
 
 def _flag(value: object, field: str, optional: bool = False) -> bool | None:
@@ -152,6 +189,27 @@ class Facts:
         prior_conviction: an earlier conviction for the same offence is not yet expunged.
         prior_conviction_completed: the day the earlier sentence was served.
         prior_sentence: for persons, the principal penalty of that earlier conviction.
+        prior_judgment: an earlier final judgment for such a violation still counts
+            (e.g. 17 U.S.C. 1203(c)(4): within 3 years).
+        prior_judgment_date: the day that judgment was entered.
+        trial_date: when the case is tried or decided; with a lex mitior rule, a later,
+            more lenient law in force then may apply.
+        act: which act of the provision was committed, by the id the provision declares
+            (``penalties show ID`` lists them).
+        retail_value: total retail value of the infringing copies (US: in any 180 days).
+        copies: number of infringing copies (US: in any 180-day period).
+        works: number of works infringed (statutory damages are per work).
+        violations: number of violations, e.g. acts of circumvention or devices.
+        commercial_advantage: for commercial advantage or private financial gain.
+        prerelease: a work being prepared for commercial distribution, made available on a
+            network accessible to the public.
+        willful: the infringement was willful.
+        innocent: the infringer was not aware and had no reason to believe it infringed.
+        serious_consequences: the offence caused serious consequences (Vietnam 1999 Code).
+        gross_gain: gross gain from the offence (currency required).
+        gross_loss: gross loss caused (currency required).
+        turnover: total worldwide annual turnover of the preceding financial year
+            (currency required).
     """
 
     offender: Offender
@@ -167,6 +225,22 @@ class Facts:
     prior_conviction: bool | None = None
     prior_conviction_completed: date | None = None
     prior_sentence: PriorSentence | None = None
+    prior_judgment: bool | None = None
+    prior_judgment_date: date | None = None
+    trial_date: date | None = None
+    act: str | None = None
+    retail_value: Amount | None = None
+    copies: int | None = None
+    works: int | None = None
+    violations: int | None = None
+    commercial_advantage: bool = False
+    prerelease: bool = False
+    willful: bool = False
+    innocent: bool = False
+    serious_consequences: bool = False
+    gross_gain: Amount | None = None
+    gross_loss: Amount | None = None
+    turnover: Amount | None = None
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -175,33 +249,46 @@ class Facts:
             value = getattr(self, name)
             if value is not None:
                 put(self, name, parse_date(value, name))
-        for name in ("illicit_profit", "damage", "goods_value"):
-            put(self, name, _amount(getattr(self, name), name))
-        for name in ("commercial_scale", "organised"):
+        for name in _MONEY:
+            amount = _amount(getattr(self, name), name)
+            if amount is not None and amount.currency is None and name in CURRENCY_REQUIRED:
+                raise InvalidFacts(name, "the amount needs a currency",
+                                   "an amount with its currency, e.g. '2000000000 EUR'")
+            put(self, name, amount)
+        for name in _FLAGS:
             _flag(getattr(self, name), name)
-        for name in ("prior_admin_penalty", "prior_conviction"):
+        for name in HISTORY_DATES:
             _flag(getattr(self, name), name, optional=True)
-        if isinstance(self.times, bool) or not isinstance(self.times, int):
-            problem = f"{self.times!r} is not a whole number"
-            raise InvalidFacts("times", problem, f"1 to {MAX_TIMES}")
-        if not 1 <= self.times <= MAX_TIMES:
-            raise InvalidFacts("times", f"{self.times} is out of range", f"1 to {MAX_TIMES}")
+        _count(self.times, "times", 1)
+        for name in _COUNTS:
+            if getattr(self, name) is not None:
+                _count(getattr(self, name), name, 0)
+        if self.act is not None:
+            if not isinstance(self.act, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.()-]*",
+                                                                 self.act.strip().lower()):
+                raise InvalidFacts("act", f"{self.act!r} is not an act id",
+                                   "an id the provision declares, e.g. copying")
+            put(self, "act", self.act.strip().lower())
         if self.prior_sentence is not None:
             put(self, "prior_sentence", _enum(PriorSentence, self.prior_sentence, "prior_sentence"))
         self._check_history()
 
     def _check_history(self) -> None:
-        pairs = (
-            ("prior_admin_penalty", self.prior_admin_penalty, self.prior_admin_penalty_completed),
-            ("prior_conviction", self.prior_conviction, self.prior_conviction_completed),
-        )
-        for name, flag, completed in pairs:
+        for name, date_field in HISTORY_DATES.items():
+            flag, completed = getattr(self, name), getattr(self, date_field)
             if flag is False and completed is not None:
                 raise InvalidFacts(
                     name,
-                    f"contradictory facts: {name} is false but {name}_completed is {completed}",
-                    f"either {name} or {name}_completed, or both in agreement",
+                    f"contradictory facts: {name} is false but {date_field} is {completed}",
+                    f"either {name} or {date_field}, or both in agreement",
                 )
+        if self.trial_date and self.offence_date and self.trial_date < self.offence_date:
+            raise InvalidFacts("trial_date", f"contradictory facts: the trial date "
+                               f"{self.trial_date} is before the offence date {self.offence_date}",
+                               "a trial date on or after the offence date")
+        if self.willful and self.innocent:
+            raise InvalidFacts("innocent", "contradictory facts: willful and innocent are both "
+                               "true", "at most one of willful and innocent")
         if self.prior_sentence is not None and self.prior_conviction is False:
             raise InvalidFacts(
                 "prior_sentence",

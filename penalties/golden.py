@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from moneyed import Money
 
     from penalties.assessment import PenaltyRange
-    from penalties.compile import Statute
+    from penalties.catalog import Catalog
     from penalties.schema import ExpectedPenalty
+    from penalties.statute import Statute
 
 __all__ = ["CaseOutcome", "run_cases"]
 
@@ -54,11 +55,18 @@ def _compare(what: str, got: Sequence[PenaltyRange], want: Sequence[ExpectedPena
     return [f"{what}: expected {want_d}, got {got_d}"]
 
 
-def run_cases(statute: Statute) -> list[CaseOutcome]:
-    """Run every golden case of ``statute`` and report the differences of each."""
+def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutcome]:
+    """Run every golden case of ``statute`` and report the differences of each.
+
+    Provisions it refers to (a predecessor, a provision to see instead) are looked up in
+    ``catalog`` (default: the shared catalogue).
+    """
+    from penalties.catalog import default_catalog
+
+    resolve = (catalog or default_catalog()).get
     outcomes = []
     for case in statute.model.cases:
-        result = assess_statute(statute, Facts.from_mapping(case.facts))
+        result = assess_statute(statute, Facts.from_mapping(case.facts), resolve=resolve)
         differences: list[str] = []
         tier = result.tier.id if result.tier else "none"
         if tier != case.tier:

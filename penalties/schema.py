@@ -47,25 +47,38 @@ from rates.money import MAX_AMOUNT, check_currency
 __all__ = [
     "MONEY_KINDS",
     "TIME_KINDS",
+    "Act",
+    "ActTest",
     "AdditionalGroup",
     "AllOf",
+    "Always",
     "AnyOf",
     "BandTest",
+    "Bound",
+    "Cap",
     "Citation",
     "Confidence",
     "FlagTest",
     "Floor",
     "GoldenCase",
+    "GreatestOf",
     "HistoryRule",
+    "LexMitior",
+    "Modifier",
+    "NoneOf",
     "Penalty",
     "PenaltyKind",
     "SameAs",
+    "SeeAlso",
     "Source",
     "StatuteFile",
     "Subject",
+    "Term",
     "Tier",
     "Title",
     "Trigger",
+    "UnitSeries",
+    "UnitValue",
     "Version",
 ]
 
@@ -89,6 +102,18 @@ def _amount(value: object) -> Decimal:
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
 Months = Annotated[int, Field(strict=True, ge=0, le=1200)]
+
+
+def _ratio(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"expected a number written as a TOML integer or decimal, got {value!r}")
+    ratio = Decimal(value)
+    if not ratio.is_finite() or ratio <= 0 or ratio > 1000:
+        raise ValueError(f"expected a factor above 0 and at most 1000, got {value!r}")
+    return ratio
+
+
+Ratio = Annotated[Decimal, BeforeValidator(_ratio)]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
@@ -101,7 +126,8 @@ class Confidence(StrEnum):
 
 
 class PenaltyKind(StrEnum):
-    """Kinds of penalty. ``fine`` is money; every other kind is a duration in months."""
+    """Kinds of penalty. ``fine`` and ``statutory_damages`` are money; the rest are
+    durations in months."""
 
     FINE = "fine"
     COMMUNITY_SENTENCE = "community_sentence"
@@ -110,9 +136,10 @@ class PenaltyKind(StrEnum):
     OCCUPATION_BAN = "occupation_ban"
     BUSINESS_BAN = "business_ban"
     CAPITAL_RAISING_BAN = "capital_raising_ban"
+    STATUTORY_DAMAGES = "statutory_damages"
 
 
-MONEY_KINDS = frozenset({PenaltyKind.FINE})
+MONEY_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.STATUTORY_DAMAGES})
 TIME_KINDS = frozenset(PenaltyKind) - MONEY_KINDS
 
 
@@ -220,6 +247,14 @@ class BandTest(_Model):
         return None
 
 
+class ActTest(_Model):
+    """Fires when the act committed is this one (an id the provision declares in ``acts``)."""
+
+    act: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.()-]*$", max_length=60)]
+    point: str | None = None
+    label: str | None = None
+
+
 class AnyOf(_Model):
     """Fires when at least one child fires (the law's "or")."""
 
@@ -236,14 +271,30 @@ class AllOf(_Model):
     label: str | None = None
 
 
+class NoneOf(_Model):
+    """Fires when no child fires (the law's "unless", "other than")."""
+
+    none: Annotated[list[Trigger], Field(min_length=1, max_length=100)]
+    point: str | None = None
+    label: str | None = None
+
+
+class Always(_Model):
+    """Always fires: the act itself is the offence (e.g. an administrative decree's article)."""
+
+    always: Literal[True]
+    point: str | None = None
+    label: str | None = None
+
+
 class SameAs(_Model):
     """The triggers of another tier of the same version ("in a case under clause 2")."""
 
     same_as: Text
 
 
-_TAGS = {"fact": "flag-test", "quantity": "band-test", "any": "any-of", "all": "all-of",
-         "same_as": "same-as"}
+_TAGS = {"fact": "flag-test", "quantity": "band-test", "act": "act-test", "any": "any-of",
+         "all": "all-of", "none": "none-of", "always": "always", "same_as": "same-as"}
 TRIGGER_TAGS = frozenset(_TAGS.values())
 
 
@@ -253,7 +304,8 @@ def _trigger_tag(value: object) -> str | None:
             if key in value:
                 return tag
     elif isinstance(value, BaseModel):
-        return {FlagTest: "flag-test", BandTest: "band-test", AnyOf: "any-of", AllOf: "all-of",
+        return {FlagTest: "flag-test", BandTest: "band-test", ActTest: "act-test",
+                AnyOf: "any-of", AllOf: "all-of", NoneOf: "none-of", Always: "always",
                 SameAs: "same-as"}.get(type(value))
     return None
 
@@ -261,30 +313,93 @@ def _trigger_tag(value: object) -> str | None:
 Trigger = Annotated[
     Annotated[FlagTest, Tag("flag-test")]
     | Annotated[BandTest, Tag("band-test")]
+    | Annotated[ActTest, Tag("act-test")]
     | Annotated[AnyOf, Tag("any-of")]
     | Annotated[AllOf, Tag("all-of")]
+    | Annotated[NoneOf, Tag("none-of")]
+    | Annotated[Always, Tag("always")]
     | Annotated[SameAs, Tag("same-as")],
     Discriminator(
         _trigger_tag,
         custom_error_type="trigger",
         custom_error_message="expected a trigger table with one of the keys fact, quantity, "
-        "any, all or same_as",
+        "act, any, all, none, always or same_as",
     ),
 ]
 AnyOf.model_rebuild()
 AllOf.model_rebuild()
+NoneOf.model_rebuild()
 
 
 # --- penalties ----------------------------------------------------------------------------
 
 
+class Term(_Model):
+    """An amount computed from the case: a fixed amount, ``times`` × a money fact, or a
+    number of indexed ``units`` (valued on the date the statute's unit series says)."""
+
+    amount: Amount | None = None
+    fact: str | None = None
+    times: Ratio = Decimal(1)
+    units: Amount | None = None
+    ref: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Term:
+        given = [k for k in ("amount", "fact", "units") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a term takes exactly one of amount, fact or units")
+        if self.fact is not None and FACT_KINDS.get(self.fact) != "money":
+            money = sorted(k for k, v in FACT_KINDS.items() if v == "money")
+            raise ValueError(f"unknown money fact {self.fact!r}; expected one of "
+                             f"{', '.join(money)}")
+        return self
+
+
+class GreatestOf(_Model):
+    """The greatest of several terms, e.g. EUR 20,000,000 or 4 % of turnover (GDPR 83(5))."""
+
+    greatest_of: Annotated[list[Term], Field(min_length=1, max_length=20)]
+
+
+_BOUND_TAGS = frozenset({"bound-amount", "bound-term", "bound-greatest-of"})
+
+
+def _bound_tag(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return "bound-amount"
+    if isinstance(value, dict):
+        return "bound-greatest-of" if "greatest_of" in value else "bound-term"
+    if isinstance(value, Term):
+        return "bound-term"
+    return "bound-greatest-of" if isinstance(value, GreatestOf) else None
+
+
+Bound = Annotated[
+    Annotated[Amount, Tag("bound-amount")]
+    | Annotated[Term, Tag("bound-term")]
+    | Annotated[GreatestOf, Tag("bound-greatest-of")],
+    Discriminator(_bound_tag, custom_error_type="bound",
+                  custom_error_message="expected an amount (TOML integer or decimal), a term "
+                  "table (amount, fact or units) or a greatest_of table"),
+]
+
+
 class Penalty(_Model):
-    """One penalty: a fine range in money, or a duration range in months."""
+    """One penalty: a money range (fine, statutory damages) or a duration range in months.
+
+    ``per`` multiplies a money range by a count fact (statutory damages per work), with an
+    optional ``total_max`` across all items.
+    """
 
     kind: PenaltyKind
-    min: Amount | None = None
-    max: Amount | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     no_maximum: bool = False
+    per: str | None = None
+    total_max: Amount | None = None
     min_months: Months | None = None
     max_months: Months | None = None
     unless_principal: list[PenaltyKind] = Field(default_factory=list)
@@ -298,13 +413,16 @@ class Penalty(_Model):
             if getattr(self, name) is not None:
                 unit = "an amount (min/max)" if money else "a duration (min_months/max_months)"
                 raise ValueError(f"{name} does not apply to {self.kind.value}, which takes {unit}")
+        if self.per is not None and (not money or FACT_KINDS.get(self.per) != "count"):
+            counts = sorted(k for k, v in FACT_KINDS.items() if v == "count")
+            raise ValueError(f"per takes a count fact ({', '.join(counts)}) on a money penalty")
         low, high = (self.min, self.max) if money else (self.min_months, self.max_months)
         if high is None and not self.no_maximum:
             name = "max" if money else "max_months"
             raise ValueError(f"{name} is required (or no_maximum = true when the law sets none)")
         if high is not None and self.no_maximum:
             raise ValueError("no_maximum = true contradicts a maximum")
-        if low is not None and high is not None and low > high:
+        if isinstance(low, Decimal | int) and isinstance(high, Decimal | int) and low > high:
             raise ValueError(f"minimum {low} is above maximum {high}")
         return self
 
@@ -326,7 +444,9 @@ class Tier(_Model):
     rank: Annotated[int, Field(strict=True, ge=0)]
     when: Trigger
     principal: Annotated[list[Penalty], Field(min_length=1)]
-    principal_rule: Literal["one_of"] = "one_of"
+    principal_rule: Literal["one_of", "any_of"] = Field(
+        default="one_of", description='"one_of": exactly one principal penalty (VN Art. 32(3)); '
+        '"any_of": one or more, e.g. US "fined or imprisoned, or both"')
     additional: list[str] = Field(default_factory=list)
     citation: Citation
 
@@ -349,10 +469,47 @@ class Floor(_Model):
         return self
 
 
+class Modifier(_Model):
+    """Multiplies bounds of penalties, for a subject and/or when a trigger fires.
+
+    ``applies_to`` lists ``kind.bound`` pairs such as ``fine.max`` or ``imprisonment.max``.
+    Examples: legal persons at 5 × the natural-person maximum fine (Code pénal 131-38);
+    maxima doubled for recidivism (Code pénal 132-10); an organisation's administrative fine
+    at 2 × the individual's (Decree 131/2013/ND-CP Art. 2(2)).
+    """
+
+    id: Text
+    subject: Offender | None = None
+    when: Trigger | None = None
+    factor: Ratio
+    applies_to: Annotated[list[Annotated[str, Field(
+        pattern=r"^[a-z_]+\.(min|max)$")]], Field(min_length=1)]
+    citation: Citation
+
+    @field_validator("applies_to")
+    @classmethod
+    def _known_kinds(cls, targets: list[str]) -> list[str]:
+        kinds = {k.value for k in PenaltyKind}
+        for target in targets:
+            if target.split(".")[0] not in kinds:
+                raise ValueError(f"unknown penalty kind in {target!r}; expected one of "
+                                 f"{', '.join(sorted(kinds))}")
+        return targets
+
+
+class Cap(_Model):
+    """A general maximum that no range may exceed after modifiers (e.g. VND 500,000,000)."""
+
+    subject: Offender
+    kind: PenaltyKind
+    max: Amount
+    citation: Citation
+
+
 class HistoryRule(_Model):
     """How long an earlier sanction counts, from the day it was completed."""
 
-    fact: Literal["prior_admin_penalty", "prior_conviction"]
+    fact: Literal["prior_admin_penalty", "prior_conviction", "prior_judgment"]
     subject: Offender
     prior_sentence: PriorSentence | None = None
     window_months: Months
@@ -370,6 +527,8 @@ class Version(_Model):
     history: list[HistoryRule] = Field(default_factory=list)
     tiers: Annotated[list[Tier], Field(min_length=1)]
     additional: list[AdditionalGroup] = Field(default_factory=list)
+    modifiers: list[Modifier] = Field(default_factory=list)
+    caps: list[Cap] = Field(default_factory=list)
     no_tier_note: str | None = None
 
 
@@ -380,12 +539,63 @@ class Subject(_Model):
     label: Text
     liable_from: date | None = None
     liability_citation: Citation | None = None
+    tiers_from: Offender | None = Field(
+        default=None, description="use the tiers of another subject (with the modifiers "
+        "that apply to this one), e.g. legal persons under the natural-person clauses")
+    exclude_kinds: list[PenaltyKind] = Field(
+        default_factory=list, description="penalty kinds that do not apply to this subject "
+        "when its tiers come from another (e.g. imprisonment for a legal person)")
 
     @model_validator(mode="after")
     def _cited(self) -> Subject:
         if self.liable_from is not None and self.liability_citation is None:
             raise ValueError("liable_from needs a liability_citation")
+        if self.tiers_from == self.kind:
+            raise ValueError("tiers_from must name another subject")
         return self
+
+
+class Act(_Model):
+    """An act the provision distinguishes (a paragraph of an administrative decree, a
+    category of infringement); chosen by the ``act`` fact."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.()-]*$", max_length=60)]
+    label: Text
+
+
+class UnitValue(_Model):
+    """The value of one indexed unit from a date (e.g. an Australian penalty unit)."""
+
+    effective_from: date
+    amount: Amount
+    source: Text
+    confidence: Confidence
+
+
+class UnitSeries(_Model):
+    """An indexed unit: dated values, and which date selects the value."""
+
+    name: Text
+    date_rule: Literal["offence_date"] = "offence_date"
+    citation: Citation
+    values: Annotated[list[UnitValue], Field(min_length=1)]
+
+
+class SeeAlso(_Model):
+    """Another provision to point to when no tier of this one applies."""
+
+    id: Text
+    why: Text
+
+
+class LexMitior(_Model):
+    """A later, more lenient law applies to earlier offences tried after it took effect."""
+
+    citation: Citation
+    compare: Literal["maximum_custody_then_fine"] = Field(
+        default="maximum_custody_then_fine",
+        description="how leniency is judged: the lower maximum custodial term, then the "
+        "lower maximum fine, then the lower minima; no tier is the most lenient")
 
 
 class ExpectedPenalty(_Model):
@@ -423,7 +633,17 @@ class StatuteFile(_Model):
     title: Title
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
     currency: str
+    kind: Literal["criminal", "administrative", "civil"] = "criminal"
     version_date: Literal["offence_date"] = "offence_date"
+    predecessor: str | None = Field(
+        default=None, description="id of the provision that covered the same conduct before "
+        "this one's first version; offences before then are assessed under it")
+    lex_mitior: LexMitior | None = None
+    repealed_on: date | None = None
+    repealed_by: str | None = None
+    acts: list[Act] = Field(default_factory=list)
+    see_also: list[SeeAlso] = Field(default_factory=list)
+    units: UnitSeries | None = None
     subjects: Annotated[list[Subject], Field(min_length=1)]
     versions: Annotated[list[Version], Field(min_length=1)]
     cases: list[GoldenCase] = Field(default_factory=list)
@@ -446,7 +666,8 @@ def clean_location(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in TRIGGER_TAGS or re.fullmatch(r"function-\w+\[.*\]", part):
+        elif part in TRIGGER_TAGS or part in _BOUND_TAGS or re.fullmatch(
+                r"function-\w+\[.*\]", part):
             continue
         else:
             out += f".{part}" if out else part

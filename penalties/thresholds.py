@@ -17,11 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.triggers import AllNode, AnyNode, BandNode, FlagNode, Node, interval
+from penalties.triggers import AllNode, AnyNode, BandNode, FlagNode, Node, describe_node, interval
 from rates.money import amount_text
 
 if TYPE_CHECKING:
-    from penalties.compile import Statute
+    from penalties.statute import Statute
 
 __all__ = ["Threshold", "thresholds"]
 
@@ -97,17 +97,8 @@ def _walk(node: Node, subject: str, tier: str, currency: str, condition: str | N
             _walk(child, subject, tier, currency, condition, rows)
     elif isinstance(node, AllNode):
         for i, child in enumerate(node.children):
-            others = [_describe(c) for j, c in enumerate(node.children) if j != i]
+            others = [describe_node(c) for j, c in enumerate(node.children) if j != i]
             also = " and ".join(others)
             _walk(child, subject, tier, currency,
                   f"{condition} and {also}" if condition else also, rows)
 
-
-def _describe(node: Node) -> str:
-    if isinstance(node, FlagNode):
-        return node.fact
-    if isinstance(node, BandNode):
-        return f"{node.fact} {node.words}"
-    assert isinstance(node, AnyNode | AllNode)
-    word = " or " if isinstance(node, AnyNode) else " and "
-    return "(" + word.join(_describe(c) for c in node.children) + ")"

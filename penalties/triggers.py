@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from penalties.assessment import Reason, format_amount
 
-__all__ = ["AllNode", "AnyNode", "BandNode", "Context", "FlagNode", "Node", "describe_band"]
+__all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
+           "Node", "NoneNode", "describe_band", "describe_node", "interval"]
 
 Bound = tuple[Decimal, bool]
 
@@ -23,12 +24,14 @@ class Context:
     """What a trigger may ask about the case.
 
     ``flag(name)`` returns the flag's value and, when derived from a rule, a note on how;
-    ``quantity(name)`` returns the number in the statute's currency (or a count), or ``None``.
+    ``quantity(name)`` returns the number in the statute's currency (or a count), or ``None``;
+    ``act()`` returns the act committed, if given.
     """
 
     flag: Callable[[str], tuple[bool, str | None]]
     quantity: Callable[[str], Decimal | None]
     currency: str
+    act: Callable[[], str | None] = lambda: None
 
 
 def _show(value: Decimal, money: bool, currency: str) -> str:
@@ -123,6 +126,48 @@ class BandNode(Node):
                        ctx.currency if self.money else None, interval(self.lower, self.upper)),)
 
 
+class ActNode(Node):
+    """The act committed is this one."""
+
+    __slots__ = ("act", "words")
+
+    def __init__(self, ref: str, label: str | None, act: str, words: str) -> None:
+        super().__init__(ref, label)
+        self.act = act
+        self.words = words
+
+    def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
+        if ctx.act() != self.act:
+            return None
+        return (Reason(self.ref, "act", f"is {self.act!r}: {self.words}"),)
+
+
+class AlwaysNode(Node):
+    """Always fires."""
+
+    __slots__ = ()
+
+    def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
+        return (Reason(self.ref, "act", f"is {self.label or 'the act of this provision'}"),)
+
+
+class NoneNode(Node):
+    """Fires when none of its children fires."""
+
+    __slots__ = ("children", "words")
+
+    def __init__(self, ref: str, label: str | None, children: tuple[Node, ...],
+                 words: str) -> None:
+        super().__init__(ref, label)
+        self.children = children
+        self.words = words
+
+    def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
+        if any(child.evaluate(ctx) is not None for child in self.children):
+            return None
+        return (Reason(self.ref, "none_of", f"holds: none of {self.words}"),)
+
+
 class AnyNode(Node):
     """Fires when at least one child fires; reports every child that fired."""
 
@@ -158,3 +203,20 @@ class AllNode(Node):
                 return None
             fired.extend(reasons)
         return tuple(fired)
+
+
+def describe_node(node: Node) -> str:
+    """A trigger tree in words, for explanations and ``penalties thresholds``."""
+    if isinstance(node, FlagNode):
+        return node.fact
+    if isinstance(node, BandNode):
+        return f"{node.fact} {node.words}"
+    if isinstance(node, ActNode):
+        return f"act {node.act!r}"
+    if isinstance(node, AlwaysNode):
+        return node.label or "the act itself"
+    if isinstance(node, NoneNode):
+        return f"none of ({node.words})"
+    assert isinstance(node, AnyNode | AllNode)
+    word = " or " if isinstance(node, AnyNode) else " and "
+    return "(" + word.join(describe_node(c) for c in node.children) + ")"

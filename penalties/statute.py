@@ -1,0 +1,136 @@
+"""A provision loaded and compiled: what the engine runs on.
+
+Built by :mod:`penalties.compile` from a validated statute file; immutable and shared
+between threads.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from penalties.amounts import RangeSpec
+from penalties.assessment import ProvisionRef
+from penalties.errors import NoVersionInForce
+from penalties.facts import Offender, PriorSentence
+from penalties.schema import Citation, HistoryRule, StatuteFile, Subject, Tier, Version
+from penalties.triggers import Node
+
+__all__ = ["CompiledModifier", "CompiledTier", "CompiledVersion", "Statute", "cite"]
+
+HistoryKey = tuple[str, Offender, PriorSentence | None]
+
+
+def cite(citation: Citation, article: str) -> str:
+    """Short reference: ``225(2)`` for the provision's own article, else with the instrument.
+
+    >>> from penalties.schema import Citation
+    >>> c = Citation(clause="3", article="35", quote="q", translation="t", source="s",
+    ...              confidence="C")
+    >>> cite(c, "225")
+    '35(3)'
+    """
+    prefix = f"{citation.instrument} Art. " if citation.instrument else ""
+    clause = f"({citation.clause})" if citation.clause else ""
+    point = f"({citation.point})" if citation.point else ""
+    return f"{prefix}{citation.article or article}{clause}{point}"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTier:
+    """A tier ready to run for one subject: its trigger tree and its penalties."""
+
+    model: Tier
+    ref: str
+    node: Node
+    principal: tuple[RangeSpec, ...]
+    additional: tuple[RangeSpec, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledModifier:
+    """A multiplier of bounds, for a subject and/or when its trigger fires."""
+
+    id: str
+    subject: Offender | None
+    node: Node | None
+    factor: Decimal
+    targets: frozenset[tuple[str, str]]
+    ref: str
+    translation: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledVersion:
+    """One dated version: tiers per subject (most severe first), history rules, modifiers."""
+
+    model: Version
+    provision: ProvisionRef
+    tiers: dict[Offender, tuple[CompiledTier, ...]]
+    history: dict[HistoryKey, HistoryRule]
+    used_facts: dict[Offender, frozenset[str]]
+    modifiers: tuple[CompiledModifier, ...] = ()
+    caps: dict[tuple[Offender, str], tuple[Decimal, str]] | None = None
+
+    @property
+    def effective_from(self) -> date:
+        """First day in force."""
+        return self.model.effective_from
+
+
+@dataclass(frozen=True, slots=True)
+class Statute:
+    """A provision loaded from its file, with every version compiled."""
+
+    model: StatuteFile
+    path: str
+    versions: tuple[CompiledVersion, ...]
+    subjects: dict[Offender, Subject]
+
+    @property
+    def id(self) -> str:
+        """Stable id, e.g. ``vn/penal-code/225``."""
+        return self.model.id
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the amounts in the statute."""
+        return self.model.currency
+
+    def coverage(self) -> str:
+        """The dates the versions cover, in words."""
+        first = self.versions[0].effective_from.isoformat()
+        last = self.versions[-1].provision.version_until
+        return f"{first} to {last.isoformat()}" if last else f"{first} onwards"
+
+    def version_on(self, day: date) -> CompiledVersion:
+        """The version in force on ``day``; :class:`NoVersionInForce` if none is."""
+        starts = [v.effective_from for v in self.versions]
+        index = bisect.bisect_right(starts, day) - 1
+        repealed = self.model.repealed_on
+        if index < 0 or (repealed is not None and day >= repealed):
+            coverage = self.coverage()
+            if repealed is not None and day >= repealed:
+                by = f" by {self.model.repealed_by}" if self.model.repealed_by else ""
+                coverage += f"; repealed on {repealed.isoformat()}{by}"
+            raise NoVersionInForce(self.id, day.isoformat(), coverage)
+        return self.versions[index]
+
+    def unit_value(self, day: date) -> tuple[Decimal, str]:
+        """Value of one indexed unit on ``day`` and a description with its source."""
+        series = self.model.units
+        if series is None:
+            raise NoVersionInForce(self.id, day.isoformat(), "no indexed unit is defined")
+        starts = [v.effective_from for v in series.values]
+        index = bisect.bisect_right(starts, day) - 1
+        if index < 0:
+            raise NoVersionInForce(f"{self.id} {series.name}", day.isoformat(),
+                                   f"values from {starts[0].isoformat()}")
+        value = series.values[index]
+        mark = value.confidence.value
+        text = (f"{series.name} {self.currency} {value.amount:,f} (from "
+                f"{value.effective_from.isoformat()}, [{mark}] {value.source})")
+        return value.amount, text
