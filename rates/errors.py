@@ -5,14 +5,41 @@
     RateError
     ├── UnknownCurrency (ValueError)     not an ISO 4217 code known to py-moneyed
     ├── InvalidAmount (ValueError)       an amount that cannot be read exactly
-    └── RateNotFound (LookupError)       no rate for that pair and date
+    ├── InvalidDate (ValueError)         a date that is not a date or YYYY-MM-DD text
+    ├── InvalidRounding (ValueError)     not one of the eight decimal rounding modes
+    ├── InvalidRate (ValueError)         a rate that is not a finite positive number
+    ├── CurrencyMismatch (ValueError)    an amount in another currency than the rate's base
+    ├── SourceExists (ValueError)        registering a second source under a taken name
+    ├── UnknownSource (LookupError)      no rate source registered under that name
+    ├── RateNotFound (LookupError)       no rate for that pair and date
+    └── SourceUnavailable (LookupError)  an online source failed and nothing usable is cached
+        ├── NotCached                    offline mode and the answer is not in the cache
+        └── BadPayload                   the source answered with something that is not a rate
 
 Each error also inherits the closest builtin, so ``except ValueError`` works as expected.
+The CLI maps ``ValueError`` to exit code 2 (bad input) and ``LookupError`` to exit code 3
+(data not available): a source that is down or answers garbage is *data not available*.
 """
 
 from __future__ import annotations
 
-__all__ = ["InvalidAmount", "RateError", "RateNotFound", "UnknownCurrency"]
+from collections.abc import Sequence
+
+__all__ = [
+    "BadPayload",
+    "CurrencyMismatch",
+    "InvalidAmount",
+    "InvalidDate",
+    "InvalidRate",
+    "InvalidRounding",
+    "NotCached",
+    "RateError",
+    "RateNotFound",
+    "SourceExists",
+    "SourceUnavailable",
+    "UnknownCurrency",
+    "UnknownSource",
+]
 
 
 class RateError(Exception):
@@ -42,5 +69,104 @@ class InvalidAmount(RateError, ValueError):
         )
 
 
+class InvalidDate(RateError, ValueError):
+    """A date argument that is neither a :class:`datetime.date` nor ``YYYY-MM-DD`` text."""
+
+    def __init__(self, field: str, value: object) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(
+            f"{field}: {value!r} is not a date (allowed: a datetime.date or text YYYY-MM-DD)"
+        )
+
+
+class InvalidRounding(RateError, ValueError):
+    """A rounding mode that is not one of the :mod:`decimal` rounding constants."""
+
+    def __init__(self, value: object, allowed: Sequence[str]) -> None:
+        self.value = value
+        self.allowed = tuple(allowed)
+        super().__init__(
+            f"rounding: {value!r} is not a rounding mode (allowed: {', '.join(self.allowed)})"
+        )
+
+
+class InvalidRate(RateError, ValueError):
+    """A rate value or field that cannot describe an exchange rate."""
+
+    def __init__(self, field: str, value: object, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: {value!r} is not allowed (allowed: {allowed})")
+
+
+class CurrencyMismatch(RateError, ValueError):
+    """An amount given in a currency other than the base currency of the rate applied."""
+
+    def __init__(self, amount_currency: str, rate_base: str) -> None:
+        self.amount_currency = amount_currency
+        self.rate_base = rate_base
+        super().__init__(
+            f"currency: the amount is in {amount_currency} but the rate converts from "
+            f"{rate_base} (allowed: an amount in {rate_base}, or no currency at all)"
+        )
+
+
+class SourceExists(RateError, ValueError):
+    """A source is registered under a name that is already taken."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"source name {name!r} is already registered (allowed: a new name, or "
+            "replace=True to replace it on purpose)"
+        )
+
+
+class UnknownSource(RateError, LookupError):
+    """No rate source is registered under that name."""
+
+    def __init__(self, name: object, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(f"unknown rate source {name!r} (known: {', '.join(self.known)})")
+
+
 class RateNotFound(RateError, LookupError):
-    """No rate is available for the currency pair on the date asked for."""
+    """No rate is available for the currency pair on the date asked for.
+
+    The message says which series were consulted and the range each one covers.
+    """
+
+
+class SourceUnavailable(RateError, LookupError):
+    """An online source could not be reached or failed, and nothing usable is cached."""
+
+    def __init__(self, source: str, url: str, reason: str) -> None:
+        self.source = source
+        self.url = url
+        self.reason = reason
+        super().__init__(f"rate source {source!r} is unavailable: {reason} ({url})")
+
+
+class NotCached(SourceUnavailable):
+    """Offline mode: the answer was never fetched, so it is not in the cache."""
+
+    def __init__(self, source: str, url: str) -> None:
+        super().__init__(
+            source, url, "offline mode and the response is not in the cache "
+            "(allowed: go online once, or warm the cache with rates.update)"
+        )
+
+
+class BadPayload(SourceUnavailable):
+    """A source answered, but not with a usable rate: the number is never used.
+
+    ``field`` names the part of the payload that is wrong, ``problem`` says why.
+    """
+
+    def __init__(self, source: str, url: str, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(source, url, f"bad payload at {field}: {problem}")

@@ -18,7 +18,7 @@ Decimal('1235')
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -85,9 +85,20 @@ def minor_unit(code: str) -> int:
     return len(str(sub_unit)) - 1
 
 
-def round_to_minor_unit(amount: Decimal, code: str, rounding: str = DEFAULT_ROUNDING) -> Decimal:
-    """Round once to the currency's minor unit, half-up unless another mode is given."""
-    return amount.quantize(Decimal(1).scaleb(-minor_unit(code)), rounding=rounding)
+def round_to_minor_unit(
+    amount: Decimal, code: str, rounding: str = DEFAULT_ROUNDING, context: Context | None = None
+) -> Decimal:
+    """Round once to the currency's minor unit, half-up unless another mode is given.
+
+    ``context`` is the :class:`decimal.Context` used for the quantisation (default: the
+    current one, 28 significant digits); pass a wider one for very large results.
+    """
+    return amount.quantize(_minor_unit_exponent(code), rounding=rounding, context=context)
+
+
+@cache
+def _minor_unit_exponent(code: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_unit(code))
 
 
 def _checked(value: Decimal, original: object) -> Decimal:

@@ -1,0 +1,191 @@
+"""The conversion API: rates for a date, conversions, cache warming and snapshot facts.
+
+>>> from datetime import date
+>>> result = convert("1000000000 VND", "USD", date(2018, 3, 19))
+>>> result.converted
+Money('44517.65', 'USD')
+>>> result.rate.describe()
+'VND→USD derived from IMF monthly end-of-period USD→VND, 2018-02; asked for 2018-03-19'
+>>> get_rate("EUR", "USD", "2018-03-19").value
+Decimal('1.2309')
+
+Dates: ``on`` is a :class:`datetime.date` or ``YYYY-MM-DD`` text; it defaults to *today in
+the local time zone* (:meth:`datetime.date.today`). Law-side callers should always pass
+the offence date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rates.errors import (
+    CurrencyMismatch,
+    InvalidAmount,
+    InvalidDate,
+    RateNotFound,
+    SourceUnavailable,
+)
+from rates.model import Conversion, Rate, identity
+from rates.money import DEFAULT_ROUNDING, check_currency, parse_amount
+from rates.snapshot import SnapshotInfo, default_snapshot
+from rates.sources import Source, get_source
+
+__all__ = [
+    "UpdateReport",
+    "as_date",
+    "clear_cache",
+    "convert",
+    "get_rate",
+    "snapshot_info",
+    "update",
+]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def as_date(value: date | str | None, field: str = "on") -> date:
+    """A date from a ``date``, a ``datetime`` (its date) or ``YYYY-MM-DD`` text; None = today.
+
+    >>> as_date("2018-03-19")
+    datetime.date(2018, 3, 19)
+    """
+    if value is None:
+        return date.today()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidDate(field, value)
+
+
+def get_rate(
+    base: str, quote: str, on: date | str | None = None, source: str | Source | None = None
+) -> Rate:
+    """Units of ``quote`` per unit of ``base`` for ``on``, with provenance.
+
+    ``source`` is a registered name (default ``"snapshot"``), ``"a,b"`` for a chain, or a
+    :class:`~rates.sources.Source`. Raises :class:`~rates.errors.UnknownCurrency`,
+    :class:`~rates.errors.RateNotFound` (the message states the covered range) or
+    :class:`~rates.errors.SourceUnavailable`.
+    """
+    base_code = check_currency(base)
+    quote_code = check_currency(quote)
+    day = as_date(on)
+    if base_code == quote_code:
+        return identity(base_code, day)
+    if source is None:
+        return default_snapshot().rate(base_code, quote_code, day)
+    return get_source(source).rate(base_code, quote_code, day)
+
+
+def convert(
+    amount: object,
+    to: str,
+    on: date | str | None = None,
+    *,
+    source: str | Source | None = None,
+    rounding: str = DEFAULT_ROUNDING,
+    currency: str | None = None,
+) -> Conversion:
+    """Convert ``amount`` into ``to`` at the rate for ``on``, rounding once at the end.
+
+    ``amount`` is py-moneyed ``Money``, text with a currency (``"1000000000 VND"``), or a
+    bare number with ``currency=``. The result is rounded to the ISO 4217 minor unit of
+    ``to`` (VND 0 digits, USD 2, KWD 3) with ``rounding``, ``ROUND_HALF_UP`` by default;
+    the unrounded value and the rate with its provenance are kept in the result. To convert
+    many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
+    """
+    value, named = parse_amount(amount)
+    if named is None:
+        if currency is None:
+            raise InvalidAmount(amount, "the amount names no currency (pass currency=...)")
+        named = check_currency(currency)
+    elif currency is not None and check_currency(currency) != named:
+        raise CurrencyMismatch(named, check_currency(currency))
+    return get_rate(named, to, on, source).convert(value, rounding)
+
+
+def snapshot_info() -> SnapshotInfo:
+    """Coverage, attribution and input hashes of the embedded snapshot's datasets."""
+    return default_snapshot().info()
+
+
+def clear_cache(cache_dir: str | None = None) -> None:
+    """Delete the cached responses of the online sources (the snapshot is not a cache)."""
+    from rates.session import clear_cache as clear
+
+    clear(cache_dir)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReport:
+    """What :func:`update` did: lookups tried, answered, without a rate, and failures."""
+
+    source: str
+    tried: int
+    answered: int
+    missing: int
+    failures: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "source": self.source,
+            "tried": self.tried,
+            "answered": self.answered,
+            "missing": self.missing,
+            "failures": list(self.failures),
+        }
+
+
+def update(
+    source: str | Source,
+    start: date | str,
+    end: date | str,
+    currencies: Iterable[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> UpdateReport:
+    """Warm the HTTP cache of an online source for every day of [start, end].
+
+    For each day and currency the source is asked the pair it needs for that currency
+    (``warm_pair``; against USD otherwise), so later lookups work offline. ``progress`` is
+    called with (done, total) after each lookup. An offline source (the snapshot) needs no
+    warming: nothing is asked.
+    """
+    chosen = get_source(source)
+    first, last = as_date(start, "start"), as_date(end, "end")
+    if last < first:
+        raise InvalidDate("end", f"{last.isoformat()} (before start {first.isoformat()})")
+    codes = [check_currency(code) for code in currencies]
+    if not chosen.online:
+        return UpdateReport(chosen.name, 0, 0, 0, ())
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    pair_for: Callable[[str], tuple[str, str]] = getattr(
+        chosen, "warm_pair", lambda code: ("USD", "EUR" if code == "USD" else code)
+    )
+    total, done, answered, missing = len(days) * len(codes), 0, 0, 0
+    failures: list[str] = []
+    for day in days:
+        for code in codes:
+            base, quote = pair_for(code)
+            try:
+                chosen.rate(base, quote, day)
+                answered += 1
+            except RateNotFound:
+                missing += 1
+            except SourceUnavailable as error:
+                failures.append(f"{day.isoformat()} {code}: {error}")
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    return UpdateReport(chosen.name, total, answered, missing, tuple(failures))

@@ -1,0 +1,386 @@
+"""Exchange rates that say where they come from, and amounts converted with them.
+
+A :class:`Rate` is the number of units of ``quote`` paid for one unit of ``base`` on a
+date, as a :class:`~decimal.Decimal`, together with its provenance: which source answered,
+which published series the number belongs to, its basis (daily, monthly or annual), the
+period it belongs to, the date asked for, when it was fetched and whether it came from a
+stale cache. Inverse and cross rates keep every published rate they were computed from in
+``legs``; they are computed with :data:`PRECISION` significant digits and never rounded.
+
+>>> from datetime import date
+>>> usd = Rate("EUR", "USD", Decimal("1.2309"), source="snapshot",
+...            source_name="ECB euro foreign exchange reference rates",
+...            series="ECB daily reference rate", attribution="Source: ECB statistics",
+...            basis="daily", period_start=date(2018, 3, 19), period_end=date(2018, 3, 19),
+...            asked_for=date(2018, 3, 19))
+>>> usd.describe()
+'ECB daily reference rate EUR→USD, 2018-03-19, asked for 2018-03-19'
+>>> usd.inverse().value
+Decimal('0.81241368104638882118774880168982045657648874807052')
+>>> usd.convert("1000 EUR").converted
+Money('1230.90', 'USD')
+
+A :class:`Conversion` keeps the amount converted, the unrounded result, the result rounded
+once to the target currency's ISO 4217 minor unit, the rounding mode and the rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import (
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+)
+from typing import TYPE_CHECKING, Any, Literal
+
+from rates.errors import CurrencyMismatch, InvalidRate, InvalidRounding
+from rates.money import (
+    DEFAULT_ROUNDING,
+    amount_text,
+    money,
+    money_json,
+    parse_amount,
+    round_to_minor_unit,
+)
+
+if TYPE_CHECKING:
+    from moneyed import Money
+
+__all__ = [
+    "BASES",
+    "PRECISION",
+    "ROUNDING_MODES",
+    "Basis",
+    "Conversion",
+    "Rate",
+    "coarsest",
+    "cross",
+    "identity",
+    "through_pivot",
+]
+
+#: The basis of a rate: a daily fixing, a monthly value or an annual value.
+Basis = Literal["daily", "monthly", "annual"]
+
+#: Every basis, finest first.
+BASES: tuple[Basis, ...] = ("daily", "monthly", "annual")
+_RANK = {basis: rank for rank, basis in enumerate(BASES)}
+
+#: Significant digits kept in derived rates (inverse, cross) and unrounded results.
+PRECISION = 50
+_CONTEXT = Context(prec=PRECISION)
+
+#: The rounding modes accepted for the final rounding (the :mod:`decimal` constants).
+ROUNDING_MODES: tuple[str, ...] = (
+    ROUND_HALF_UP,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_DOWN,
+    ROUND_UP,
+    ROUND_DOWN,
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_05UP,
+)
+
+
+def coarsest(*bases: Basis) -> Basis:
+    """The coarsest of some bases (a cross rate is only as fine as its coarsest leg).
+
+    >>> coarsest("daily", "annual", "monthly")
+    'annual'
+    """
+    return max(bases, key=_RANK.__getitem__)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """Units of ``quote`` per one unit of ``base``, with provenance.
+
+    ``source`` is the id of the source that answered (``"snapshot"``, ``"ecb"``...),
+    ``source_name`` its human name, ``series`` the published series the number belongs to
+    (``"IMF monthly end-of-period"``), ``attribution`` the text its licence requires.
+    ``period_start``/``period_end`` is the period the value belongs to: one day for a daily
+    rate, a calendar month for a monthly one, a calendar year for an annual one; ``note``
+    says which lookup rule picked it. ``legs`` is empty for a published rate and holds the
+    published rates a derived (inverse or cross) rate was computed from.
+    """
+
+    base: str
+    quote: str
+    value: Decimal
+    source: str
+    source_name: str
+    series: str
+    attribution: str
+    basis: Basis
+    period_start: date
+    period_end: date
+    asked_for: date
+    fetched_at: datetime | None = None
+    stale: bool = False
+    legs: tuple[Rate, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if type(value) is not Decimal or not value.is_finite() or value <= 0:
+            raise InvalidRate("value", value, "a finite Decimal greater than zero")
+        if self.basis not in _RANK:
+            raise InvalidRate("basis", self.basis, ", ".join(BASES))
+        if self.period_end < self.period_start:
+            raise InvalidRate(
+                "period_end", self.period_end, f"a date on or after {self.period_start}"
+            )
+
+    @property
+    def published(self) -> bool:
+        """True for a rate as its publisher gave it, False for an inverse or cross rate."""
+        return not self.legs
+
+    @property
+    def period(self) -> str:
+        """The period as text: ``2018-03-19``, ``2018-02``, ``2018`` or ``start/end``.
+
+        >>> identity("VND", date(2018, 3, 19)).period
+        '2018-03-19'
+        """
+        start, end = self.period_start, self.period_end
+        if start == end:
+            return start.isoformat()
+        if start.day == 1 and _last_day(end) and start.year == end.year:
+            if start.month == end.month:
+                return start.isoformat()[:7]
+            if start.month == 1 and end.month == 12:
+                return str(start.year)
+        return f"{start.isoformat()}/{end.isoformat()}"
+
+    def describe(self) -> str:
+        """One line saying what the rate is: series, pair, period and the date asked for."""
+        if self.published:
+            return (
+                f"{self.series} {self.base}→{self.quote}, {self.period}, "
+                f"asked for {self.asked_for.isoformat()}"
+            )
+        legs = "; ".join(
+            f"{leg.series} {leg.base}→{leg.quote}, {leg.period}" for leg in self.legs
+        )
+        stale = " (stale)" if self.stale else ""
+        return (
+            f"{self.base}→{self.quote} derived from {legs}; "
+            f"asked for {self.asked_for.isoformat()}{stale}"
+        )
+
+    def inverse(self) -> Rate:
+        """Units of ``base`` per unit of ``quote``: ``1 / value`` with 50 digits.
+
+        The inverse of an inverse is the original rate, exactly.
+        """
+        legs = self.legs
+        if len(legs) == 1 and legs[0].base == self.quote and legs[0].quote == self.base:
+            return legs[0]
+        return _derived(
+            self.quote,
+            self.base,
+            _CONTEXT.divide(_ONE, self.value),
+            legs or (self,),
+            f"inverse of {self.base}→{self.quote}",
+        )
+
+    def then(self, other: Rate) -> Rate:
+        """Chain this rate (A→P) with ``other`` (P→B) into A→B: the product of both."""
+        if other.base != self.quote:
+            raise CurrencyMismatch(other.base, self.quote)
+        return _derived(
+            self.base,
+            other.quote,
+            _CONTEXT.multiply(self.value, other.value),
+            (self.legs or (self,)) + (other.legs or (other,)),
+            f"cross via {self.quote}",
+        )
+
+    def convert(self, amount: object, rounding: str = DEFAULT_ROUNDING) -> Conversion:
+        """Convert an amount of ``base`` with this rate and round once, at the end.
+
+        ``amount`` is a py-moneyed ``Money``, a ``Decimal``, an ``int`` or text such as
+        ``"1000000000 VND"`` (see :func:`rates.money.parse_amount`); if it names a currency it
+        must be ``base``. The result is rounded to the ISO 4217 minor unit of ``quote`` with
+        ``rounding`` (default ``ROUND_HALF_UP``). Use one rate for a whole set of amounts to
+        report them all with the same provenance.
+
+        >>> rate = identity("USD", date(2018, 3, 19))
+        >>> rate.convert("12.345").converted
+        Money('12.35', 'USD')
+        >>> rate.convert("12.345", rounding="ROUND_HALF_EVEN").converted
+        Money('12.34', 'USD')
+        """
+        if rounding not in ROUNDING_MODES:
+            raise InvalidRounding(rounding, ROUNDING_MODES)
+        value, currency = parse_amount(amount)
+        if currency is not None and currency != self.base:
+            raise CurrencyMismatch(currency, self.base)
+        unrounded = _CONTEXT.multiply(value, self.value)
+        rounded = round_to_minor_unit(unrounded, self.quote, rounding, _CONTEXT)
+        return Conversion(
+            amount=value,
+            currency=self.base,
+            rate=self,
+            unrounded=unrounded,
+            rounded=rounded,
+            rounding=rounding,
+            converted=money(rounded, self.quote),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: decimals as strings, dates in ISO 8601, legs nested."""
+        return {
+            "base": self.base,
+            "quote": self.quote,
+            "value": amount_text(self.value),
+            "source": self.source,
+            "source_name": self.source_name,
+            "series": self.series,
+            "attribution": self.attribution,
+            "basis": self.basis,
+            "period": self.period,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "asked_for": self.asked_for.isoformat(),
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "stale": self.stale,
+            "note": self.note,
+            "description": self.describe(),
+            "legs": [leg.to_dict() for leg in self.legs],
+        }
+
+
+_ONE = Decimal(1)
+
+
+def _last_day(day: date) -> bool:
+    return (day.month == 12 and day.day == 31) or (
+        day.month != 12 and date(day.year, day.month + 1, 1).toordinal() - day.toordinal() == 1
+    )
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _derived(base: str, quote: str, value: Decimal, legs: tuple[Rate, ...], how: str) -> Rate:
+    sources = _unique([leg.source for leg in legs])
+    fetched = [leg.fetched_at for leg in legs if leg.fetched_at is not None]
+    return Rate(
+        base=base,
+        quote=quote,
+        value=value,
+        source="+".join(sources),
+        source_name=" + ".join(_unique([leg.source_name for leg in legs])),
+        series=" × ".join(_unique([leg.series for leg in legs])),
+        attribution="\n".join(_unique([leg.attribution for leg in legs])),
+        basis=coarsest(*(leg.basis for leg in legs)),
+        period_start=min(leg.period_start for leg in legs),
+        period_end=max(leg.period_end for leg in legs),
+        asked_for=legs[0].asked_for,
+        fetched_at=min(fetched) if fetched else None,
+        stale=any(leg.stale for leg in legs),
+        legs=legs,
+        note=how,
+    )
+
+
+def cross(pivot_to_base: Rate, pivot_to_quote: Rate) -> Rate:
+    """The rate base→quote from two rates quoted against the same pivot P.
+
+    ``pivot_to_base`` is P→A and ``pivot_to_quote`` is P→B; the result A→B is
+    ``(P→B) / (P→A)`` with 50 significant digits, its basis the coarser of the two, its
+    period the union, stale if either is stale, and both legs kept.
+
+    >>> d = date(2018, 3, 19)
+    >>> def ecb(quote, text):
+    ...     return Rate("EUR", quote, Decimal(text), "snapshot", "ECB", "ECB daily", "",
+    ...                 "daily", d, d, d)
+    >>> cross(ecb("USD", "1.2309"), ecb("JPY", "130.65")).value
+    Decimal('106.14184742871069948817938094077504265171825493541')
+    """
+    if pivot_to_base.base != pivot_to_quote.base:
+        raise CurrencyMismatch(pivot_to_quote.base, pivot_to_base.base)
+    return pivot_to_base.inverse().then(pivot_to_quote)
+
+
+def identity(currency: str, on: date) -> Rate:
+    """The rate of a currency to itself (exactly 1), for conversions that change nothing."""
+    return Rate(
+        base=currency,
+        quote=currency,
+        value=_ONE,
+        source="identity",
+        source_name="same currency",
+        series="same currency",
+        attribution="",
+        basis="daily",
+        period_start=on,
+        period_end=on,
+        asked_for=on,
+        note="no conversion: the amount is already in this currency",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """An amount converted with one rate: what went in, what came out, and how.
+
+    ``unrounded`` is ``amount × rate.value`` with 50 significant digits; ``rounded`` (and
+    the py-moneyed ``converted``) is that rounded once to the ISO 4217 minor unit of the
+    target currency with ``rounding``.
+    """
+
+    amount: Decimal
+    currency: str
+    rate: Rate
+    unrounded: Decimal
+    rounded: Decimal
+    rounding: str
+    converted: Money
+
+    @property
+    def original(self) -> Money:
+        """The amount converted, as py-moneyed ``Money``."""
+        return money(self.amount, self.currency)
+
+    @property
+    def target(self) -> str:
+        """The currency converted to."""
+        return self.rate.quote
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``amount`` and ``converted`` as ``{"amount", "currency"}``."""
+        return {
+            "amount": money_json(self.amount, self.currency),
+            "converted": money_json(self.rounded, self.rate.quote),
+            "unrounded": amount_text(self.unrounded),
+            "rounding": self.rounding,
+            "rate": self.rate.to_dict(),
+        }
+
+
+def through_pivot(pivot: str, base: str, quote: str, leg: Callable[[str], Rate]) -> Rate:
+    """base→quote from a source that publishes pivot→X rates; ``leg(X)`` returns pivot→X.
+
+    A pair containing the pivot needs one leg (inverted if the pivot is the quote); any
+    other pair is the :func:`cross` of two legs.
+    """
+    if base == pivot:
+        return leg(quote)
+    if quote == pivot:
+        return leg(base).inverse()
+    return cross(leg(base), leg(quote))

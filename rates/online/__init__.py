@@ -1,0 +1,10 @@
+"""Online rate sources (opt-in). Importing them loads no HTTP library; fetching does.
+
+* :mod:`rates.online.ecb`: ECB reference rates through the ECB data API (SDMX CSV);
+* :mod:`rates.online.currency_api`: fawazahmed0's currency-api (jsDelivr, Cloudflare
+  fallback), daily from 2024-03;
+* :mod:`rates.online.worldbank`: World Bank ``PA.NUS.FCRF`` annual averages;
+* :mod:`rates.online.open_er_api`: open.er-api.com latest rates;
+* :mod:`rates.online.openexchangerates`: Open Exchange Rates, an example of a keyed source
+  (not registered by default: it needs the user's ``app_id``).
+"""

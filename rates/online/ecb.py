@@ -1,0 +1,116 @@
+"""ECB euro foreign exchange reference rates, online, through the ECB data API.
+
+One request per currency and calendar month::
+
+    {base_url}/D.{CUR}.EUR.SP00.A?format=csvdata&startPeriod=YYYY-MM-01&endPeriod=YYYY-MM-DD
+
+(base URL ``https://data-api.ecb.europa.eu/service/data/EXR``). The answer is SDMX CSV
+with at least the columns ``TIME_PERIOD`` and ``OBS_VALUE`` (``FREQ``, ``CURRENCY`` are
+checked when present); a 404 means no observation in that month. A month that ended before
+yesterday (UTC) never changes, so its response never expires; the current month's expires
+after an hour (the ECB publishes around 16:00 CET on TARGET working days). The lookup rule
+is the daily one of :mod:`rates.lookback`: the last rate on or before the date, at most 14
+days earlier. Pairs without EUR are crossed through EUR.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from rates.errors import RateNotFound
+from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note, daily_window_start
+from rates.model import Rate, through_pivot
+from rates.online.http import NEVER_EXPIRE, Fetched, HttpSource, today_utc
+
+__all__ = ["EcbSource"]
+
+
+def _months(start: date, end: date) -> list[tuple[date, date]]:
+    """(first day, last day) of every calendar month from ``start`` to ``end``."""
+    months = []
+    first = start.replace(day=1)
+    while first <= end:
+        following = (first + timedelta(days=32)).replace(day=1)
+        months.append((first, following - timedelta(days=1)))
+        first = following
+    return months
+
+
+class EcbSource(HttpSource):
+    """ECB daily reference rates (units per 1 EUR) from the ECB data API."""
+
+    name = "ecb"
+    title = "ECB euro foreign exchange reference rates (ECB data API)"
+    description = (
+        "Online. Daily reference rates of about 30 currencies against EUR, 1999 on, "
+        "published around 16:00 CET on TARGET working days. No VND."
+    )
+    series = "ECB daily reference rate"
+    attribution = "Source: ECB statistics"
+    default_base_url = "https://data-api.ecb.europa.eu/service/data/EXR"
+    pivot = "EUR"
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        """base→quote for ``on``; crossed through EUR when neither is EUR."""
+        return through_pivot("EUR", base, quote, lambda code: self._leg(code, on))
+
+    def _leg(self, code: str, on: date) -> Rate:
+        earliest = daily_window_start(on)
+        best: tuple[date, str, Fetched] | None = None
+        for first, last in _months(earliest, on):
+            fetched = self._month(code, first, last)
+            if fetched is None:
+                continue
+            for day, text in self._parse(fetched, code):
+                if earliest <= day <= on and (best is None or day > best[0]):
+                    best = (day, text, fetched)
+        if best is None:
+            raise RateNotFound(
+                f"the ECB published no EUR→{code} rate between {earliest.isoformat()} and "
+                f"{on.isoformat()} (look-back {DAILY_LOOKBACK_DAYS} days)"
+            )
+        day, text, fetched = best
+        value = self.number(fetched, f"OBS_VALUE of {day.isoformat()}", text, text=True)
+        return self.make_rate(
+            fetched, "EUR", code, value, basis="daily", start=day, end=day, on=on,
+            note=daily_note(day, on, "ECB"),
+        )
+
+    def _month(self, code: str, first: date, last: date) -> Fetched | None:
+        settled = last < today_utc() - timedelta(days=1)
+        return self.fetch(
+            f"{self.base_url}/D.{code}.EUR.SP00.A",
+            params={
+                "format": "csvdata",
+                "startPeriod": first.isoformat(),
+                "endPeriod": last.isoformat(),
+            },
+            expire_after=NEVER_EXPIRE if settled else 3600,
+            missing_ok=True,
+        )
+
+    def _parse(self, fetched: Fetched, code: str) -> list[tuple[date, str]]:
+        body = self.text(fetched)
+        if not body.strip():
+            return []
+        rows = csv.DictReader(body.splitlines())
+        columns = rows.fieldnames or []
+        for needed in ("TIME_PERIOD", "OBS_VALUE"):
+            if needed not in columns:
+                raise self.bad(fetched, needed, "column missing from the CSV header")
+        found = []
+        for row in rows:
+            if row.get("FREQ", "D") != "D" or row.get("CURRENCY", code) != code:
+                continue
+            text = (row["OBS_VALUE"] or "").strip()
+            if not text:
+                continue  # no observation that day
+            period = row["TIME_PERIOD"] or ""
+            try:
+                day = date.fromisoformat(period)
+            except ValueError:
+                raise self.bad(fetched, "TIME_PERIOD", f"{period!r} is not a date") from None
+            self.number(fetched, f"OBS_VALUE of {period}", text, text=True)
+            found.append((day, text))
+        return found

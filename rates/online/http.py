@@ -1,0 +1,272 @@
+"""What every online source shares: fetching through the cached session, and distrust.
+
+:class:`HttpSource` fetches through the one session of :mod:`rates.session`, turns network
+failures into :class:`~rates.errors.SourceUnavailable`, offline misses into
+:class:`~rates.errors.NotCached` and anything that is not a usable number into
+:class:`~rates.errors.BadPayload` naming the field. A response served from an expired cache
+entry because the refresh failed gives rates flagged ``stale=True``.
+
+Subclasses set ``name``, ``title``, ``description``, ``series``, ``attribution``,
+``default_base_url`` and, for keyed sources, ``secret_parameters`` (query parameters that
+must never reach the cache file or an error message), and implement ``rate()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypedDict
+from urllib.parse import urlencode
+
+from rates.errors import BadPayload, NotCached, SourceUnavailable
+from rates.model import Basis, Rate
+from rates.session import add_secret_parameters, get_session, offline_by_default
+
+if TYPE_CHECKING:
+    from requests_cache import CachedSession
+
+__all__ = [
+    "MAX_RATE",
+    "MIN_RATE",
+    "NEVER_EXPIRE",
+    "Fetched",
+    "HttpOptions",
+    "HttpSource",
+    "today_utc",
+]
+
+#: requests-cache's value for "keep forever" (dated publications never change).
+NEVER_EXPIRE = -1
+
+#: Rates outside [MIN_RATE, MAX_RATE] are refused as absurd.
+MAX_RATE = Decimal("1e15")
+MIN_RATE = Decimal("1e-15")
+
+
+def today_utc() -> date:
+    """Today's date in UTC (publication schedules are stated in UTC or CET)."""
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response body with what the rate's provenance needs."""
+
+    url: str
+    content: bytes
+    fetched_at: datetime
+    stale: bool
+    from_cache: bool
+    response: Any
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a number")
+
+
+class HttpOptions(TypedDict, total=False):
+    """The keyword options every online source accepts (see :class:`HttpSource`)."""
+
+    base_url: str | None
+    cache_dir: str | os.PathLike[str] | None
+    session: CachedSession | None
+    offline: bool | None
+    timeout: float
+
+
+class HttpSource:
+    """Base class of the online sources (see the module docstring).
+
+    ``base_url`` replaces the source's default (tests point it at a local server);
+    ``cache_dir`` picks the cache directory, ``session`` a session built by
+    :func:`rates.session.build_session`; ``offline=True`` only reads the cache (default:
+    the ``PENALTIES_OFFLINE`` environment variable); ``timeout`` is in seconds.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    series: ClassVar[str] = ""
+    attribution: ClassVar[str] = ""
+    default_base_url: ClassVar[str] = ""
+    secret_parameters: ClassVar[tuple[str, ...]] = ()
+    online: ClassVar[bool] = True
+    #: The currency the source quotes against, used to warm the cache (rates.update).
+    pivot: ClassVar[str] = "USD"
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        session: CachedSession | None = None,
+        offline: bool | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.cache_dir = cache_dir
+        self.offline = offline_by_default() if offline is None else offline
+        self.timeout = timeout
+        self._session = session
+        if self.secret_parameters:
+            add_secret_parameters(self.secret_parameters)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, offline={self.offline})"
+
+    @property
+    def session(self) -> CachedSession:
+        """The cached session (built on first use)."""
+        if self._session is None:
+            self._session = get_session(self.cache_dir)
+        return self._session
+
+    def warm_pair(self, code: str) -> tuple[str, str]:
+        """The pair whose lookup caches what ``code`` needs (used by ``rates.update``)."""
+        other = "EUR" if code == self.pivot else code
+        return self.pivot, other
+
+    def display_url(self, url: str, params: dict[str, str] | None = None) -> str:
+        """The URL with secret parameters shown as ``REDACTED`` (for messages)."""
+        if not params:
+            return url
+        shown = {
+            key: "REDACTED" if key in self.secret_parameters else value
+            for key, value in params.items()
+        }
+        return f"{url}?{urlencode(shown)}"
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        expire_after: int | timedelta | datetime = NEVER_EXPIRE,
+        missing_ok: bool = False,
+    ) -> Fetched | None:
+        """GET ``url`` through the cache; ``None`` for a 404 when ``missing_ok``."""
+        import requests
+
+        shown = self.display_url(url, params)
+        try:
+            response = self.session.get(
+                url,
+                params=params,
+                timeout=self.timeout,
+                expire_after=expire_after,
+                only_if_cached=self.offline,
+            )
+        except requests.Timeout:
+            reason = f"no answer within {self.timeout} s"
+            raise SourceUnavailable(self.name, shown, reason) from None
+        except requests.RequestException as error:
+            reason = type(error).__name__
+            raise SourceUnavailable(self.name, shown, f"request failed ({reason})") from None
+        status = response.status_code
+        if self.offline and status == 504:
+            raise NotCached(self.name, shown)
+        if status == 404 and missing_ok:
+            return None
+        if status != 200:
+            raise SourceUnavailable(self.name, shown, f"HTTP {status}")
+        from_cache = bool(getattr(response, "from_cache", False))
+        created = getattr(response, "created_at", None) or datetime.now(UTC)
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        return Fetched(
+            url=shown,
+            content=response.content,
+            fetched_at=created,
+            stale=from_cache and bool(getattr(response, "is_expired", False)),
+            from_cache=from_cache,
+            response=response,
+        )
+
+    def keep_until(self, fetched: Fetched, expires: datetime) -> None:
+        """Reset the cache expiry of a freshly fetched response (e.g. to the next update)."""
+        response = fetched.response
+        key = getattr(response, "cache_key", None)
+        if not fetched.from_cache and key:
+            self.session.cache.save_response(response, key, expires)
+
+    # -- reading payloads ---------------------------------------------------------------
+
+    def bad(self, fetched: Fetched | str, field: str, problem: str) -> BadPayload:
+        """A :class:`BadPayload` for this source."""
+        url = fetched if isinstance(fetched, str) else fetched.url
+        return BadPayload(self.name, url, field, problem)
+
+    def text(self, fetched: Fetched) -> str:
+        """The body as text; an HTML page where data was expected is refused."""
+        try:
+            body = fetched.content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise self.bad(fetched, "body", "not UTF-8 text") from None
+        head = body.lstrip()[:15].lower()
+        if head.startswith(("<!doctype", "<html", "<head", "<body")):
+            raise self.bad(fetched, "body", "an HTML page instead of data")
+        return body
+
+    def json(self, fetched: Fetched) -> object:
+        """The body as JSON, numbers as Decimal, NaN and Infinity refused."""
+        body = self.text(fetched)
+        try:
+            return json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
+        except ValueError as error:
+            raise self.bad(fetched, "body", f"not JSON ({error})") from None
+
+    def number(self, fetched: Fetched, field: str, raw: object, *, text: bool = False) -> Decimal:
+        """A rate from a payload value: a finite positive number of sane magnitude.
+
+        JSON values must be numbers (``text=False``); CSV cells are text (``text=True``).
+        """
+        allowed = (int, Decimal, str) if text else (int, Decimal)
+        if isinstance(raw, bool) or not isinstance(raw, allowed):
+            raise self.bad(fetched, field, f"{raw!r} is not a number")
+        try:
+            value = Decimal(raw) if not isinstance(raw, Decimal) else raw
+        except ArithmeticError:
+            raise self.bad(fetched, field, f"{raw!r} is not a number") from None
+        if not value.is_finite():
+            raise self.bad(fetched, field, f"{raw!r} is not a finite number")
+        if value <= 0:
+            raise self.bad(fetched, field, f"{raw!r} is not a positive rate")
+        if not MIN_RATE <= value <= MAX_RATE:
+            raise self.bad(fetched, field, f"{raw!r} is an absurd magnitude for a rate")
+        return value
+
+    def make_rate(
+        self,
+        fetched: Fetched,
+        base: str,
+        quote: str,
+        value: Decimal,
+        *,
+        basis: Basis,
+        start: date,
+        end: date,
+        on: date,
+        note: str,
+    ) -> Rate:
+        """A published rate of this source, with the fetch time and stale flag."""
+        return Rate(
+            base=base,
+            quote=quote,
+            value=value,
+            source=self.name,
+            source_name=self.title,
+            series=self.series,
+            attribution=self.attribution,
+            basis=basis,
+            period_start=start,
+            period_end=end,
+            asked_for=on,
+            fetched_at=fetched.fetched_at,
+            stale=fetched.stale,
+            note=f"{note} (served from an expired cache: the source failed)"
+            if fetched.stale
+            else note,
+        )

@@ -1,0 +1,85 @@
+"""open.er-api.com (ExchangeRate-API, open access): the latest rates only, VND included.
+
+``GET {base_url}/latest/{BASE}`` (base URL ``https://open.er-api.com/v6``) answers
+``{"result": "success", "base_code": "USD", "time_last_update_unix": ...,
+"time_next_update_unix": ..., "rates": {"VND": 26227.8, ...}}``. The rates are refreshed
+once a day; a fetched response is kept until ``time_next_update_unix`` (the provider asks
+clients not to call before it), an hour at first. There is no history: the answer is used
+for dates from the day of its last update up to 14 days later, and any earlier date is
+refused. The provider allows caching but not redistribution, and asks for attribution.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from rates.errors import RateNotFound
+from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
+from rates.model import Rate
+from rates.online.http import Fetched, HttpSource
+
+__all__ = ["OpenErApiSource"]
+
+
+class OpenErApiSource(HttpSource):
+    """The latest daily rates of open.er-api.com for any base currency."""
+
+    name = "open-er-api"
+    title = "ExchangeRate-API open access (open.er-api.com)"
+    description = (
+        "Online. Latest rates only (refreshed daily) for ~160 currencies including VND; no "
+        "history, no redistribution."
+    )
+    series = "open.er-api latest daily rate"
+    attribution = "Rates By Exchange Rate API (https://www.exchangerate-api.com)"
+    default_base_url = "https://open.er-api.com/v6"
+
+    def warm_pair(self, code: str) -> tuple[str, str]:
+        """One file per base currency: warm ``code``→USD (or USD→EUR)."""
+        return (code, "EUR") if code == "USD" else (code, "USD")
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        """base→quote from the latest rates, if they may answer for ``on``."""
+        fetched = self.fetch(f"{self.base_url}/latest/{base}", expire_after=timedelta(hours=1))
+        assert fetched is not None
+        payload = self.json(fetched)
+        if not isinstance(payload, dict):
+            raise self.bad(fetched, "body", "not a JSON object")
+        if payload.get("result") != "success":
+            problem = payload.get("error-type", payload.get("result"))
+            if problem == "unsupported-code":
+                raise RateNotFound(f"open-er-api does not quote {base}")
+            raise self.bad(fetched, "result", f"{problem!r} instead of 'success'")
+        if payload.get("base_code") != base:
+            raise self.bad(fetched, "base_code", f"{payload.get('base_code')!r}, asked {base}")
+        updated = self._stamp(fetched, payload, "time_last_update_unix")
+        following = self._stamp(fetched, payload, "time_next_update_unix")
+        if following > datetime.now(UTC):
+            self.keep_until(fetched, following)
+        rates = payload.get("rates")
+        if not isinstance(rates, dict):
+            raise self.bad(fetched, "rates", "missing, or not an object of rates")
+        day = updated.date()
+        if on < day:
+            raise RateNotFound(
+                f"open-er-api serves only the latest rates (of {day.isoformat()}); it has "
+                f"none for {on.isoformat()}"
+            )
+        if on - day > timedelta(days=DAILY_LOOKBACK_DAYS):
+            raise RateNotFound(
+                f"open-er-api's latest rates are of {day.isoformat()}, more than "
+                f"{DAILY_LOOKBACK_DAYS} days before {on.isoformat()}"
+            )
+        if quote not in rates:
+            raise RateNotFound(f"open-er-api has no {base}→{quote} rate")
+        value = self.number(fetched, f"rates.{quote}", rates[quote])
+        return self.make_rate(
+            fetched, base, quote, value, basis="daily", start=day, end=day, on=on,
+            note=daily_note(day, on, "open.er-api"),
+        )
+
+    def _stamp(self, fetched: Fetched, payload: dict[str, object], field: str) -> datetime:
+        raw = payload.get(field)
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+            raise self.bad(fetched, field, f"{raw!r} is not a Unix time")
+        return datetime.fromtimestamp(raw, UTC)

@@ -1,0 +1,71 @@
+"""Open Exchange Rates, historical end-of-day rates per US$: the example of a keyed source.
+
+``GET {base_url}/historical/YYYY-MM-DD.json?app_id=KEY`` (base URL
+``https://openexchangerates.org/api``) answers ``{"timestamp": ..., "base": "USD",
+"rates": {"VND": 22750.5, ...}}``. The key travels as the ``app_id`` query parameter, which
+is declared secret: it is left out of cache keys, redacted from the cache file and never
+shown in error messages. Not registered by default (it needs the user's key)::
+
+    from rates import register_source
+    from rates.online.openexchangerates import OpenExchangeRatesSource
+    register_source(OpenExchangeRatesSource(app_id="..."))
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Unpack
+
+from rates.errors import RateNotFound
+from rates.lookback import daily_note
+from rates.model import Rate, through_pivot
+from rates.online.http import NEVER_EXPIRE, HttpOptions, HttpSource, today_utc
+
+__all__ = ["OpenExchangeRatesSource"]
+
+
+class OpenExchangeRatesSource(HttpSource):
+    """End-of-day rates per US$ from Open Exchange Rates (needs an ``app_id``)."""
+
+    name = "openexchangerates"
+    title = "Open Exchange Rates (historical, keyed)"
+    description = "Online, needs an app_id. End-of-day rates per US$, 1999 on."
+    series = "Open Exchange Rates end-of-day rate"
+    attribution = "Exchange rates provided by Open Exchange Rates (https://openexchangerates.org)"
+    default_base_url = "https://openexchangerates.org/api"
+    secret_parameters = ("app_id",)
+
+    def __init__(self, *, app_id: str, **options: Unpack[HttpOptions]) -> None:
+        super().__init__(**options)
+        self._app_id = app_id
+
+    def __repr__(self) -> str:  # never show the key
+        return f"OpenExchangeRatesSource(base_url={self.base_url!r}, app_id='REDACTED')"
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        """base→quote for ``on``; crossed through USD when neither is USD."""
+        return through_pivot("USD", base, quote, lambda code: self._leg(code, on))
+
+    def _leg(self, code: str, on: date) -> Rate:
+        settled = on < today_utc() - timedelta(days=1)
+        fetched = self.fetch(
+            f"{self.base_url}/historical/{on.isoformat()}.json",
+            params={"app_id": self._app_id},
+            expire_after=NEVER_EXPIRE if settled else 3600,
+            missing_ok=True,
+        )
+        if fetched is None:
+            raise RateNotFound(f"openexchangerates has no rates for {on.isoformat()}")
+        payload = self.json(fetched)
+        if not isinstance(payload, dict) or payload.get("base") != "USD":
+            raise self.bad(fetched, "base", "expected an object with base 'USD'")
+        rates = payload.get("rates")
+        if not isinstance(rates, dict):
+            raise self.bad(fetched, "rates", "missing, or not an object of rates")
+        if code not in rates:
+            raise RateNotFound(f"openexchangerates has no USD→{code} rate on {on.isoformat()}")
+        value = self.number(fetched, f"rates.{code}", rates[code])
+        return self.make_rate(
+            fetched, "USD", code, value, basis="daily", start=on, end=on, on=on,
+            note=daily_note(on, on, "Open Exchange Rates"),
+        )

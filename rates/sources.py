@@ -1,0 +1,228 @@
+"""Rate sources: the protocol, the registry of named sources, and chains of sources.
+
+A source is anything with a ``name``, a ``title``, an ``online`` flag, a ``description``
+and a ``rate(base, quote, on)`` method that returns a :class:`~rates.model.Rate` or raises
+:class:`~rates.errors.RateNotFound` / :class:`~rates.errors.SourceUnavailable`. Built-in
+names: ``snapshot`` (default, offline), ``ecb``, ``currency-api``, ``worldbank`` and
+``open-er-api`` (online, opt-in). A comma-separated name such as ``"ecb,snapshot"`` is a
+:class:`ChainSource`: the first source that answers wins and the rate says which one did.
+
+>>> get_source().name
+'snapshot'
+>>> get_source("ecb,snapshot").name
+'ecb,snapshot'
+>>> sorted(source_names())
+['currency-api', 'ecb', 'open-er-api', 'snapshot', 'worldbank']
+>>> get_source("fixer")
+Traceback (most recent call last):
+...
+rates.errors.UnknownSource: unknown rate source 'fixer' (known: snapshot, ecb, ...)
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from rates.errors import RateNotFound, SourceExists, SourceUnavailable, UnknownSource
+from rates.model import Rate
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "ChainSource",
+    "Source",
+    "get_source",
+    "list_sources",
+    "register_source",
+    "source_names",
+    "unregister_source",
+]
+
+#: The source used when none is named.
+DEFAULT_SOURCE = "snapshot"
+
+
+@runtime_checkable
+class Source(Protocol):
+    """What the library needs from a rate source (plain class attributes are enough)."""
+
+    @property
+    def name(self) -> str:
+        """Registry id, such as ``"ecb"``."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """Human name."""
+        ...
+
+    @property
+    def online(self) -> bool:
+        """True if the source may use the network."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """A sentence on what it covers, for ``penalties rates sources``."""
+        ...
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        """Units of ``quote`` per unit of ``base`` for ``on``, with provenance.
+
+        ``base`` and ``quote`` are upper-case ISO 4217 codes that differ; raise
+        :class:`~rates.errors.RateNotFound` or :class:`~rates.errors.SourceUnavailable`
+        when there is no answer, never return a guess.
+        """
+        ...
+
+
+# name → "module:callable"; the callable takes keyword options and returns a Source.
+_BUILTIN = {
+    "snapshot": "rates.snapshot:_snapshot_factory",
+    "ecb": "rates.online.ecb:EcbSource",
+    "currency-api": "rates.online.currency_api:CurrencyApiSource",
+    "worldbank": "rates.online.worldbank:WorldBankSource",
+    "open-er-api": "rates.online.open_er_api:OpenErApiSource",
+}
+_registered: dict[str, Source] = {}  # the user's registrations
+_instances: dict[str, Source] = {}  # shared instances of built-in sources
+_removed: set[str] = set()
+_lock = threading.Lock()
+
+
+def source_names() -> list[str]:
+    """Every registered source name: the built-in ones first, then the user's."""
+    builtin = [name for name in _BUILTIN if name not in _removed]
+    return builtin + [name for name in _registered if name not in _BUILTIN]
+
+
+def _factory(name: str) -> Callable[..., Source]:
+    module, _, attribute = _BUILTIN[name].partition(":")
+    factory: Callable[..., Source] = getattr(importlib.import_module(module), attribute)
+    return factory
+
+
+def get_source(name: str | Source | None = None, **options: object) -> Source:
+    """The source registered under ``name`` (default ``"snapshot"``).
+
+    A :class:`Source` object is returned as is. ``"a,b"`` builds a :class:`ChainSource`.
+    ``options`` (for example ``offline=True``, ``cache_dir=...``, ``base_url=...``) build a
+    fresh instance of a built-in source instead of the shared one.
+    """
+    if name is None:
+        name = DEFAULT_SOURCE
+    if not isinstance(name, str):
+        return name
+    if "," in name:
+        return ChainSource([get_source(part.strip(), **options) for part in name.split(",")])
+    found = _registered.get(name)
+    if found is not None:
+        if options:
+            raise TypeError(f"source {name!r} was registered as an object: no options allowed")
+        return found
+    if name not in _BUILTIN or name in _removed:
+        raise UnknownSource(name, source_names())
+    if options:
+        return _factory(name)(**options)
+    found = _instances.get(name)
+    if found is None:
+        with _lock:
+            found = _instances.get(name)
+            if found is None:
+                found = _factory(name)()
+                _instances[name] = found
+    return found
+
+
+def list_sources() -> list[Source]:
+    """Every registered source, built-in ones first (no network access happens)."""
+    return [get_source(name) for name in source_names()]
+
+
+def register_source(source: Source, *, name: str | None = None, replace: bool = False) -> Source:
+    """Make ``source`` available under ``name`` (default ``source.name``).
+
+    A taken name raises :class:`~rates.errors.SourceExists` unless ``replace=True``.
+    Returns the source.
+    """
+    key = name or source.name
+    if not key or "," in key:
+        raise UnknownSource(key, source_names())
+    with _lock:
+        taken = key in _registered or (key in _BUILTIN and key not in _removed)
+        if taken and not replace:
+            raise SourceExists(key)
+        _registered[key] = source
+        _removed.discard(key)
+    return source
+
+
+def unregister_source(name: str) -> None:
+    """Remove a source registered under ``name`` (a built-in one can be registered again)."""
+    with _lock:
+        if name not in _registered and (name not in _BUILTIN or name in _removed):
+            raise UnknownSource(name, source_names())
+        _registered.pop(name, None)
+        if name in _BUILTIN:
+            _removed.add(name)
+
+
+def _reset() -> None:
+    """Forget every registration (tests use it)."""
+    with _lock:
+        _registered.clear()
+        _instances.clear()
+        _removed.clear()
+
+
+class ChainSource:
+    """Ask sources in order; the first one that answers wins.
+
+    A source that has no rate (:class:`~rates.errors.RateNotFound`) or cannot give one
+    (:class:`~rates.errors.SourceUnavailable`, including bad payloads) is skipped, and the
+    rate's ``note`` records why. Other errors (bad input) propagate. Items may be source
+    objects or registered names, resolved when first asked.
+    """
+
+    def __init__(self, sources: Sequence[Source | str], *, name: str | None = None) -> None:
+        if not sources:
+            raise UnknownSource("", source_names())
+        self._items = tuple(sources)
+        names = [item if isinstance(item, str) else item.name for item in self._items]
+        self.name = name or ",".join(names)
+        self.title = "first of: " + ", ".join(names)
+        self.description = "Asks " + ", then ".join(names) + "; the first answer wins."
+
+    @property
+    def online(self) -> bool:
+        """True if any chained source may use the network."""
+        return any(source.online for source in self.sources)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The chained sources, resolved."""
+        return tuple(get_source(item) for item in self._items)
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        """The first answer among the chained sources."""
+        failures: list[str] = []
+        for source in self.sources:
+            try:
+                found = source.rate(base, quote, on)
+            except (RateNotFound, SourceUnavailable) as error:
+                failures.append(f"{source.name}: {error}")
+                continue
+            if failures:
+                skipped = "; ".join(failures)
+                note = f"{found.note} (answered by {source.name} after {skipped})"
+                found = replace(found, note=note.strip())
+            return found
+        raise RateNotFound(
+            f"no source in the chain {self.name} has a rate for {base}→{quote} on "
+            f"{on.isoformat()}: " + "; ".join(failures)
+        )
+

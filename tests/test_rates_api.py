@@ -1,0 +1,219 @@
+"""rates.api: convert, get_rate, update, clear_cache, snapshot_info."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from moneyed import Money
+from pytest_httpserver import HTTPServer
+from requests_cache import CachedSession
+
+import rates
+from rates.api import as_date
+from rates.errors import (
+    CurrencyMismatch,
+    InvalidAmount,
+    InvalidDate,
+    InvalidRounding,
+    RateError,
+    RateNotFound,
+    UnknownCurrency,
+    UnknownSource,
+)
+from rates.online.ecb import EcbSource
+from rates.session import build_session
+
+
+def test_the_done_when_example() -> None:
+    result = rates.convert("1000000000 VND", "USD", on="2018-03-19")
+    assert result.converted == Money("44517.65", "USD")
+    assert result.rounded == Decimal("44517.65")
+    assert result.rounding == "ROUND_HALF_UP"
+    rate = result.rate
+    assert rate.basis == "monthly"
+    assert rate.legs[0].describe() == (
+        "IMF monthly end-of-period USD→VND, 2018-02, asked for 2018-03-19"
+    )
+    assert "International Monetary Fund" in rate.attribution
+    document = json.loads(json.dumps(result.to_dict()))
+    assert document["converted"] == {"amount": "44517.65", "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "1000000000 VND",
+        "VND 1000000000",
+        "1,000,000,000 vnd",
+        Money("1000000000", "VND"),
+    ],
+)
+def test_amount_forms(amount: object) -> None:
+    assert rates.convert(amount, "USD", "2018-03-19").rounded == Decimal("44517.65")
+
+
+def test_bare_numbers_need_a_currency() -> None:
+    assert rates.convert(10**9, "usd", date(2018, 3, 19), currency="vnd").rounded == Decimal(
+        "44517.65"
+    )
+    assert rates.convert(Decimal("1E+9"), "USD", "2018-03-19", currency="VND").rounded == (
+        Decimal("44517.65")
+    )
+    with pytest.raises(InvalidAmount, match="names no currency"):
+        rates.convert("1000", "USD", "2018-03-19")
+    with pytest.raises(CurrencyMismatch):
+        rates.convert("1000 EUR", "USD", "2018-03-19", currency="VND")
+    assert rates.convert("1000 EUR", "USD", "2018-03-19", currency="eur").rounded == Decimal(
+        "1230.90"
+    )
+
+
+def test_rounding_per_target_currency() -> None:
+    day = "2018-03-19"
+    assert rates.convert("1000 EUR", "VND", day).rounded == Decimal("27649707")  # 0 digits
+    assert rates.convert("1000 EUR", "JPY", day).rounded == Decimal("130650")  # 0 digits
+    assert rates.convert("1000 EUR", "USD", day).rounded == Decimal("1230.90")  # 2 digits
+    kwd = rates.convert("1000 USD", "KWD", day)  # IMF annual average 2018, 3 digits
+    assert kwd.rounded.as_tuple().exponent == -3
+    assert kwd.rate.basis == "annual"
+    down = rates.convert("1000 EUR", "VND", day, rounding="ROUND_DOWN")
+    assert down.rounded == Decimal("27649706")
+    with pytest.raises(InvalidRounding):
+        rates.convert("1000 EUR", "VND", day, rounding="ROUND_SOMETIMES")
+
+
+def test_same_currency() -> None:
+    result = rates.convert("12.345 USD", "USD", "2018-03-19")
+    assert result.rounded == Decimal("12.35")
+    assert result.rate.source == "identity"
+
+
+def test_get_rate_checks_its_inputs() -> None:
+    assert rates.get_rate("eur", "usd", "2018-03-19").value == Decimal("1.2309")
+    with pytest.raises(UnknownCurrency, match="'XYZ'"):
+        rates.get_rate("XYZ", "USD", "2018-03-19")
+    with pytest.raises(UnknownCurrency):
+        rates.get_rate("US", "USD", "2018-03-19")
+    with pytest.raises(UnknownSource, match="known: snapshot"):
+        rates.get_rate("EUR", "USD", "2018-03-19", source="nope")
+    with pytest.raises(RateNotFound, match="covered by"):
+        rates.get_rate("EUR", "USD", "1990-01-01")
+
+
+def test_dates() -> None:
+    assert as_date(date(2018, 3, 19)) == date(2018, 3, 19)
+    assert as_date(datetime(2018, 3, 19, 23, 59)) == date(2018, 3, 19)
+    assert as_date(" 2018-03-19 ") == date(2018, 3, 19)
+    assert as_date(None) == date.today()
+    for bad in ("19/03/2018", "20180319", "2018-02-30", "", 20180319):
+        with pytest.raises(InvalidDate, match="YYYY-MM-DD"):
+            as_date(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidDate, match=r"^start:"):
+        as_date("yesterday", "start")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    amount=st.integers(min_value=0, max_value=10**15),
+    on=st.dates(min_value=date(2010, 1, 1), max_value=date(2025, 10, 31)),
+)
+def test_vnd_usd_round_trip_within_one_minor_unit(amount: int, on: date) -> None:
+    there = rates.convert(f"{amount} VND", "USD", on)
+    back = rates.convert(there.converted, "VND", on)
+    vnd_per_usd = back.rate.value
+    # one cent of rounding on the way there is worth vnd_per_usd / 200 VND; 1 VND on the way back
+    assert abs(back.rounded - amount) <= vnd_per_usd / 200 + 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    amount=st.decimals(min_value=0, max_value=10**12, places=2),
+    pair=st.sampled_from([("EUR", "USD"), ("USD", "JPY"), ("GBP", "CHF"), ("EUR", "VND")]),
+    on=st.dates(min_value=date(2011, 1, 1), max_value=date(2024, 12, 31)),
+)
+def test_results_or_typed_errors_and_json(
+    amount: Decimal, pair: tuple[str, str], on: date
+) -> None:
+    try:
+        result = rates.convert(Money(amount, pair[0]), pair[1], on)
+    except RateError:
+        return
+    document = json.loads(json.dumps(result.to_dict()))
+    assert Decimal(document["converted"]["amount"]) == result.rounded
+    assert Decimal(document["rate"]["value"]) == result.rate.value
+
+
+def test_snapshot_info() -> None:
+    info = rates.snapshot_info()
+    assert [d.id for d in info.datasets] == ["ecb-daily", "imf-monthly", "imf-annual"]
+    assert "Source: ECB statistics" in info.attributions
+
+
+# -- update and clear_cache against a local server ---------------------------------------
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[CachedSession]:
+    with closing(build_session(tmp_path / "http.sqlite")) as cached:
+        yield cached
+
+
+def test_update_warms_the_cache(httpserver: HTTPServer, session: CachedSession) -> None:
+    for code, value in (("USD", "1.2309"), ("JPY", "130.65")):
+        httpserver.expect_request(f"/EXR/D.{code}.EUR.SP00.A").respond_with_data(
+            f"TIME_PERIOD,OBS_VALUE\n2018-03-16,{value}\n2018-03-19,{value}\n"
+        )
+    ecb = EcbSource(base_url=httpserver.url_for("/EXR"), session=session)
+    seen: list[tuple[int, int]] = []
+    report = rates.update(
+        ecb, "2018-03-18", "2018-03-19", ["USD", "jpy"],
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert (report.tried, report.answered, report.missing, report.failures) == (4, 4, 0, ())
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert report.to_dict()["source"] == "ecb"
+    assert len(httpserver.log) == 2  # one month per currency
+    offline = EcbSource(base_url=httpserver.url_for("/EXR"), session=session, offline=True)
+    assert offline.rate("USD", "JPY", date(2018, 3, 19)).value > 100
+
+
+def test_update_reports_missing_and_failures(
+    httpserver: HTTPServer, session: CachedSession
+) -> None:
+    httpserver.expect_request("/EXR/D.USD.EUR.SP00.A").respond_with_data("", status=404)
+    httpserver.expect_request("/EXR/D.JPY.EUR.SP00.A").respond_with_data("down", status=503)
+    ecb = EcbSource(base_url=httpserver.url_for("/EXR"), session=session)
+    report = rates.update(ecb, date(2018, 3, 19), date(2018, 3, 19), ["USD", "JPY"])
+    assert (report.answered, report.missing) == (0, 1)
+    assert len(report.failures) == 1
+    assert "2018-03-19 JPY" in report.failures[0]
+
+
+def test_update_of_the_snapshot_does_nothing() -> None:
+    report = rates.update("snapshot", "2018-01-01", "2018-12-31", ["USD"])
+    assert report.tried == 0
+
+
+def test_update_checks_its_arguments() -> None:
+    with pytest.raises(InvalidDate, match="end"):
+        rates.update("ecb", "2018-03-19", "2018-03-01", ["USD"])
+    with pytest.raises(UnknownCurrency):
+        rates.update("ecb", "2018-03-01", "2018-03-19", ["DOLLARS"])
+
+
+def test_clear_cache_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PENALTIES_CACHE_DIR", str(tmp_path))
+    target = tmp_path / "rates-http-v1.sqlite"
+    target.write_bytes(b"")
+    rates.clear_cache()
+    assert not target.exists()

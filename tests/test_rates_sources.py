@@ -1,0 +1,184 @@
+"""rates.sources: the registry, user sources and chains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from rates.errors import (
+    BadPayload,
+    InvalidAmount,
+    RateNotFound,
+    SourceExists,
+    SourceUnavailable,
+    UnknownSource,
+)
+from rates.model import Rate
+from rates.online.ecb import EcbSource
+from rates.snapshot import SnapshotSource, default_snapshot
+from rates.sources import (
+    ChainSource,
+    Source,
+    _reset,
+    get_source,
+    list_sources,
+    register_source,
+    source_names,
+    unregister_source,
+)
+
+DAY = date(2018, 3, 19)
+
+
+@pytest.fixture(autouse=True)
+def _clean_registry() -> Iterator[None]:
+    _reset()
+    yield
+    _reset()
+
+
+@dataclass
+class FixedSource:
+    """A user source: one fixed rate, or an error."""
+
+    name: str = "fixed"
+    title: str = "Fixed test rates"
+    online: bool = False
+    description: str = "Always the same."
+    error: Exception | None = None
+    calls: list[tuple[str, str, date]] = field(default_factory=list)
+
+    def rate(self, base: str, quote: str, on: date) -> Rate:
+        self.calls.append((base, quote, on))
+        if self.error is not None:
+            raise self.error
+        return Rate(base, quote, Decimal("2"), self.name, self.title, "fixed", "", "daily",
+                    on, on, on, note="fixed")
+
+
+def test_builtin_names_and_lazy_instances() -> None:
+    assert source_names() == ["snapshot", "ecb", "currency-api", "worldbank", "open-er-api"]
+    assert get_source() is default_snapshot()
+    assert get_source("snapshot") is default_snapshot()
+    assert get_source("ecb") is get_source("ecb")
+    sources = list_sources()
+    assert [s.name for s in sources] == source_names()
+    assert [s.online for s in sources] == [False, True, True, True, True]
+    assert all(isinstance(s, Source) for s in sources)
+    assert all(s.title and s.description for s in sources)
+
+
+def test_options_build_a_fresh_instance() -> None:
+    offline = get_source("ecb", offline=True, base_url="http://127.0.0.1:1/x")
+    assert isinstance(offline, EcbSource)
+    assert offline.offline
+    assert offline is not get_source("ecb")
+    chain = get_source("ecb,snapshot", offline=True, cache_dir="/nonexistent")
+    assert isinstance(chain, ChainSource)
+    ecb, snapshot = chain.sources
+    assert isinstance(ecb, EcbSource)
+    assert ecb.offline
+    assert snapshot is default_snapshot()
+    strict = get_source("snapshot", annual_rule="completed")
+    assert isinstance(strict, SnapshotSource)
+    assert strict.annual_rule == "completed"
+
+
+def test_unknown_source_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownSource) as error:
+        get_source("fixer")
+    assert str(error.value) == (
+        "unknown rate source 'fixer' (known: snapshot, ecb, currency-api, worldbank, "
+        "open-er-api)"
+    )
+    assert isinstance(error.value, LookupError)
+
+
+def test_register_a_user_source() -> None:
+    mine = register_source(FixedSource())
+    assert get_source("fixed") is mine
+    assert source_names()[-1] == "fixed"
+    with pytest.raises(SourceExists, match="already registered"):
+        register_source(FixedSource())
+    with pytest.raises(SourceExists):
+        register_source(FixedSource(name="ecb"))
+    replacement = register_source(FixedSource(name="ecb"), replace=True)
+    assert get_source("ecb") is replacement
+    with pytest.raises(TypeError, match="no options"):
+        get_source("fixed", offline=True)
+    unregister_source("fixed")
+    with pytest.raises(UnknownSource):
+        get_source("fixed")
+    with pytest.raises(UnknownSource):
+        unregister_source("fixed")
+
+
+def test_register_under_another_name_and_bad_names() -> None:
+    register_source(FixedSource(), name="house-rates")
+    assert get_source("house-rates").name == "fixed"
+    with pytest.raises(UnknownSource):
+        register_source(FixedSource(), name="a,b")
+
+
+def test_builtin_can_be_removed_and_restored() -> None:
+    unregister_source("worldbank")
+    assert "worldbank" not in source_names()
+    with pytest.raises(UnknownSource):
+        get_source("worldbank")
+    register_source(FixedSource(name="worldbank"))
+    assert get_source("worldbank").title == "Fixed test rates"
+
+
+def test_a_source_object_is_used_as_is() -> None:
+    mine = FixedSource()
+    assert get_source(mine) is mine
+
+
+def test_chain_first_answer_wins_and_says_why() -> None:
+    down = FixedSource(name="down", error=SourceUnavailable("down", "http://x", "HTTP 500"))
+    empty = FixedSource(name="empty", error=RateNotFound("nothing here"))
+    garbage = FixedSource(name="garbage", error=BadPayload("garbage", "http://y", "rates", "NaN"))
+    chain = ChainSource([down, empty, garbage, FixedSource()])
+    rate = chain.rate("USD", "VND", DAY)
+    assert rate.source == "fixed"
+    assert rate.note.startswith("fixed (answered by fixed after down: ")
+    assert "empty: nothing here" in rate.note
+    assert "garbage: " in rate.note
+    assert chain.name == "down,empty,garbage,fixed"
+    assert chain.title == "first of: down, empty, garbage, fixed"
+    assert not chain.online
+
+
+def test_chain_without_an_answer() -> None:
+    chain = ChainSource([FixedSource(name="a", error=RateNotFound("no A")),
+                         FixedSource(name="b", error=RateNotFound("no B"))])
+    with pytest.raises(RateNotFound, match="no source in the chain a,b has a rate for USD→VND"):
+        chain.rate("USD", "VND", DAY)
+
+
+def test_chain_does_not_hide_bad_input() -> None:
+    chain = ChainSource([FixedSource(error=InvalidAmount("x", "bad")), FixedSource(name="b")])
+    with pytest.raises(InvalidAmount):
+        chain.rate("USD", "VND", DAY)
+
+
+def test_chain_by_names_with_the_snapshot_as_fallback() -> None:
+    down = FixedSource(name="down", online=True,
+                       error=SourceUnavailable("down", "http://x", "timeout"))
+    register_source(down)
+    chain = get_source("down, snapshot")
+    assert isinstance(chain, ChainSource)
+    assert chain.online
+    rate = chain.rate("EUR", "USD", DAY)
+    assert rate.source == "snapshot"
+    assert rate.value == Decimal("1.2309")
+    assert "after down: rate source 'down' is unavailable: timeout" in rate.note
+
+
+def test_empty_chain_is_refused() -> None:
+    with pytest.raises(UnknownSource):
+        ChainSource([])
