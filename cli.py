@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from penalties.catalog import Catalog
     from penalties.facts import Facts
     from penalties.statute import Statute
+    from penalties.thresholds import Threshold
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_UNEXPECTED", "app", "main"]
 
@@ -391,6 +393,103 @@ def _cells(p: PenaltyRange, locale: str) -> tuple[str, str, str, str]:
     if p.only_with_principal:
         name += f" (only with {', '.join(p.only_with_principal)})"
     return (name, *_bounds(p, locale), p.ref)
+
+
+@app.command()
+@_with_facts
+def compare(
+    provisions: Annotated[list[str], typer.Argument(
+        metavar="ID...", help="Two or more provision ids or aliases.")],
+    facts: Facts,
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """Assess one set of facts under several provisions, side by side."""
+    with _errors():
+        from penalties.api import assess as run
+
+        catalog = _catalog()
+        results = [run(p, facts, catalog=catalog) for p in provisions]
+    if as_json:
+        _print_json({"results": [r.to_dict() for r in results]})
+        return
+    from rich.table import Table
+
+    where = _locale(locale)
+    table = Table("provision", "tier", "principal penalties", "additional")
+    for result in results:
+        joiner = " or " if result.principal_rule == "one_of" else " and/or "
+        principal = joiner.join(_range_cell(p, where) for p in result.principal) or "-"
+        extra = ", ".join(p.kind.replace("_", " ") for p in result.additional) or "-"
+        tier = result.tier.ref if result.tier else ("not liable" if not result.liable else
+                                                    "none")
+        table.add_row(result.provision.id, tier, principal, extra)
+    _console().print(table)
+
+
+def _range_cell(p: PenaltyRange, locale: str) -> str:
+    low, high = _bounds(p, locale)
+    return f"{p.kind.replace('_', ' ')} {low} to {high}"
+
+
+@app.command()
+def thresholds(
+    provision: ProvisionArgument,
+    on: Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="Use the version in force on this date (default: today).")]
+    = None,
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """Every tier boundary of a provision, in its own currency."""
+    with _errors():
+        from penalties.facts import parse_date
+        from penalties.thresholds import thresholds as boundaries
+
+        statute = _catalog().get(provision)
+        day = parse_date(on, "--on") if on else date.today()
+        version = statute.version_on(day)
+        rows = boundaries(statute, day)
+    if as_json:
+        _print_json({"provision": statute.id, "version": version.effective_from.isoformat(),
+                     "currency": statute.currency, "thresholds": [r.to_dict() for r in rows]})
+        return
+    from rich.table import Table
+
+    console, where = _console(), _locale(locale)
+    console.print(f"[bold]{statute.id}[/bold]: {statute.model.title.en} (version in force from "
+                  f"{version.effective_from.isoformat()})")
+    labels = {s.kind.value: s.label for s in statute.model.subjects}
+    for subject in dict.fromkeys(r.subject for r in rows):
+        table = Table(title=labels.get(subject, subject), title_justify="left")
+        table.add_column("clause", no_wrap=True)
+        table.add_column("fact", no_wrap=True)
+        table.add_column("threshold")
+        table.add_column("only if")
+        for row in rows:
+            if row.subject == subject and (row.kind == "band" or row.condition is None):
+                clause = row.ref if row.ref.startswith(row.tier_ref) else (
+                    f"{row.tier_ref} via {row.ref}")
+                table.add_row(clause, row.fact, _threshold_text(row, where),
+                              row.condition or "")
+        console.print(table)
+
+
+def _threshold_text(row: Threshold, locale: str) -> str:
+    if row.kind != "band" or row.currency is None:
+        return row.words
+    from moneyed import Money
+
+    if row.lower is not None:
+        low = _money(Money(row.lower, row.currency), locale)
+        text = f"from {low}" if row.lower_included else f"more than {low}"
+        if row.upper is not None:
+            high = _money(Money(row.upper, row.currency), locale)
+            text += f" to {'' if row.upper_included else 'under '}{high}"
+        return text
+    assert row.upper is not None
+    high = _money(Money(row.upper, row.currency), locale)
+    return f"{high} or less" if row.upper_included else f"under {high}"
 
 
 @app.command()

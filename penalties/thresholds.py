@@ -36,6 +36,7 @@ class Threshold:
 
     subject: str
     tier: str
+    tier_ref: str
     ref: str
     fact: str
     kind: str
@@ -57,7 +58,8 @@ class Threshold:
                 return {"amount": amount_text(value), "currency": self.currency}
             return int(value)
 
-        out: dict[str, Any] = {"subject": self.subject, "tier": self.tier, "ref": self.ref,
+        out: dict[str, Any] = {"subject": self.subject, "tier": self.tier,
+                               "tier_ref": self.tier_ref, "ref": self.ref,
                                "fact": self.fact, "kind": self.kind, "words": self.words}
         if self.kind == "band":
             lower = (self.lower, self.lower_included) if self.lower is not None else None
@@ -75,30 +77,30 @@ def thresholds(statute: Statute, on: date | None = None) -> list[Threshold]:
     rows: list[Threshold] = []
     for subject, tiers in version.tiers.items():
         for tier in reversed(tiers):
-            _walk(tier.node, subject.value, tier.model.id, statute.currency, None, rows)
+            _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
+                  rows)
     return rows
 
 
-def _walk(node: Node, subject: str, tier: str, currency: str, condition: str | None,
+def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str | None,
           rows: list[Threshold]) -> None:
+    ref = node.ref.split(" [", 1)[0]
     if isinstance(node, FlagNode):
-        rows.append(Threshold(subject, tier, node.ref, node.fact, "flag", "is true",
-                              condition=condition))
+        rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition))
     elif isinstance(node, BandNode):
         low, up = node.lower, node.upper
         rows.append(Threshold(
-            subject, tier, node.ref, node.fact, "band", node.words,
+            *where, ref, node.fact, "band", node.words,
             lower=low[0] if low else None, lower_included=low[1] if low else True,
             upper=up[0] if up else None, upper_included=up[1] if up else False,
             currency=currency if node.money else None, condition=condition,
         ))
     elif isinstance(node, AnyNode):
         for child in node.children:
-            _walk(child, subject, tier, currency, condition, rows)
+            _walk(child, where, currency, condition, rows)
     elif isinstance(node, AllNode):
         for i, child in enumerate(node.children):
             others = [describe_node(c) for j, c in enumerate(node.children) if j != i]
             also = " and ".join(others)
-            _walk(child, subject, tier, currency,
-                  f"{condition} and {also}" if condition else also, rows)
-
+            _walk(child, where, currency, f"{condition} and {also}" if condition else also,
+                  rows)

@@ -29,15 +29,15 @@ def problems(exc: StatuteFileError) -> dict[str, str]:
 
 def test_builtin_catalogue_ids_and_aliases() -> None:
     catalog = Catalog(use_env=False)
-    assert catalog.ids() == ["vn/penal-code/225", "vn/penal-code/226"]
+    assert {"vn/penal-code/225", "vn/penal-code/226"} <= set(catalog.ids())
     assert catalog.get("VN-225").id == "vn/penal-code/225"
     assert catalog.get(" vn/penal-code/226 ").id == "vn/penal-code/226"
-    assert len(catalog) == 2
+    assert len(catalog) == len(catalog.ids())
 
 
 def test_unknown_provision_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownProvision, match=r"unknown provision 'vn-999' \(known: "
-                       r"vn/penal-code/225, vn/penal-code/226\)") as info:
+    with pytest.raises(UnknownProvision, match=r"unknown provision 'vn-999' \(known: .*"
+                       r"vn/penal-code/225, vn/penal-code/226") as info:
         Catalog(use_env=False).get("vn-999")
     assert isinstance(info.value, LookupError)
 

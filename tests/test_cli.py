@@ -33,8 +33,11 @@ def test_version() -> None:
 def test_list_human_and_json() -> None:
     assert "vn-225" in run("list").stdout
     rows = json.loads(run("list", "--json").stdout)
-    assert [r["id"] for r in rows] == ["vn/penal-code/225", "vn/penal-code/226"]
-    assert rows[0]["coverage"] == "2018-01-01 onwards"
+    ids = [r["id"] for r in rows]
+    assert ids == sorted(ids)
+    assert {"vn/penal-code/225", "vn/penal-code/226"} <= set(ids)
+    assert next(r for r in rows if r["id"] == "vn/penal-code/225")["coverage"] == (
+        "2018-01-01 onwards")
 
 
 def test_show() -> None:
@@ -208,3 +211,33 @@ def test_no_arguments_prints_help() -> None:
     assert result.exit_code == 0
     assert "Usage: penalties" in result.stdout
 
+
+
+def test_compare_two_provisions() -> None:
+    result = run("compare", "vn-225", "vn-226", "--offender", "entity", "--profit", "250000000",
+                 "--offence-date", "2018-03-19")
+    assert result.exit_code == 0
+    assert "225(4)(a)" in result.stdout
+    assert "226(4)(a)" in result.stdout
+    doc = json.loads(run("compare", "vn-225", "vn-226", "--offender", "entity", "--profit",
+                         "250000000", "--offence-date", "2018-03-19", "--json").stdout)
+    maxima = [r["principal"][0]["max"]["amount"] for r in doc["results"]]
+    assert maxima == ["1000000000", "2000000000"]
+
+
+def test_compare_needs_known_provisions() -> None:
+    result = run("compare", "vn-225", "nope")
+    assert result.exit_code == EXIT_NO_DATA
+
+
+def test_thresholds_lists_every_boundary() -> None:
+    result = run("thresholds", "vn-225", "--on", "2018-03-19")
+    assert result.exit_code == 0
+    assert "from ₫50,000,000 to under" in result.stdout
+    doc = json.loads(run("thresholds", "vn-225", "--on", "2018-03-19", "--json").stdout)
+    lowest = next(r for r in doc["thresholds"]
+                  if r["subject"] == "person" and r["fact"] == "illicit_profit")
+    assert lowest["lower"] == {"amount": "50000000", "currency": "VND"}
+    assert lowest["interval"] == "[50000000, 300000000)"
+    assert run("thresholds", "vn-225", "--on", "2017-01-01").exit_code == EXIT_NO_DATA
+    assert run("thresholds", "vn-225", "--on", "01/01/2019").exit_code == EXIT_BAD_INPUT
