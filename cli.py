@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -33,9 +35,11 @@ if TYPE_CHECKING:
 
     from penalties.assessment import Assessment, PenaltyRange
     from penalties.catalog import Catalog
+    from penalties.conversion import ConvertedAssessment
     from penalties.facts import Facts
     from penalties.statute import Statute
     from penalties.thresholds import Threshold
+    from rates.model import Rate
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_UNEXPECTED", "app", "main"]
 
@@ -113,6 +117,12 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
+def _console_err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
 def _catalog() -> Catalog:
     from penalties.catalog import Catalog, default_catalog
 
@@ -141,11 +151,19 @@ def _money(value: Money, locale: str) -> str:
     return str(format_money(value, locale=locale))
 
 
-def _bounds(p: PenaltyRange, locale: str) -> tuple[str, str]:
-    """The two ends of a range as people read them."""
+def _bounds(p: PenaltyRange, locale: str,
+            conversion: ConvertedAssessment | None = None) -> tuple[str, str]:
+    """The two ends of a range as people read them (and converted, when asked)."""
     if p.is_money:
-        low = _money(p.min, locale) if p.min else "no minimum"
-        high = _money(p.max, locale) if p.max else "no maximum"
+
+        def show(value: Money) -> str:
+            text = _money(value, locale)
+            if conversion is not None:
+                text += f" (≈ {_money(conversion.converted(value), locale)})"
+            return text
+
+        low = show(p.min) if p.min else "no minimum"
+        high = show(p.max) if p.max else "no maximum"
     else:
         low = f"{p.min_months} months" if p.min_months is not None else "no minimum"
         high = f"{p.max_months} months" if p.max_months is not None else "no maximum"
@@ -224,54 +242,51 @@ def show(
     if as_json:
         _print_json(statute.model.model_dump(mode="json", by_alias=True, exclude_none=True))
         return
+    from moneyed import Money
+
+    from penalties.triggers import describe_node, outline
+
     console, where = _console(), _locale(locale)
+
+    def fmt(amount: Decimal, currency: str) -> str:
+        return _money(Money(amount, currency), where)
+
     model = statute.model
-    console.print(f"[bold]{model.id}[/bold] ({', '.join(model.aliases)}): {model.title.en}")
-    console.print(f"{model.title.original} ({model.instrument}, Art. {model.article}); "
-                  f"amounts in {model.currency}")
+    print_ = partial(console.print, markup=False)
+    print_(f"{model.id} ({', '.join(model.aliases)}): {model.title.en}")
+    print_(f"{model.title.original} ({model.instrument}, Art. {model.article}); {model.kind}; "
+           f"amounts in {model.currency}")
+    if model.predecessor:
+        print_(f"Earlier offences: {model.predecessor}")
+    if model.repealed_on:
+        print_(f"Repealed on {model.repealed_on.isoformat()}"
+               + (f" by {model.repealed_by}" if model.repealed_by else ""))
+    if model.lex_mitior:
+        print_(f"Lex mitior: {model.lex_mitior.citation.translation}")
+    for act in model.acts:
+        print_(f"Act {act.id!r}: {act.label}")
     for version in statute.versions:
         until = version.provision.version_until
-        console.print(f"\nVersion in force from {version.effective_from.isoformat()}"
-                      + (f" to {until.isoformat()}" if until else "")
-                      + (f", amended by {version.model.amended_by}" if version.model.amended_by
-                         else ""))
+        print_(f"\nVersion in force from {version.effective_from.isoformat()}"
+               + (f" to {until.isoformat()}" if until else "")
+               + (f", amended by {version.model.amended_by}" if version.model.amended_by
+                  else ""))
         for subject, tiers in version.tiers.items():
             label = statute.subjects[subject].label
             for tier in reversed(tiers):
-                console.print(f"  [bold]{tier.ref}[/bold] ({label}) "
-                              f"[{tier.model.citation.confidence.value}]")
-                for line in _trigger_lines(tier.node, "    "):
-                    console.print(line, markup=False)
+                print_(f"  {tier.ref} ({label}) [{tier.model.citation.confidence.value}]")
+                for line in outline(tier.node, "    "):
+                    print_(line)
                 rule = "one of" if tier.model.principal_rule == "one_of" else "one or more"
                 for spec in tier.principal:
-                    console.print(f"    principal ({rule}): {_range_text(spec.template, where)}",
-                                  markup=False)
+                    print_(f"    principal ({rule}): {spec.words(model.currency, fmt)}")
                 for spec in tier.additional:
-                    console.print(f"    additional: {_range_text(spec.template, where)}",
-                                  markup=False)
-
-
-def _trigger_lines(node: object, indent: str) -> list[str]:
-    from penalties.triggers import AllNode, AnyNode, BandNode, FlagNode
-
-    if isinstance(node, FlagNode):
-        return [f"{indent}{node.ref}: {node.fact}"]
-    if isinstance(node, BandNode):
-        return [f"{indent}{node.ref}: {node.fact} {node.words}"]
-    assert isinstance(node, AnyNode | AllNode)
-    word = "any of" if isinstance(node, AnyNode) else "all of"
-    lines = [f"{indent}{word}:"]
-    for child in node.children:
-        lines += _trigger_lines(child, indent + "  ")
-    return lines
-
-
-def _range_text(p: PenaltyRange, locale: str) -> str:
-    low, high = _bounds(p, locale)
-    text = f"{p.kind.replace('_', ' ')}: {low} to {high} [{p.ref}]"
-    if p.only_with_principal:
-        text += f" (only with: {', '.join(p.only_with_principal)})"
-    return text
+                    print_(f"    additional: {spec.words(model.currency, fmt)}")
+        for modifier in version.modifiers:
+            who = f" for a {modifier.subject.value}" if modifier.subject else ""
+            when = f" when {describe_node(modifier.node)}" if modifier.node else ""
+            targets = ", ".join(".".join(t) for t in sorted(modifier.targets))
+            print_(f"  × {modifier.factor:f} on {targets}{who}{when} [{modifier.ref}]")
 
 
 # The facts of a case as options, shared by every command that assesses: option name,
@@ -307,6 +322,45 @@ _FACT_OPTIONS: list[tuple[str, str, Any, Any]] = [
         "prison_up_to_5_years, prison_5_to_15_years, prison_over_15_years).")], None),
     ("offence_date", "offence_date", Annotated[str | None, typer.Option(
         metavar="YYYY-MM-DD", help="When the offence was committed (default: today).")], None),
+    ("trial_date", "trial_date", Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="When the case is tried; a later, more lenient law may "
+        "apply (lex mitior).")], None),
+    ("action_date", "action_date", Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="When the action was brought (for provisions whose "
+        "amounts apply by that date).")], None),
+    ("act", "act", Annotated[str | None, typer.Option(
+        help="Which act of the provision was committed (ids: penalties show ID).")], None),
+    ("retail_value", "retail_value", Annotated[str | None, typer.Option(
+        help="Total retail value of the infringing copies (US: in any 180 days).")], None),
+    ("copies", "copies", Annotated[int | None, typer.Option(
+        help="Number of infringing copies (US: in any 180-day period).")], None),
+    ("works", "works", Annotated[int | None, typer.Option(
+        help="Number of works infringed (statutory damages are per work).")], None),
+    ("violations", "violations", Annotated[int | None, typer.Option(
+        help="Number of violations (acts, devices).")], None),
+    ("commercial_advantage", "commercial_advantage", Annotated[bool, typer.Option(
+        "--commercial-advantage", help="For commercial advantage or private financial gain.")],
+     False),
+    ("prerelease", "prerelease", Annotated[bool, typer.Option(
+        "--prerelease", help="A work being prepared for commercial distribution.")], False),
+    ("willful", "willful", Annotated[bool, typer.Option(
+        "--willful", help="The infringement was willful.")], False),
+    ("innocent", "innocent", Annotated[bool, typer.Option(
+        "--innocent", help="The infringer had no reason to believe it infringed.")], False),
+    ("serious_consequences", "serious_consequences", Annotated[bool, typer.Option(
+        "--serious-consequences", help="The offence caused serious consequences.")], False),
+    ("gross_gain", "gross_gain", Annotated[str | None, typer.Option(
+        help="Gross gain, with its currency, e.g. '900000 USD'.")], None),
+    ("gross_loss", "gross_loss", Annotated[str | None, typer.Option(
+        help="Gross loss caused, with its currency.")], None),
+    ("turnover", "turnover", Annotated[str | None, typer.Option(
+        help="Worldwide annual turnover of the preceding financial year, with its currency, "
+        "e.g. '2000000000 EUR'.")], None),
+    ("prior_judgment", "prior_judgment", Annotated[bool | None, typer.Option(
+        "--prior-judgment/--no-prior-judgment",
+        help="An earlier final judgment for such a violation still counts.")], None),
+    ("prior_judgment_date", "prior_judgment_date", Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="Day that earlier judgment was entered.")], None),
 ]
 
 
@@ -334,26 +388,59 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+ToOption = Annotated[str | None, typer.Option(
+    "--to", metavar="CUR", help="Also show every amount in this currency (ISO 4217).")]
+RateDateOption = Annotated[str | None, typer.Option(
+    "--rate-date", metavar="YYYY-MM-DD",
+    help="Date of the exchange rate (default: the offence date).")]
+InputRateDateOption = Annotated[str | None, typer.Option(
+    "--input-rate-date", metavar="YYYY-MM-DD", help="Date of the rate that converts amounts "
+    "given in another currency than the statute's (default: the offence date).")]
+SourceOption = Annotated[str | None, typer.Option(
+    "--source", metavar="NAME", help="Rate source: snapshot (default, offline), ecb, "
+    "currency-api, worldbank, open-er-api, or a chain such as 'ecb,snapshot'.")]
+
+
+def _converted(result: Assessment, to: str | None, rate_date: str | None,
+               source: str | None) -> ConvertedAssessment | None:
+    if to is None or to.strip().upper() == result.provision.currency:
+        return None
+    from penalties.conversion import convert_assessment
+    from penalties.facts import parse_date
+
+    on = parse_date(rate_date, "--rate-date") if rate_date else None
+    return convert_assessment(result, to, on, source)
+
+
 @app.command()
 @_with_facts
 def assess(
     provision: ProvisionArgument,
     facts: Facts,
+    to: ToOption = None,
+    rate_date: RateDateOption = None,
+    input_rate_date: InputRateDateOption = None,
+    source: SourceOption = None,
     as_json: JsonOption = False,
     locale: LocaleOption = None,
 ) -> None:
     """Assess the facts of a case under a provision."""
     with _errors():
         from penalties.api import assess as run
+        from penalties.facts import parse_date
 
-        result = run(provision, facts, catalog=_catalog())
+        input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
+        result = run(provision, facts, catalog=_catalog(), rate_source=source,
+                     input_rate_date=input_day)
+        conversion = _converted(result, to, rate_date, source)
     if as_json:
-        _print_json(result.to_dict())
+        _print_json(conversion.to_dict() if conversion else result.to_dict())
         return
-    _render_assessment(result, _locale(locale))
+    _render_assessment(result, _locale(locale), conversion)
 
 
-def _render_assessment(result: Assessment, locale: str) -> None:
+def _render_assessment(result: Assessment, locale: str,
+                       conversion: ConvertedAssessment | None = None) -> None:
     from rich.table import Table
 
     console = _console()
@@ -365,34 +452,48 @@ def _render_assessment(result: Assessment, locale: str) -> None:
     basis = "offence date" if result.date_basis == "offence_date" else result.date_basis
     console.print(f"Offender: {result.offender.value}; date: {result.offence_date.isoformat()} "
                   f"({basis})")
-    if result.tier is None:
+    for line in result.law_choice:
+        console.print(f"Law applied: {line}", markup=False)
+    if not result.liable:
+        console.print("\n[bold]No liability.[/bold]")
+    elif result.tier is None:
         console.print("\n[bold]No tier applies.[/bold]")
     else:
         console.print(f"\n[bold]Tier {result.tier.ref}[/bold] [{result.tier.confidence}] because:",
                       markup=True)
         for reason in result.tier.reasons:
             console.print(f"  - {reason.text}", markup=False)
-    if result.principal:
-        table = Table("principal penalty (one of)", "from", "to", "ref", title=None)
-        for item in result.principal:
-            table.add_row(*_cells(item, locale))
-        console.print(table)
-    if result.additional:
-        table = Table("additional penalty (optional)", "from", "to", "ref")
-        for item in result.additional:
-            table.add_row(*_cells(item, locale))
-        console.print(table)
+    rule = "one of" if result.principal_rule == "one_of" else "one or more"
+    for title, items in ((f"principal penalty ({rule})", result.principal),
+                         ("additional penalty (optional)", result.additional)):
+        if items:
+            table = Table(title, "from", "to", "ref")
+            for item in items:
+                table.add_row(*_cells(item, locale, conversion))
+            console.print(table)
+            for item in items:
+                for line in item.basis:
+                    console.print(f"  {item.kind.replace('_', ' ')} {line}", markup=False)
     for note in result.notes:
         console.print(f"Note: {note}", markup=False)
+    for pointer in result.see_also:
+        console.print(f"See also: {pointer}", markup=False)
     if result.ignored:
         console.print(f"Not used by this provision: {', '.join(result.ignored)}", markup=False)
+    if conversion is not None:
+        console.print(f"Converted at {conversion.describe()}. {conversion.rate.attribution}",
+                      markup=False)
 
 
-def _cells(p: PenaltyRange, locale: str) -> tuple[str, str, str, str]:
+def _cells(p: PenaltyRange, locale: str,
+           conversion: ConvertedAssessment | None = None) -> tuple[str, str, str, str]:
     name = p.kind.replace("_", " ")
     if p.only_with_principal:
         name += f" (only with {', '.join(p.only_with_principal)})"
-    return (name, *_bounds(p, locale), p.ref)
+    if p.per:
+        name += f" (per {p.per.rstrip('s')}" + (f", × {p.per_count})" if p.per_count is not None
+                                                 else ")")
+    return (name, *_bounds(p, locale, conversion), p.ref)
 
 
 @app.command()
@@ -401,34 +502,54 @@ def compare(
     provisions: Annotated[list[str], typer.Argument(
         metavar="ID...", help="Two or more provision ids or aliases.")],
     facts: Facts,
+    to: ToOption = None,
+    rate_date: RateDateOption = None,
+    input_rate_date: InputRateDateOption = None,
+    source: SourceOption = None,
     as_json: JsonOption = False,
     locale: LocaleOption = None,
 ) -> None:
-    """Assess one set of facts under several provisions, side by side."""
+    """Assess one set of facts under several provisions, side by side (in one currency with
+    --to, each provision's amounts converted at its own rate, stated)."""
     with _errors():
         from penalties.api import assess as run
+        from penalties.facts import parse_date
 
         catalog = _catalog()
-        results = [run(p, facts, catalog=catalog) for p in provisions]
+        input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
+        results = [run(p, facts, catalog=catalog, rate_source=source, input_rate_date=input_day)
+                   for p in provisions]
+        conversions = [_converted(r, to, rate_date, source) for r in results]
     if as_json:
-        _print_json({"results": [r.to_dict() for r in results]})
+        _print_json({"results": [c.to_dict() if c else r.to_dict()
+                                 for r, c in zip(results, conversions, strict=True)]})
         return
     from rich.table import Table
 
     where = _locale(locale)
     table = Table("provision", "tier", "principal penalties", "additional")
-    for result in results:
+    for result, conversion in zip(results, conversions, strict=True):
         joiner = " or " if result.principal_rule == "one_of" else " and/or "
-        principal = joiner.join(_range_cell(p, where) for p in result.principal) or "-"
+        principal = joiner.join(_range_cell(p, where, conversion) for p in result.principal)
         extra = ", ".join(p.kind.replace("_", " ") for p in result.additional) or "-"
         tier = result.tier.ref if result.tier else ("not liable" if not result.liable else
                                                     "none")
-        table.add_row(result.provision.id, tier, principal, extra)
-    _console().print(table)
+        table.add_row(result.provision.id, tier, principal or "-", extra)
+    console = _console()
+    console.print(table)
+    for conversion in conversions:
+        if conversion is not None:
+            console.print(f"{conversion.assessment.provision.id}: converted at "
+                          f"{conversion.describe()}", markup=False)
+    currencies = {r.provision.currency for r in results}
+    if to is None and len(currencies) > 1:
+        console.print(f"The provisions use {', '.join(sorted(currencies))}: add --to CUR to "
+                      "compare them in one currency.", markup=False)
 
 
-def _range_cell(p: PenaltyRange, locale: str) -> str:
-    low, high = _bounds(p, locale)
+def _range_cell(p: PenaltyRange, locale: str,
+                conversion: ConvertedAssessment | None = None) -> str:
+    low, high = _bounds(p, locale, conversion)
     return f"{p.kind.replace('_', ' ')} {low} to {high}"
 
 
@@ -490,6 +611,121 @@ def _threshold_text(row: Threshold, locale: str) -> str:
     assert row.upper is not None
     high = _money(Money(row.upper, row.currency), locale)
     return f"{high} or less" if row.upper_included else f"under {high}"
+
+
+@app.command()
+def convert(
+    amount: Annotated[str, typer.Argument(
+        metavar="AMOUNT", help="Amount with its currency, e.g. '1000000000 VND'.")],
+    to: Annotated[str, typer.Option("--to", metavar="CUR", help="Target currency (ISO 4217).")],
+    on: Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="Date of the rate (default: today).")] = None,
+    source: SourceOption = None,
+    as_json: JsonOption = False,
+    locale: LocaleOption = None,
+) -> None:
+    """Convert an amount at the rate for a date, with the rate's provenance."""
+    with _errors():
+        import rates
+        from penalties.conversion import _rate_words
+        from penalties.facts import parse_date
+
+        day = parse_date(on, "--on") if on else date.today()
+        result = rates.convert(amount, to, day, source=source)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    where = _locale(locale)
+    from moneyed import Money
+
+    console = _console()
+    original = Money(result.amount, result.currency)
+    console.print(f"{_money(original, where)} = [bold]{_money(result.converted, where)}[/bold]")
+    console.print(f"Rate: {_rate_words(result.rate)}", markup=False)
+    console.print(f"Rounded once to the minor unit of {result.converted.currency.code} "
+                  f"({result.rounding}); unrounded {result.unrounded:f}", markup=False)
+    for line in dict.fromkeys(_attributions(result.rate)):
+        console.print(line, markup=False)
+
+
+def _attributions(rate: Rate) -> list[str]:
+    return [rate.attribution, *(a for leg in rate.legs for a in _attributions(leg))]
+
+
+rates_app = typer.Typer(help="Rate sources, the embedded snapshot and the cache.",
+                        no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
+
+
+@rates_app.command("sources")
+def rates_sources(as_json: JsonOption = False) -> None:
+    """List the rate sources: the offline snapshot and the opt-in online ones."""
+    import rates
+
+    rows: list[dict[str, Any]] = [
+        {"name": s.name, "title": s.title, "online": s.online, "description": s.description}
+        for s in rates.list_sources()]
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("name", "online", "title")
+    for row in rows:
+        table.add_row(str(row["name"]), "yes" if row["online"] else "no (default)",
+                      str(row["title"]))
+    _console().print(table)
+
+
+@rates_app.command("info")
+def rates_info(as_json: JsonOption = False) -> None:
+    """Coverage and attribution of the embedded snapshot."""
+    import rates
+
+    info = rates.snapshot_info().to_dict()
+    if as_json:
+        _print_json(info)
+        return
+    console = _console()
+    for dataset in info["datasets"]:
+        console.print(f"[bold]{dataset['title']}[/bold] ({dataset['basis']}): "
+                      f"{dataset['first']} to {dataset['last']}, "
+                      f"{len(dataset['coverage'])} currencies")
+        console.print(f"  rule: {dataset['rule']}", markup=False)
+        console.print(f"  {dataset['attribution']}; {dataset['licence']}", markup=False)
+
+
+@rates_app.command("update")
+def rates_update(
+    source: Annotated[str, typer.Option(metavar="NAME", help="Online source to warm.")],
+    start: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="First day.")],
+    end: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="Last day.")],
+    currencies: Annotated[str, typer.Option(
+        metavar="CUR,...", help="Currencies to fetch, comma-separated.")] = "VND,EUR",
+) -> None:
+    """Fetch rates for a date range into the cache, so later lookups work offline."""
+    with _errors():
+        from rich.progress import Progress
+
+        import rates
+
+        codes = [c.strip() for c in currencies.split(",") if c.strip()]
+        with Progress(console=_console_err(), transient=True) as bar:
+            task = bar.add_task(f"warming {source}", total=None)
+            report = rates.update(source, start, end, codes,
+                                  progress=lambda done, total: bar.update(
+                                      task, completed=done, total=total))
+    typer.echo(f"{report}", err=True)
+
+
+@rates_app.command("clear")
+def rates_clear() -> None:
+    """Delete the HTTP cache of the online sources (the snapshot is not affected)."""
+    with _errors():
+        import rates
+
+        rates.clear_cache()
+    typer.echo("penalties: rate cache cleared", err=True)
 
 
 @app.command()

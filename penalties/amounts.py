@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
 from penalties.assessment import PenaltyRange, format_amount
-from rates.money import money
+from rates.money import money, round_to_minor_unit
 
 if TYPE_CHECKING:
     from moneyed import Money
 
-__all__ = ["AmountContext", "BoundSpec", "RangeSpec", "TermSpec", "scale"]
+__all__ = ["AmountContext", "BoundSpec", "Formatter", "RangeSpec", "TermSpec", "scale"]
+
+#: Formats an amount in a currency for people (default: ``VND 300,000,000``).
+Formatter = Callable[[Decimal, str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,15 @@ class TermSpec:
     times: Decimal
     units: Decimal | None
     ref: str | None
+
+    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
+        """The term in words, without the case: ``2 × gross_gain (3571(d))``."""
+        cite = f" ({self.ref})" if self.ref else ""
+        if self.amount is not None:
+            return f"{fmt(self.amount, currency)}{cite}"
+        if self.units is not None:
+            return f"{self.units:f} units{cite}"
+        return f"{self.times:f} × {self.fact}{cite}"
 
     def evaluate(self, ctx: AmountContext) -> tuple[Decimal | None, str]:
         """The amount (``None`` when its fact is not given) and how it was reached."""
@@ -81,6 +93,12 @@ class BoundSpec:
         """Money facts the bound reads."""
         return frozenset(t.fact for t in self.terms if t.fact)
 
+    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
+        """The bound in words, without the case."""
+        if len(self.terms) == 1:
+            return self.terms[0].words(currency, fmt)
+        return "the greatest of " + ", ".join(t.words(currency, fmt) for t in self.terms)
+
     def evaluate(self, ctx: AmountContext) -> tuple[Decimal | None, str | None]:
         """The bound and, unless it is a plain fixed amount, how it was computed."""
         if self.fixed is not None:
@@ -111,6 +129,29 @@ class RangeSpec:
         dynamic = self.per or any(b is not None and b.fixed is None for b in (self.low, self.high))
         return None if dynamic else self.template
 
+    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
+        """The range in words as the statute writes it, e.g. ``fine: up to the greatest of
+        USD 250,000 (3571(b)(3)), 2 × gross_gain (3571(d))``."""
+        t = self.template
+        kind = t.kind.replace("_", " ")
+        if t.is_money:
+            low = self.low.words(currency, fmt) if self.low else (
+                fmt(t.min.amount, currency) if t.min else None)
+            high = self.high.words(currency, fmt) if self.high else "no maximum"
+        else:
+            low = f"{t.min_months} months" if t.min_months is not None else None
+            high = f"{t.max_months} months" if t.max_months is not None else "no maximum"
+        text = f"{kind}: from {low} to {high}" if low else f"{kind}: up to {high}"
+        if t.min_source:
+            text += f" (minimum from {t.min_source})"
+        if self.per:
+            text += f", per {self.per.rstrip('s')}"
+            if self.total_max is not None:
+                text += f", in total at most {fmt(self.total_max, currency)}"
+        if t.only_with_principal:
+            text += f" (only with: {', '.join(t.only_with_principal)})"
+        return f"{text} [{t.ref}]"
+
     def evaluate(self, ctx: AmountContext) -> PenaltyRange:
         """The range for this case, with the computation recorded in ``basis``."""
         if self.static is not None:
@@ -126,6 +167,13 @@ class RangeSpec:
             if how:
                 notes.append(f"{name}: {how}")
         low, high = bounds
+        # A computed bound is rounded once to the currency's minor unit, towards the inside
+        # of the range: a maximum never exceeds what the formula allows, a minimum never
+        # falls below it.
+        if low is not None and self.low is not None and self.low.fixed is None:
+            low = round_to_minor_unit(low, ctx.currency, ROUND_UP)
+        if high is not None and self.high is not None and self.high.fixed is None:
+            high = round_to_minor_unit(high, ctx.currency, ROUND_DOWN)
         if low is None and self.template.min is not None:
             low = self.template.min.amount  # a general-part floor
         result = self.template
@@ -158,9 +206,12 @@ def scale(item: PenaltyRange, bound: str, factor: Decimal, why: str) -> PenaltyR
         if current is None:
             return item
         scaled = money(current.amount * factor, current.currency.code)
+        per_item = item.per_item_min if bound == "min" else item.per_item_max
+        per_scaled = (money(per_item.amount * factor, per_item.currency.code)
+                      if per_item is not None else None)
         if bound == "min":
-            return replace(item, min=scaled, basis=basis)
-        return replace(item, max=scaled, basis=basis)
+            return replace(item, min=scaled, per_item_min=per_scaled, basis=basis)
+        return replace(item, max=scaled, per_item_max=per_scaled, basis=basis)
     months = item.min_months if bound == "min" else item.max_months
     if months is None:
         return item

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from penalties.catalog import Catalog, default_catalog
+from penalties.conversion import input_converter
 from penalties.engine import assess_statute
 from penalties.facts import Facts
 
@@ -18,7 +19,8 @@ __all__ = ["assess", "get_provision", "list_provisions", "statute_schema"]
 
 
 def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog | None = None,
-           today: date | None = None) -> Assessment:
+           today: date | None = None, rate_source: str | None = None,
+           input_rate_date: date | None = None) -> Assessment:
     """What ``provision`` puts at stake for ``facts``.
 
     Args:
@@ -26,6 +28,9 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
         facts: a :class:`~penalties.facts.Facts`, or a mapping of the same fields.
         catalog: where to look the provision up (default: built-in + ``PENALTIES_STATUTES``).
         today: the date used when the facts give no offence date (default: today).
+        rate_source: the rate source for amounts given in another currency than the
+            statute's (default: the embedded snapshot).
+        input_rate_date: the date of that rate (default: the offence date).
 
     >>> result = assess("vn/penal-code/225", {"offender": "entity",
     ...                 "illicit_profit": "250000000 VND", "offence_date": "2018-03-19"})
@@ -34,7 +39,8 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
     """
     checked = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
     chosen = catalog or default_catalog()
-    return assess_statute(chosen.get(provision), checked, today, resolve=chosen.get)
+    return assess_statute(chosen.get(provision), checked, today, resolve=chosen.get,
+                          convert=input_converter(rate_source, input_rate_date))
 
 
 def get_provision(name: str, catalog: Catalog | None = None) -> Statute:

@@ -24,6 +24,7 @@ from penalties.schema import (
     AnyOf,
     BandTest,
     Bound,
+    Citation,
     FlagTest,
     GreatestOf,
     HistoryRule,
@@ -163,6 +164,9 @@ class _Version:
         self.floors = {(f.subject, f.kind): f for f in version.floors}
         self.acts = {a.id: a.label for a in model.acts}
 
+    def _cite(self, citation: Citation) -> str:
+        return cite(citation, self.file.article, self.file.section_word)
+
     def build(self) -> CompiledVersion | None:
         before = len(self.problems.items)
         self._check_ids()
@@ -187,7 +191,7 @@ class _Version:
                 if modifier.node is not None and modifier.subject in (None, subject):
                     used[subject] |= _facts_of(modifier.node)
         history = self._history()
-        caps = {(c.subject, c.kind.value): (c.max, cite(c.citation, self.file.article))
+        caps = {(c.subject, c.kind.value): (c.max, self._cite(c.citation))
                 for c in self.version.caps}
         if len(self.problems.items) > before:
             return None
@@ -212,7 +216,7 @@ class _Version:
     def _modifiers(self) -> tuple[CompiledModifier, ...]:
         out = []
         for k, m in enumerate(self.version.modifiers):
-            ref = cite(m.citation, self.file.article)
+            ref = self._cite(m.citation)
             node = None
             if m.when is not None:
                 node = self._compile(m.when, ref, f"{self.loc}.modifiers[{k}].when", set())
@@ -267,7 +271,7 @@ class _Version:
                               f"same_as forms a cycle through {tier_id!r}")
             return None
         visiting.add(tier_id)
-        ref = cite(tier.citation, self.file.article)
+        ref = self._cite(tier.citation)
         node = self._compile(tier.when, ref, f"{self.loc}.tiers[{j}].when", visiting)
         visiting.discard(tier_id)
         if node is not None:
@@ -326,7 +330,7 @@ class _Version:
         if penalty.kind in MONEY_KINDS and low is not None and low_money is None:
             low_money = None  # computed per case
         if floor is not None:
-            floor_ref = cite(floor.citation, self.file.article)
+            floor_ref = self._cite(floor.citation)
             own_low, floor_value = ((low_money, floor.min) if penalty.kind in MONEY_KINDS
                                     else (penalty.min_months, floor.min_months))
             if own_low is not None and floor_value is not None and own_low < floor_value:
@@ -347,7 +351,7 @@ class _Version:
         return RangeSpec(template, low, high, penalty.per, penalty.total_max), note
 
     def _tier(self, tier: Tier, where: str, node: Node, subject: Subject) -> CompiledTier:
-        ref = cite(tier.citation, self.file.article)
+        ref = self._cite(tier.citation)
         excluded = set(subject.exclude_kinds) if subject.kind != tier.subject else set()
         notes: list[str] = []
         principal = []
@@ -363,7 +367,7 @@ class _Version:
             group = self.groups.get(group_id)
             if group is None:
                 continue
-            group_ref = cite(group.citation, self.file.article)
+            group_ref = self._cite(group.citation)
             for penalty in group.penalties:
                 allowed = kinds - set(penalty.unless_principal)
                 if penalty.kind in excluded:

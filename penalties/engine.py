@@ -25,7 +25,7 @@ from decimal import Decimal
 from penalties.amounts import AmountContext, RangeSpec, scale
 from penalties.assessment import Assessment, PenaltyRange, TierResult, format_amount
 from penalties.errors import InvalidFacts, NoVersionInForce
-from penalties.facts import HISTORY_DATES, Amount, Facts
+from penalties.facts import EVENT_DATES, HISTORY_DATES, Amount, Facts
 from penalties.leniency import choose_lenient
 from penalties.statute import CompiledTier, CompiledVersion, Statute, cite
 from penalties.triggers import Context
@@ -76,8 +76,19 @@ def assess_statute(statute: Statute, facts: Facts, today: date | None = None,
         day, basis = facts.offence_date, "offence_date"
     else:
         day, basis = today or date.today(), "today: no offence date was given"
+    selecting = day
+    notes: tuple[str, ...] = ()
+    if statute.model.version_date == "action_date":
+        if facts.action_date is not None:
+            selecting = facts.action_date
+            notes = (f"{statute.id} applies the version in force when the action was brought: "
+                     f"{selecting.isoformat()}.",)
+        else:
+            notes = (f"{statute.id} applies the version in force when the action was brought; "
+                     "no action_date was given, so the offence date selected it.",)
     try:
-        at_offence = _law_on(statute, day, resolve)
+        at_offence = _law_on(statute, selecting, resolve)
+        at_offence = _Law(at_offence.statute, at_offence.version, (*notes, *at_offence.notes))
     except NoVersionInForce:
         subject = statute.subjects.get(facts.offender)
         if subject is None or subject.liable_from is None or day >= subject.liable_from:
@@ -98,7 +109,8 @@ def assess_statute(statute: Statute, facts: Facts, today: date | None = None,
     later = _assess_under(_Law(at_trial.statute, at_trial.version, ()), facts, day, basis,
                           statute, convert, resolve)
     return choose_lenient(first, later, facts.trial_date,
-                          cite(rule.citation, at_trial.statute.model.article),
+                          cite(rule.citation, at_trial.statute.model.article,
+                               at_trial.statute.model.section_word),
                           rule.citation.confidence.value)
 
 
@@ -118,7 +130,8 @@ def _assess_under(law: _Law, facts: Facts, day: date, basis: str, asked: Statute
                           tier=None, notes=(*law.notes, note), facts=facts.given())
     if subject.liable_from is not None and day < subject.liable_from:
         assert subject.liability_citation is not None
-        ref = cite(subject.liability_citation, statute.model.article)
+        ref = cite(subject.liability_citation, statute.model.article,
+                   statute.model.section_word)
         note = (f"A {subject.label} bears no liability under {statute.id} for acts before "
                 f"{subject.liable_from.isoformat()} ({ref}: "
                 f"{subject.liability_citation.translation})")
@@ -183,8 +196,13 @@ class _Run:
             raise InvalidFacts(HISTORY_DATES[name], f"{self.statute.id} has no rule to decide "
                                f"from a date whether {name} counts for a {offender.value}",
                                f"give {name} = true or false instead")
+        ref = cite(rule.citation, self.statute.model.article,
+                   self.statute.model.section_word)
+        date_field = HISTORY_DATES[name]
+        if date_field in EVENT_DATES and completed >= self.day:
+            return False, (f"{date_field} {completed.isoformat()} is not before the offence "
+                           f"date {self.day.isoformat()}, so it is not an earlier event ({ref})")
         until = add_months(completed, rule.window_months)
-        ref = cite(rule.citation, self.statute.model.article)
         verb = "counts until" if self.day <= until else "stopped counting after"
         how = (f"{HISTORY_DATES[name].rsplit('_', 1)[-1]} {completed.isoformat()}; {verb} "
                f"{until.isoformat()}, {rule.window_months} months after {rule.anchor}, {ref} "

@@ -27,6 +27,7 @@ from rates.money import amount_text, parse_amount
 
 __all__ = [
     "CURRENCY_REQUIRED",
+    "EVENT_DATES",
     "FACT_KINDS",
     "HISTORY_DATES",
     "Amount",
@@ -104,6 +105,10 @@ HISTORY_DATES: dict[str, str] = {
     "prior_judgment": "prior_judgment_date",
 }
 
+#: History dates that mark the earlier event itself (a judgment): it must precede the offence.
+#: The other dates mark when a sanction was completed, which may come after a new offence.
+EVENT_DATES = frozenset({"prior_judgment_date"})
+
 #: Money facts whose currency cannot be assumed to be the statute's: a bare number is refused.
 CURRENCY_REQUIRED = frozenset({"gross_gain", "gross_loss", "turnover"})
 
@@ -112,7 +117,7 @@ _COUNTS = ("copies", "works", "violations")
 _FLAGS = ("commercial_scale", "organised", "commercial_advantage", "prerelease", "willful",
           "innocent", "serious_consequences")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_FIELDS = ("offence_date", "trial_date", *HISTORY_DATES.values())
+_DATE_FIELDS = ("offence_date", "trial_date", "action_date", *HISTORY_DATES.values())
 
 
 def parse_date(value: object, field: str) -> date:
@@ -194,6 +199,8 @@ class Facts:
         prior_judgment_date: the day that judgment was entered.
         trial_date: when the case is tried or decided; with a lex mitior rule, a later,
             more lenient law in force then may apply.
+        action_date: when the action or proceeding was brought; selects the version of
+            provisions whose amounts apply by that date (``version_date = "action_date"``).
         act: which act of the provision was committed, by the id the provision declares
             (``penalties show ID`` lists them).
         retail_value: total retail value of the infringing copies (US: in any 180 days).
@@ -228,6 +235,7 @@ class Facts:
     prior_judgment: bool | None = None
     prior_judgment_date: date | None = None
     trial_date: date | None = None
+    action_date: date | None = None
     act: str | None = None
     retail_value: Amount | None = None
     copies: int | None = None

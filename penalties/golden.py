@@ -62,11 +62,14 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     ``catalog`` (default: the shared catalogue).
     """
     from penalties.catalog import default_catalog
+    from penalties.conversion import input_converter
 
     resolve = (catalog or default_catalog()).get
+    convert = input_converter()
     outcomes = []
     for case in statute.model.cases:
-        result = assess_statute(statute, Facts.from_mapping(case.facts), resolve=resolve)
+        result = assess_statute(statute, Facts.from_mapping(case.facts), resolve=resolve,
+                                convert=convert)
         differences: list[str] = []
         tier = result.tier.id if result.tier else "none"
         if tier != case.tier:

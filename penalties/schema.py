@@ -159,6 +159,9 @@ class Citation(_Model):
 
     instrument: str | None = None
     article: str | None = None
+    section_word: str | None = Field(
+        default=None, description='how the other instrument names its units, e.g. "s." or '
+        '"§" (default: the file\'s section_word)')
     clause: str | None = None
     point: str | None = None
     quote: Text
@@ -632,9 +635,13 @@ class StatuteFile(_Model):
     article: Text
     title: Title
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+    section_word: str = Field(default="Art.", description='"Art.", "s.", "§" ...')
     currency: str
     kind: Literal["criminal", "administrative", "civil"] = "criminal"
-    version_date: Literal["offence_date"] = "offence_date"
+    version_date: Literal["offence_date", "action_date"] = Field(
+        default="offence_date", description='which date selects the version: the offence '
+        'date, or the date the action was brought ("action_date" fact; e.g. US statutory '
+        'damages amounts apply to actions brought after the amendment)')
     predecessor: str | None = Field(
         default=None, description="id of the provision that covered the same conduct before "
         "this one's first version; offences before then are assessed under it")

@@ -23,7 +23,7 @@ __all__ = ["CompiledModifier", "CompiledTier", "CompiledVersion", "Statute", "ci
 HistoryKey = tuple[str, Offender, PriorSentence | None]
 
 
-def cite(citation: Citation, article: str) -> str:
+def cite(citation: Citation, article: str, word: str = "Art.") -> str:
     """Short reference: ``225(2)`` for the provision's own article, else with the instrument.
 
     >>> from penalties.schema import Citation
@@ -32,7 +32,8 @@ def cite(citation: Citation, article: str) -> str:
     >>> cite(c, "225")
     '35(3)'
     """
-    prefix = f"{citation.instrument} Art. " if citation.instrument else ""
+    prefix = (f"{citation.instrument} {citation.section_word or word} "
+              if citation.instrument else "")
     clause = f"({citation.clause})" if citation.clause else ""
     point = f"({citation.point})" if citation.point else ""
     return f"{prefix}{citation.article or article}{clause}{point}"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from penalties.assessment import Reason, format_amount
 
 __all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
-           "Node", "NoneNode", "describe_band", "describe_node", "interval"]
+           "Node", "NoneNode", "describe_band", "describe_node", "interval", "outline"]
 
 Bound = tuple[Decimal, bool]
 
@@ -220,3 +220,14 @@ def describe_node(node: Node) -> str:
     assert isinstance(node, AnyNode | AllNode)
     word = " or " if isinstance(node, AnyNode) else " and "
     return "(" + word.join(describe_node(c) for c in node.children) + ")"
+
+
+def outline(node: Node, indent: str = "") -> list[str]:
+    """A trigger tree as indented lines, for ``penalties show``."""
+    if isinstance(node, AnyNode | AllNode | NoneNode):
+        word = {AnyNode: "any of", AllNode: "all of", NoneNode: "none of"}[type(node)]
+        lines = [f"{indent}{word}:"]
+        for child in node.children:
+            lines += outline(child, indent + "  ")
+        return lines
+    return [f"{indent}{node.ref}: {describe_node(node)}"]

@@ -11,10 +11,10 @@ for, never interpolates and never reaches further back than its window:
   future; the rule takes the last month-end on or before the date (28 February) and
   tolerates one missing month (the IMF series lacks 2025-08).
 * **annual average** (:data:`ANNUAL_RULES`): an average belongs to its whole year, which the
-  source labels ``YYYY-12-31``. The default rule ``"containing"`` uses the average of the
-  calendar year containing the date, which also covers days after it (the usual convention
-  for annual averages, stated in every rate's note), else the year before. The strict rule
-  ``"completed"`` uses only years that ended on or before the date.
+  source labels ``YYYY-12-31``. The default rule ``"completed"`` uses only years that ended
+  on or before the date (never a value that includes later days), else the year before.
+  The rule ``"containing"`` (opt-in) uses the average of the calendar year containing the
+  date, which also covers days after it, and says so in every rate's note.
 
 >>> month_ends(date(2018, 3, 19))
 (datetime.date(2018, 2, 28), datetime.date(2018, 1, 31))
@@ -95,7 +95,7 @@ def month_ends(on: date) -> tuple[date, date]:
     return first, first.replace(day=1) - timedelta(days=1)
 
 
-def annual_years(on: date, rule: AnnualRule = "containing") -> tuple[int, int]:
+def annual_years(on: date, rule: AnnualRule = "completed") -> tuple[int, int]:
     """The two years whose average may answer for ``on``, preferred first."""
     if rule == "containing" or (on.month == 12 and on.day == 31):
         return on.year, on.year - 1

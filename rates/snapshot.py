@@ -140,7 +140,7 @@ class SnapshotSource:
     """Rates from the embedded snapshot; works offline, never touches the network.
 
     ``annual_rule`` chooses how an annual average answers for a date (see
-    :mod:`rates.lookback`): ``"containing"`` (default) or ``"completed"``. ``data_dir``
+    :mod:`rates.lookback`): ``"completed"`` (default) or ``"containing"``. ``data_dir``
     points at another generated snapshot (tests use it).
     """
 
@@ -156,7 +156,7 @@ class SnapshotSource:
         self,
         data_dir: str | os.PathLike[str] | None = None,
         *,
-        annual_rule: AnnualRule = "containing",
+        annual_rule: AnnualRule = "completed",
     ) -> None:
         if annual_rule not in ANNUAL_RULES:
             raise InvalidRate("annual_rule", annual_rule, ", ".join(ANNUAL_RULES))
@@ -453,7 +453,7 @@ def default_snapshot() -> SnapshotSource:
 def _snapshot_factory(
     data_dir: str | os.PathLike[str] | None = None,
     *,
-    annual_rule: AnnualRule = "containing",
+    annual_rule: AnnualRule = "completed",
     offline: bool | None = None,
     cache_dir: object = None,
     timeout: float | None = None,
@@ -465,6 +465,6 @@ def _snapshot_factory(
     uses the network.
     """
     del offline, cache_dir, timeout
-    if data_dir is None and annual_rule == "containing":
+    if data_dir is None and annual_rule == "completed":
         return default_snapshot()
     return SnapshotSource(data_dir, annual_rule=annual_rule)

@@ -194,7 +194,7 @@ def test_unknown_locale() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["assess", "vn-225", "--foo"], "No such option: --foo (see 'penalties assess --help')"),
+    (["assess", "vn-225", "--foo"], "No such option: --foo"),
     (["bogus"], "No such command 'bogus' (see 'penalties --help')"),
     (["assess", "vn-225", "--times", "x"], "Invalid value for '--times'"),
     (["assess"], "Missing argument 'ID'"),
@@ -241,3 +241,84 @@ def test_thresholds_lists_every_boundary() -> None:
     assert lowest["interval"] == "[50000000, 300000000)"
     assert run("thresholds", "vn-225", "--on", "2017-01-01").exit_code == EXIT_NO_DATA
     assert run("thresholds", "vn-225", "--on", "01/01/2019").exit_code == EXIT_BAD_INPUT
+
+
+def test_convert_command() -> None:
+    result = run("convert", "1000000000 VND", "--to", "USD", "--on", "2018-03-19")
+    assert result.exit_code == 0
+    assert "₫1,000,000,000 = $44,517.65" in result.stdout
+    assert "22,463 VND per USD" in result.stdout
+    assert "IMF monthly end-of-period" in result.stdout
+    assert "Source: International Monetary Fund" in result.stdout
+    doc = json.loads(run("convert", "1000000000 VND", "--to", "usd", "--on", "2018-03-19",
+                         "--json").stdout)
+    assert doc["converted"] == {"amount": "44517.65", "currency": "USD"}
+    assert doc["rate"]["basis"] == "monthly"
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["convert", "1000 XYZ", "--to", "USD"], EXIT_BAD_INPUT, "unknown currency code 'XYZ'"),
+    (["convert", "1000 VND", "--to", "USD", "--on", "1970-01-01"], EXIT_NO_DATA, "no rate"),
+    (["convert", "ten VND", "--to", "USD"], EXIT_BAD_INPUT, "accepted forms"),
+    (["convert", "10 VND", "--to", "USD", "--source", "nope"], EXIT_NO_DATA,
+     "unknown rate source 'nope' (known: snapshot"),
+])
+def test_convert_errors(args: list[str], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code, result.stderr
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_assess_to_usd_json_has_converted_amounts_and_one_conversion() -> None:
+    doc = json.loads(run(*ENTITY_2018, "--to", "USD", "--json").stdout)
+    assert doc["principal"][0]["max"] == {
+        "amount": "1000000000", "currency": "VND",
+        "converted": {"amount": "44517.65", "currency": "USD"}}
+    conversion = doc["conversion"]
+    assert conversion["rate"].startswith("0.0000445176512487201")
+    assert (conversion["source"], conversion["basis"], conversion["rate_date"],
+            conversion["stale"]) == ("snapshot", "monthly", "2018-02", False)
+
+
+def test_assess_to_usd_human() -> None:
+    out = run(*ENTITY_2018, "--to", "USD").stdout
+    assert "₫1,000,000,000 (≈" in out
+    assert "$44,517.65)" in out
+    assert "Converted at 22,463 VND per USD" in out
+
+
+def test_rate_date_and_input_rate_date() -> None:
+    doc = json.loads(run(*ENTITY_2018, "--to", "USD", "--rate-date", "2019-06-30",
+                         "--json").stdout)
+    assert doc["conversion"]["rate_date"] == "2019-06"
+    at_offence = json.loads(run("assess", "vn-225", "--profit", "2400 USD", "--offence-date",
+                                "2018-03-19", "--json").stdout)
+    assert at_offence["tier"]["id"] == "1"  # USD 2,400 at 22,463 is VND 53,911,200
+    doc = json.loads(run("assess", "vn-225", "--profit", "2400 USD", "--offence-date",
+                         "2018-03-19", "--input-rate-date", "2011-01-01", "--json").stdout)
+    assert doc["tier"] is None  # at the December 2010 rate it is under VND 50,000,000
+    assert "2010-12" in doc["notes"][0]
+
+
+def test_compare_in_one_currency() -> None:
+    doc = json.loads(run("compare", "vn-225", "fr/cpi/l335-2", "--offender", "entity",
+                         "--profit", "250000000", "--offence-date", "2019-05-01", "--to", "EUR",
+                         "--json").stdout)
+    vn, fr = doc["results"]
+    assert vn["conversion"]["to"] == "EUR"
+    assert "conversion" not in fr  # already in euros
+    assert fr["principal"][0]["max"]["currency"] == "EUR"
+
+
+def test_rates_commands(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = json.loads(run("rates", "sources", "--json").stdout)
+    assert next(s["name"] for s in sources) == "snapshot"
+    assert {s["name"] for s in sources} >= {"ecb", "currency-api", "worldbank", "open-er-api"}
+    info = json.loads(run("rates", "info", "--json").stdout)
+    assert any(d["attribution"] == "Source: ECB statistics" for d in info["datasets"])
+    assert "ECB euro foreign exchange reference rates" in run("rates", "info").stdout
+    monkeypatch.setenv("PENALTIES_CACHE_DIR", str(tmp_path))
+    result = run("rates", "clear")
+    assert result.exit_code == 0
+    assert "cleared" in result.stderr

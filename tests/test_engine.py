@@ -254,11 +254,32 @@ def test_ignored_and_missing_facts_are_named() -> None:
     assert result.not_given == ("damage", "goods_value")
 
 
-def test_amount_in_another_currency_is_rejected_until_converted() -> None:
+def test_amount_in_another_currency_is_converted_at_the_offence_date() -> None:
+    result = assess("vn-225", {"offender": "person", "illicit_profit": "10000 USD",
+                               "offence_date": D})
+    # 10,000 USD at the February 2018 month-end rate of 22,463 VND per USD
+    assert result.tier is not None
+    assert result.tier.id == "1"  # VND 224,630,000 is under the 300,000,000 of clause 2
+    assert result.tier.reasons[0].figure == Decimal("224630000")
+    assert result.notes[0].startswith("illicit_profit: USD 10,000 = VND 224,630,000 at 22,463 "
+                                      "VND per USD (IMF monthly end-of-period")
+    on_purpose = assess("vn-225", {"offender": "person", "illicit_profit": "10000 USD",
+                                   "offence_date": D}, input_rate_date=date(2012, 6, 30))
+    assert on_purpose.tier is not None
+    figure = on_purpose.tier.reasons[0].figure
+    assert figure is not None
+    assert figure < Decimal("224630000")
+
+
+def test_without_a_converter_another_currency_is_an_error() -> None:
+    from penalties import Facts, get_provision
+    from penalties.engine import assess_statute
+
+    facts = Facts(offender="person", illicit_profit="10000 USD",  # type: ignore[arg-type]
+                  offence_date=D)  # type: ignore[arg-type]
     with pytest.raises(InvalidFacts, match="illicit_profit: the amount is in USD but "
                        "vn/penal-code/225 tests amounts in VND"):
-        assess("vn-225", {"offender": "person", "illicit_profit": "10000 USD",
-                          "offence_date": D})
+        assess_statute(get_provision("vn-225"), facts)
 
 
 def test_a_facts_object_is_accepted_as_is() -> None:

@@ -79,22 +79,21 @@ def test_the_look_back_window_is_fourteen_days() -> None:
         "ECB daily reference rate",
         "IMF annual average",
     ]
-    assert bridged.legs[1].period == "2008"
+    assert bridged.legs[1].period == "2007"  # the last complete year
 
 
 def test_ecb_coverage_bounds() -> None:
     assert rate("EUR", "USD", "1999-01-04").period == "1999-01-04"
-    before = rate("EUR", "USD", "1999-01-03")  # no ECB rate yet: the 1999 IMF average
-    assert before.basis == "annual"
-    assert before.legs[0].period == "1999"
-    with pytest.raises(RateNotFound) as error:
-        rate("EUR", "USD", "1998-12-31")
+    with pytest.raises(RateNotFound) as error:  # no ECB rate yet, no complete euro year
+        rate("EUR", "USD", "1999-01-03")
     message = str(error.value)
     assert "ECB daily reference rate 1999-01-04 to 2026-10-30" in message
     assert "IMF annual average 1999 to 2024" in message
     assert rate("EUR", "USD", "2026-11-13").period == "2026-10-30"  # 14 days later
+    after = rate("EUR", "USD", "2026-11-14")  # beyond the daily window: the IMF averages
+    assert (after.basis, after.legs[0].period) == ("annual", "2024")
     with pytest.raises(RateNotFound, match="1999-01-04 to 2026-10-30"):
-        rate("EUR", "USD", "2026-11-14")
+        rate("EUR", "USD", "2027-01-01")
 
 
 # -- IMF monthly end of period (VND) ----------------------------------------------------
@@ -133,12 +132,13 @@ def test_missing_month_is_stated() -> None:
 
 def test_monthly_falls_back_to_annual_at_both_ends() -> None:
     early = rate("USD", "VND", "2010-01-15")  # no month-end value on or before
-    assert (early.basis, early.period) == ("annual", "2010")
+    assert (early.basis, early.period) == ("annual", "2009")  # the last complete year
     late = rate("USD", "VND", "2025-12-31")  # two months missing; 2025 average not published
     assert (late.basis, late.period) == ("annual", "2024")
     assert "the 2025 average is not published" in late.note
+    assert rate("USD", "VND", "2026-06-01").period == "2024"  # 2025 missing: one year back
     with pytest.raises(RateNotFound) as error:
-        rate("USD", "VND", "2026-01-01")
+        rate("USD", "VND", "2027-01-01")
     assert "IMF monthly end-of-period 2010-01 to 2025-10" in str(error.value)
     assert "IMF annual average 1983 to 2024" in str(error.value)
 
@@ -152,28 +152,29 @@ def test_annual_values_are_kept_as_published() -> None:
     assert "2023-12-31,23787.31916666667\n" in text  # full precision, no float round trip
 
 
-def test_annual_average_of_the_year_containing_the_date() -> None:
-    found = rate("USD", "KHR", "2018-03-19")
+def test_annual_average_of_the_last_complete_year() -> None:
+    found = rate("USD", "KHR", "2018-03-19")  # never an average that includes later days
     assert (found.basis, found.period, found.value) == (
-        "annual", "2018", Decimal("4051.16690028162")
+        "annual", "2017", Decimal("4050.579985919098")
     )
-    assert "also covers days after the date" in found.note
+    assert "last complete year" in found.note
+    assert rate("USD", "KHR", "2018-12-31").period == "2018"  # the year has ended
     vnd_2009 = rate("VND", "USD", "2009-06-01")
-    assert vnd_2009.legs[0].period == "2009"
+    assert vnd_2009.legs[0].period == "2008"
 
 
 def test_annual_falls_back_one_year_only() -> None:
-    assert rate("USD", "VND", "1984-06-01").period == "1983"  # 1984 missing, 1983 published
+    assert rate("USD", "VND", "1984-06-01").period == "1983"
+    assert rate("USD", "VND", "1985-06-01").period == "1983"  # 1984 missing: one year back
     with pytest.raises(RateNotFound, match="1983 to 2024"):
-        rate("USD", "VND", "1985-06-01")  # neither 1985 nor 1984
+        rate("USD", "VND", "1986-06-01")  # neither 1985 nor 1984
 
 
-def test_completed_annual_rule() -> None:
-    strict = SnapshotSource(annual_rule="completed")
-    found = strict.rate("USD", "KHR", date(2018, 3, 19))
-    assert (found.period, found.value) == ("2017", Decimal("4050.579985919098"))
-    assert "last complete year" in found.note
-    assert strict.rate("USD", "KHR", date(2018, 12, 31)).period == "2018"
+def test_containing_annual_rule_is_opt_in() -> None:
+    containing = SnapshotSource(annual_rule="containing")
+    found = containing.rate("USD", "KHR", date(2018, 3, 19))
+    assert (found.period, found.value) == ("2018", Decimal("4051.16690028162"))
+    assert "also covers days after the date" in found.note
     with pytest.raises(InvalidRate, match="annual_rule"):
         SnapshotSource(annual_rule="nearest")  # type: ignore[arg-type]
 
@@ -183,8 +184,8 @@ def test_completed_annual_rule() -> None:
 
 def test_legacy_currencies_for_their_dates() -> None:
     dem = rate("USD", "DEM", "1995-06-01")
-    assert (dem.value, dem.basis) == (Decimal("1.4331325"), "annual")
-    dem_frf = rate("DEM", "FRF", "1990-07-01")
+    assert (dem.value, dem.basis, dem.period) == (Decimal("1.62279416666667"), "annual", "1994")
+    dem_frf = rate("DEM", "FRF", "1991-07-01")
     assert dem_frf.basis == "annual"
     assert abs(dem_frf.value - Decimal("5.445275") / Decimal("1.61573333333333")) < Decimal(
         "1e-25"
@@ -199,9 +200,10 @@ def test_legacy_currencies_for_their_dates() -> None:
 
 
 def test_dem_after_the_euro_is_not_invented() -> None:
-    assert rate("USD", "DEM", "1999-06-01").period == "1998"  # the year before, stated
+    assert rate("USD", "DEM", "1999-06-01").period == "1998"  # the last complete year
+    assert rate("USD", "DEM", "2000-06-01").period == "1998"  # 1999 missing: one year back
     with pytest.raises(RateNotFound):
-        rate("USD", "DEM", "2000-06-01")
+        rate("USD", "DEM", "2001-06-01")
 
 
 # -- cross rates through USD ------------------------------------------------------------
@@ -266,7 +268,8 @@ def test_never_a_future_rate_never_beyond_the_window(pair: tuple[str, str], on: 
             months = (on.year * 12 + on.month) - (leg.period_end.year * 12 + leg.period_end.month)
             assert months <= 2
         else:
-            assert on.year - leg.period_start.year in (0, 1)
+            assert leg.period_end <= on  # a complete year, never one still running
+            assert on.year - leg.period_start.year in (0, 1, 2)
 
 
 # -- loading, memo, threads -------------------------------------------------------------

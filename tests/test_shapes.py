@@ -176,6 +176,26 @@ def test_history_window_on_a_judgment_date(write_statute: Writer) -> None:
     within = run(catalog, prior_judgment_date="2017-06-01")
     assert within.principal[0].max.amount == 7500
     assert run(catalog, prior_judgment_date="2017-05-31").principal[0].max.amount == 2500
+    later = run(catalog, prior_judgment_date="2020-07-01")  # entered after the violation
+    assert later.principal[0].max.amount == 2500
+    assert any("is not before the offence date" in note for note in later.notes)
+
+
+def test_version_selected_by_the_action_date(write_statute: Writer) -> None:
+    data = statute(version_date="action_date")
+    data["versions"] = [
+        {"effective_from": "1990-01-01", "sources": [{"title": "s"}],
+         "tiers": [tier("1", {"always": True}, [{"kind": "fine", "max": 100}])]},
+        {"effective_from": "2000-01-01", "sources": [{"title": "s"}],
+         "tiers": [tier("1", {"always": True}, [{"kind": "fine", "max": 200}])]},
+    ]
+    catalog = load(write_statute, data)
+    sued_later = run(catalog, offence_date="1999-06-01", action_date="2001-01-01")
+    assert sued_later.principal[0].max.amount == 200
+    assert "when the action was brought: 2001-01-01" in sued_later.notes[0]
+    unknown = run(catalog, offence_date="1999-06-01")
+    assert unknown.principal[0].max.amount == 100
+    assert "no action_date was given" in unknown.notes[0]
 
 
 def test_predecessor_and_lex_mitior(write_statute: Writer) -> None:
