@@ -588,7 +588,7 @@ def thresholds(
         table.add_column("threshold")
         table.add_column("only if")
         for row in rows:
-            if row.subject == subject and (row.kind == "band" or row.condition is None):
+            if row.subject == subject:
                 clause = row.ref if row.ref.startswith(row.tier_ref) else (
                     f"{row.tier_ref} via {row.ref}")
                 table.add_row(clause, row.fact, _threshold_text(row, where),

@@ -2,7 +2,7 @@
 
 >>> import penalties
 >>> result = penalties.assess("vn-225", {"offender": "person", "organised": True,
-...                           "offence_date": "2019-05-01"})
+...                           "commercial_scale": True, "offence_date": "2019-05-01"})
 >>> result.tier.ref, [p.kind for p in result.principal]
 ('225(2)', ['fine', 'imprisonment'])
 

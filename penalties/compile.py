@@ -286,6 +286,8 @@ class _Version:
                                   f"unknown tier {trigger.same_as!r} (tiers: {known})")
                 return None
             return self._node_for(trigger.same_as, visiting)
+        if trigger.clause is not None:
+            ref = f"{self.file.article}({trigger.clause})"
         own = ref + (f"({trigger.point})" if trigger.point else "")
         own += f" [{trigger.label}]" if trigger.label else ""
         if isinstance(trigger, FlagTest):

@@ -86,14 +86,14 @@ def assess_statute(statute: Statute, facts: Facts, today: date | None = None,
         else:
             notes = (f"{statute.id} applies the version in force when the action was brought; "
                      "no action_date was given, so the offence date selected it.",)
-    try:
+    subject = statute.subjects.get(facts.offender)
+    if subject is not None and subject.liable_from is not None and day < subject.liable_from:
+        # Not liable for acts before that date (said by _assess_under), whatever earlier
+        # law covered others.
+        at_offence = _Law(statute, None, ())
+    else:
         at_offence = _law_on(statute, selecting, resolve)
         at_offence = _Law(at_offence.statute, at_offence.version, (*notes, *at_offence.notes))
-    except NoVersionInForce:
-        subject = statute.subjects.get(facts.offender)
-        if subject is None or subject.liable_from is None or day >= subject.liable_from:
-            raise
-        at_offence = _Law(statute, None, ())  # not liable then: said by _assess_under
     first = _assess_under(at_offence, facts, day, basis, statute, convert, resolve)
     if facts.trial_date is None or facts.trial_date == day:
         return first

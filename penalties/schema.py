@@ -17,6 +17,9 @@ key        meaning               legal wording
 ``below``  upper bound, excluded "to under Y" (*đến dưới Y*)
 ========== ===================== =========================================
 
+Any trigger may carry ``point`` (rendered as ``225(2)(c)``), ``label``, and ``clause`` to cite
+another clause of the same article than its tier's (``225(2)(c)`` inside tier 4(b)).
+
 Cross-field rules (bands that overlap or leave gaps, unknown references) live in
 :mod:`penalties.compile`; this module checks shapes and single fields.
 """
@@ -185,6 +188,7 @@ class FlagTest(_Model):
     """Fires when a true/false fact is true (``organised``, ``commercial_scale``...)."""
 
     fact: str
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -205,6 +209,7 @@ class BandTest(_Model):
     above: Amount | None = None
     to: Amount | None = None
     below: Amount | None = None
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -254,6 +259,7 @@ class ActTest(_Model):
     """Fires when the act committed is this one (an id the provision declares in ``acts``)."""
 
     act: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.()-]*$", max_length=60)]
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -262,6 +268,7 @@ class AnyOf(_Model):
     """Fires when at least one child fires (the law's "or")."""
 
     any: Annotated[list[Trigger], Field(min_length=1, max_length=100)]
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -270,6 +277,7 @@ class AllOf(_Model):
     """Fires when every child fires (the law's "and", "but", "and still")."""
 
     all: Annotated[list[Trigger], Field(min_length=1, max_length=100)]
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -278,6 +286,7 @@ class NoneOf(_Model):
     """Fires when no child fires (the law's "unless", "other than")."""
 
     none: Annotated[list[Trigger], Field(min_length=1, max_length=100)]
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 
@@ -286,6 +295,7 @@ class Always(_Model):
     """Always fires: the act itself is the offence (e.g. an administrative decree's article)."""
 
     always: Literal[True]
+    clause: str | None = None
     point: str | None = None
     label: str | None = None
 

@@ -103,15 +103,26 @@ def test_entity_second_limb(provision: str, history: str, quantity: str, amount:
 @pytest.mark.parametrize(("facts", "person", "entity", "point"), [
     ({"organised": True}, "2", "4b", "(2)(a)"),
     ({"times": 2}, "2", "4b", "(2)(b)"),
-    ({"commercial_scale": True}, "1", "4a", ""),
+    ({}, "1", "4a", ""),
 ])
 def test_boolean_and_count_triggers(provision: str, facts: dict[str, Any], person: str,
                                     entity: str, point: str) -> None:
-    assert tier_of(provision, offender="person", **facts) == person
-    result = assess(provision, {"offender": "entity", "offence_date": D, **facts})
+    on_scale = {"commercial_scale": True, **facts}
+    assert tier_of(provision, offender="person", **on_scale) == person
+    result = assess(provision, {"offender": "entity", "offence_date": D, **on_scale})
     assert result.tier is not None
     assert result.tier.id == entity
-    assert result.tier.reasons[0].ref.startswith(provision[-3:] + point)
+    assert result.tier.reasons[-1].ref.startswith(provision[-3:] + point)
+
+
+@pytest.mark.parametrize("provision", ["vn-225", "vn-226"])
+@pytest.mark.parametrize("offender", ["person", "entity"])
+@pytest.mark.parametrize("facts", [{"organised": True}, {"times": 5}])
+def test_aggravating_circumstances_need_the_basic_elements(provision: str, offender: str,
+                                                            facts: dict[str, Any]) -> None:
+    # Clause 2 aggravates the offence of clause 1: organised or repeated conduct without any
+    # element of the offence is not the offence (doctrine of constituent elements, [S]).
+    assert tier_of(provision, offender=offender, **facts) is None
 
 
 def test_once_is_not_a_clause_2_circumstance() -> None:
@@ -120,7 +131,7 @@ def test_once_is_not_a_clause_2_circumstance() -> None:
 
 def test_most_severe_tier_wins_and_lesser_ones_are_reported() -> None:
     result = assess("vn-225", {"offender": "person", "illicit_profit": 60 * M,
-                               "organised": True, "offence_date": D})
+                               "organised": True, "offence_date": D})  # organised + element
     assert result.tier is not None
     assert result.tier.id == "2"
     assert [t.id for t in result.also_met] == ["1"]
@@ -131,7 +142,8 @@ def test_every_fired_trigger_is_reported_with_figures() -> None:
                                "goods_value": 600 * M, "offence_date": D})
     assert result.tier is not None
     reasons = {r.ref: r for r in result.tier.reasons}
-    assert list(reasons) == ["225(2)(b)", "225(2)(c)", "225(2)(đ)"]
+    assert list(reasons) == ["225(2) [elements of clause 1]", "225(2)(b)", "225(2)(c)",
+                             "225(2)(đ)"]
     profit = reasons["225(2)(c)"]
     assert profit.text == ("225(2)(c): illicit_profit VND 400,000,000 is VND 300,000,000 or more")
     assert profit.to_dict()["value"] == {"amount": "400000000", "currency": "VND"}
@@ -161,7 +173,8 @@ def test_entity_additional_fine_is_dropped_when_the_only_principal_is_a_fine() -
 
 
 def test_entity_suspension_and_additional_fine_with_it() -> None:
-    result = assess("vn-226", {"offender": "entity", "organised": True, "offence_date": D})
+    result = assess("vn-226", {"offender": "entity", "organised": True,
+                               "commercial_scale": True, "offence_date": D})
     assert [(p.kind, p.min_months, p.max_months) for p in result.principal][1] == (
         "suspension", 6, 24)
     fine = result.additional[0]
@@ -184,10 +197,13 @@ def test_entities_are_not_liable_for_acts_before_2018() -> None:
                              "offence_date": "2018-01-01"}).tier is not None
 
 
-def test_no_version_in_force_before_2018_is_a_typed_error() -> None:
-    with pytest.raises(NoVersionInForce, match=r"no version in force on 2017-12-31 "
-                       r"\(versions cover 2018-01-01 onwards\)") as info:
-        assess("vn-225", {"offender": "person", "offence_date": "2017-12-31"})
+def test_before_2018_the_1999_code_applies_and_before_2010_nothing_is_encoded() -> None:
+    earlier = assess("vn-225", {"offender": "person", "commercial_scale": True,
+                                "offence_date": "2017-12-31"})
+    assert earlier.provision.id == "vn/penal-code-1999/170a"
+    with pytest.raises(NoVersionInForce, match=r"vn/penal-code-1999/170a: no version in force "
+                       r"on 2009-12-31 \(versions cover 2010-01-01 to 2017-12-31\)") as info:
+        assess("vn-225", {"offender": "person", "offence_date": "2009-12-31"})
     assert isinstance(info.value, LookupError)
 
 
