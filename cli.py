@@ -73,7 +73,9 @@ class _OneLineErrors(TyperGroup):
             if type(exc).__name__ == "Abort":
                 typer.echo("penalties: aborted", err=True)
                 sys.exit(EXIT_UNEXPECTED)
-            raise
+            typer.echo(f"penalties: error: unexpected {type(exc).__name__}: {exc} (this is a "
+                       "bug; please report it with the command you ran)", err=True)
+            sys.exit(EXIT_UNEXPECTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
@@ -557,12 +559,15 @@ def _range_cell(p: PenaltyRange, locale: str,
 def thresholds(
     provision: ProvisionArgument,
     on: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="Use the version in force on this date (default: today).")]
-    = None,
+        metavar="YYYY-MM-DD", help="The version in force, and the rate, on this date "
+        "(default: today).")] = None,
+    in_currency: Annotated[str | None, typer.Option(
+        "--in", metavar="CUR", help="Also show every boundary in this currency.")] = None,
+    source: SourceOption = None,
     as_json: JsonOption = False,
     locale: LocaleOption = None,
 ) -> None:
-    """Every tier boundary of a provision, in its own currency."""
+    """Every tier boundary of a provision, in its own currency (and another with --in)."""
     with _errors():
         from penalties.facts import parse_date
         from penalties.thresholds import thresholds as boundaries
@@ -571,9 +576,20 @@ def thresholds(
         day = parse_date(on, "--on") if on else date.today()
         version = statute.version_on(day)
         rows = boundaries(statute, day)
+        rate = None
+        if in_currency and in_currency.strip().upper() != statute.currency:
+            import rates
+
+            rate = rates.get_rate(statute.currency, in_currency, day, source=source)
     if as_json:
-        _print_json({"provision": statute.id, "version": version.effective_from.isoformat(),
-                     "currency": statute.currency, "thresholds": [r.to_dict() for r in rows]})
+        document = {"provision": statute.id, "version": version.effective_from.isoformat(),
+                    "currency": statute.currency, "thresholds": [r.to_dict() for r in rows]}
+        if rate is not None:
+            from penalties.conversion import with_converted
+            from rates.money import DEFAULT_ROUNDING
+
+            document = with_converted(document, rate, DEFAULT_ROUNDING)
+        _print_json(document)
         return
     from rich.table import Table
 
@@ -591,26 +607,34 @@ def thresholds(
             if row.subject == subject:
                 clause = row.ref if row.ref.startswith(row.tier_ref) else (
                     f"{row.tier_ref} via {row.ref}")
-                table.add_row(clause, row.fact, _threshold_text(row, where),
+                table.add_row(clause, row.fact, _threshold_text(row, where, rate),
                               row.condition or "")
         console.print(table)
+    if rate is not None:
+        from penalties.conversion import _rate_words
+
+        console.print(f"Converted at {_rate_words(rate)}. {rate.attribution}", markup=False)
 
 
-def _threshold_text(row: Threshold, locale: str) -> str:
+def _threshold_text(row: Threshold, locale: str, rate: Rate | None = None) -> str:
     if row.kind != "band" or row.currency is None:
         return row.words
     from moneyed import Money
 
+    def show(value: Decimal) -> str:
+        money = Money(value, row.currency)
+        text = _money(money, locale)
+        if rate is not None:
+            text += f" (≈ {_money(rate.convert(money).converted, locale)})"
+        return text
+
     if row.lower is not None:
-        low = _money(Money(row.lower, row.currency), locale)
-        text = f"from {low}" if row.lower_included else f"more than {low}"
+        text = f"from {show(row.lower)}" if row.lower_included else f"more than {show(row.lower)}"
         if row.upper is not None:
-            high = _money(Money(row.upper, row.currency), locale)
-            text += f" to {'' if row.upper_included else 'under '}{high}"
+            text += f" to {'' if row.upper_included else 'under '}{show(row.upper)}"
         return text
     assert row.upper is not None
-    high = _money(Money(row.upper, row.currency), locale)
-    return f"{high} or less" if row.upper_included else f"under {high}"
+    return f"{show(row.upper)} or less" if row.upper_included else f"under {show(row.upper)}"
 
 
 @app.command()

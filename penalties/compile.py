@@ -191,8 +191,9 @@ class _Version:
                 if modifier.node is not None and modifier.subject in (None, subject):
                     used[subject] |= _facts_of(modifier.node)
         history = self._history()
-        caps = {(c.subject, c.kind.value): (c.max, self._cite(c.citation))
-                for c in self.version.caps}
+        caps = {(c.subject, c.kind.value): (
+            c.max, f"{self._cite(c.citation)} [{c.citation.confidence.value}]")
+            for c in self.version.caps}
         if len(self.problems.items) > before:
             return None
         ordered = {s: tuple(sorted(ts, key=lambda t: -t.model.rank)) for s, ts in compiled.items()}
@@ -224,7 +225,8 @@ class _Version:
                     continue
             targets = frozenset(tuple(t.split(".", 1)) for t in m.applies_to)
             out.append(CompiledModifier(m.id, m.subject, node, m.factor, targets,  # type: ignore[arg-type]
-                                        ref, m.citation.translation))
+                                        f"{ref} [{m.citation.confidence.value}]",
+                                        m.citation.translation))
         return tuple(out)
 
     def _provision(self) -> ProvisionRef:
@@ -332,7 +334,7 @@ class _Version:
         if penalty.kind in MONEY_KINDS and low is not None and low_money is None:
             low_money = None  # computed per case
         if floor is not None:
-            floor_ref = self._cite(floor.citation)
+            floor_ref = f"{self._cite(floor.citation)} [{floor.citation.confidence.value}]"
             own_low, floor_value = ((low_money, floor.min) if penalty.kind in MONEY_KINDS
                                     else (penalty.min_months, floor.min_months))
             if own_low is not None and floor_value is not None and own_low < floor_value:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from penalties.facts import Amount
     from rates.model import Rate
 
-__all__ = ["ConvertedAssessment", "convert_assessment", "input_converter"]
+__all__ = ["ConvertedAssessment", "conversion_json", "convert_assessment", "input_converter",
+           "with_converted"]
 
 
 def input_converter(source: str | None = None,
@@ -83,46 +84,55 @@ class ConvertedAssessment:
 
     def conversion_json(self) -> dict[str, Any]:
         """The ``conversion`` block of the JSON document."""
-        rate = self.rate
-        return {
-            "from": rate.base,
-            "to": rate.quote,
-            "rate": amount_text(rate.value),
-            "source": rate.source,
-            "source_name": rate.source_name,
-            "attribution": rate.attribution,
-            "basis": rate.basis,
-            "rate_date": rate.period,
-            "period_start": rate.period_start.isoformat(),
-            "period_end": rate.period_end.isoformat(),
-            "asked_for": rate.asked_for.isoformat(),
-            "stale": rate.stale,
-            "rounding": self.rounding,
-            "description": rate.describe(),
-            "details": rate.to_dict(),
-        }
+        return conversion_json(self.rate, self.rounding)
 
     def to_dict(self) -> dict[str, Any]:
         """The assessment's JSON with ``converted`` beside every amount in the statute's
         currency, and the ``conversion`` block."""
-        document: dict[str, Any] = self.assessment.to_dict()
-        statute_currency = self.assessment.provision.currency
-        from moneyed import Money
+        return with_converted(self.assessment.to_dict(), self.rate, self.rounding)
 
-        def walk(node: Any) -> Any:  # noqa: ANN401 - JSON
-            if isinstance(node, dict):
-                if set(node) == {"amount", "currency"} and node["currency"] == statute_currency:
-                    converted = self.converted(Money(node["amount"], statute_currency))
-                    return {**node, "converted": {"amount": amount_text(converted.amount),
-                                                  "currency": self.currency}}
-                return {k: walk(v) for k, v in node.items()}
-            if isinstance(node, list):
-                return [walk(v) for v in node]
-            return node
 
-        document = walk(document)
-        document["conversion"] = self.conversion_json()
-        return document
+def conversion_json(rate: Rate, rounding: str) -> dict[str, Any]:
+    """The ``conversion`` block of a JSON document: the rate once, with its provenance."""
+    return {
+        "from": rate.base,
+        "to": rate.quote,
+        "rate": amount_text(rate.value),
+        "source": rate.source,
+        "source_name": rate.source_name,
+        "attribution": rate.attribution,
+        "basis": rate.basis,
+        "rate_date": rate.period,
+        "period_start": rate.period_start.isoformat(),
+        "period_end": rate.period_end.isoformat(),
+        "asked_for": rate.asked_for.isoformat(),
+        "stale": rate.stale,
+        "rounding": rounding,
+        "description": rate.describe(),
+        "details": rate.to_dict(),
+    }
+
+
+def with_converted(document: dict[str, Any], rate: Rate, rounding: str) -> dict[str, Any]:
+    """``document`` with ``converted`` beside every ``{"amount", "currency"}`` object in the
+    rate's base currency, and a ``conversion`` block stating the rate once."""
+    from moneyed import Money
+
+    def walk(node: Any) -> Any:  # noqa: ANN401 - JSON
+        if isinstance(node, dict):
+            if set(node) == {"amount", "currency"} and node["currency"] == rate.base:
+                converted = rate.convert(Money(node["amount"], rate.base),
+                                         rounding=rounding).converted
+                return {**node, "converted": {"amount": amount_text(converted.amount),
+                                              "currency": rate.quote}}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    converted: dict[str, Any] = walk(document)
+    converted["conversion"] = conversion_json(rate, rounding)
+    return converted
 
 
 def convert_assessment(assessment: Assessment, to: str, on: date | None = None,

@@ -53,6 +53,11 @@ def severity(result: Assessment) -> tuple[Decimal, ...]:
     )
 
 
+_CRITERIA = ("whether any tier applies", "the maximum imprisonment",
+             "the maximum community sentence", "the maximum fine", "the minimum imprisonment",
+             "the minimum community sentence", "the minimum fine")
+
+
 def _summary(result: Assessment) -> str:
     if not result.liable:
         return "no liability"
@@ -61,11 +66,23 @@ def _summary(result: Assessment) -> str:
     parts = []
     for item in result.principal:
         if item.is_money:
-            high = f"{item.max.currency.code} {item.max.amount:,f}" if item.max else "no maximum"
+            low = f"{item.min.amount:,f}" if item.min else "0"
+            high = f"{item.max.amount:,f}" if item.max else "no maximum"
+            unit = item.max.currency.code if item.max else (
+                item.min.currency.code if item.min else "")
+            parts.append(f"{item.kind.replace('_', ' ')} {unit} {low} to {high}")
         else:
-            high = f"{item.max_months} months" if item.max_months is not None else "no maximum"
-        parts.append(f"{item.kind.replace('_', ' ')} up to {high}")
+            low = f"{item.min_months}" if item.min_months is not None else "0"
+            high = f"{item.max_months}" if item.max_months is not None else "no maximum"
+            parts.append(f"{item.kind.replace('_', ' ')} {low} to {high} months")
     return f"tier {result.tier.ref}: " + ", ".join(parts)
+
+
+def _deciding(first: tuple[Decimal, ...], later: tuple[Decimal, ...]) -> str:
+    for name, a, b in zip(_CRITERIA, first, later, strict=False):
+        if a != b:
+            return name
+    return "nothing"
 
 
 def choose_lenient(at_offence: Assessment, at_trial: Assessment, trial_date: date,
@@ -87,10 +104,13 @@ def choose_lenient(at_offence: Assessment, at_trial: Assessment, trial_date: dat
     key_first, key_later = severity(at_offence), severity(at_trial)
     if not comparable:
         key_first, key_later = key_first[:3], key_later[:3]
+    deciding = _deciding(key_first, key_later)
     if key_later < key_first:
-        lines.append(f"The later law is more lenient and applies to the earlier offence "
-                     f"({rule} [{confidence}], lex mitior).")
+        lines.append(f"The later law is more lenient ({deciding} is lower) and applies to the "
+                     f"earlier offence ({rule} [{confidence}], lex mitior).")
         return replace(at_trial, law_choice=tuple(lines))
-    lines.append(f"The later law is not more lenient, so the law at the offence date applies "
-                 f"({rule} [{confidence}] only lets a more lenient later law reach back).")
+    why = "they are equal" if deciding == "nothing" else f"{deciding} is not lower"
+    lines.append(f"The later law is not more lenient ({why}), so the law at the offence date "
+                 f"applies ({rule} [{confidence}] only lets a more lenient later law reach "
+                 "back).")
     return replace(at_offence, law_choice=tuple(lines))

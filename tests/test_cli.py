@@ -322,3 +322,58 @@ def test_rates_commands(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("rates", "clear")
     assert result.exit_code == 0
     assert "cleared" in result.stderr
+
+
+def test_unexpected_errors_exit_1_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import penalties.api
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(penalties.api, "assess", broken)
+    result = run("assess", "vn-225")
+    assert result.exit_code == 1
+    assert "unexpected RuntimeError: disk on fire" in result.stderr
+    assert "please report it" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unexpected_errors_while_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "_render_assessment", broken)
+    result = run("assess", "vn-225", "--organised", "--offence-date", "2019-01-01")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+
+
+def test_rates_update_and_its_errors() -> None:
+    result = run("rates", "update", "--source", "snapshot", "--start", "2018-03-01",
+                 "--end", "2018-03-02")
+    assert result.exit_code == 0
+    result = run("rates", "update", "--source", "nope", "--start", "2018-03-01",
+                 "--end", "2018-03-02")
+    assert result.exit_code == EXIT_NO_DATA
+    assert "unknown rate source 'nope'" in result.stderr
+
+
+def test_thresholds_in_another_currency() -> None:
+    out = run("thresholds", "vn-225", "--on", "2018-03-19", "--in", "USD").stdout
+    assert "$2,225.88)" in out
+    assert "Converted at 22,463 VND per USD" in out
+    doc = json.loads(run("thresholds", "vn-225", "--on", "2018-03-19", "--in", "USD",
+                         "--json").stdout)
+    first = next(r for r in doc["thresholds"] if r["fact"] == "illicit_profit")
+    assert first["lower"]["converted"] == {"amount": "2225.88", "currency": "USD"}
+    assert doc["conversion"]["rate_date"] == "2018-02"
+
+
+def test_show_every_builtin_provision() -> None:
+    ids = [r["id"] for r in json.loads(run("list", "--json").stdout)]
+    for provision in ids:
+        result = run("show", provision)
+        assert result.exit_code == 0, (provision, result.stderr)
+        assert provision in result.stdout

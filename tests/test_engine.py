@@ -158,7 +158,7 @@ def test_principal_alternatives_and_additional_penalties_for_persons() -> None:
     assert fine.max is not None
     assert (fine.kind, fine.min.amount, fine.max.amount) == ("fine", 50 * DM, 300 * DM)
     assert (reform.kind, reform.min_months, reform.max_months) == ("community_sentence", 6, 36)
-    assert reform.min_source == "36(1)"  # "up to 03 years": the floor comes from Art. 36
+    assert reform.min_source == "36(1) [C]"  # "up to 03 years": the floor comes from Art. 36
     extra_fine, ban = result.additional
     # Art. 32(2)(e): a fine is additional only when the principal penalty is not a fine.
     assert extra_fine.only_with_principal == ("community_sentence",)

@@ -239,4 +239,4 @@ def test_lex_mitior_picks_the_later_law_when_lighter(write_statute: Writer) -> N
     result = run(catalog, organised=True, offence_date="2016-05-01", trial_date="2019-01-01")
     assert result.provision.id == "xx/shapes/1"
     assert result.principal[0].max_months == 36
-    assert "more lenient and applies" in result.law_choice[-1]
+    assert "more lenient (the maximum imprisonment is lower)" in result.law_choice[-1]
