@@ -617,12 +617,13 @@ def thresholds(
 
 
 def _threshold_text(row: Threshold, locale: str, rate: Rate | None = None) -> str:
-    if row.kind != "band" or row.currency is None:
+    currency = row.currency
+    if row.kind != "band" or currency is None:
         return row.words
     from moneyed import Money
 
     def show(value: Decimal) -> str:
-        money = Money(value, row.currency)
+        money = Money(value, currency)
         text = _money(money, locale)
         if rate is not None:
             text += f" (≈ {_money(rate.convert(money).converted, locale)})"
