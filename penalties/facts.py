@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
 
 from penalties.errors import InvalidFacts, UnsupportedCurrency
-from rates.errors import InvalidAmount, UnknownCurrency
+from rates.dates import parse_date as _parse_date
+from rates.errors import InvalidAmount, InvalidDate, UnknownCurrency
 from rates.money import amount_text, parse_amount
 
 __all__ = [
@@ -116,23 +117,16 @@ _MONEY = tuple(k for k, v in FACT_KINDS.items() if v == "money")
 _COUNTS = ("copies", "works", "violations")
 _FLAGS = ("commercial_scale", "organised", "commercial_advantage", "prerelease", "willful",
           "innocent", "serious_consequences")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_FIELDS = ("offence_date", "trial_date", "action_date", *HISTORY_DATES.values())
 
 
 def parse_date(value: object, field: str) -> date:
     """Read a calendar date given as ``date`` or ``YYYY-MM-DD`` text."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            problem = f"{value!r} is not a real calendar date"
-            raise InvalidFacts(field, problem, "YYYY-MM-DD") from None
-    raise InvalidFacts(field, f"{value!r} is not a date", "YYYY-MM-DD, e.g. 2018-03-19")
+    try:
+        return _parse_date(value, field)
+    except InvalidDate as exc:
+        allowed = "YYYY-MM-DD, e.g. 2018-03-19"
+        raise InvalidFacts(field, f"{value!r} {exc.problem}", allowed) from None
 
 
 def _amount(value: object, field: str) -> Amount | None:

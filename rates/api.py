@@ -16,12 +16,12 @@ the offence date.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from rates.dates import as_date
 from rates.errors import (
     CurrencyMismatch,
     InvalidAmount,
@@ -43,29 +43,6 @@ __all__ = [
     "snapshot_info",
     "update",
 ]
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def as_date(value: date | str | None, field: str = "on") -> date:
-    """A date from a ``date``, a ``datetime`` (its date) or ``YYYY-MM-DD`` text; None = today.
-
-    >>> as_date("2018-03-19")
-    datetime.date(2018, 3, 19)
-    """
-    if value is None:
-        return date.today()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidDate(field, value)
-
 
 def get_rate(
     base: str, quote: str, on: date | str | None = None, source: str | Source | None = None

@@ -72,11 +72,12 @@ class InvalidAmount(RateError, ValueError):
 class InvalidDate(RateError, ValueError):
     """A date argument that is neither a :class:`datetime.date` nor ``YYYY-MM-DD`` text."""
 
-    def __init__(self, field: str, value: object) -> None:
+    def __init__(self, field: str, value: object, problem: str = "is not a date") -> None:
         self.field = field
         self.value = value
+        self.problem = problem
         super().__init__(
-            f"{field}: {value!r} is not a date (allowed: a datetime.date or text YYYY-MM-DD)"
+            f"{field}: {value!r} {problem} (allowed: a datetime.date or text YYYY-MM-DD)"
         )
 
 
