@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from penalties.thresholds import Threshold
     from rates.model import Rate
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_UNEXPECTED", "app", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_SOME_ROWS_FAILED",
+           "EXIT_UNEXPECTED", "app", "main"]
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -751,6 +752,101 @@ def rates_clear() -> None:
 
         rates.clear_cache()
     typer.echo("penalties: rate cache cleared", err=True)
+
+
+EXIT_SOME_ROWS_FAILED = 4
+
+
+@app.command()
+def batch(
+    input_path: Annotated[str, typer.Argument(
+        metavar="INPUT", help="Cases: a .csv or .jsonl file, or - for standard input.")],
+    provision: Annotated[str, typer.Option(metavar="ID", help="Provision id or alias.")],
+    output: Annotated[str, typer.Option(
+        "-o", "--output", metavar="OUTPUT", help="Results: a .csv or .jsonl file, or -.")],
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
+    output_format: Annotated[str | None, typer.Option(
+        "--output-format", metavar="csv|jsonl", help="Default: from the file name; csv.")]
+    = None,
+    to: ToOption = None,
+    rate_date: RateDateOption = None,
+    source: SourceOption = None,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Go on past invalid rows (they are reported and written with "
+        "their error); the exit code is then 4.")] = False,
+) -> None:
+    """Assess many cases from a CSV or JSON Lines file; one result per row."""
+    with _errors():
+        from penalties.batch import assess_many
+        from penalties.batch_io import read_cases, write_csv, write_jsonl
+        from penalties.facts import parse_date
+
+        kinds = ("csv", "jsonl")
+        read_kind = _format(input_format, input_path, kinds)
+        write_kind = _format(output_format, output, kinds)
+        on = parse_date(rate_date, "--rate-date") if rate_date else None
+        failures = 0
+        with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
+            cases = read_cases(source_stream, read_kind)
+            results = assess_many(cases, provision, catalog=_catalog(), to=to, rate_date=on,
+                                  rate_source=source)
+            writer = write_csv if write_kind == "csv" else write_jsonl
+            with _progress() as tick:
+                for count, result in enumerate(writer(results, sink), start=1):
+                    if count % 10_000 == 0:
+                        tick(count)
+                    if result.error is None:
+                        continue
+                    failures += 1
+                    if not skip_invalid:
+                        _fail(f"row {result.row}: {result.error} (rows before it were "
+                              "written; --skip-invalid goes on past invalid rows)",
+                              EXIT_BAD_INPUT)
+                    if failures <= 20:
+                        typer.echo(f"penalties: row {result.row}: {result.error}", err=True)
+    if failures:
+        typer.echo(f"penalties: {failures} rows failed; they are in the output with their "
+                   "error", err=True)
+        raise typer.Exit(EXIT_SOME_ROWS_FAILED)
+
+
+def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
+    chosen = (given or (path.rsplit(".", 1)[-1] if "." in path else "csv")).lower()
+    if chosen not in kinds:
+        raise ValueError(f"unknown file format {chosen!r} (allowed: {', '.join(kinds)})")
+    return chosen
+
+
+@contextmanager
+def _open(path: str, mode: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield sys.stdin if mode == "r" else sys.stdout
+        return
+    try:
+        stream = open(path, mode, encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise FileUnavailable(f"{path}: {exc.strerror}") from None
+    with stream:
+        yield stream
+
+
+class FileUnavailable(LookupError):
+    """A batch file that cannot be opened (exit code 3)."""
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None]]:
+    """A row counter on stderr for long runs (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda count: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed:,} rows"),
+                  console=_console_err(), transient=True) as bar:
+        task = bar.add_task("batch", total=None)
+        yield lambda count: bar.update(task, completed=count)
 
 
 @app.command()

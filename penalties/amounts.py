@@ -11,7 +11,7 @@ records how each bound was reached.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -122,12 +122,12 @@ class RangeSpec:
     high: BoundSpec | None = None
     per: str | None = None
     total_max: Decimal | None = None
+    static: PenaltyRange | None = field(init=False, default=None)
 
-    @property
-    def static(self) -> PenaltyRange | None:
-        """The finished range when no bound depends on the case or the date."""
+    def __post_init__(self) -> None:
+        # The finished range when no bound depends on the case or the date, found once.
         dynamic = self.per or any(b is not None and b.fixed is None for b in (self.low, self.high))
-        return None if dynamic else self.template
+        object.__setattr__(self, "static", None if dynamic else self.template)
 
     def words(self, currency: str, fmt: Formatter = format_amount) -> str:
         """The range in words as the statute writes it, e.g. ``fine: up to the greatest of

@@ -157,6 +157,7 @@ class _Run:
         self.resolve = resolve
         self.notes: list[str] = list(notes)
         self.flags: dict[str, tuple[bool, str | None]] = {}
+        self.quantities: dict[str, Decimal | None] = {}
         self.amounts: dict[str, Decimal] = {}
         self.used = version.used_facts.get(facts.offender, frozenset())
         self.context = Context(self.flag, self.quantity, statute.currency, lambda: facts.act)
@@ -210,12 +211,19 @@ class _Run:
         return self.day <= until, how
 
     def quantity(self, name: str) -> Decimal | None:
+        try:
+            return self.quantities[name]
+        except KeyError:
+            pass
         value = getattr(self.facts, name)
         if value is None:
-            return None
-        if isinstance(value, Amount):
-            return self._in_statute_currency(name, value)
-        return Decimal(value)
+            found = None
+        elif isinstance(value, Amount):
+            found = self._in_statute_currency(name, value)
+        else:
+            found = Decimal(value)
+        self.quantities[name] = found
+        return found
 
     def _count(self, name: str) -> int | None:
         value = getattr(self.facts, name)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from penalties.errors import InvalidFacts, UnsupportedCurrency
@@ -245,26 +246,33 @@ class Facts:
     turnover: Amount | None = None
 
     def __post_init__(self) -> None:
+        # Checks run for every case of a batch, so the common values take the short path.
         put = object.__setattr__
-        put(self, "offender", _enum(Offender, self.offender, "offender"))
-        for name in _DATE_FIELDS:
-            value = getattr(self, name)
-            if value is not None:
+        offender = _OFFENDERS.get(self.offender) if isinstance(self.offender, str) else None
+        put(self, "offender", offender or _enum(Offender, self.offender, "offender"))
+        for name, value in zip(_DATE_FIELDS, _GET_DATES(self), strict=True):
+            if value is not None and type(value) is not date:
                 put(self, name, parse_date(value, name))
-        for name in _MONEY:
-            amount = _amount(getattr(self, name), name)
-            if amount is not None and amount.currency is None and name in CURRENCY_REQUIRED:
+        for name, value in zip(_MONEY, _GET_MONEY(self), strict=True):
+            if value is None:
+                continue
+            amount = value if type(value) is Amount else _amount(value, name)
+            assert amount is not None
+            if amount.currency is None and name in CURRENCY_REQUIRED:
                 raise InvalidFacts(name, "the amount needs a currency",
                                    "an amount with its currency, e.g. '2000000000 EUR'")
             put(self, name, amount)
-        for name in _FLAGS:
-            _flag(getattr(self, name), name)
-        for name in HISTORY_DATES:
-            _flag(getattr(self, name), name, optional=True)
-        _count(self.times, "times", 1)
-        for name in _COUNTS:
-            if getattr(self, name) is not None:
-                _count(getattr(self, name), name, 0)
+        for name, value in zip(_FLAGS, _GET_FLAGS(self), strict=True):
+            if value is not True and value is not False:
+                _flag(value, name)
+        for name, value in zip(_HISTORY, _GET_HISTORY(self), strict=True):
+            if value is not None and value is not True and value is not False:
+                _flag(value, name, optional=True)
+        if type(self.times) is not int or not 1 <= self.times <= MAX_TIMES:
+            _count(self.times, "times", 1)
+        for name, value in zip(_COUNTS, _GET_COUNTS(self), strict=True):
+            if value is not None:
+                _count(value, name, 0)
         if self.act is not None:
             if not isinstance(self.act, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.()-]*",
                                                                  self.act.strip().lower()):
@@ -311,9 +319,19 @@ class Facts:
 
     def given(self) -> dict[str, Any]:
         """The facts that differ from their defaults (what the user actually said)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value != f.default:
-                out[f.name] = value
-        return out
+        return {name: value for name, value, default in
+                zip(_NAMES, _GET_ALL(self), _DEFAULT_VALUES, strict=True) if value != default}
+
+
+_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
+_DEFAULT_VALUES: tuple[object, ...] = tuple(f.default for f in fields(Facts))
+_GET_ALL = attrgetter(*_NAMES)
+
+
+_OFFENDERS: dict[str, Offender] = {o.value: o for o in Offender}
+_HISTORY = tuple(HISTORY_DATES)
+_GET_DATES = attrgetter(*_DATE_FIELDS)
+_GET_MONEY = attrgetter(*_MONEY)
+_GET_FLAGS = attrgetter(*_FLAGS)
+_GET_HISTORY = attrgetter(*_HISTORY)
+_GET_COUNTS = attrgetter(*_COUNTS)

@@ -100,7 +100,7 @@ class FlagNode(Node):
 class BandNode(Node):
     """A quantity within a band."""
 
-    __slots__ = ("fact", "lower", "money", "upper", "words")
+    __slots__ = ("fact", "interval", "lower", "money", "upper", "words")
 
     def __init__(self, ref: str, label: str | None, fact: str, lower: Bound | None,
                  upper: Bound | None, money: bool, currency: str) -> None:
@@ -110,6 +110,7 @@ class BandNode(Node):
         self.upper = upper
         self.money = money
         self.words = describe_band(lower, upper, money, currency)
+        self.interval = interval(lower, upper)
 
     def contains(self, value: Decimal) -> bool:
         """Whether ``value`` lies in the band, with the law's inclusivity."""
@@ -120,10 +121,15 @@ class BandNode(Node):
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
         value = ctx.quantity(self.fact)
-        if value is None or not self.contains(value):
+        if value is None:
+            return None
+        low, up = self.lower, self.upper  # contains(), inlined: this runs in every assessment
+        if low is not None and (value < low[0] or (value == low[0] and not low[1])):
+            return None
+        if up is not None and (value > up[0] or (value == up[0] and not up[1])):
             return None
         return (Reason(self.ref, self.fact, f"is {self.words}", value,
-                       ctx.currency if self.money else None, interval(self.lower, self.upper)),)
+                       ctx.currency if self.money else None, self.interval),)
 
 
 class ActNode(Node):
@@ -178,12 +184,12 @@ class AnyNode(Node):
         self.children = children
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
-        fired: list[Reason] = []
+        fired: tuple[Reason, ...] = ()
         for child in self.children:
             reasons = child.evaluate(ctx)
             if reasons is not None:
-                fired.extend(reasons)
-        return tuple(fired) if fired else None
+                fired += reasons
+        return fired or None
 
 
 class AllNode(Node):

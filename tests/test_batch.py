@@ -1,0 +1,211 @@
+"""Batch assessment: streaming, every row accounted for, the same answers as one by one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED, app
+from penalties import InvalidFacts, assess
+from penalties.batch import assess_many, facts_from_row
+from penalties.batch_io import CSV_COLUMNS, read_cases, write_csv
+
+runner = CliRunner()
+
+AMOUNTS = st.one_of(
+    st.sampled_from(["", "0", "49999999", "50000000", "99999999", "100000000", "199999999",
+                     "200000000", "299999999", "300000000", "500000000"]),
+    st.integers(0, 2 * 10**9).map(str),
+    st.sampled_from(["250,000,000 VND", "1000 USD", "-5", "ten", "VND 300000000"]),
+)
+ROWS = st.fixed_dictionaries({
+    "offender": st.sampled_from(["person", "entity", " Entity", "robot"]),
+    "offence_date": st.dates(date(2009, 1, 1), date(2027, 1, 1)).map(date.isoformat)
+    | st.sampled_from(["", "2018-02-30"]),
+    "illicit_profit": AMOUNTS,
+    "damage": AMOUNTS,
+    "organised": st.sampled_from(["", "true", "false", "yes", "maybe"]),
+    "times": st.sampled_from(["", "1", "2", "3", "0"]),
+    "prior_admin_penalty": st.sampled_from(["", "true", "false"]),
+    "prior_admin_penalty_completed": st.sampled_from(["", "", "2017-06-01", "2019-01-01"]),
+    "commercial_scale": st.sampled_from(["", "yes", "no"]),
+})
+
+
+def one_by_one(row: dict[str, str]) -> Any:
+    try:
+        return assess("vn-225", facts_from_row(row), today=date(2026, 11, 28)).to_dict()
+    except (InvalidFacts, LookupError, ValueError) as exc:
+        return str(exc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROWS, min_size=1, max_size=40))
+def test_batch_answers_equal_single_assessments(rows: list[dict[str, str]]) -> None:
+    # Rows are classified and answers reused; each must still equal its own assessment.
+    results = list(assess_many(rows * 2, "vn-225", today=date(2026, 11, 28)))
+    assert [r.row for r in results] == list(range(1, 2 * len(rows) + 1))
+    for result, row in zip(results, rows * 2, strict=True):
+        got = result.error if result.error else result.assessment.to_dict()  # type: ignore[union-attr]
+        assert got == one_by_one(row)
+
+
+def test_streaming_never_reads_ahead() -> None:
+    seen: list[int] = []
+
+    def cases() -> Any:
+        for i in range(5):
+            seen.append(i)
+            yield {"offender": "person", "organised": "true", "commercial_scale": "yes",
+                   "offence_date": "2019-01-01"}
+
+    stream = assess_many(cases(), "vn-225")
+    next(stream)
+    assert seen == [0]
+
+
+def test_ids_and_errors_keep_their_row() -> None:
+    rows = [{"id": "a", "offender": "entity", "illicit_profit": "250000000",
+             "offence_date": "2018-03-19"},
+            {"id": "b", "offender": "entity", "illicit_profit": "-1",
+             "offence_date": "2018-03-19"},
+            {"id": "c", "offender": "entity", "illicit_profit": "250000000", "colour": "red"}]
+    results = list(assess_many(rows, "vn-225"))
+    assert [(r.row, r.id, r.tier_id) for r in results] == [(1, "a", "4a"), (2, "b", None),
+                                                            (3, "c", None)]
+    assert "negative amounts are not allowed" in (results[1].error or "")
+    assert "colour: unknown column" in (results[2].error or "")
+
+
+def test_conversion_one_rate_per_date() -> None:
+    rows = [{"offender": "entity", "illicit_profit": "250000000", "offence_date": d}
+            for d in ("2018-03-19", "2018-03-20", "2019-06-01")]
+    results = list(assess_many(rows, "vn-225", to="USD"))
+    first = results[0].conversion
+    assert first is not None
+    assert first.to_dict()["principal"][0]["max"]["converted"] == {"amount": "44517.65",
+                                                                    "currency": "USD"}
+    assert results[2].rate is not None
+    assert results[2].rate.period == "2019-05"
+
+
+def csv_text(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_csv_round_trip_columns() -> None:
+    text = csv_text([{"id": "x", "offender": "person", "illicit_profit": "60000000",
+                      "offence_date": "2019-01-01"}])
+    out = io.StringIO()
+    results = list(write_csv(assess_many(read_cases(io.StringIO(text), "csv"), "vn-225",
+                                         to="USD"), out))
+    assert len(results) == 1
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    row = rows[0]
+    assert (row["row"], row["id"], row["tier"], row["fine_min"], row["fine_max"]) == (
+        "1", "x", "1", "50000000", "300000000")
+    assert row["community_sentence_min_months"] == "6"
+    assert row["converted_currency"] == "USD"
+    assert row["rate_basis"] == "monthly"
+    assert row["reasons"] == "225(1): illicit_profit VND 60,000,000 is from VND 50,000,000 " \
+        "to under VND 300,000,000"
+
+
+def test_bad_header() -> None:
+    with pytest.raises(InvalidFacts, match="unknown column in the header"):
+        list(read_cases(io.StringIO("offender,ilicit_profit\nperson,1\n"), "csv"))
+    with pytest.raises(InvalidFacts, match="no offender column"):
+        list(read_cases(io.StringIO("illicit_profit\n1\n"), "csv"))
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_cli_batch_csv(tmp_path: Path) -> None:
+    source = write(tmp_path, "cases.csv", csv_text([
+        {"id": "1", "offender": "entity", "illicit_profit": "250000000",
+         "offence_date": "2018-03-19"},
+        {"id": "2", "offender": "person", "illicit_profit": "10000000",
+         "offence_date": "2018-03-19"}]))
+    target = tmp_path / "out.csv"
+    result = runner.invoke(app, ["batch", source, "--provision", "vn-225", "--to", "USD",
+                                 "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["tier"] for r in rows] == ["4a", ""]
+    assert rows[0]["fine_max_converted"] == "44517.65"
+
+
+def test_cli_batch_invalid_rows(tmp_path: Path) -> None:
+    source = write(tmp_path, "cases.csv", csv_text([
+        {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"},
+        {"offender": "entity", "illicit_profit": "x", "offence_date": "2018-03-19"},
+        {"offender": "person", "illicit_profit": "1", "offence_date": "2018-02-30"}]))
+    target = tmp_path / "out.csv"
+    stopped = runner.invoke(app, ["batch", source, "--provision", "vn-225", "-o", str(target)])
+    assert stopped.exit_code == EXIT_BAD_INPUT
+    assert "row 2: illicit_profit" in stopped.stderr
+    skipped = runner.invoke(app, ["batch", source, "--provision", "vn-225", "-o", str(target),
+                                  "--skip-invalid"])
+    assert skipped.exit_code == EXIT_SOME_ROWS_FAILED
+    assert "row 2:" in skipped.stderr
+    assert "row 3:" in skipped.stderr
+    assert "2 rows failed" in skipped.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [bool(r["error"]) for r in rows] == [False, True, True]  # none dropped
+
+
+def test_cli_batch_jsonl(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": 7, "offender": "person", "organised": True,
+                         "commercial_scale": True, "offence_date": "2019-01-01"}),
+             "{not json", json.dumps([1, 2])]
+    source = write(tmp_path, "cases.jsonl", "\n".join(lines) + "\n")
+    target = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["batch", source, "--provision", "vn-225", "-o", str(target),
+                                 "--skip-invalid"])
+    assert result.exit_code == EXIT_SOME_ROWS_FAILED
+    docs = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert docs[0]["id"] == "7"
+    assert docs[0]["tier"]["id"] == "2"
+    assert "not JSON" in docs[1]["error"]
+    assert "not a JSON object" in docs[2]["error"]
+
+
+def test_cli_batch_errors(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["batch", str(tmp_path / "none.csv"), "--provision", "vn-225",
+                                  "-o", str(tmp_path / "o.csv")])
+    assert missing.exit_code == EXIT_NO_DATA
+    header = write(tmp_path, "bad.csv", "offender,colour\nperson,red\n")
+    bad = runner.invoke(app, ["batch", header, "--provision", "vn-225", "-o",
+                              str(tmp_path / "o.csv")])
+    assert bad.exit_code == EXIT_BAD_INPUT
+    assert "unknown column in the header" in bad.stderr
+    fmt = runner.invoke(app, ["batch", header, "--provision", "vn-225", "-o",
+                              str(tmp_path / "o.xlsx")])
+    assert fmt.exit_code == EXIT_BAD_INPUT
+    assert "unknown file format 'xlsx'" in fmt.stderr
+
+
+def test_many_dates_stay_exact() -> None:
+    rows = [{"offender": "entity", "illicit_profit": str(100_000_000 + i * 7_777_777),
+             "offence_date": (date(2018, 1, 1) + timedelta(days=i)).isoformat()}
+            for i in range(300)]
+    for result, row in zip(assess_many(rows, "vn-225"), rows, strict=True):
+        assert result.assessment.to_dict() == one_by_one(row)  # type: ignore[union-attr]
