@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from penalties.catalog import Catalog, default_catalog
+from penalties.classes import figures_of, with_figures
 from penalties.conversion import input_converter
 from penalties.engine import assess_statute
 from penalties.facts import Facts
@@ -38,19 +39,30 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
     ('4a', [('fine', '300000000', '1000000000')])
     """
     checked = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
-    chosen = catalog or default_catalog()
-    return assess_statute(chosen.get(provision), checked, today, resolve=chosen.get,
-                          convert=input_converter(rate_source, input_rate_date))
+    chosen = catalog if catalog is not None else default_catalog()
+    statute = chosen.get(provision)
+    classes = chosen.classifier(statute)
+    given = checked.given()
+    key = classes.key(checked, given)
+    if key is not None:
+        cached = classes.answers.get(key)
+        if cached is not None:  # a case the law cannot tell from one already assessed
+            return with_figures(cached, figures_of(checked), given, checked.offence_date)
+    result = assess_statute(statute, checked, today, resolve=chosen.get,
+                            convert=input_converter(rate_source, input_rate_date))
+    if key is not None:
+        classes.remember(key, result)
+    return result
 
 
 def get_provision(name: str, catalog: Catalog | None = None) -> Statute:
     """The provision with this id or alias; :class:`~penalties.errors.UnknownProvision` if none."""
-    return (catalog or default_catalog()).get(name)
+    return (catalog if catalog is not None else default_catalog()).get(name)
 
 
 def list_provisions(catalog: Catalog | None = None) -> list[Statute]:
     """Every provision in the catalogue, sorted by id."""
-    return list(catalog or default_catalog())
+    return list(catalog if catalog is not None else default_catalog())
 
 
 def statute_schema() -> dict[str, Any]:

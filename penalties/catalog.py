@@ -13,6 +13,7 @@ those directories: a symlink that leads outside is an error, not a file to follo
 from __future__ import annotations
 
 import os
+import re
 import threading
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision
 
 if TYPE_CHECKING:
+    from penalties.classes import Classifier
     from penalties.statute import Statute
 
 __all__ = ["ENV_VAR", "MAX_FILE_BYTES", "Catalog", "builtin_directory", "default_catalog",
@@ -97,21 +99,24 @@ def _statute_files(directory: Path, contained: bool) -> Iterator[Path]:
             yield path
 
 
-def _check_references(by_id: dict[str, Statute], names: dict[str, str]) -> None:
-    """Every ``predecessor`` and ``see_also`` id must name a loaded provision."""
-    for statute in by_id.values():
-        model = statute.model
-        refs = [("predecessor", model.predecessor)] if model.predecessor else []
-        refs += [(f"see_also[{i}].id", s.id) for i, s in enumerate(model.see_also)]
-        for location, target in refs:
-            if target not in names:
-                loaded = ", ".join(sorted(by_id))
-                problem = FieldProblem(location, f"unknown provision {target!r} (loaded: {loaded})")
-                raise StatuteFileError(statute.path, [problem])
+def _check_references(statute: Statute, names: dict[str, Path]) -> None:
+    """Every ``predecessor`` and ``see_also`` id must name a provision of the catalogue."""
+    model = statute.model
+    refs = [("predecessor", model.predecessor)] if model.predecessor else []
+    refs += [(f"see_also[{i}].id", s.id) for i, s in enumerate(model.see_also)]
+    for location, target in refs:
+        if target not in names:
+            known = ", ".join(sorted(n for n in names if "/" in n))
+            problem = FieldProblem(location, f"unknown provision {target!r} (known: {known})")
+            raise StatuteFileError(statute.path, [problem])
 
 
 class Catalog:
     """A set of provisions, looked up by id (``vn/penal-code/225``) or alias (``vn-225``).
+
+    Files are indexed by the ``id`` and ``aliases`` lines at their top, and a provision is
+    read, validated and compiled when first asked for (with the provisions it refers to);
+    listing or iterating reads them all. Every check runs on every file that is read.
 
     Args:
         directories: extra directories of statute files, searched recursively.
@@ -128,52 +133,103 @@ class Catalog:
             *(((builtin_directory(), False),) if builtin else ()),
             *((d, True) for d in extra),
         )
-        self._lock = threading.Lock()
-        self._by_id: dict[str, Statute] | None = None
-        self._names: dict[str, str] = {}
+        self._lock = threading.RLock()
+        self._paths: dict[str, Path] | None = None  # every id and alias -> its file
+        self._loaded: dict[Path, Statute] = {}
+        self._classifiers: dict[str, Classifier] = {}
 
-    def _load(self) -> dict[str, Statute]:
+    def _index(self) -> dict[str, Path]:
         with self._lock:
-            if self._by_id is not None:
-                return self._by_id
-            by_id: dict[str, Statute] = {}
-            names: dict[str, str] = {}
+            if self._paths is not None:
+                return self._paths
+            paths: dict[str, Path] = {}
             for directory, contained in self._directories:
                 if not directory.is_dir():
                     raise StatuteFileError(str(directory), [FieldProblem("", "not a directory")])
                 for path in _statute_files(directory, contained):
-                    statute = load_statute(path)
-                    for name in (statute.id, *statute.model.aliases):
-                        if name in names:
-                            first = by_id[names[name]].path
+                    for name in _declared_names(path):
+                        if name in paths:
                             raise StatuteFileError(str(path), [FieldProblem(
-                                "id" if name == statute.id else "aliases",
-                                f"{name!r} is already defined by {first}")])
-                        names[name] = statute.id
-                    by_id[statute.id] = statute
-            _check_references(by_id, names)
-            self._names = names
-            self._by_id = by_id
-            return by_id
+                                "id" if "/" in name else "aliases",
+                                f"{name!r} is already defined by {paths[name]}")])
+                        paths[name] = path
+            self._paths = paths
+            return paths
+
+    def _read(self, path: Path) -> Statute:
+        with self._lock:
+            statute = self._loaded.get(path)
+            if statute is None:
+                statute = load_statute(path)
+                declared = set(_declared_names(path))
+                if declared != {statute.id, *statute.model.aliases}:
+                    raise StatuteFileError(str(path), [FieldProblem(
+                        "id", "write id and aliases as plain top-level lines (id = \"...\", "
+                        "aliases = [\"...\"]) so the catalogue can index the file")])
+                self._loaded[path] = statute
+                _check_references(statute, self._index())
+            return statute
+
+    def _all(self) -> dict[str, Statute]:
+        paths = self._index()
+        statutes = {}
+        for path in dict.fromkeys(paths.values()):
+            statute = self._read(path)
+            statutes[statute.id] = statute
+        return statutes
 
     def ids(self) -> list[str]:
         """Every provision id, sorted."""
-        return sorted(self._load())
+        return sorted(self._all())
 
     def __iter__(self) -> Iterator[Statute]:
-        by_id = self._load()
-        return iter([by_id[k] for k in sorted(by_id)])
+        statutes = self._all()
+        return iter([statutes[k] for k in sorted(statutes)])
 
     def __len__(self) -> int:
-        return len(self._load())
+        return len(self._all())
+
+    def __bool__(self) -> bool:
+        return True  # a catalogue is never "empty" for ``catalog or default``: no loading
+
+    def classifier(self, statute: Statute) -> Classifier:
+        """The classes of ``statute``'s cases, shared by every assessment through this
+        catalogue (see :mod:`penalties.classes`)."""
+        found = self._classifiers.get(statute.id)
+        if found is None:
+            from penalties.classes import Classifier
+
+            found = self._classifiers.setdefault(statute.id, Classifier(statute, self.get))
+        return found
 
     def get(self, name: str) -> Statute:
         """The provision with this id or alias (case and surrounding spaces ignored)."""
-        by_id = self._load()
         key = name.strip().lower() if isinstance(name, str) else name
-        if key in self._names:
-            return by_id[self._names[key]]
-        raise UnknownProvision(str(name), self.ids())
+        path = self._index().get(key)
+        if path is None:
+            raise UnknownProvision(str(name), self.ids())
+        return self._read(path)
+
+
+_TOP_ID = re.compile(r'^id\s*=\s*"([^"]*)"\s*(?:#.*)?$', re.MULTILINE)
+_TOP_ALIASES = re.compile(r"^aliases\s*=\s*\[([^\]]*)\]", re.MULTILINE)
+_TABLE = re.compile(r"^\s*\[", re.MULTILINE)
+
+
+def _declared_names(path: Path) -> list[str]:
+    """The id and aliases written at the top of a statute file (before any table)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return [str(path)]  # unreadable: load_statute reports it when the file is asked for
+    table = _TABLE.search(text)
+    head = text[: table.start()] if table else text
+    found = _TOP_ID.search(head)
+    names = [found.group(1)] if found else [str(path)]
+    aliases = _TOP_ALIASES.search(head)
+    if aliases:
+        names += re.findall(r'"([^"]*)"', aliases.group(1))
+    return names
 
 
 _default: Catalog | None = None

@@ -243,6 +243,9 @@ class _Run:
         return self.amounts[name]
 
     def _ranges(self, specs: tuple[RangeSpec, ...]) -> tuple[PenaltyRange, ...]:
+        if not self.version.modifiers and not self.version.caps and all(
+                spec.static is not None for spec in specs):
+            return tuple(spec.template for spec in specs)  # nothing depends on the case
         amounts = AmountContext(lambda n: self.quantity(n), self._count,
                                 lambda: self.statute.unit_value(self.day), self.statute.currency)
         out = [spec.evaluate(amounts) for spec in specs]
@@ -283,7 +286,8 @@ class _Run:
         skip = ("offender", "offence_date", "trial_date")
         ignored = tuple(sorted(k for k in given if _fact_name(k) not in self.used
                                and k not in skip))
-        not_given = tuple(sorted(f for f in self.used if _not_given(self.facts, f)))
+        not_given = tuple(f for f in self.version.used_sorted.get(self.facts.offender, ())
+                          if _not_given(self.facts, f))
         provision = self.version.provision
         if not met:
             note = self.version.model.no_tier_note

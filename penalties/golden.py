@@ -64,7 +64,7 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     from penalties.catalog import default_catalog
     from penalties.conversion import input_converter
 
-    resolve = (catalog or default_catalog()).get
+    resolve = (catalog if catalog is not None else default_catalog()).get
     convert = input_converter()
     outcomes = []
     for case in statute.model.cases:

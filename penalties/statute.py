@@ -7,7 +7,7 @@ between threads.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -75,6 +75,12 @@ class CompiledVersion:
     used_facts: dict[Offender, frozenset[str]]
     modifiers: tuple[CompiledModifier, ...] = ()
     caps: dict[tuple[Offender, str], tuple[Decimal, str]] | None = None
+    used_sorted: dict[Offender, tuple[str, ...]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The facts each subject's tiers read, in order, found once for every assessment.
+        object.__setattr__(self, "used_sorted",
+                           {s: tuple(sorted(f)) for s, f in self.used_facts.items()})
 
     @property
     def effective_from(self) -> date:

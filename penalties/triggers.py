@@ -100,7 +100,7 @@ class FlagNode(Node):
 class BandNode(Node):
     """A quantity within a band."""
 
-    __slots__ = ("fact", "interval", "lower", "money", "upper", "words")
+    __slots__ = ("fact", "interval", "lower", "money", "test", "upper", "words")
 
     def __init__(self, ref: str, label: str | None, fact: str, lower: Bound | None,
                  upper: Bound | None, money: bool, currency: str) -> None:
@@ -110,6 +110,7 @@ class BandNode(Node):
         self.upper = upper
         self.money = money
         self.words = describe_band(lower, upper, money, currency)
+        self.test = f"is {self.words}"
         self.interval = interval(lower, upper)
 
     def contains(self, value: Decimal) -> bool:
@@ -128,7 +129,7 @@ class BandNode(Node):
             return None
         if up is not None and (value > up[0] or (value == up[0] and not up[1])):
             return None
-        return (Reason(self.ref, self.fact, f"is {self.words}", value,
+        return (Reason(self.ref, self.fact, self.test, value,
                        ctx.currency if self.money else None, self.interval),)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from rates.dates import as_date
@@ -56,7 +58,7 @@ def get_rate(
     """
     base_code = check_currency(base)
     quote_code = check_currency(quote)
-    day = as_date(on)
+    day = on if type(on) is date else as_date(on)
     if base_code == quote_code:
         return identity(base_code, day)
     if source is None:
@@ -81,14 +83,24 @@ def convert(
     the unrounded value and the rate with its provenance are kept in the result. To convert
     many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
     """
-    value, named = parse_amount(amount)
+    value, named = _parsed(amount) if type(amount) is str else parse_amount(amount)
     if named is None:
         if currency is None:
             raise InvalidAmount(amount, "the amount names no currency (pass currency=...)")
         named = check_currency(currency)
     elif currency is not None and check_currency(currency) != named:
         raise CurrencyMismatch(named, check_currency(currency))
-    return get_rate(named, to, on, source).convert(value, rounding)
+    if source is None and type(on) is date:  # the common case, without get_rate's checks
+        target = check_currency(to)
+        if target != named:
+            return default_snapshot().rate(named, target, on).convert_checked(value, rounding)
+    return get_rate(named, to, on, source).convert_checked(value, rounding)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Decimal, str | None]:
+    """Amount text read once: conversions of the same text reuse the exact result."""
+    return parse_amount(text)
 
 
 def snapshot_info() -> SnapshotInfo:

@@ -41,16 +41,17 @@ from decimal import (
     Context,
     Decimal,
 )
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rates.errors import CurrencyMismatch, InvalidRate, InvalidRounding
 from rates.money import (
     DEFAULT_ROUNDING,
+    MAX_AMOUNT,
     amount_text,
+    minor_unit_quantum,
     money,
     money_json,
     parse_amount,
-    round_to_minor_unit,
 )
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ ROUNDING_MODES: tuple[str, ...] = (
     ROUND_FLOOR,
     ROUND_05UP,
 )
+_ROUNDINGS = frozenset(ROUNDING_MODES)
 
 
 def coarsest(*bases: Basis) -> Basis:
@@ -223,22 +225,22 @@ class Rate:
         >>> rate.convert("12.345", rounding="ROUND_HALF_EVEN").converted
         Money('12.34', 'USD')
         """
-        if rounding not in ROUNDING_MODES:
+        if type(amount) is Decimal and amount.is_finite() and 0 <= amount <= MAX_AMOUNT:
+            value = amount  # the common case of a batch: already an exact, checked amount
+        else:
+            value, currency = parse_amount(amount)
+            if currency is not None and currency != self.base:
+                raise CurrencyMismatch(currency, self.base)
+        return self.convert_checked(value, rounding)
+
+    def convert_checked(self, value: Decimal, rounding: str = DEFAULT_ROUNDING) -> Conversion:
+        """:meth:`convert` for an amount already read and checked (by
+        :func:`rates.money.parse_amount`): the hot path of batch and API conversions."""
+        if rounding not in _ROUNDINGS:
             raise InvalidRounding(rounding, ROUNDING_MODES)
-        value, currency = parse_amount(amount)
-        if currency is not None and currency != self.base:
-            raise CurrencyMismatch(currency, self.base)
         unrounded = _CONTEXT.multiply(value, self.value)
-        rounded = round_to_minor_unit(unrounded, self.quote, rounding, _CONTEXT)
-        return Conversion(
-            amount=value,
-            currency=self.base,
-            rate=self,
-            unrounded=unrounded,
-            rounded=rounded,
-            rounding=rounding,
-            converted=money(rounded, self.quote),
-        )
+        rounded = unrounded.quantize(minor_unit_quantum(self.quote), rounding, _CONTEXT)
+        return Conversion(value, self.base, self, unrounded, rounded, rounding)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: decimals as strings, dates in ISO 8601, legs nested."""
@@ -335,8 +337,7 @@ def identity(currency: str, on: date) -> Rate:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Conversion:
+class Conversion(NamedTuple):
     """An amount converted with one rate: what went in, what came out, and how.
 
     ``unrounded`` is ``amount × rate.value`` with 50 significant digits; ``rounded`` (and
@@ -350,7 +351,11 @@ class Conversion:
     unrounded: Decimal
     rounded: Decimal
     rounding: str
-    converted: Money
+
+    @property
+    def converted(self) -> Money:
+        """The result as py-moneyed ``Money`` (built when asked for)."""
+        return money(self.rounded, self.rate.quote)
 
     @property
     def original(self) -> Money:

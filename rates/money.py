@@ -33,6 +33,7 @@ __all__ = [
     "amount_text",
     "check_currency",
     "minor_unit",
+    "minor_unit_quantum",
     "money",
     "money_json",
     "parse_amount",
@@ -93,11 +94,11 @@ def round_to_minor_unit(
     ``context`` is the :class:`decimal.Context` used for the quantisation (default: the
     current one, 28 significant digits); pass a wider one for very large results.
     """
-    return amount.quantize(_minor_unit_exponent(code), rounding=rounding, context=context)
+    return amount.quantize(minor_unit_quantum(code), rounding=rounding, context=context)
 
 
 @cache
-def _minor_unit_exponent(code: str) -> Decimal:
+def minor_unit_quantum(code: str) -> Decimal:
     return Decimal(1).scaleb(-minor_unit(code))
 
 

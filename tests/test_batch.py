@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED, app
-from penalties import InvalidFacts, assess
+from penalties import InvalidFacts, assess, get_provision
 from penalties.batch import assess_many, facts_from_row
 from penalties.batch_io import CSV_COLUMNS, read_cases, write_csv
 
@@ -42,10 +42,28 @@ ROWS = st.fixed_dictionaries({
 
 
 def one_by_one(row: dict[str, str]) -> Any:
+    """The engine itself, with no class reuse: the reference every shortcut must equal."""
+    from penalties.catalog import default_catalog
+    from penalties.conversion import input_converter
+    from penalties.engine import assess_statute
+
     try:
-        return assess("vn-225", facts_from_row(row), today=date(2026, 11, 28)).to_dict()
+        return assess_statute(get_provision("vn-225"), facts_from_row(row),
+                              today=date(2026, 11, 28), resolve=default_catalog().get,
+                              convert=input_converter()).to_dict()
     except (InvalidFacts, LookupError, ValueError) as exc:
         return str(exc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROWS, min_size=1, max_size=30))
+def test_single_assessments_reuse_classes_exactly(rows: list[dict[str, str]]) -> None:
+    for row in rows * 2:
+        try:
+            got: Any = assess("vn-225", facts_from_row(row), today=date(2026, 11, 28)).to_dict()
+        except (InvalidFacts, LookupError, ValueError) as exc:
+            got = str(exc)
+        assert got == one_by_one(row)
 
 
 @settings(max_examples=60, deadline=None)
