@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from penalties.assessment import Reason
@@ -150,108 +149,110 @@ class Classifier:
     def plain(self, row: Mapping[str, Any], plan: Plan
               ) -> tuple[tuple[Any, ...], dict[str, Decimal]] | None:
         """The class and figures of a text row whose values are all plain, else ``None``
-        (the row is then read through ``Facts``, which also reports any error)."""
+        (the row is then read through ``Facts``, which also reports any error).
+
+        This runs for every row of a batch file, so it reads the columns by kind, as the
+        header's :class:`Plan` sorted them, and keys the class by what decides it: the
+        version and pointers of the day, the offender, the flags, which amounts were given
+        and where each falls among the boundaries. (Keys of text rows and of ``Facts`` have
+        different shapes, so they never stand for each other's classes.)
+        """
         if plan.other:
             return None
-        figures: dict[str, Decimal] = {}
-        flags = dict(plan.flag_defaults)
-        given = set(plan.always)
-        offender = day = None
-        for name, kind in plan.columns:
-            raw = row[name]
-            if not isinstance(raw, str):
+        for name in plan.blank:
+            value = row[name]
+            if value and (not isinstance(value, str) or value.strip()):
                 return None
-            text = raw.strip()
-            if kind is _Kind.MONEY:
-                if text:
-                    if not _PLAIN_AMOUNT.fullmatch(text):
-                        return None
-                    figures[name] = Decimal(text)
-                    given.add(name)
-            elif kind is _Kind.FLAG or kind is _Kind.HISTORY_FLAG:
-                lowered = text.lower()
-                if lowered in TRUE:
-                    flags[name] = True
-                    given.add(name)
-                elif lowered not in FALSE:
-                    return None
-                elif text and kind is _Kind.HISTORY_FLAG:
-                    flags[name] = False
-                    given.add(name)
-            elif kind is _Kind.OFFENDER:
-                offender = _OFFENDERS.get(text.lower())
-                if offender is None:
-                    return None
-            elif kind is _Kind.DATE:
-                day = self.texts.get(text, _UNSEEN)
-                if day is _UNSEEN:
-                    day = self.texts[text] = _plain_date(text)
-                if day is None:
-                    return None
-            elif kind is _Kind.COUNT:
-                if text:
-                    if not text.isdigit() or len(text) > 7:
-                        return None
-                    count = int(text)
-                    if name == "times" and count <= 1:
-                        if count == 0:
-                            return None
-                        continue
-                    figures[name] = Decimal(count)
-                    given.add(name)
-            elif text:  # a column that needs Facts when it holds a value
-                return None
+        offender = _OFFENDERS.get(str(row["offender"]).strip().lower())
+        text = str(row["offence_date"]).strip()
+        day = self.texts.get(text, _UNSEEN)
+        if day is _UNSEEN:
+            day = self.texts[text] = _plain_date(text)
         if offender is None or day is None:
             return None
-        names = tuple(n for n in plan.order if n in given)
-        key = self._compose(day, offender, names, None, tuple(flags.values()),
-                            lambda fact: figures.get(fact, _ONE if fact == "times" else None))
-        return None if key is None else (key, figures)
-
-
-class _Kind(Enum):
-    MONEY = 1
-    FLAG = 2
-    HISTORY_FLAG = 3
-    OFFENDER = 4
-    DATE = 5
-    COUNT = 6
-    ONLY_BLANK = 7
+        figures: dict[str, Decimal] = {}
+        present: list[bool] = []
+        for name in plan.money:
+            value = row[name]
+            if type(value) is not str:
+                return None
+            value = value.strip()
+            if value:
+                if not _PLAIN_AMOUNT.fullmatch(value):
+                    return None
+                figures[name] = Decimal(value)
+                present.append(True)
+            else:
+                present.append(False)
+        for name in plan.counts:
+            value = row[name]
+            if type(value) is not str:
+                return None
+            value = value.strip()
+            if not value or (name == "times" and value == "1"):
+                present.append(False)
+                continue
+            if not value.isdigit() or len(value) > 7 or (name == "times" and int(value) < 1):
+                return None
+            figures[name] = Decimal(int(value))
+            present.append(True)
+        flags: list[bool | None] = list(plan.flag_defaults)
+        for at, name, history in plan.flags:
+            value = row[name]
+            if type(value) is not str:
+                return None
+            lowered = value.strip().lower()
+            if lowered in TRUE:
+                flags[at] = True
+            elif lowered not in FALSE:
+                return None
+            elif lowered and history:
+                flags[at] = False
+        context = self.days.get(day)
+        if context is None:
+            context = self.days[day] = self._on(day)
+        version, pointers = context
+        if version is None:
+            return None
+        subject = self.statute.subjects.get(offender)
+        if subject is None or (subject.liable_from and day < subject.liable_from):
+            return None
+        parts: list[Any] = [id(version), pointers, offender, tuple(present), tuple(flags)]
+        for fact, points in self._boundaries(version).items():
+            figure = figures.get(fact, _ONE if fact == "times" else None)
+            if figure is None:
+                parts.append(None)
+            else:
+                at = bisect.bisect_left(points, figure)
+                parts.append(2 * at + (1 if at < len(points) and points[at] == figure else 0))
+        return tuple(parts), figures
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """How to read the columns of one header straight into a class key."""
 
-    columns: tuple[tuple[str, _Kind], ...]
-    order: tuple[str, ...]
-    always: frozenset[str]
-    flag_defaults: tuple[tuple[str, bool | None], ...]
+    money: tuple[str, ...]
+    counts: tuple[str, ...]
+    flags: tuple[tuple[int, str, bool], ...]
+    blank: tuple[str, ...]
+    flag_defaults: tuple[bool | None, ...]
     other: bool
 
     @classmethod
     def of(cls, header: tuple[str, ...]) -> Plan:
-        columns: list[tuple[str, _Kind]] = []
-        for name in header:
-            if name == "id":
-                continue
-            if name in _MONEY:
-                kind = _Kind.MONEY
-            elif name in FLAGS:
-                kind = _Kind.HISTORY_FLAG if name in HISTORY_DATES else _Kind.FLAG
-            elif name == "offender":
-                kind = _Kind.OFFENDER
-            elif name == "offence_date":
-                kind = _Kind.DATE
-            elif name in COUNTS or name == "times":
-                kind = _Kind.COUNT
-            else:
-                kind = _Kind.ONLY_BLANK
-            columns.append((name, kind))
-        return cls(tuple(columns), tuple(n for n in NAMES if n in header),
-                   frozenset({"offender", "offence_date"}),
-                   tuple(zip(_FLAG_ORDER, _FLAG_DEFAULTS, strict=True)),
-                   other=any(n not in FIELDS and n != "id" for n in header))
+        """The plan of a header; ``other`` when a row of it can never be read plainly."""
+        places = {name: at for at, name in enumerate(_FLAG_ORDER)}
+        return cls(
+            money=tuple(n for n in header if n in _MONEY),
+            counts=tuple(n for n in header if n in COUNTS or n == "times"),
+            flags=tuple((places[n], n, n in HISTORY_DATES) for n in header if n in FLAGS),
+            blank=tuple(n for n in header if n in FIELDS and n not in _MONEY and n not in COUNTS
+                        and n not in FLAGS and n not in ("times", "offender", "offence_date")),
+            flag_defaults=_FLAG_DEFAULTS,
+            other=any(n not in FIELDS and n != "id" for n in header)
+            or "offender" not in header or "offence_date" not in header,
+        )
 
 
 _UNSEEN = date.min
