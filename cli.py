@@ -778,37 +778,77 @@ def batch(
 ) -> None:
     """Assess many cases from a CSV or JSON Lines file; one result per row."""
     with _errors():
-        from penalties.batch import assess_many
-        from penalties.batch_io import read_cases, write_csv, write_jsonl
+        import csv
+
         from penalties.facts import parse_date
 
         kinds = ("csv", "jsonl")
         read_kind = _format(input_format, input_path, kinds)
         write_kind = _format(output_format, output, kinds)
-        on = parse_date(rate_date, "--rate-date") if rate_date else None
-        failures = 0
-        with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
-            cases = read_cases(source_stream, read_kind)
-            results = assess_many(cases, provision, catalog=_catalog(), to=to, rate_date=on,
-                                  rate_source=source)
-            writer = write_csv if write_kind == "csv" else write_jsonl
-            with _progress() as tick:
-                for count, result in enumerate(writer(results, sink), start=1):
-                    if count % 10_000 == 0:
-                        tick(count)
-                    if result.error is None:
-                        continue
-                    failures += 1
-                    if not skip_invalid:
-                        _fail(f"row {result.row}: {result.error} (rows before it were "
-                              "written; --skip-invalid goes on past invalid rows)",
-                              EXIT_BAD_INPUT)
-                    if failures <= 20:
-                        typer.echo(f"penalties: row {result.row}: {result.error}", err=True)
-    if failures:
-        typer.echo(f"penalties: {failures} rows failed; they are in the output with their "
-                   "error", err=True)
+        options: dict[str, Any] = {
+            "catalog": _catalog(), "to": to, "rate_source": source,
+            "rate_date": parse_date(rate_date, "--rate-date") if rate_date else None}
+        report = _RowReport(skip_invalid)
+        with _progress() as tick:
+            try:
+                if read_kind == write_kind == "csv":
+                    _batch_by_columns(input_path, output, provision, options, report, tick)
+                else:
+                    _batch_by_rows(input_path, output, provision, options, read_kind,
+                                   write_kind, report, tick)
+            except csv.Error as exc:
+                _fail(f"{input_path}: not a CSV file this program can read ({exc}); the rows "
+                      "before the problem were written", EXIT_BAD_INPUT)
+    if report.failures:
+        typer.echo(f"penalties: {report.failures} rows failed; they are in the output with "
+                   "their error", err=True)
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
+
+
+class _RowReport:
+    """Counts rows in error and says so on stderr (the first 20; without
+    ``--skip-invalid``, the first one ends the run)."""
+
+    def __init__(self, skip_invalid: bool) -> None:
+        self.skip_invalid = skip_invalid
+        self.failures = 0
+
+    def __call__(self, row: int, error: str) -> None:
+        self.failures += 1
+        if not self.skip_invalid:
+            _fail(f"row {row}: {error} (rows before it were written; --skip-invalid goes "
+                  "on past invalid rows)", EXIT_BAD_INPUT)
+        if self.failures <= 20:
+            typer.echo(f"penalties: row {row}: {error}", err=True)
+
+
+def _batch_by_columns(input_path: str, output: str, provision: str, options: dict[str, Any],
+                      report: _RowReport, tick: Callable[[int], None]) -> None:
+    """CSV to CSV, a chunk of rows at a time (see :mod:`penalties.table`)."""
+    from penalties.table import csv_to_csv
+
+    with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
+        for done, errors in csv_to_csv(source_stream, sink, provision,
+                                       stop_at_error=not report.skip_invalid, **options):
+            tick(done)
+            for row, error in errors:
+                report(row, error)
+
+
+def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[str, Any],
+                   read_kind: str, write_kind: str, report: _RowReport,
+                   tick: Callable[[int], None]) -> None:
+    from penalties.batch import assess_many
+    from penalties.batch_io import read_cases, write_csv, write_jsonl
+
+    with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
+        results = assess_many(read_cases(source_stream, read_kind), provision, **options)
+        writer = write_csv if write_kind == "csv" else write_jsonl
+        for count, result in enumerate(writer(results, sink), start=1):
+            if count % 10_000 == 0:
+                tick(count)
+            if result.error is not None:
+                report(result.row, result.error)
 
 
 def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
@@ -820,11 +860,14 @@ def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
 
 @contextmanager
 def _open(path: str, mode: str) -> Iterator[IO[str]]:
+    """A batch file (``-``: standard input or output); text is UTF-8, and a byte order
+    mark at the start of an input (as spreadsheets write) is skipped."""
     if path == "-":
         yield sys.stdin if mode == "r" else sys.stdout
         return
     try:
-        stream = open(path, mode, encoding="utf-8", newline="")  # noqa: SIM115
+        stream = open(path, mode, encoding="utf-8-sig" if mode == "r" else "utf-8",  # noqa: SIM115
+                      newline="")
     except OSError as exc:
         raise FileUnavailable(f"{path}: {exc.strerror}") from None
     with stream:

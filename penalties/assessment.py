@@ -123,9 +123,15 @@ class Reason:
     @property
     def text(self) -> str:
         """One line for people, e.g. ``225(2)(c): illicit_profit VND 400,000,000 is ...``."""
-        value = f" {self.value}" if self.figure is not None else ""
-        line = f"{self.ref}: {self.fact}{value} {self.test}"
-        return f"{line} ({self.rule})" if self.rule else line
+        before, after = self.around()
+        return before + self.value + after
+
+    def around(self) -> tuple[str, str]:
+        """:attr:`text` cut where the figure goes (``before + value + after``), so a batch
+        can write another case's figure into the same sentence."""
+        head = f"{self.ref}: {self.fact}"
+        tail = f" {self.test} ({self.rule})" if self.rule else f" {self.test}"
+        return (head + " " if self.figure is not None else head), tail
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; a money figure is ``{"amount", "currency"}``, a count a number."""

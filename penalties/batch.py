@@ -177,70 +177,102 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
         rate_date: the date of that rate (default: each case's offence date).
         rate_source: the rate source (default: the embedded snapshot).
     """
-    from penalties.api import get_provision
-    from penalties.catalog import default_catalog
-    from penalties.conversion import input_converter
-    from penalties.engine import assess_statute
-
-    chosen = catalog if catalog is not None else default_catalog()
-    statute = provision if not isinstance(provision, str) else get_provision(provision, chosen)
-    convert = input_converter(rate_source)
-    memo = Classifier(statute, chosen.get)
-    rates_by_day: dict[date, Rate] = {}
-    target = None
-    if to is not None:
-        from rates.money import check_currency
-
-        target = check_currency(to)
-    plans: dict[tuple[str, ...], Plan] = {}
+    assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
+                        rate_source=rate_source, today=today)
     for number, case in enumerate(cases, start=1):
+        yield assessor.one(number, case)
+
+
+class Assessor:
+    """The state one batch shares across its rows: the statute, its classes, the rates.
+
+    :func:`assess_many` runs :meth:`one` on each row; :mod:`penalties.table` uses the
+    same methods for whole columns of rows.
+    """
+
+    def __init__(self, provision: str | Statute, *, catalog: Catalog | None = None,
+                 to: str | None = None, rate_date: date | None = None,
+                 rate_source: str | None = None, today: date | None = None) -> None:
+        from penalties.api import get_provision
+        from penalties.catalog import default_catalog
+        from penalties.conversion import input_converter
+
+        self.catalog = catalog if catalog is not None else default_catalog()
+        self.statute = (provision if not isinstance(provision, str)
+                        else get_provision(provision, self.catalog))
+        self.convert = input_converter(rate_source)
+        self.memo = Classifier(self.statute, self.catalog.get)
+        self.rates: dict[date, Rate] = {}
+        self.target = None
+        if to is not None:
+            from rates.money import check_currency
+
+            self.target = check_currency(to)
+        self.rate_date = rate_date
+        self.rate_source = rate_source
+        self.today = today
+        self.plans: dict[tuple[str, ...], Plan] = {}
+
+    def plan(self, columns: tuple[str, ...]) -> Plan:
+        """How rows with these columns are read (see :class:`~penalties.classes.Plan`)."""
+        found = self.plans.get(columns)
+        if found is None:
+            found = self.plans[columns] = Plan.of(columns)
+        return found
+
+    def template(self, key: tuple[Any, ...] | None, case: Facts | Mapping[str, Any]
+                 ) -> tuple[Assessment, bool]:
+        """The assessment of the class ``key`` and whether it was made for ``case`` itself
+        (else it was made for another case of the class); a case without a class
+        (``key`` is ``None``) is always assessed on its own."""
+        from penalties.engine import assess_statute
+
+        cached = self.memo.answers.get(key) if key is not None else None
+        if cached is not None:
+            return cached, False
+        facts = case if isinstance(case, Facts) else facts_from_row(case)
+        found = assess_statute(self.statute, facts, self.today, resolve=self.catalog.get,
+                               convert=self.convert)
+        if key is not None:
+            self.memo.remember(key, found)
+        return found, True
+
+    def rate(self, currency: str, day: date) -> Rate | None:
+        """The rate for results in ``currency`` of a case of ``day`` (``None``: no
+        conversion asked, or none needed)."""
+        if self.target is None or self.target == currency:
+            return None
+        on = self.rate_date or day
+        found = self.rates.get(on)
+        if found is None:
+            import rates
+
+            found = self.rates[on] = rates.get_rate(currency, self.target, on,
+                                                    source=self.rate_source)
+        return found
+
+    def one(self, number: int, case: Facts | Mapping[str, Any]) -> BatchResult:
+        """The result of one case (row ``number``), or its error."""
         ident = None
         try:
-            figures = None
-            found = None
+            figures = found = None
             if not isinstance(case, Facts):
                 raw_id = case.get("id")
                 ident = None if raw_id in (None, "") else str(raw_id)
-                columns = tuple(case)
-                plan = plans.get(columns)
-                if plan is None:
-                    plan = plans[columns] = Plan.of(columns)
-                found = memo.plain(case, plan)
+                found = self.memo.plain(case, self.plan(tuple(case)))
             day: date | None
             if found is not None:
                 plain_key, figures = found
-                cached = memo.answers.get(plain_key)
-                day = memo.texts[case["offence_date"].strip()]  # type: ignore[index]
-                if cached is None:
-                    facts = facts_from_row(case)  # type: ignore[arg-type]
-                    cached = memo.remember(plain_key, assess_statute(
-                        statute, facts, today, resolve=chosen.get, convert=convert))
-                    exact = True
-                else:
-                    exact = False
+                cached, exact = self.template(plain_key, case)
+                day = self.memo.texts[case["offence_date"].strip()]  # type: ignore[index]
             else:
                 facts = case if isinstance(case, Facts) else facts_from_row(case)
-                key = memo.key(facts, facts.given())
-                cached = memo.answers.get(key) if key is not None else None
-                exact = cached is None
-                if cached is None:
-                    cached = assess_statute(statute, facts, today, resolve=chosen.get,
-                                            convert=convert)
-                    if key is not None:
-                        memo.remember(key, cached)
-                elif figures is None:
+                key = self.memo.key(facts, facts.given())
+                cached, exact = self.template(key, facts)
+                if not exact:
                     figures = figures_of(facts)
                 day = facts.offence_date or cached.offence_date
-            rate = None
-            if target is not None and target != cached.provision.currency:
-                on = rate_date or day or cached.offence_date
-                rate = rates_by_day.get(on)
-                if rate is None:
-                    import rates
-
-                    rate = rates.get_rate(cached.provision.currency, target, on,
-                                          source=rate_source)
-                    rates_by_day[on] = rate
-            yield BatchResult(number, ident, case, cached, exact, rate, figures)
+            rate = self.rate(cached.provision.currency, day or cached.offence_date)
+            return BatchResult(number, ident, case, cached, exact, rate, figures)
         except (PenaltyError, RateError) as exc:
-            yield BatchResult(number, ident, error=str(exc))
+            return BatchResult(number, ident, error=str(exc))

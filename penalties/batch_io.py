@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from penalties.assessment import Assessment, PenaltyRange
     from rates.model import Rate
 
-__all__ = ["CSV_COLUMNS", "read_cases", "write_csv", "write_jsonl"]
+__all__ = [
+    "CSV_COLUMNS",
+    "ClassCells",
+    "RowCells",
+    "check_header",
+    "read_cases",
+    "write_csv",
+    "write_jsonl",
+    "written",
+]
 
 _MONEY_KINDS = ("fine", "statutory_damages")
 _TIME_KINDS = ("community_sentence", "imprisonment", "suspension")
@@ -56,14 +65,7 @@ def read_cases(stream: IO[str], kind: str) -> Iterator[dict[str, Any]]:
     """
     if kind == "csv":
         reader = csv.DictReader(stream)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in INPUT_COLUMNS]
-        if unknown:
-            raise InvalidFacts(f"column {unknown[0]!r}", "unknown column in the header",
-                               ", ".join(INPUT_COLUMNS))
-        if "offender" not in header:
-            raise InvalidFacts("offender", "the header has no offender column",
-                               "a header naming offender and other facts")
+        check_header(reader.fieldnames or [])
         yield from reader
         return
     for line in stream:
@@ -75,6 +77,17 @@ def read_cases(stream: IO[str], kind: str) -> Iterator[dict[str, Any]]:
             yield {"__error__": f"not JSON: {exc.msg} at column {exc.colno}"}
             continue
         yield value if isinstance(value, dict) else {"__error__": "not a JSON object"}
+
+
+def check_header(header: Sequence[str]) -> None:
+    """Refuse a CSV header with an unknown column or without ``offender``."""
+    unknown = [c for c in header if c not in INPUT_COLUMNS]
+    if unknown:
+        raise InvalidFacts(f"column {unknown[0]!r}", "unknown column in the header",
+                           ", ".join(INPUT_COLUMNS))
+    if "offender" not in header:
+        raise InvalidFacts("offender", "the header has no offender column",
+                           "a header naming offender and other facts")
 
 
 def _bounds(item: PenaltyRange) -> tuple[str, str]:
@@ -95,18 +108,23 @@ def _additional(items: Iterable[PenaltyRange]) -> str:
     return "; ".join(parts)
 
 
-class _Cells:
-    """CSV cells of one class of rows, computed once; converted cells once per rate."""
+class ClassCells:
+    """CSV cells of one class of rows, computed once; converted cells once per rate and
+    set of amounts (classes with the same ranges share them)."""
 
-    def __init__(self, template: Assessment) -> None:
+    def __init__(self, template: Assessment,
+                 converted: dict[tuple[Any, ...], tuple[str, ...]]) -> None:
         self.template = template
         by_kind: dict[str, tuple[str, str]] = {}
-        self.money: dict[str, Any] = {}
+        money: dict[str, Any] = {}
         for item in template.principal:
             by_kind.setdefault(item.kind, _bounds(item))
             if item.is_money:
-                self.money.setdefault(f"{item.kind}_min", item.min)
-                self.money.setdefault(f"{item.kind}_max", item.max)
+                money.setdefault(f"{item.kind}_min", item.min)
+                money.setdefault(f"{item.kind}_max", item.max)
+        self.money = tuple(money.get(name) for name in _CONVERTED)
+        self.amounts = tuple((m.amount, m.currency.code) if m else None for m in self.money)
+        self.converted = converted
         p = template.provision
         tier = template.tier
         self.head = (p.id, p.version.isoformat(), template.offender.value)
@@ -118,49 +136,68 @@ class _Cells:
             _additional(template.additional),
         )
         self.notes = " | ".join(template.notes)
-        self.converted: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def conversion(self, rate: Rate | None) -> tuple[str, ...]:
+        """The cells from ``converted_currency`` to ``rate_stale``."""
         if rate is None:
             return ("",) * (len(_CONVERTED) + 6)
-        # Rates asked for different days often are the same published value (a month-end,
-        # a weekend): the cells depend only on what is written, so they are shared.
-        key = (rate.value, rate.quote, rate.source, rate.basis, rate.period_start,
-               rate.period_end, rate.stale)
+        key = (self.amounts, written(rate))
         found = self.converted.get(key)
         if found is None:
-            values = []
-            for name in _CONVERTED:
-                money = self.money.get(name)
-                values.append(amount_text(rate.convert(money).rounded) if money else "")
+            values = (amount_text(rate.convert(m).rounded) if m else "" for m in self.money)
             found = (rate.quote, *values, amount_text(rate.value), rate.source, rate.basis,
                      rate.period, "true" if rate.stale else "false")
             self.converted[key] = found
         return found
 
 
-def write_csv(results: Iterable[BatchResult], stream: IO[str]) -> Iterator[BatchResult]:
-    """Write each result as a CSV row (header first) and yield it on, for reporting."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    cells: dict[int, _Cells] = {}
-    empty = ("",) * (len(CSV_COLUMNS) - 3)
-    for result in results:
+class RowCells:
+    """The CSV cells of results; each class's cells are made once (a bounded cache)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[int, ClassCells] = {}
+        self.converted: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+    def of(self, template: Assessment) -> ClassCells:
+        """The cells shared by every row of ``template``'s class."""
+        found = self.cells.get(id(template))
+        if found is None:
+            if len(self.cells) > 20_000 or len(self.converted) > 200_000:
+                self.cells.clear()  # constant memory on any input
+                self.converted.clear()
+            found = self.cells[id(template)] = ClassCells(template, self.converted)
+        return found
+
+    def row(self, result: BatchResult) -> tuple[Any, ...]:
+        """One CSV row (:data:`CSV_COLUMNS`) for ``result``."""
         template = result.template
         if template is None:
-            writer.writerow((result.row, result.id or "", *empty, result.error))
-            yield result
-            continue
-        found = cells.get(id(template))
-        if found is None:
-            if len(cells) > 100_000:
-                cells.clear()  # a bounded cache: constant memory on any input
-            found = cells[id(template)] = _Cells(template)
+            return (result.row, result.id or "", *_EMPTY, result.error)
+        found = self.of(template)
         day = (template.offence_date.isoformat() if result.exact or result.source is None
                else _offence_date(result))
         reasons = " | ".join(r.text for r in result.reasons())
-        writer.writerow((result.row, result.id or "", *found.head, day, *found.middle,
-                         *found.conversion(result.rate), reasons, found.notes, ""))
+        return (result.row, result.id or "", *found.head, day, *found.middle,
+                *found.conversion(result.rate), reasons, found.notes, "")
+
+
+_EMPTY = ("",) * (len(CSV_COLUMNS) - 3)
+
+
+def written(rate: Rate) -> tuple[Any, ...]:
+    """What the CSV cells say of a rate. Rates asked for different days often are the same
+    published value (a month-end, a weekend); their cells are the same, so they are shared."""
+    return (rate.value, rate.quote, rate.source, rate.basis, rate.period_start,
+            rate.period_end, rate.stale)
+
+
+def write_csv(results: Iterable[BatchResult], stream: IO[str]) -> Iterator[BatchResult]:
+    """Write each result as a CSV row (header first) and yield it on, for reporting."""
+    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(CSV_COLUMNS)
+    cells = RowCells()
+    for result in results:
+        writer.writerow(cells.row(result))
         yield result
 
 

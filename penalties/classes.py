@@ -67,7 +67,8 @@ class Classifier:
         self.answers[key] = answer
         return answer
 
-    def _boundaries(self, version: CompiledVersion) -> dict[str, list[Decimal]]:
+    def boundaries(self, version: CompiledVersion) -> dict[str, list[Decimal]]:
+        """The amounts at which some band of ``version`` starts or ends, by fact."""
         found = self.points.get(id(version))
         if found is None:
             collected: dict[str, set[Decimal]] = {}
@@ -79,6 +80,22 @@ class Classifier:
                     _collect(modifier.node, collected)
             found = {fact: sorted(values) for fact, values in collected.items()}
             self.points[id(version)] = found
+        return found
+
+    def day(self, text: str) -> date | None:
+        """The date a text cell names in plain ``YYYY-MM-DD`` form, else ``None``."""
+        text = text.strip()
+        found = self.texts.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.texts[text] = _plain_date(text)
+        return found
+
+    def context(self, day: date) -> tuple[CompiledVersion | None, tuple[str, ...]]:
+        """The version in force on ``day`` (``None`` if the engine must decide) and the
+        provisions pointed to that are in force then."""
+        found = self.days.get(day)
+        if found is None:
+            found = self.days[day] = self._on(day)
         return found
 
     def _on(self, day: date) -> tuple[CompiledVersion | None, tuple[str, ...]]:
@@ -106,16 +123,14 @@ class Classifier:
     def _compose(self, day: date, offender: Offender, given: tuple[str, ...], act: str | None,
                  flags: tuple[bool | None, ...],
                  value: Callable[[str], Decimal | int | None]) -> tuple[Any, ...] | None:
-        if day not in self.days:
-            self.days[day] = self._on(day)
-        version, pointers = self.days[day]
+        version, pointers = self.context(day)
         if version is None:
             return None
         subject = self.statute.subjects.get(offender)
         if subject is None or (subject.liable_from and day < subject.liable_from):
             return None
         parts: list[Any] = [id(version), pointers, given, offender, act, flags]
-        for fact, points in self._boundaries(version).items():
+        for fact, points in self.boundaries(version).items():
             figure = value(fact)
             if figure is None:
                 parts.append(None)
@@ -164,10 +179,7 @@ class Classifier:
             if value and (not isinstance(value, str) or value.strip()):
                 return None
         offender = _OFFENDERS.get(str(row["offender"]).strip().lower())
-        text = str(row["offence_date"]).strip()
-        day = self.texts.get(text, _UNSEEN)
-        if day is _UNSEEN:
-            day = self.texts[text] = _plain_date(text)
+        day = self.day(str(row["offence_date"]))
         if offender is None or day is None:
             return None
         figures: dict[str, Decimal] = {}
@@ -208,17 +220,14 @@ class Classifier:
                 return None
             elif lowered and history:
                 flags[at] = False
-        context = self.days.get(day)
-        if context is None:
-            context = self.days[day] = self._on(day)
-        version, pointers = context
+        version, pointers = self.context(day)
         if version is None:
             return None
         subject = self.statute.subjects.get(offender)
         if subject is None or (subject.liable_from and day < subject.liable_from):
             return None
         parts: list[Any] = [id(version), pointers, offender, tuple(present), tuple(flags)]
-        for fact, points in self._boundaries(version).items():
+        for fact, points in self.boundaries(version).items():
             figure = figures.get(fact, _ONE if fact == "times" else None)
             if figure is None:
                 parts.append(None)

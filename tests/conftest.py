@@ -113,6 +113,12 @@ def minimal_statute() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def make_statute() -> Callable[[], dict[str, Any]]:
+    """:func:`minimal_statute` itself, for fixtures of wider scope."""
+    return minimal_statute
+
+
 @pytest.fixture
 def statute_data() -> dict[str, Any]:
     """A fresh copy of :func:`minimal_statute` to modify."""
