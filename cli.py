@@ -800,8 +800,9 @@ def batch(
                 _fail(f"{input_path}: not a CSV file this program can read ({exc}); the rows "
                       "before the problem were written", EXIT_BAD_INPUT)
     if report.failures:
-        typer.echo(f"penalties: {report.failures} rows failed; they are in the output with "
-                   "their error", err=True)
+        rows = "1 row" if report.failures == 1 else f"{report.failures} rows"
+        typer.echo(f"penalties: {rows} failed; they are in the output with their error",
+                   err=True)
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
 
 

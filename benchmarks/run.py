@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after ``pip install -e '.[bench]'``)::
 
-    python benchmarks/run.py            # the full run (about two minutes)
+    python benchmarks/run.py            # the full run (a few minutes)
     python benchmarks/run.py --quick    # smaller samples, for a smoke test
 
 Prints one table: each measurement, the comparison measured in the same run, the ratio and

@@ -40,6 +40,20 @@ citation = { clause = "1", quote = "q", translation = "t", source = "s", confide
 """
 
 
+CASES = """id,offender,offence_date,illicit_profit,organised,times
+A-1,entity,2018-03-19,250000000,,
+A-2,person,2019-06-01,60000000,true,
+A-3,person,2019-06-01,lots,,
+A-4,entity,2024-11-05,1200000000,,2
+"""
+
+
+def prepare(cwd: Path) -> None:
+    """The files the examples read: a broken statute and a small batch of cases."""
+    (cwd / "broken.toml").write_text(BROKEN, encoding="utf-8")
+    (cwd / "cases.csv").write_text(CASES, encoding="utf-8")
+
+
 def environment() -> dict[str, str]:
     """The environment the README examples are recorded (and tested) in."""
     env = {k: v for k, v in os.environ.items()
@@ -49,12 +63,14 @@ def environment() -> dict[str, str]:
 
 
 def run(command: str, cwd: Path) -> str:
-    """Run one ``penalties ...`` example and return what it prints (stdout, then stderr)."""
+    """Run one ``penalties ...`` example and return what it prints (stdout, then stderr,
+    then ``[exit code N]`` when it is not 0)."""
     exe = shutil.which("penalties", path=str(Path(sys.executable).parent)) or "penalties"
     args = shlex.split(command)
     done = subprocess.run([exe, *args[1:]], capture_output=True, text=True, cwd=cwd,
                           env=environment(), check=False)
-    return (done.stdout + done.stderr).rstrip("\n")
+    status = f"\n[exit code {done.returncode}]" if done.returncode else ""
+    return (done.stdout + done.stderr).rstrip("\n") + status
 
 
 def main() -> None:
@@ -63,7 +79,7 @@ def main() -> None:
     text = readme.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
-        (cwd / "broken.toml").write_text(BROKEN, encoding="utf-8")
+        prepare(cwd)
 
         def block(match: re.Match[str]) -> str:
             lines = [line for line in match[1].splitlines() if line.startswith("$ ")]

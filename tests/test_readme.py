@@ -55,5 +55,5 @@ def test_there_are_examples() -> None:
 @pytest.mark.parametrize(("command", "expected"), console_examples(),
                          ids=lambda v: v[:60] if isinstance(v, str) else "")
 def test_console_example(command: str, expected: str, tmp_path: Path) -> None:
-    (tmp_path / "broken.toml").write_text(recorder.BROKEN, encoding="utf-8")
+    recorder.prepare(tmp_path)
     assert recorder.run(command, tmp_path) == expected.rstrip("\n")
