@@ -16,7 +16,7 @@ the offence date.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,6 +28,7 @@ from rates.errors import (
     CurrencyMismatch,
     InvalidAmount,
     InvalidDate,
+    RateError,
     RateNotFound,
     SourceUnavailable,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "as_date",
     "clear_cache",
     "convert",
+    "convert_many",
     "get_rate",
     "snapshot_info",
     "update",
@@ -83,18 +85,64 @@ def convert(
     the unrounded value and the rate with its provenance are kept in the result. To convert
     many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
     """
-    value, named = _parsed(amount) if type(amount) is str else parse_amount(amount)
-    if named is None:
-        if currency is None:
-            raise InvalidAmount(amount, "the amount names no currency (pass currency=...)")
-        named = check_currency(currency)
-    elif currency is not None and check_currency(currency) != named:
-        raise CurrencyMismatch(named, check_currency(currency))
+    value, named = _amount(amount, currency)
     if source is None and type(on) is date:  # the common case, without get_rate's checks
         target = check_currency(to)
         if target != named:
             return default_snapshot().rate(named, target, on).convert_checked(value, rounding)
     return get_rate(named, to, on, source).convert_checked(value, rounding)
+
+
+def convert_many(
+    items: Iterable[object],
+    to: str,
+    on: date | str | None = None,
+    *,
+    source: str | Source | None = None,
+    rounding: str = DEFAULT_ROUNDING,
+    currency: str | None = None,
+) -> Iterator[Conversion]:
+    """Convert many amounts into ``to``, lazily, in order, in constant memory.
+
+    Each item is an amount (as for :func:`convert`, converted at the rate for ``on``) or an
+    ``(amount, date)`` pair. The rate for each currency and date is looked up once (a
+    bounded cache), so a column of amounts on a few thousand dates costs a few thousand
+    lookups. An item that cannot be converted raises the error :func:`convert` would
+    raise, with a note naming its position (``item 3``).
+
+    >>> [(c.converted.amount, c.rate.period) for c in convert_many(
+    ...     ["1 EUR", ("2 EUR", "2019-01-02")], "USD", "2018-03-19")]
+    [(Decimal('1.23'), '2018-03-19'), (Decimal('2.28'), '2019-01-02')]
+    """
+    target = check_currency(to)
+    default_day = on if type(on) is date or on is None else as_date(on)
+    found: dict[tuple[str, date | None], Rate] = {}
+    for number, item in enumerate(items, start=1):
+        try:
+            amount, day = item if isinstance(item, tuple) else (item, default_day)
+            value, named = _amount(amount, currency)
+            when = day if type(day) is date or day is None else as_date(day)
+            rate = found.get((named, when))
+            if rate is None:
+                if len(found) >= 100_000:
+                    found.clear()
+                rate = found[named, when] = get_rate(named, target, when, source)
+            yield rate.convert_checked(value, rounding)
+        except (InvalidAmount, InvalidDate, CurrencyMismatch, RateError, ValueError) as exc:
+            exc.add_note(f"item {number} of the amounts to convert")
+            raise
+
+
+def _amount(amount: object, currency: str | None) -> tuple[Decimal, str]:
+    """The value and currency of an amount, with ``currency`` for a bare number."""
+    value, named = _parsed(amount) if type(amount) is str else parse_amount(amount)
+    if named is None:
+        if currency is None:
+            raise InvalidAmount(amount, "the amount names no currency (pass currency=...)")
+        return value, check_currency(currency)
+    if currency is not None and check_currency(currency) != named:
+        raise CurrencyMismatch(named, check_currency(currency))
+    return value, named
 
 
 @lru_cache(maxsize=4096)

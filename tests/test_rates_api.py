@@ -217,3 +217,31 @@ def test_clear_cache_through_the_environment(
     target.write_bytes(b"")
     rates.clear_cache()
     assert not target.exists()
+
+
+def test_convert_many_streams_and_reuses_rates() -> None:
+    from rates.api import convert_many
+
+    seen: list[int] = []
+
+    def amounts() -> Iterator[object]:
+        for n in range(1, 5):
+            seen.append(n)
+            yield (f"{n}000000000 VND", date(2018, 3, 19)) if n % 2 else f"{n} EUR"
+
+    results = convert_many(amounts(), "USD", "2019-06-03")
+    first = next(results)
+    assert seen == [1]  # nothing is read ahead
+    assert first.converted.amount == rates.convert("1000000000 VND", "USD",
+                                                   date(2018, 3, 19)).converted.amount
+    rest = list(results)
+    assert [r.rate.base for r in rest] == ["EUR", "VND", "EUR"]
+    assert rest[0].rate is rest[2].rate  # one lookup per currency and date
+
+
+def test_convert_many_names_the_bad_item() -> None:
+    from rates.api import convert_many
+
+    with pytest.raises(rates.InvalidAmount) as caught:
+        list(convert_many(["1 EUR", "ten EUR"], "USD", "2019-06-03"))
+    assert "item 2 of the amounts to convert" in caught.value.__notes__
