@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+#: What the run did, reported at its end: property examples tried, files fuzzed, faults
+#: injected, threads and processes, results compared. Tests add to it through the
+#: ``figures`` fixture; counts from worker processes are added by the test that started them.
+FIGURES: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="session")
+def figures() -> Counter[str]:
+    """The run's figures (see :data:`FIGURES`): ``figures["faults injected"] += 1``."""
+    return FIGURES
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures after the results."""
+    if FIGURES:
+        terminalreporter.section("figures")
+        for name, count in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {count:,}")
+
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
