@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from rates.errors import (
         BadPayload,
+        CacheWarning,
         CurrencyMismatch,
         InvalidAmount,
         InvalidDate,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "BadPayload": "errors",
+    "CacheWarning": "errors",
     "ChainSource": "sources",
     "Conversion": "model",
     "CurrencyMismatch": "errors",
@@ -94,6 +96,7 @@ __all__ = [
     "DEFAULT_ROUNDING",
     "ROUNDING_MODES",
     "BadPayload",
+    "CacheWarning",
     "ChainSource",
     "Conversion",
     "CurrencyMismatch",

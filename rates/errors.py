@@ -16,6 +16,9 @@
         ├── NotCached                    offline mode and the answer is not in the cache
         └── BadPayload                   the source answered with something that is not a rate
 
+    CacheWarning (UserWarning)           the HTTP cache was corrupt (moved aside and rebuilt)
+                                         or cannot be written (working without a cache)
+
 Each error also inherits the closest builtin, so ``except ValueError`` works as expected.
 The CLI maps ``ValueError`` to exit code 2 (bad input) and ``LookupError`` to exit code 3
 (data not available): a source that is down or answers garbage is *data not available*.
@@ -27,6 +30,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "BadPayload",
+    "CacheWarning",
     "CurrencyMismatch",
     "InvalidAmount",
     "InvalidDate",
@@ -42,6 +46,28 @@ __all__ = [
 ]
 
 
+#: The longest ``repr`` of a wrong value an error message shows.
+_SHOWN = 120
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` cut to a readable length: a message stays short whatever it quotes.
+
+    >>> _shown("x" * 200).endswith("xx… (202 characters)")
+    True
+    >>> _shown(10 ** 5000)
+    '<int of 16610 bits>'
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
+        size = value.bit_length() if isinstance(value, int) else "?"
+        return f"<{type(value).__name__} of {size} bits>"
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN]}… ({len(text)} characters)"
+
+
 class RateError(Exception):
     """Base class of every error raised on purpose by :mod:`rates`."""
 
@@ -52,7 +78,7 @@ class UnknownCurrency(RateError, ValueError):
     def __init__(self, code: object) -> None:
         self.code = code
         super().__init__(
-            f"unknown currency code {code!r} (allowed: a three-letter ISO 4217 code such as "
+            f"unknown currency code {_shown(code)} (allowed: a three-letter ISO 4217 code such as "
             "VND, USD or EUR)"
         )
 
@@ -64,7 +90,7 @@ class InvalidAmount(RateError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(
-            f"{problem}: {value!r} (accepted forms: 250000000, 250,000,000, 250_000_000, "
+            f"{problem}: {_shown(value)} (accepted forms: 250000000, 250,000,000, 250_000_000, "
             "'250000000 VND', 'VND 250000000', 1234.56)"
         )
 
@@ -77,7 +103,7 @@ class InvalidDate(RateError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(
-            f"{field}: {value!r} {problem} (allowed: a datetime.date or text YYYY-MM-DD)"
+            f"{field}: {_shown(value)} {problem} (allowed: a datetime.date or text YYYY-MM-DD)"
         )
 
 
@@ -88,7 +114,7 @@ class InvalidRounding(RateError, ValueError):
         self.value = value
         self.allowed = tuple(allowed)
         super().__init__(
-            f"rounding: {value!r} is not a rounding mode (allowed: {', '.join(self.allowed)})"
+            f"rounding: {_shown(value)} is not a rounding mode (allowed: {', '.join(self.allowed)})"
         )
 
 
@@ -99,7 +125,7 @@ class InvalidRate(RateError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {value!r} is not allowed (allowed: {allowed})")
+        super().__init__(f"{field}: {_shown(value)} is not allowed (allowed: {allowed})")
 
 
 class CurrencyMismatch(RateError, ValueError):
@@ -120,7 +146,7 @@ class SourceExists(RateError, ValueError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(
-            f"source name {name!r} is already registered (allowed: a new name, or "
+            f"source name {_shown(name)} is already registered (allowed: a new name, or "
             "replace=True to replace it on purpose)"
         )
 
@@ -131,7 +157,7 @@ class UnknownSource(RateError, LookupError):
     def __init__(self, name: object, known: Sequence[str]) -> None:
         self.name = name
         self.known = tuple(known)
-        super().__init__(f"unknown rate source {name!r} (known: {', '.join(self.known)})")
+        super().__init__(f"unknown rate source {_shown(name)} (known: {', '.join(self.known)})")
 
 
 class RateNotFound(RateError, LookupError):
@@ -171,3 +197,12 @@ class BadPayload(SourceUnavailable):
         self.field = field
         self.problem = problem
         super().__init__(source, url, f"bad payload at {field}: {problem}")
+
+
+class CacheWarning(UserWarning):
+    """The HTTP cache of the online sources had a problem that was worked around.
+
+    A corrupt cache file was moved aside and rebuilt empty, or the cache cannot be written
+    (a read-only directory, a full disk) and the session works without one, in memory.
+    Rates stay right either way; only what was cached is lost.
+    """

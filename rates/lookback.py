@@ -76,23 +76,35 @@ ANNUAL_RULES: dict[str, str] = {
 
 
 def daily_window_start(on: date, days: int = DAILY_LOOKBACK_DAYS) -> date:
-    """The earliest publication day a daily rate for ``on`` may have."""
-    return on - timedelta(days=days)
+    """The earliest publication day a daily rate for ``on`` may have (never before
+    :data:`datetime.date.min`)."""
+    return on - timedelta(days=days) if on.toordinal() > days else date.min
 
 
 def is_month_end(day: date) -> bool:
     """True on the last day of a month.
 
-    >>> is_month_end(date(2024, 2, 29)), is_month_end(date(2023, 2, 28))
-    (True, True)
+    >>> is_month_end(date(2024, 2, 29)), is_month_end(date(2023, 2, 28)), is_month_end(date.max)
+    (True, True, True)
     """
-    return (day + timedelta(days=1)).day == 1
+    return day == date.max or (day + timedelta(days=1)).day == 1
 
 
 def month_ends(on: date) -> tuple[date, date]:
-    """The two month-ends whose end-of-month value may answer for ``on``, newest first."""
-    first = on if is_month_end(on) else on.replace(day=1) - timedelta(days=1)
-    return first, first.replace(day=1) - timedelta(days=1)
+    """The two month-ends whose end-of-month value may answer for ``on``, newest first
+    (:data:`datetime.date.min` stands for a month-end before the first month of the
+    calendar, for which no source has a value).
+
+    >>> [day.isoformat() for day in month_ends(date(2024, 3, 15)) + month_ends(date(1, 1, 5))]
+    ['2024-02-29', '2024-01-31', '0001-01-01', '0001-01-01']
+    """
+    first = on if is_month_end(on) else _month_end_before(on)
+    return first, _month_end_before(first)
+
+
+def _month_end_before(day: date) -> date:
+    start = day.replace(day=1)
+    return start - timedelta(days=1) if start > date.min else date.min
 
 
 def annual_years(on: date, rule: AnnualRule = "completed") -> tuple[int, int]:

@@ -16,10 +16,13 @@ from requests_cache import CachedSession
 
 from rates.errors import BadPayload, NotCached, RateNotFound, SourceUnavailable
 from rates.online.currency_api import CurrencyApiSource
-from rates.session import build_session
+from rates.session import RetryPolicy, build_session
 
 JSDELIVR = "/npm/@fawazahmed0/currency-api@{date}/v1/currencies/{code}.json"
 CLOUDFLARE = "/cloudflare/{date}/v1/currencies/{code}.json"
+
+#: The source's own logic, one request per attempt (retries: tests/test_rates_faults.py).
+NO_RETRY = RetryPolicy(retries=0)
 
 
 def payload(day: str, base: str = "vnd", **rates: object) -> str:
@@ -30,7 +33,7 @@ def payload(day: str, base: str = "vnd", **rates: object) -> str:
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[CachedSession]:
-    with closing(build_session(tmp_path / "http.sqlite")) as cached:
+    with closing(build_session(tmp_path / "http.sqlite", retry=NO_RETRY)) as cached:
         yield cached
 
 
@@ -126,8 +129,9 @@ def test_quote_missing_is_rate_not_found(httpserver: HTTPServer, api: CurrencyAp
     ("body", "field"),
     [
         ("<html><body>jsDelivr error</body></html>", "body"),
-        ('{"date": "2024-03-06", "vnd": {"usd": NaN}}', "body"),
-        ('{"date": "2024-03-06", "vnd": {"usd": Infinity}}', "body"),
+        ('{"date": "2024-03-06", "vnd": {"usd": NaN}}', "vnd.usd"),
+        ('{"date": "2024-03-06", "vnd": {"usd": Infinity}}', "vnd.usd"),
+        ('{"date": "2024-03-06", "vnd": {"usd": -Infinity}}', "vnd.usd"),
         ('{"date": "2024-03-06", "vnd": {"usd": "0.00004"}}', "vnd.usd"),
         ('{"date": "2024-03-06", "vnd": {"usd": -0.00004}}', "vnd.usd"),
         ('{"date": "2024-03-06", "vnd": {"usd": 0}}', "vnd.usd"),

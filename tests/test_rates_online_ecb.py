@@ -14,7 +14,7 @@ from requests_cache import CachedSession
 
 from rates.errors import BadPayload, NotCached, RateNotFound, SourceUnavailable
 from rates.online.ecb import EcbSource
-from rates.session import build_session
+from rates.session import RetryPolicy, build_session
 from rates.snapshot import DATA_DIR
 
 COLUMNS = (
@@ -24,6 +24,9 @@ COLUMNS = (
     "NAT_TITLE,SOURCE_AGENCY,SOURCE_PUB,TITLE,TITLE_COMPL,UNIT,UNIT_MULT"
 )
 NAMES = {"USD": "US dollar", "JPY": "Japanese yen", "GBP": "UK pound sterling"}
+
+#: The source's own logic, one request per attempt (retries: tests/test_rates_faults.py).
+NO_RETRY = RetryPolicy(retries=0)
 
 
 def ecb_rows(code: str, month: str) -> list[tuple[str, str]]:
@@ -69,7 +72,7 @@ def serve_month(server: HTTPServer, code: str, month: str, body: str | None = No
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[CachedSession]:
-    with closing(build_session(tmp_path / "http.sqlite")) as cached:
+    with closing(build_session(tmp_path / "http.sqlite", retry=NO_RETRY)) as cached:
         yield cached
 
 
@@ -152,6 +155,10 @@ def test_missing_observation_value_is_skipped(httpserver: HTTPServer, ecb: EcbSo
         (sdmx_csv("USD", [("2018-03-19", "NaN")]), "OBS_VALUE of 2018-03-19"),
         (sdmx_csv("USD", [("2018-03-19", "1e99")]), "OBS_VALUE of 2018-03-19"),
         (sdmx_csv("USD", [("19/03/2018", "1.2309")]), "TIME_PERIOD"),
+        (sdmx_csv("USD", [("2018-03-19", "1.2309")])[:-150], "line 2"),  # a row cut short
+        (sdmx_csv("USD", [("2018-03-19", "1.2309")])[:-40], "body"),  # inside quotes
+        ("TIME_PERIOD,OBS_VALUE\n2018-03-19,1.23", "body"),  # 1.2309 cut: no line break
+        ('{"USD": 1.2309}', "TIME_PERIOD"),  # JSON, not CSV
     ],
 )
 def test_bad_payloads_are_typed_errors(

@@ -21,9 +21,12 @@ from werkzeug import Request, Response
 
 from rates.errors import BadPayload, NotCached, RateNotFound, SourceUnavailable
 from rates.online.open_er_api import OpenErApiSource
-from rates.session import build_session
+from rates.session import RetryPolicy, build_session
 
 UPDATED = datetime(2026, 11, 28, 0, 2, 31, tzinfo=UTC)
+
+#: The source's own logic, one request per attempt (retries: tests/test_rates_faults.py).
+NO_RETRY = RetryPolicy(retries=0)
 
 
 def payload(
@@ -51,7 +54,7 @@ def payload(
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[CachedSession]:
-    with closing(build_session(tmp_path / "http.sqlite")) as cached:
+    with closing(build_session(tmp_path / "http.sqlite", retry=NO_RETRY)) as cached:
         yield cached
 
 

@@ -17,10 +17,13 @@ from requests_cache import CachedSession
 
 from rates.errors import BadPayload, RateNotFound, SourceUnavailable
 from rates.online.openexchangerates import OpenExchangeRatesSource
-from rates.session import SECRET_PARAMETERS, build_session
+from rates.session import SECRET_PARAMETERS, RetryPolicy, build_session
 
 KEY = "s3cr3t-app-id-0123456789abcdef"
 OTHER_KEY = "another-key-fedcba9876543210"
+
+#: The source's own logic, one request per attempt (retries: tests/test_rates_faults.py).
+NO_RETRY = RetryPolicy(retries=0)
 
 
 def historical(day: str, rates: dict[str, object] | None = None) -> str:
@@ -40,7 +43,7 @@ def cache_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session(cache_path: Path) -> Iterator[CachedSession]:
-    with closing(build_session(cache_path)) as cached:
+    with closing(build_session(cache_path, retry=NO_RETRY)) as cached:
         yield cached
 
 

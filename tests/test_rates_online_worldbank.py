@@ -15,7 +15,7 @@ from requests_cache import CachedSession
 
 from rates.errors import BadPayload, InvalidRate, RateNotFound
 from rates.online.worldbank import WorldBankSource, imf_countries
-from rates.session import build_session
+from rates.session import RetryPolicy, build_session
 
 # Real values (IMF = World Bank for this indicator), see the reference notes.
 VND = {
@@ -23,6 +23,9 @@ VND = {
     "2017": 22370.08666666667,
 }
 EMU = {"2018": 0.8467726671081108, "2017": 0.8852531733789}
+
+#: The source's own logic, one request per attempt (retries: tests/test_rates_faults.py).
+NO_RETRY = RetryPolicy(retries=0)
 
 
 def observation(iso2: str, iso3: str, name: str, year: str, value: object) -> dict[str, object]:
@@ -59,7 +62,7 @@ def vnd_rows(extra: dict[str, object] | None = None) -> list[dict[str, object]]:
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[CachedSession]:
-    with closing(build_session(tmp_path / "http.sqlite")) as cached:
+    with closing(build_session(tmp_path / "http.sqlite", retry=NO_RETRY)) as cached:
         yield cached
 
 

@@ -17,12 +17,13 @@ are not disclosed and no licence is stated: fine for recent figures, weak for au
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Unpack
 
 from rates.errors import NotCached, RateNotFound, SourceUnavailable
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
 from rates.model import Rate
-from rates.online.http import NEVER_EXPIRE, Fetched, HttpOptions, HttpSource
+from rates.online.http import NEVER_EXPIRE, Check, Fetched, HttpOptions, HttpSource
 
 __all__ = ["FIRST_DATE", "CurrencyApiSource"]
 
@@ -65,23 +66,29 @@ class CurrencyApiSource(HttpSource):
         day = on
         oldest = max(FIRST_DATE, on - timedelta(days=DAILY_LOOKBACK_DAYS))
         while day >= oldest:
-            fetched = self._day(base, day)
+            read = partial(self._read, base=base, quote=quote, on=on, day=day)
+            fetched = self._day(base, day, read)
             if fetched is not None:
-                return self._read(fetched, base, quote, on, day)
+                return read(fetched)
             day -= timedelta(days=1)
         raise RateNotFound(
             f"currency-api published no {base} rates between {oldest.isoformat()} and "
             f"{on.isoformat()}"
         )
 
-    def _day(self, code: str, day: date) -> Fetched | None:
-        """The file of ``day`` from jsDelivr, else Cloudflare; None if neither has it."""
+    def _day(self, code: str, day: date, check: Check) -> Fetched | None:
+        """The file of ``day`` from jsDelivr, else Cloudflare; None if neither has it.
+
+        A mirror that fails, or answers with a body ``check`` refuses, is passed over.
+        """
         failure: SourceUnavailable | None = None
         for template in (self.base_url, self.fallback_url):
             version = f"{day.year}.{day.month}.{day.day}"
             url = template.format(date=day.isoformat(), version=version, code=code.lower())
             try:
-                fetched = self.fetch(url, expire_after=NEVER_EXPIRE, missing_ok=True)
+                fetched = self.fetch(
+                    url, expire_after=NEVER_EXPIRE, missing_ok=True, check=check
+                )
             except NotCached:
                 raise
             except SourceUnavailable as error:
@@ -93,7 +100,8 @@ class CurrencyApiSource(HttpSource):
             raise failure
         return None
 
-    def _read(self, fetched: Fetched, base: str, quote: str, on: date, day: date) -> Rate:
+    def _read(self, fetched: Fetched, *, base: str, quote: str, on: date, day: date) -> Rate:
+        """base→quote from the file of ``day`` (fetched for the date ``on``)."""
         payload = self.json(fetched)
         if not isinstance(payload, dict):
             raise self.bad(fetched, "body", "not a JSON object")

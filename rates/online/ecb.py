@@ -6,7 +6,9 @@ One request per currency and calendar month::
 
 (base URL ``https://data-api.ecb.europa.eu/service/data/EXR``). The answer is SDMX CSV
 with at least the columns ``TIME_PERIOD`` and ``OBS_VALUE`` (``FREQ``, ``CURRENCY`` are
-checked when present); a 404 means no observation in that month. A month that ended before
+checked when present); a 404 means no observation in that month. Every row must have as
+many fields as the header, and a body whose last column is ``OBS_VALUE`` must end with a
+line break: a body cut short never yields a shortened number. A month that ended before
 yesterday (UTC) never changes, so its response never expires; the current month's expires
 after an hour (the ECB publishes around 16:00 CET on TARGET working days). The lookup rule
 is the daily one of :mod:`rates.lookback`: the last rate on or before the date, at most 14
@@ -16,6 +18,7 @@ days earlier. Pairs without EUR are crossed through EUR.
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, timedelta
 
 from rates.errors import RateNotFound
@@ -88,19 +91,38 @@ class EcbSource(HttpSource):
             },
             expire_after=NEVER_EXPIRE if settled else 3600,
             missing_ok=True,
+            check=lambda fetched: self._parse(fetched, code),
         )
 
     def _parse(self, fetched: Fetched, code: str) -> list[tuple[date, str]]:
+        """(day, rate text) of every daily observation of ``code`` in an SDMX CSV body."""
         body = self.text(fetched)
         if not body.strip():
             return []
-        rows = csv.DictReader(body.splitlines())
-        columns = rows.fieldnames or []
+        try:
+            return self._rows(fetched, body, code)
+        except csv.Error as error:
+            raise self.bad(fetched, "body", f"not CSV ({error})") from None
+
+    def _rows(self, fetched: Fetched, body: str, code: str) -> list[tuple[date, str]]:
+        reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+        columns = next(reader)
         for needed in ("TIME_PERIOD", "OBS_VALUE"):
             if needed not in columns:
                 raise self.bad(fetched, needed, "column missing from the CSV header")
+        if columns[-1] == "OBS_VALUE" and not body.endswith(("\n", "\r")):
+            raise self.bad(fetched, "body", "the last row has no line break: a cut body")
         found = []
-        for row in rows:
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) != len(columns):
+                raise self.bad(
+                    fetched, f"line {reader.line_num}",
+                    f"{len(cells)} fields where the header has {len(columns)} (a row cut "
+                    "short, or not SDMX CSV)",
+                )
+            row = dict(zip(columns, cells, strict=True))
             if row.get("FREQ", "D") != "D" or row.get("CURRENCY", code) != code:
                 continue
             text = (row["OBS_VALUE"] or "").strip()

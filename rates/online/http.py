@@ -1,10 +1,16 @@
 """What every online source shares: fetching through the cached session, and distrust.
 
-:class:`HttpSource` fetches through the one session of :mod:`rates.session`, turns network
-failures into :class:`~rates.errors.SourceUnavailable`, offline misses into
+:class:`HttpSource` fetches through the one session of :mod:`rates.session` (which retries
+a failing request a few times), turns network failures into
+:class:`~rates.errors.SourceUnavailable`, offline misses into
 :class:`~rates.errors.NotCached` and anything that is not a usable number into
 :class:`~rates.errors.BadPayload` naming the field. A response served from an expired cache
 entry because the refresh failed gives rates flagged ``stale=True``.
+
+A fresh body is checked before it is stored (``fetch(check=...)``): a body that is not a
+usable answer is never cached, and when an expired answer is cached it is served instead
+(stale). A cached body found bad when read is dropped from the cache, so the next lookup
+asks the source again.
 
 Subclasses set ``name``, ``title``, ``description``, ``series``, ``attribution``,
 ``default_base_url`` and, for keyed sources, ``secret_parameters`` (query parameters that
@@ -15,23 +21,26 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 from urllib.parse import urlencode
 
-from rates.errors import BadPayload, NotCached, SourceUnavailable
+from rates.errors import BadPayload, NotCached, RateError, SourceUnavailable
 from rates.model import Basis, Rate
 from rates.session import add_secret_parameters, get_session, offline_by_default
 
 if TYPE_CHECKING:
+    import requests
     from requests_cache import CachedSession
 
 __all__ = [
     "MAX_RATE",
     "MIN_RATE",
     "NEVER_EXPIRE",
+    "Check",
     "Fetched",
     "HttpOptions",
     "HttpSource",
@@ -63,8 +72,8 @@ class Fetched:
     response: Any
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not a number")
+#: A check of a fresh body: raises :class:`~rates.errors.BadPayload` if it is unusable.
+Check = Callable[[Fetched], object]
 
 
 class HttpOptions(TypedDict, total=False):
@@ -146,11 +155,20 @@ class HttpSource:
         params: dict[str, str] | None = None,
         expire_after: int | timedelta | datetime = NEVER_EXPIRE,
         missing_ok: bool = False,
+        check: Check | None = None,
     ) -> Fetched | None:
-        """GET ``url`` through the cache; ``None`` for a 404 when ``missing_ok``."""
+        """GET ``url`` through the cache; ``None`` for a 404 when ``missing_ok``.
+
+        ``check`` reads a fresh 200 body before it is stored: if it raises
+        :class:`~rates.errors.BadPayload` the body is not cached, and the expired cached
+        answer, if any, is served instead (stale); otherwise the error is raised. Other
+        errors of the check (a :class:`~rates.errors.RateNotFound`: the source answered
+        that it has no such rate) do not stop the body from being cached.
+        """
         import requests
 
         shown = self.display_url(url, params)
+        hooks = None if check is None or self.offline else {"response": _checker(shown, check)}
         try:
             response = self.session.get(
                 url,
@@ -158,20 +176,17 @@ class HttpSource:
                 timeout=self.timeout,
                 expire_after=expire_after,
                 only_if_cached=self.offline,
+                hooks=hooks,
             )
-        except requests.Timeout:
-            reason = f"no answer within {self.timeout} s"
-            raise SourceUnavailable(self.name, shown, reason) from None
         except requests.RequestException as error:
-            reason = type(error).__name__
-            raise SourceUnavailable(self.name, shown, f"request failed ({reason})") from None
+            raise SourceUnavailable(self.name, shown, self._failure(error)) from None
         status = response.status_code
         if self.offline and status == 504:
             raise NotCached(self.name, shown)
         if status == 404 and missing_ok:
             return None
         if status != 200:
-            raise SourceUnavailable(self.name, shown, f"HTTP {status}")
+            raise SourceUnavailable(self.name, shown, _status_reason(response))
         from_cache = bool(getattr(response, "from_cache", False))
         created = getattr(response, "created_at", None) or datetime.now(UTC)
         if created.tzinfo is None:
@@ -185,6 +200,19 @@ class HttpSource:
             response=response,
         )
 
+    def _failure(self, error: requests.RequestException) -> str:
+        """Why a request failed, in words that never show the URL (it may hold a key)."""
+        import requests
+        from urllib3.exceptions import NewConnectionError, TimeoutError
+
+        cause = error.args[0] if error.args else None
+        cause = getattr(cause, "reason", cause)  # the last error behind "max retries"
+        if isinstance(cause, NewConnectionError):  # urllib3 makes it a TimeoutError too
+            return f"request failed ({type(error).__name__}: could not connect)"
+        if isinstance(error, requests.Timeout) or isinstance(cause, TimeoutError):
+            return f"no answer within {self.timeout} s"
+        return f"request failed ({type(error).__name__})"
+
     def keep_until(self, fetched: Fetched, expires: datetime) -> None:
         """Reset the cache expiry of a freshly fetched response (e.g. to the next update)."""
         response = fetched.response
@@ -195,9 +223,14 @@ class HttpSource:
     # -- reading payloads ---------------------------------------------------------------
 
     def bad(self, fetched: Fetched | str, field: str, problem: str) -> BadPayload:
-        """A :class:`BadPayload` for this source."""
-        url = fetched if isinstance(fetched, str) else fetched.url
-        return BadPayload(self.name, url, field, problem)
+        """A :class:`BadPayload` for this source; a cached body found bad is dropped from
+        the cache (the next lookup asks the source again)."""
+        if isinstance(fetched, str):
+            return BadPayload(self.name, fetched, field, problem)
+        key = getattr(fetched.response, "cache_key", None)
+        if fetched.from_cache and key:
+            self.session.cache.delete(key)
+        return BadPayload(self.name, fetched.url, field, problem)
 
     def text(self, fetched: Fetched) -> str:
         """The body as text; an HTML page where data was expected is refused."""
@@ -211,10 +244,11 @@ class HttpSource:
         return body
 
     def json(self, fetched: Fetched) -> object:
-        """The body as JSON, numbers as Decimal, NaN and Infinity refused."""
+        """The body as JSON, numbers as Decimal; ``NaN`` and ``Infinity`` are read as
+        non-finite Decimals, which :meth:`number` refuses naming the field."""
         body = self.text(fetched)
         try:
-            return json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
+            return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
         except ValueError as error:
             raise self.bad(fetched, "body", f"not JSON ({error})") from None
 
@@ -270,3 +304,47 @@ class HttpSource:
             if fetched.stale
             else note,
         )
+
+
+def _checker(shown: str, check: Check) -> Callable[..., None]:
+    """A requests response hook that runs ``check`` on a fresh 200 body, once.
+
+    requests calls it before requests-cache stores the response, so a
+    :class:`~rates.errors.BadPayload` raised here keeps the body out of the cache and lets
+    requests-cache serve the expired cached answer (stale-if-error) if there is one.
+    """
+    done: list[bool] = []
+
+    def hook(response: Any, *args: object, **kwargs: object) -> None:  # noqa: ANN401
+        if done or getattr(response, "from_cache", False) or response.status_code != 200:
+            return
+        fetched = Fetched(
+            url=shown,
+            content=response.content,
+            fetched_at=datetime.now(UTC),
+            stale=False,
+            from_cache=False,
+            response=response,
+        )
+        try:
+            check(fetched)
+        except BadPayload:
+            raise
+        except RateError:
+            pass  # an answer such as "no such rate": cached; the caller reads it again
+        done.append(True)
+
+    return hook
+
+
+def _status_reason(response: Any) -> str:  # noqa: ANN401 - a requests or cached response
+    """``HTTP <status>``, with the attempts made and a rate limit's ``Retry-After``."""
+    reason = f"HTTP {response.status_code}"
+    retries = getattr(getattr(response, "raw", None), "retries", None)
+    history = getattr(retries, "history", ())
+    if history:
+        reason += f" after {len(history) + 1} attempts"
+    wait = str(response.headers.get("Retry-After", ""))[:40]
+    if response.status_code == 429:
+        reason += f" (rate limited; Retry-After: {wait})" if wait else " (rate limited)"
+    return reason

@@ -12,6 +12,7 @@ refused. The provider allows caching but not redistribution, and asks for attrib
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from rates.errors import RateNotFound
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
@@ -40,8 +41,20 @@ class OpenErApiSource(HttpSource):
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
         """base→quote from the latest rates, if they may answer for ``on``."""
-        fetched = self.fetch(f"{self.base_url}/latest/{base}", expire_after=timedelta(hours=1))
+        fetched = self.fetch(
+            f"{self.base_url}/latest/{base}",
+            expire_after=timedelta(hours=1),
+            check=lambda fresh: self._lookup(fresh, self._payload(fresh, base), quote, on),
+        )
         assert fetched is not None
+        payload = self._payload(fetched, base)
+        following = self._stamp(fetched, payload, "time_next_update_unix")
+        if following > datetime.now(UTC):
+            self.keep_until(fetched, following)
+        return self._lookup(fetched, payload, quote, on)
+
+    def _payload(self, fetched: Fetched, base: str) -> dict[str, Any]:
+        """The checked body: a success for ``base`` with its update times and rates."""
         payload = self.json(fetched)
         if not isinstance(payload, dict):
             raise self.bad(fetched, "body", "not a JSON object")
@@ -52,14 +65,17 @@ class OpenErApiSource(HttpSource):
             raise self.bad(fetched, "result", f"{problem!r} instead of 'success'")
         if payload.get("base_code") != base:
             raise self.bad(fetched, "base_code", f"{payload.get('base_code')!r}, asked {base}")
-        updated = self._stamp(fetched, payload, "time_last_update_unix")
-        following = self._stamp(fetched, payload, "time_next_update_unix")
-        if following > datetime.now(UTC):
-            self.keep_until(fetched, following)
-        rates = payload.get("rates")
-        if not isinstance(rates, dict):
+        self._stamp(fetched, payload, "time_last_update_unix")
+        self._stamp(fetched, payload, "time_next_update_unix")
+        if not isinstance(payload.get("rates"), dict):
             raise self.bad(fetched, "rates", "missing, or not an object of rates")
-        day = updated.date()
+        return payload
+
+    def _lookup(self, fetched: Fetched, payload: dict[str, Any], quote: str, on: date) -> Rate:
+        """base→quote from a checked body, if its rates may answer for ``on``."""
+        base = str(payload["base_code"])
+        rates = payload["rates"]
+        day = self._stamp(fetched, payload, "time_last_update_unix").date()
         if on < day:
             raise RateNotFound(
                 f"open-er-api serves only the latest rates (of {day.isoformat()}); it has "
@@ -78,7 +94,7 @@ class OpenErApiSource(HttpSource):
             note=daily_note(day, on, "open.er-api"),
         )
 
-    def _stamp(self, fetched: Fetched, payload: dict[str, object], field: str) -> datetime:
+    def _stamp(self, fetched: Fetched, payload: dict[str, Any], field: str) -> datetime:
         raw = payload.get(field)
         if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
             raise self.bad(fetched, field, f"{raw!r} is not a Unix time")

@@ -19,7 +19,7 @@ from typing import Unpack
 from rates.errors import RateNotFound
 from rates.lookback import daily_note
 from rates.model import Rate, through_pivot
-from rates.online.http import NEVER_EXPIRE, HttpOptions, HttpSource, today_utc
+from rates.online.http import NEVER_EXPIRE, Fetched, HttpOptions, HttpSource, today_utc
 
 __all__ = ["OpenExchangeRatesSource"]
 
@@ -53,9 +53,14 @@ class OpenExchangeRatesSource(HttpSource):
             params={"app_id": self._app_id},
             expire_after=NEVER_EXPIRE if settled else 3600,
             missing_ok=True,
+            check=lambda fresh: self._read(fresh, code, on),
         )
         if fetched is None:
             raise RateNotFound(f"openexchangerates has no rates for {on.isoformat()}")
+        return self._read(fetched, code, on)
+
+    def _read(self, fetched: Fetched, code: str, on: date) -> Rate:
+        """USD→``code`` from the end-of-day file of ``on``."""
         payload = self.json(fetched)
         if not isinstance(payload, dict) or payload.get("base") != "USD":
             raise self.bad(fetched, "base", "expected an object with base 'USD'")

@@ -118,7 +118,10 @@ class WorldBankSource(HttpSource):
             params = {"format": "json", "per_page": "1000"}
             if page > 1:
                 params["page"] = str(page)
-            fetched = self.fetch(url, params=params, expire_after=timedelta(days=30))
+            fetched = self.fetch(
+                url, params=params, expire_after=timedelta(days=30),
+                check=lambda fresh: self._page(fresh, country, {}),
+            )
             assert fetched is not None
             first = first or fetched
             pages = self._page(fetched, country, series)
@@ -127,6 +130,7 @@ class WorldBankSource(HttpSource):
         return series, first
 
     def _page(self, fetched: Fetched, country: str, series: dict[int, Any]) -> int:
+        """Read one page of observations into ``series``; the number of pages."""
         payload = self.json(fetched)
         if isinstance(payload, list) and payload and isinstance(payload[0], dict):
             message = payload[0].get("message")
