@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from rates.money import amount_text
@@ -269,4 +270,6 @@ def _fact_json(value: object, currency: str) -> object:
         return as_amount.json(currency)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, StrEnum):  # offender, prior_sentence: plain text in JSON
+        return value.value
     return value

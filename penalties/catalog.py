@@ -12,8 +12,10 @@ those directories: a symlink that leads outside is an error, not a file to follo
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import threading
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -22,7 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision
+from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision, shown
 
 if TYPE_CHECKING:
     from penalties.classes import Classifier
@@ -49,32 +51,44 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
     from pydantic import ValidationError
 
     from penalties.compile import compile_statute
-    from penalties.schema import StatuteFile, clean_location
+    from penalties.schema import StatuteFile, clean_location, document_problems
 
-    shown = str(path)
+    named = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = _read_limited(Path(path))
     except OSError as exc:
         problem = FieldProblem("", f"cannot read the file: {exc.strerror}")
-        raise StatuteFileError(shown, [problem]) from None
+        raise StatuteFileError(named, [problem]) from None
     if len(raw) > MAX_FILE_BYTES:
         problem = FieldProblem("", f"file is larger than {MAX_FILE_BYTES} bytes")
-        raise StatuteFileError(shown, [problem])
+        raise StatuteFileError(named, [problem])
     try:
         data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as exc:
         problem = FieldProblem("", f"not UTF-8 text ({exc.reason})")
-        raise StatuteFileError(shown, [problem]) from None
+        raise StatuteFileError(named, [problem]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise StatuteFileError(shown, [FieldProblem("", f"not valid TOML: {exc}")]) from None
+        raise StatuteFileError(named, [FieldProblem("", f"not valid TOML: {exc}")]) from None
     except RecursionError:
-        raise StatuteFileError(shown, [FieldProblem("", "nesting is too deep")]) from None
+        raise StatuteFileError(named, [FieldProblem("", "nesting is too deep")]) from None
+    found = document_problems(data)
+    if found:
+        raise StatuteFileError(named, [FieldProblem(*problem) for problem in found])
     try:
         model = StatuteFile.model_validate(data)
     except ValidationError as exc:
         problems = [FieldProblem(clean_location(e["loc"]), _message(e)) for e in exc.errors()]
-        raise StatuteFileError(shown, problems) from None
-    return compile_statute(model, shown)
+        raise StatuteFileError(named, problems) from None
+    return compile_statute(model, named)
+
+
+def _read_limited(path: Path) -> bytes:
+    """The bytes of a regular file, at most one more than :data:`MAX_FILE_BYTES` (so that
+    a larger file is refused without reading it all, and a device or pipe is never read)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    with path.open("rb") as file:
+        return file.read(MAX_FILE_BYTES + 1)
 
 
 def _message(error: object) -> str:
@@ -86,17 +100,22 @@ def _message(error: object) -> str:
         return "required field is missing"
     if kind == "value_error":
         return message.removeprefix("Value error, ")
-    return f"{message} (got {error.get('input')!r})" if "input" in error else message
+    return f"{message} (got {shown(error['input'])})" if "input" in error else message
 
 
-def _statute_files(directory: Path, contained: bool) -> Iterator[Path]:
-    root = directory.resolve()
+def _statute_files(directory: Path, root: Path | None) -> Iterator[Path]:
     for path in sorted(directory.rglob("*.toml")):
-        if contained and not path.resolve().is_relative_to(root):
-            raise StatuteFileError(str(path), [FieldProblem("", f"leads outside {directory}; "
-                                                            "statute files must live inside it")])
+        _check_inside(path, root)
         if path.is_file():
             yield path
+
+
+def _check_inside(path: Path, root: Path | None) -> None:
+    """Refuse a file of a user directory (resolved to ``root``) whose real path, symlinks
+    followed, is not inside it; ``root`` is ``None`` for the built-in directory."""
+    if root is not None and not path.resolve().is_relative_to(root):
+        raise StatuteFileError(str(path), [FieldProblem("", f"leads outside {root}; statute "
+                                                        "files must live inside it")])
 
 
 def _check_references(statute: Statute, names: dict[str, Path]) -> None:
@@ -107,7 +126,7 @@ def _check_references(statute: Statute, names: dict[str, Path]) -> None:
     for location, target in refs:
         if target not in names:
             known = ", ".join(sorted(n for n in names if "/" in n))
-            problem = FieldProblem(location, f"unknown provision {target!r} (known: {known})")
+            problem = FieldProblem(location, f"unknown provision {shown(target)} (known: {known})")
             raise StatuteFileError(statute.path, [problem])
 
 
@@ -135,6 +154,7 @@ class Catalog:
         )
         self._lock = threading.RLock()
         self._paths: dict[str, Path] | None = None  # every id and alias -> its file
+        self._roots: dict[Path, Path | None] = {}  # every file -> its user directory, resolved
         self._loaded: dict[Path, Statute] = {}
         self._classifiers: dict[str, Classifier] = {}
 
@@ -146,12 +166,14 @@ class Catalog:
             for directory, contained in self._directories:
                 if not directory.is_dir():
                     raise StatuteFileError(str(directory), [FieldProblem("", "not a directory")])
-                for path in _statute_files(directory, contained):
+                root = directory.resolve() if contained else None
+                for path in _statute_files(directory, root):
+                    self._roots[path] = root
                     for name in _declared_names(path):
                         if name in paths:
                             raise StatuteFileError(str(path), [FieldProblem(
                                 "id" if "/" in name else "aliases",
-                                f"{name!r} is already defined by {paths[name]}")])
+                                f"{shown(name)} is already defined by {paths[name]}")])
                         paths[name] = path
             self._paths = paths
             return paths
@@ -160,6 +182,7 @@ class Catalog:
         with self._lock:
             statute = self._loaded.get(path)
             if statute is None:
+                _check_inside(path, self._roots.get(path))  # again: it may have changed
                 statute = load_statute(path)
                 declared = set(_declared_names(path))
                 if declared != {statute.id, *statute.model.aliases}:
@@ -219,7 +242,7 @@ _TABLE = re.compile(r"^\s*\[", re.MULTILINE)
 def _declared_names(path: Path) -> list[str]:
     """The id and aliases written at the top of a statute file (before any table)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _read_limited(path).decode("utf-8", errors="replace")
     except OSError:
         return [str(path)]  # unreadable: load_statute reports it when the file is asked for
     table = _TABLE.search(text)

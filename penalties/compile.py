@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from penalties.amounts import BoundSpec, RangeSpec, TermSpec
 from penalties.assessment import PenaltyRange, ProvisionRef
-from penalties.errors import FieldProblem, InvalidFacts, StatuteFileError
+from penalties.errors import FieldProblem, InvalidFacts, StatuteFileError, shown
 from penalties.facts import FACT_KINDS, Facts, Offender
 from penalties.schema import (
     MONEY_KINDS,
@@ -55,10 +55,16 @@ from penalties.triggers import (
     Node,
     NoneNode,
     describe_node,
+    grown,
 )
 from rates.money import money
 
-__all__ = ["compile_statute"]
+__all__ = ["MAX_TRIGGER_DEPTH", "MAX_TRIGGER_NODES", "compile_statute"]
+
+#: Most levels of a tier's trigger tree, each ``same_as`` counting as one (built-in: 6).
+MAX_TRIGGER_DEPTH = 32
+#: Most tests in a tier's trigger tree with every ``same_as`` expanded (built-in: 21).
+MAX_TRIGGER_NODES = 1_000
 
 
 class _Problems:
@@ -127,7 +133,8 @@ def _check_cases(model: StatuteFile, problems: _Problems) -> None:
             problems.add(f"cases[{i}].facts.{exc.field}", str(exc))
         if case.tier not in tier_ids:
             known = ", ".join(sorted(tier_ids))
-            problems.add(f"cases[{i}].tier", f"unknown tier {case.tier!r}; expected one of {known}")
+            problems.add(f"cases[{i}].tier",
+                         f"unknown tier {shown(case.tier)}; expected one of {known}")
 
 
 @dataclass
@@ -160,7 +167,7 @@ class _Version:
         self.problems = problems
         self.tiers = {t.id: (j, t) for j, t in enumerate(version.tiers)}
         self.groups = {g.id: g for g in version.additional}
-        self.nodes: dict[str, Node] = {}
+        self.nodes: dict[str, Node | None] = {}  # None: failed, its problems already given
         self.floors = {(f.subject, f.kind): f for f in version.floors}
         self.acts = {a.id: a.label for a in model.acts}
 
@@ -177,7 +184,7 @@ class _Version:
             if tier.subject not in self.subjects:
                 self.problems.add(f"{where}.subject",
                                   f"{tier.subject.value!r} is not in the file's subjects")
-            node = self._node_for(tier.id, set())
+            node = self._node_for(tier.id, set(), 1)
             if node is None:
                 continue
             for subject in self._subjects_using(tier.subject):
@@ -220,7 +227,7 @@ class _Version:
             ref = self._cite(m.citation)
             node = None
             if m.when is not None:
-                node = self._compile(m.when, ref, f"{self.loc}.modifiers[{k}].when", set())
+                node = self._compile(m.when, ref, f"{self.loc}.modifiers[{k}].when", set(), 1)
                 if node is None:
                     continue
             targets = frozenset(tuple(t.split(".", 1)) for t in m.applies_to)
@@ -255,16 +262,18 @@ class _Version:
                 group = self.groups.get(group_id)
                 if group is None:
                     known = ", ".join(sorted(self.groups)) or "none defined"
-                    self.problems.add(f"{where}.additional[{k}]",
-                                      f"unknown additional group {group_id!r} (defined: {known})")
+                    self.problems.add(f"{where}.additional[{k}]", f"unknown additional group "
+                                      f"{shown(group_id)} (defined: {known})")
                 elif group.subject != tier.subject:
                     self.problems.add(f"{where}.additional[{k}]",
-                                      f"group {group_id!r} is for {group.subject.value}, "
+                                      f"group {shown(group_id)} is for {group.subject.value}, "
                                       f"the tier for {tier.subject.value}")
         if len(self.groups) != len(self.version.additional):
             self.problems.add(f"{self.loc}.additional", "additional group ids must be unique")
 
-    def _node_for(self, tier_id: str, visiting: set[str]) -> Node | None:
+    def _node_for(self, tier_id: str, visiting: set[str], depth: int) -> Node | None:
+        """The compiled trigger of a tier whose ``when`` sits ``depth`` levels down the
+        tree being compiled (``same_as`` counting as a level)."""
         if tier_id in self.nodes:
             return self.nodes[tier_id]
         j, tier = self.tiers[tier_id]
@@ -274,20 +283,24 @@ class _Version:
             return None
         visiting.add(tier_id)
         ref = self._cite(tier.citation)
-        node = self._compile(tier.when, ref, f"{self.loc}.tiers[{j}].when", visiting)
+        node = self._compile(tier.when, ref, f"{self.loc}.tiers[{j}].when", visiting, depth)
         visiting.discard(tier_id)
-        if node is not None:
-            self.nodes[tier_id] = node
+        self.nodes[tier_id] = node
         return node
 
-    def _compile(self, trigger: Trigger, ref: str, where: str, visiting: set[str]) -> Node | None:
+    def _compile(self, trigger: Trigger, ref: str, where: str, visiting: set[str],
+                 depth: int) -> Node | None:
+        if depth > MAX_TRIGGER_DEPTH:
+            self.problems.add(where, f"triggers nest deeper than {MAX_TRIGGER_DEPTH} levels "
+                              "(each same_as counting as one)")
+            return None
         if not isinstance(trigger, AnyOf | AllOf | NoneOf | Always | FlagTest | BandTest | ActTest):
             if trigger.same_as not in self.tiers:
                 known = ", ".join(sorted(self.tiers))
                 self.problems.add(f"{where}.same_as",
-                                  f"unknown tier {trigger.same_as!r} (tiers: {known})")
+                                  f"unknown tier {shown(trigger.same_as)} (tiers: {known})")
                 return None
-            return self._node_for(trigger.same_as, visiting)
+            return self._node_for(trigger.same_as, visiting, depth + 1)
         if trigger.clause is not None:
             ref = f"{self.file.article}({trigger.clause})"
         own = ref + (f"({trigger.point})" if trigger.point else "")
@@ -297,7 +310,7 @@ class _Version:
         if isinstance(trigger, Always):
             return AlwaysNode(own, trigger.label)
         if isinstance(trigger, NoneOf):
-            nodes = self._children(trigger.none, own, f"{where}.none", visiting)
+            nodes = self._children(trigger.none, own, f"{where}.none", visiting, depth)
             if nodes is None:
                 return None
             return NoneNode(own, trigger.label, nodes,
@@ -305,7 +318,8 @@ class _Version:
         if isinstance(trigger, ActTest):
             if trigger.act not in self.acts:
                 known = ", ".join(sorted(self.acts)) or "none declared"
-                self.problems.add(f"{where}.act", f"unknown act {trigger.act!r} (acts: {known})")
+                self.problems.add(f"{where}.act",
+                                  f"unknown act {shown(trigger.act)} (acts: {known})")
                 return None
             return ActNode(own, trigger.label, trigger.act, self.acts[trigger.act])
         if isinstance(trigger, BandTest):
@@ -313,17 +327,25 @@ class _Version:
             return BandNode(own, trigger.label, trigger.quantity, trigger.lower, trigger.upper,
                             is_money, self.file.currency)
         if isinstance(trigger, AnyOf):
-            kids = self._children(trigger.any, own, f"{where}.any", visiting)
+            kids = self._children(trigger.any, own, f"{where}.any", visiting, depth)
             return None if kids is None else AnyNode(own, trigger.label, kids)
-        kids = self._children(trigger.all, own, f"{where}.all", visiting)
+        kids = self._children(trigger.all, own, f"{where}.all", visiting, depth)
         return None if kids is None else AllNode(own, trigger.label, kids)
 
-    def _children(self, items: list[Trigger], ref: str, where: str,
-                  visiting: set[str]) -> tuple[Node, ...] | None:
-        compiled = [self._compile(c, ref, f"{where}[{k}]", visiting) for k, c in enumerate(items)]
+    def _children(self, items: list[Trigger], ref: str, where: str, visiting: set[str],
+                  depth: int) -> tuple[Node, ...] | None:
+        compiled = [self._compile(c, ref, f"{where}[{k}]", visiting, depth + 1)
+                    for k, c in enumerate(items)]
         if any(c is None for c in compiled):
             return None
-        return tuple(c for c in compiled if c is not None)
+        children = tuple(c for c in compiled if c is not None)
+        size, height = grown(children)
+        if size > MAX_TRIGGER_NODES or height > MAX_TRIGGER_DEPTH:
+            self.problems.add(where, f"the trigger has {size:,} tests in {height} levels with "
+                              f"same_as expanded; at most {MAX_TRIGGER_NODES:,} tests in "
+                              f"{MAX_TRIGGER_DEPTH} levels are allowed")
+            return None
+        return children
 
     def _range(self, penalty: Penalty, subject: Offender, ref: str, where: str,
                only_with: tuple[str, ...] | None = None) -> tuple[RangeSpec, str | None]:
@@ -414,15 +436,18 @@ class _Version:
         if b.tier.rank < a.tier.rank:
             self.problems.add(b.location, f"{what}: the higher band selects the less severe tier")
 
-    def _open_bands(self, trigger: Trigger, where: str,
-                    seen: set[str]) -> list[tuple[BandTest, str]]:
-        """Bands that select a tier on their own (reached through "or" only)."""
+    def _open_bands(self, trigger: Trigger, where: str, seen: set[str],
+                    depth: int = 1) -> list[tuple[BandTest, str]]:
+        """Bands that select a tier on their own (reached through "or" only); none below
+        the deepest level allowed, which compiling the trigger reports."""
         if isinstance(trigger, BandTest):
             return [(trigger, where)]
+        if depth > MAX_TRIGGER_DEPTH:
+            return []
         if isinstance(trigger, AnyOf):
             found = []
             for k, child in enumerate(trigger.any):
-                found += self._open_bands(child, f"{where}.any[{k}]", seen)
+                found += self._open_bands(child, f"{where}.any[{k}]", seen, depth + 1)
             return found
         if isinstance(trigger, FlagTest | AllOf | ActTest | NoneOf | Always):
             return []
@@ -432,7 +457,8 @@ class _Version:
         if target is None:
             return []
         seen.add(trigger.same_as)
-        return [(band, where) for band, _ in self._open_bands(target[1].when, where, seen)]
+        return [(band, where) for band, _ in self._open_bands(target[1].when, where, seen,
+                                                              depth + 1)]
 
 
 def _facts_of(node: Node) -> set[str]:

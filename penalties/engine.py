@@ -203,12 +203,16 @@ class _Run:
         if date_field in EVENT_DATES and completed >= self.day:
             return False, (f"{date_field} {completed.isoformat()} is not before the offence "
                            f"date {self.day.isoformat()}, so it is not an earlier event ({ref})")
-        until = add_months(completed, rule.window_months)
-        verb = "counts until" if self.day <= until else "stopped counting after"
+        try:
+            until: date | None = add_months(completed, rule.window_months)
+        except ValueError:  # the window ends after 9999-12-31, the calendar's last day
+            until = None
+        counts = until is None or self.day <= until
+        verb = "counts until" if counts else "stopped counting after"
         how = (f"{HISTORY_DATES[name].rsplit('_', 1)[-1]} {completed.isoformat()}; {verb} "
-               f"{until.isoformat()}, {rule.window_months} months after {rule.anchor}, {ref} "
-               f"[{rule.citation.confidence.value}]")
-        return self.day <= until, how
+               f"{until.isoformat() if until else 'after 9999-12-31'}, {rule.window_months} "
+               f"months after {rule.anchor}, {ref} [{rule.citation.confidence.value}]")
+        return counts, how
 
     def quantity(self, name: str) -> Decimal | None:
         try:

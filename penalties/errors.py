@@ -29,7 +29,31 @@ __all__ = [
     "StatuteFileError",
     "UnknownProvision",
     "UnsupportedCurrency",
+    "shown",
 ]
+
+#: Longest quotation of a bad value in an error message; longer ones are cut with "...".
+SHOWN_CHARS = 80
+#: Problems of a statute file spelled out in the message; all are kept in ``problems``.
+SHOWN_PROBLEMS = 20
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message, cut to :data:`SHOWN_CHARS` characters so that a
+    hostile input is not echoed back whole.
+
+    >>> shown("short")
+    "'short'"
+    >>> shown("x" * 100)[-24:]
+    'xxxx... (102 characters)'
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than 4,300 digits
+        return f"<{type(value).__name__} too large to show>"
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS - 3]}... ({len(text)} characters)"
 
 
 class PenaltyError(Exception):
@@ -99,13 +123,16 @@ class FieldProblem:
 class StatuteFileError(PenaltyError, ValueError):
     """A statute data file could not be read, parsed or validated.
 
-    ``path`` is the file, ``problems`` lists each field path with what was expected.
+    ``path`` is the file, ``problems`` lists each field path with what was expected (the
+    message spells out the first :data:`SHOWN_PROBLEMS` of them).
     """
 
     def __init__(self, path: str, problems: Sequence[FieldProblem]) -> None:
         self.path = path
         self.problems = tuple(problems)
-        details = "; ".join(str(p) for p in self.problems)
+        details = "; ".join(str(p) for p in self.problems[:SHOWN_PROBLEMS])
+        if len(self.problems) > SHOWN_PROBLEMS:
+            details += f"; and {len(self.problems) - SHOWN_PROBLEMS} more problems"
         super().__init__(f"{path}: {details}")
 
 

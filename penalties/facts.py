@@ -4,6 +4,10 @@ A :class:`Facts` value is immutable and already validated, so the engine never r
 Amounts may carry a currency (``"250,000,000 VND"``, ``Money("250000000", "VND")``) or not
 (``250000000``), in which case they are read in the statute's own currency.
 
+Every value is bounded: amounts to 10^18 units, counts to :data:`MAX_TIMES`, text to
+:data:`MAX_TEXT` characters (an act id to :data:`MAX_ACT`); anything else is an
+:class:`~penalties.errors.InvalidFacts` naming the fact, quoting the value briefly.
+
 >>> facts = Facts(offender="entity", illicit_profit="250,000,000 VND", offence_date="2018-03-19")
 >>> facts.illicit_profit
 Amount(value=Decimal('250000000'), currency='VND')
@@ -19,13 +23,14 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
-from penalties.errors import InvalidFacts, UnsupportedCurrency
+from penalties.errors import InvalidFacts, UnsupportedCurrency, shown
 from rates.dates import parse_date as _parse_date
 from rates.errors import InvalidAmount, InvalidDate, UnknownCurrency
-from rates.money import amount_text, parse_amount
+from rates.money import MAX_AMOUNT, amount_text, check_currency, parse_amount
 
 __all__ = [
     "CURRENCY_REQUIRED",
@@ -39,7 +44,12 @@ __all__ = [
     "parse_date",
 ]
 
+#: Largest count accepted (times, copies, works, violations).
 MAX_TIMES = 1_000_000
+#: Longest text accepted for a fact (an amount, a date, an offender kind...).
+MAX_TEXT = 100
+#: Longest act id, as in the statute format.
+MAX_ACT = 60
 
 
 class Offender(StrEnum):
@@ -123,34 +133,81 @@ _DATE_FIELDS = ("offence_date", "trial_date", "action_date", *HISTORY_DATES.valu
 
 def parse_date(value: object, field: str) -> date:
     """Read a calendar date given as ``date`` or ``YYYY-MM-DD`` text."""
+    allowed = "YYYY-MM-DD, e.g. 2018-03-19"
+    if not isinstance(value, str | date):
+        raise InvalidFacts(field, f"{shown(value)} is not a date", allowed)
+    _check_length(value, field)
     try:
         return _parse_date(value, field)
     except InvalidDate as exc:
-        allowed = "YYYY-MM-DD, e.g. 2018-03-19"
-        raise InvalidFacts(field, f"{value!r} {exc.problem}", allowed) from None
+        raise InvalidFacts(field, f"{shown(value)} {exc.problem}", allowed) from None
+
+
+def _check_length(value: object, field: str, limit: int = MAX_TEXT) -> None:
+    if isinstance(value, str) and len(value) > limit:
+        raise InvalidFacts(field, f"the text is {len(value):,} characters long",
+                           f"at most {limit} characters")
+
+
+_AMOUNTS = "a non-negative amount such as 250000000, '250,000,000 VND' or 'USD 10000'"
 
 
 def _amount(value: object, field: str) -> Amount | None:
     if value is None:
         return None
-    if isinstance(value, Amount):
-        return value
+    _check_length(value, field)
     try:
-        amount, currency = parse_amount(value)
+        if isinstance(value, Amount):
+            return _given_amount(value)
+        amount, currency = _parse(value)
     except UnknownCurrency as exc:
-        problem = f"unknown currency code in {value!r}"
+        problem = f"unknown currency code in {shown(value)}"
         raise UnsupportedCurrency(field, problem, "ISO 4217 codes such as VND, USD, EUR") from exc
     except InvalidAmount as exc:
-        allowed = "a non-negative amount such as 250000000, '250,000,000 VND' or 'USD 10000'"
-        raise InvalidFacts(field, f"{exc.problem}: {value!r}", allowed) from exc
+        raise InvalidFacts(field, f"{exc.problem}: {shown(value)}", _AMOUNTS) from exc
     return Amount(amount, currency)
+
+
+def _parse(value: object) -> tuple[Decimal, str | None]:
+    if isinstance(value, int) and value.bit_length() > 128:  # too long even to quote whole
+        raise InvalidAmount(shown(value), "the amount exceeds 10^18 units")
+    return parse_amount(value)
+
+
+def _given_amount(value: Amount) -> Amount:
+    """An :class:`Amount` built by the caller, checked like an amount given any other way."""
+    number, currency = value
+    if isinstance(number, bool) or not isinstance(number, int | Decimal):
+        raise InvalidAmount(shown(number), "an Amount holds an int or a Decimal")
+    amount, _ = _parse(number)
+    if currency is not None and not isinstance(currency, str):
+        raise UnknownCurrency(shown(currency))
+    return Amount(amount, None if currency is None else check_currency(currency))
+
+
+@lru_cache(maxsize=256)
+def _is_code(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 code written as such (capitals)."""
+    try:
+        return check_currency(code) == code
+    except UnknownCurrency:
+        return False
+
+
+def _clean(amount: Amount) -> bool:
+    """Whether an :class:`Amount` is already exact, in range and in a known currency (the
+    short path of a batch, whose amounts are read once)."""
+    number, currency = amount
+    return (type(number) is Decimal and number.is_finite() and 0 <= number <= MAX_AMOUNT
+            and (currency is None or (type(currency) is str and _is_code(currency))))
 
 
 def _count(value: object, field: str, least: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidFacts(field, f"{value!r} is not a whole number", f"{least} to {MAX_TIMES}")
+        raise InvalidFacts(field, f"{shown(value)} is not a whole number",
+                           f"{least} to {MAX_TIMES}")
     if not least <= value <= MAX_TIMES:
-        raise InvalidFacts(field, f"{value} is out of range", f"{least} to {MAX_TIMES}")
+        raise InvalidFacts(field, f"{shown(value)} is out of range", f"{least} to {MAX_TIMES}")
 
 
 def _flag(value: object, field: str, optional: bool = False) -> bool | None:
@@ -158,15 +215,17 @@ def _flag(value: object, field: str, optional: bool = False) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    raise InvalidFacts(field, f"{value!r} is not a boolean", "true or false")
+    raise InvalidFacts(field, f"{shown(value)} is not a boolean", "true or false")
 
 
 def _enum(enum: type[StrEnum], value: object, field: str) -> Any:  # noqa: ANN401
+    allowed = ", ".join(member.value for member in enum)
+    _check_length(value, field)
+    text = value.strip().lower() if isinstance(value, str) else ""  # a member is a str
     try:
-        return enum(str(value).strip().lower())
+        return enum(text)
     except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise InvalidFacts(field, f"{value!r} is not recognised", allowed) from None
+        raise InvalidFacts(field, f"{shown(value)} is not recognised", allowed) from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,7 +315,7 @@ class Facts:
         for name, value in zip(_MONEY, _GET_MONEY(self), strict=True):
             if value is None:
                 continue
-            amount = value if type(value) is Amount else _amount(value, name)
+            amount = value if type(value) is Amount and _clean(value) else _amount(value, name)
             assert amount is not None
             if amount.currency is None and name in CURRENCY_REQUIRED:
                 raise InvalidFacts(name, "the amount needs a currency",
@@ -274,10 +333,11 @@ class Facts:
             if value is not None:
                 _count(value, name, 0)
         if self.act is not None:
-            if not isinstance(self.act, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.()-]*",
-                                                                 self.act.strip().lower()):
-                raise InvalidFacts("act", f"{self.act!r} is not an act id",
-                                   "an id the provision declares, e.g. copying")
+            if not isinstance(self.act, str) or len(self.act) > MAX_ACT or not re.fullmatch(
+                    r"[a-z0-9][a-z0-9.()-]*", self.act.strip().lower()):
+                raise InvalidFacts("act", f"{shown(self.act)} is not an act id",
+                                   f"an id the provision declares (at most {MAX_ACT} "
+                                   "characters), e.g. copying")
             put(self, "act", self.act.strip().lower())
         if self.prior_sentence is not None:
             put(self, "prior_sentence", _enum(PriorSentence, self.prior_sentence, "prior_sentence"))
@@ -309,10 +369,11 @@ class Facts:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Facts:
         """Build facts from a JSON-like mapping; unknown keys are an error, not ignored."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted((key for key in data if key not in _KNOWN), key=repr)
         if unknown:
-            raise InvalidFacts(unknown[0], "unknown fact", ", ".join(sorted(known)))
+            name = unknown[0]
+            field = name if isinstance(name, str) and len(name) <= MAX_TEXT else shown(name)
+            raise InvalidFacts(field, "unknown fact", ", ".join(sorted(_KNOWN)))
         if "offender" not in data:
             raise InvalidFacts("offender", "missing", "person or entity")
         return cls(**data)
@@ -324,6 +385,7 @@ class Facts:
 
 
 _NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
+_KNOWN = frozenset(_NAMES)
 _DEFAULT_VALUES: tuple[object, ...] = tuple(f.default for f in fields(Facts))
 _GET_ALL = attrgetter(*_NAMES)
 

@@ -43,6 +43,7 @@ from pydantic import (
     model_validator,
 )
 
+from penalties.errors import shown
 from penalties.facts import FACT_KINDS, Offender, PriorSentence
 from rates.errors import UnknownCurrency
 from rates.money import MAX_AMOUNT, check_currency
@@ -95,10 +96,11 @@ class _Model(BaseModel):
 
 def _amount(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(f"expected an amount written as a TOML integer or decimal, got {value!r}")
+        raise ValueError("expected an amount written as a TOML integer or decimal, got "
+                         f"{shown(value)}")
     amount = Decimal(value)
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"expected a non-negative finite amount, got {value!r}")
+        raise ValueError(f"expected a non-negative finite amount, got {shown(value)}")
     if amount > MAX_AMOUNT:
         raise ValueError("amounts above 10^18 are not accepted")
     return amount
@@ -110,15 +112,21 @@ Months = Annotated[int, Field(strict=True, ge=0, le=1200)]
 
 def _ratio(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ValueError(f"expected a number written as a TOML integer or decimal, got {value!r}")
+        raise ValueError("expected a number written as a TOML integer or decimal, got "
+                         f"{shown(value)}")
     ratio = Decimal(value)
     if not ratio.is_finite() or ratio <= 0 or ratio > 1000:
-        raise ValueError(f"expected a factor above 0 and at most 1000, got {value!r}")
+        raise ValueError(f"expected a factor above 0 and at most 1000, got {shown(value)}")
     return ratio
 
 
 Ratio = Annotated[Decimal, BeforeValidator(_ratio)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+#: Longest text anywhere in a statute file (a quote, a label, a key).
+MAX_TEXT = 20_000
+#: Deepest nesting of tables and arrays in a statute file (the built-in files use 16).
+MAX_NESTING = 64
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 
 
 class Confidence(StrEnum):
@@ -198,7 +206,7 @@ class FlagTest(_Model):
     def _known_flag(cls, name: str) -> str:
         flags = sorted(k for k, kind in FACT_KINDS.items() if kind == "flag")
         if FACT_KINDS.get(name) != "flag":
-            raise ValueError(f"unknown flag fact {name!r}; expected one of {', '.join(flags)}")
+            raise ValueError(f"unknown flag fact {shown(name)}; expected one of {', '.join(flags)}")
         return name
 
 
@@ -219,7 +227,8 @@ class BandTest(_Model):
     def _known_quantity(cls, name: str) -> str:
         quantities = sorted(k for k, kind in FACT_KINDS.items() if kind != "flag")
         if FACT_KINDS.get(name) not in ("money", "count"):
-            raise ValueError(f"unknown quantity {name!r}; expected one of {', '.join(quantities)}")
+            raise ValueError(f"unknown quantity {shown(name)}; expected one of "
+                             f"{', '.join(quantities)}")
         return name
 
     @model_validator(mode="after")
@@ -365,7 +374,7 @@ class Term(_Model):
             raise ValueError("a term takes exactly one of amount, fact or units")
         if self.fact is not None and FACT_KINDS.get(self.fact) != "money":
             money = sorted(k for k, v in FACT_KINDS.items() if v == "money")
-            raise ValueError(f"unknown money fact {self.fact!r}; expected one of "
+            raise ValueError(f"unknown money fact {shown(self.fact)}; expected one of "
                              f"{', '.join(money)}")
         return self
 
@@ -506,7 +515,7 @@ class Modifier(_Model):
         kinds = {k.value for k in PenaltyKind}
         for target in targets:
             if target.split(".")[0] not in kinds:
-                raise ValueError(f"unknown penalty kind in {target!r}; expected one of "
+                raise ValueError(f"unknown penalty kind in {shown(target)}; expected one of "
                                  f"{', '.join(sorted(kinds))}")
         return targets
 
@@ -676,6 +685,45 @@ class StatuteFile(_Model):
         if checked != code:
             raise ValueError(f"write the currency code in capitals: {checked!r}")
         return code
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def document_problems(data: object) -> list[tuple[str, str]]:
+    """What a parsed TOML document breaks before its fields are read, as (location, message):
+    nesting deeper than :data:`MAX_NESTING`, text longer than :data:`MAX_TEXT` characters,
+    and control characters (other than tab and line breaks) in any text or key.
+
+    >>> document_problems({"versions": [{"note": "a\\x1b[2Jb"}]})
+    [('versions[0].note', 'control character U+001B in the text')]
+    """
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[str, object, int]] = [("", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, str):
+            problems += [(where, message) for message in _text_problems(value)]
+        elif isinstance(value, dict | list) and depth >= MAX_NESTING:
+            problems.append((where, f"nested deeper than {MAX_NESTING} levels"))
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", child, depth + 1) for i, child in enumerate(value)]
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                bad = _text_problems(key)
+                problems += [(where, f"key {message}") for message in bad]
+                if not bad:
+                    stack.append((f"{where}.{key}" if where else key, child, depth + 1))
+    return sorted(problems)
+
+
+def _text_problems(text: str) -> list[str]:
+    if len(text) > MAX_TEXT:
+        return [f"text of {len(text):,} characters is longer than {MAX_TEXT:,}"]
+    control = _CONTROL.search(text)
+    if control:
+        return [f"control character U+{ord(control.group()):04X} in the text"]
+    return []
 
 
 def clean_location(loc: tuple[int | str, ...]) -> str:

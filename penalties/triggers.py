@@ -14,7 +14,7 @@ from decimal import Decimal
 from penalties.assessment import Reason, format_amount
 
 __all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
-           "Node", "NoneNode", "describe_band", "describe_node", "interval", "outline"]
+           "Node", "NoneNode", "describe_band", "describe_node", "grown", "interval", "outline"]
 
 Bound = tuple[Decimal, bool]
 
@@ -68,9 +68,16 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
 
 
 class Node:
-    """A compiled trigger."""
+    """A compiled trigger.
+
+    ``size`` counts the nodes of the tree it heads and ``height`` its levels, a subtree
+    shared through ``same_as`` counted each time it is reached: what an evaluation walks.
+    """
 
     __slots__ = ("label", "ref")
+
+    size: int = 1
+    height: int = 1
 
     def __init__(self, ref: str, label: str | None) -> None:
         self.ref = ref
@@ -158,15 +165,30 @@ class AlwaysNode(Node):
         return (Reason(self.ref, "act", f"is {self.label or 'the act of this provision'}"),)
 
 
-class NoneNode(Node):
+class _Branch(Node):
+    """A node over other nodes."""
+
+    __slots__ = ("children", "height", "size")
+
+    def __init__(self, ref: str, label: str | None, children: tuple[Node, ...]) -> None:
+        super().__init__(ref, label)
+        self.children = children
+        self.size, self.height = grown(children)
+
+
+def grown(children: tuple[Node, ...]) -> tuple[int, int]:
+    """``size`` and ``height`` of a node over ``children``."""
+    return 1 + sum(c.size for c in children), 1 + max((c.height for c in children), default=0)
+
+
+class NoneNode(_Branch):
     """Fires when none of its children fires."""
 
-    __slots__ = ("children", "words")
+    __slots__ = ("words",)
 
     def __init__(self, ref: str, label: str | None, children: tuple[Node, ...],
                  words: str) -> None:
-        super().__init__(ref, label)
-        self.children = children
+        super().__init__(ref, label, children)
         self.words = words
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
@@ -175,14 +197,10 @@ class NoneNode(Node):
         return (Reason(self.ref, "none_of", f"holds: none of {self.words}"),)
 
 
-class AnyNode(Node):
+class AnyNode(_Branch):
     """Fires when at least one child fires; reports every child that fired."""
 
-    __slots__ = ("children",)
-
-    def __init__(self, ref: str, label: str | None, children: tuple[Node, ...]) -> None:
-        super().__init__(ref, label)
-        self.children = children
+    __slots__ = ()
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
         fired: tuple[Reason, ...] = ()
@@ -193,14 +211,10 @@ class AnyNode(Node):
         return fired or None
 
 
-class AllNode(Node):
+class AllNode(_Branch):
     """Fires when every child fires."""
 
-    __slots__ = ("children",)
-
-    def __init__(self, ref: str, label: str | None, children: tuple[Node, ...]) -> None:
-        super().__init__(ref, label)
-        self.children = children
+    __slots__ = ()
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
         fired: list[Reason] = []
