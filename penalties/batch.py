@@ -87,8 +87,9 @@ def facts_from_row(row: Mapping[str, Any]) -> Facts:
         elif not text:
             continue
         elif name in COUNTS or name == "times":
-            if not text.isdigit():
-                raise InvalidFacts(name, f"{raw!r} is not a whole number", "0, 1, 2, ...")
+            if not (text.isascii() and text.isdigit()) or len(text) > 18:
+                raise InvalidFacts(name, f"{text[:40]!r} is not a whole number",
+                                   "0, 1, 2, ... written in digits")
             values[name] = int(text)
         else:
             values[name] = text

@@ -204,7 +204,8 @@ class Classifier:
             if not value or (name == "times" and value == "1"):
                 present.append(False)
                 continue
-            if not value.isdigit() or len(value) > 7 or (name == "times" and int(value) < 1):
+            if (not (value.isascii() and value.isdigit()) or len(value) > 7
+                    or (name == "times" and int(value) < 1)):
                 return None
             figures[name] = Decimal(int(value))
             present.append(True)

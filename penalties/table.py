@@ -55,14 +55,15 @@ __all__ = [
 ]
 
 #: Rows per chunk in ``penalties batch`` (memory stays bounded by one chunk).
-CHUNK_ROWS = 10000
+CHUNK_ROWS = 10_000
 
 _DAY = CSV_COLUMNS.index("offence_date")
 _CONVERTED = CSV_COLUMNS.index("converted_currency")
 _REASONS = CSV_COLUMNS.index("reasons")
-#: Cells a class shares, and cells a class converted at one rate shares.
+#: The columns whose cells all rows of a class share.
 CLASS_COLUMNS = (*CSV_COLUMNS[2:_DAY], *CSV_COLUMNS[_DAY + 1:_CONVERTED],
-                  *CSV_COLUMNS[_REASONS + 1:])
+                 *CSV_COLUMNS[_REASONS + 1:])
+#: The columns whose cells all rows of a class converted at one rate share.
 RATE_COLUMNS = CSV_COLUMNS[_CONVERTED:_REASONS]
 _HEAD = _DAY - 2  # class cells before the offence date
 _TAIL = len(CLASS_COLUMNS) - (len(CSV_COLUMNS) - _REASONS - 1)  # class cells before notes
@@ -400,7 +401,8 @@ def _position(value: str, points: list[int], count: bool, times: bool) -> object
     if not text or (times and text == "1"):
         return -1
     if count:
-        if not text.isdigit() or len(text) > 7 or (times and int(text) < 1):
+        if (not (text.isascii() and text.isdigit()) or len(text) > 7
+                or (times and int(text) < 1)):
             return object()
     elif not (text.isascii() and text.isdigit()) or len(text) > 18:
         return object()

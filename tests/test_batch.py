@@ -227,3 +227,13 @@ def test_many_dates_stay_exact() -> None:
             for i in range(300)]
     for result, row in zip(assess_many(rows, "vn-225"), rows, strict=True):
         assert result.assessment.to_dict() == one_by_one(row)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["²", "٢", "1.5", "-1", "9" * 5000])
+def test_counts_are_plain_whole_numbers(text: str) -> None:
+    with pytest.raises(InvalidFacts, match=r"times: .* is not a whole number"):
+        facts_from_row({"offender": "person", "times": text})
+    result = next(assess_many([{"offender": "person", "times": text,
+                                "offence_date": "2019-01-01"}], "vn-225"))
+    assert result.error is not None
+    assert "is not a whole number" in result.error
