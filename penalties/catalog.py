@@ -63,7 +63,7 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
         problem = FieldProblem("", f"file is larger than {MAX_FILE_BYTES} bytes")
         raise StatuteFileError(named, [problem])
     try:
-        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+        data = tomllib.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError as exc:
         problem = FieldProblem("", f"not UTF-8 text ({exc.reason})")
         raise StatuteFileError(named, [problem]) from None

@@ -283,3 +283,11 @@ def test_catalogue_loads_once_across_threads() -> None:
 
 def test_builtin_directory_is_package_data() -> None:
     assert (builtin_directory() / "vn" / "penal-code" / "225.toml").is_file()
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path: Path, statute_data: dict[str, Any]) -> None:
+    import tomli_w
+
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + tomli_w.dumps(statute_data).encode("utf-8"))
+    assert load_statute(path).id == statute_data["id"]
