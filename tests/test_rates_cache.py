@@ -241,7 +241,7 @@ PROCESSES = 4
 CONVERSIONS = 10_080  # a multiple of THREADS + PROCESSES
 #: Days with a file each, for two currencies: 480 first fetches, which the workers race to
 #: write while others read (fewer writes did not reveal requests-cache's shared-connection
-#: reads, see rates.session).
+#: reads, see rates.cachefile).
 DAYS = [DAY + timedelta(days=offset) for offset in range(240)]
 Item = tuple[int, str, str, str]  # (number, amount with currency, target, day)
 Result = tuple[int, str, bool]  # (number, rounded result, stale)
