@@ -237,3 +237,25 @@ def test_counts_are_plain_whole_numbers(text: str) -> None:
                                 "offence_date": "2019-01-01"}], "vn-225"))
     assert result.error is not None
     assert "is not a whole number" in result.error
+
+
+def test_cli_batch_reads_a_byte_order_mark_and_refuses_broken_csv(tmp_path: Path) -> None:
+    source = tmp_path / "excel.csv"
+    source.write_bytes(b"\xef\xbb\xbfid,offender,illicit_profit,offence_date\n"
+                       b"1,entity,250000000,2018-03-19\n")
+    target = tmp_path / "out.csv"
+    done = runner.invoke(app, ["batch", str(source), "--provision", "vn-225", "-o",
+                               str(target)])
+    assert done.exit_code == 0, done.stderr
+    first = next(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert first["tier"] == "4a"
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"offender,illicit_profit,offence_date\n"  # a field over csv's limit
+                       b"entity,250000000,2018-03-19\nentity," + b"9" * 200_000 + b",x\n")
+    failed = runner.invoke(app, ["batch", str(broken), "--provision", "vn-225", "-o",
+                                 str(target)])
+    assert failed.exit_code == EXIT_BAD_INPUT
+    assert "not a CSV file this program can read" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    written = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [row["row"] for row in written] == ["1"]  # the rows before the problem
