@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
@@ -32,7 +32,16 @@ if TYPE_CHECKING:
     from penalties.assessment import Assessment
     from penalties.statute import CompiledVersion, Statute
 
-__all__ = ["MAX_CLASSES", "Classifier", "Plan", "figures_of", "refigure", "with_figures"]
+__all__ = [
+    "MAX_CLASSES",
+    "Classifier",
+    "Plan",
+    "figures_of",
+    "plain_number",
+    "position",
+    "refigure",
+    "with_figures",
+]
 
 NAMES = tuple(f.name for f in fields(Facts))
 FIELDS = frozenset(NAMES)
@@ -44,7 +53,6 @@ _FLAG_ORDER = tuple(sorted(FLAGS))
 _FLAG_DEFAULTS = tuple(None if f in HISTORY_DATES else False for f in _FLAG_ORDER)
 _MONEY = frozenset(n for n, k in FACT_KINDS.items() if k == "money") - CURRENCY_REQUIRED
 _OFFENDERS = {o.value: o for o in Offender}
-_PLAIN_AMOUNT = re.compile(r"[0-9]{1,18}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ONE = Decimal(1)
 
@@ -123,20 +131,23 @@ class Classifier:
     def _compose(self, day: date, offender: Offender, given: tuple[str, ...], act: str | None,
                  flags: tuple[bool | None, ...],
                  value: Callable[[str], Decimal | int | None]) -> tuple[Any, ...] | None:
+        return self._key(day, offender, (given, offender, act, flags), value)
+
+    def _key(self, day: date, offender: Offender, head: tuple[Any, ...],
+             value: Callable[[str], Decimal | int | None]) -> tuple[Any, ...] | None:
+        """The version and pointers of ``day``, then ``head``, then where each figure
+        falls among the version's boundaries; ``None`` when the engine must decide (no
+        version to stand for, or an offender not liable on that day)."""
         version, pointers = self.context(day)
         if version is None:
             return None
         subject = self.statute.subjects.get(offender)
         if subject is None or (subject.liable_from and day < subject.liable_from):
             return None
-        parts: list[Any] = [id(version), pointers, given, offender, act, flags]
+        parts: list[Any] = [id(version), pointers, *head]
         for fact, points in self.boundaries(version).items():
             figure = value(fact)
-            if figure is None:
-                parts.append(None)
-                continue
-            at = bisect.bisect_left(points, figure)
-            parts.append(2 * at + (1 if at < len(points) and points[at] == figure else 0))
+            parts.append(None if figure is None else position(points, figure))
         return tuple(parts)
 
     def key(self, facts: Facts, given: Mapping[str, Any]) -> tuple[Any, ...] | None:
@@ -190,9 +201,10 @@ class Classifier:
                 return None
             value = value.strip()
             if value:
-                if not _PLAIN_AMOUNT.fullmatch(value):
+                number = plain_number(value, count=False)
+                if number is None:
                     return None
-                figures[name] = Decimal(value)
+                figures[name] = Decimal(number)
                 present.append(True)
             else:
                 present.append(False)
@@ -204,10 +216,10 @@ class Classifier:
             if not value or (name == "times" and value == "1"):
                 present.append(False)
                 continue
-            if (not (value.isascii() and value.isdigit()) or len(value) > 7
-                    or (name == "times" and int(value) < 1)):
+            number = plain_number(value, count=True)
+            if number is None or (name == "times" and number < 1):
                 return None
-            figures[name] = Decimal(int(value))
+            figures[name] = Decimal(number)
             present.append(True)
         flags: list[bool | None] = list(plan.flag_defaults)
         for at, name, history in plan.flags:
@@ -221,21 +233,9 @@ class Classifier:
                 return None
             elif lowered and history:
                 flags[at] = False
-        version, pointers = self.context(day)
-        if version is None:
-            return None
-        subject = self.statute.subjects.get(offender)
-        if subject is None or (subject.liable_from and day < subject.liable_from):
-            return None
-        parts: list[Any] = [id(version), pointers, offender, tuple(present), tuple(flags)]
-        for fact, points in self.boundaries(version).items():
-            figure = figures.get(fact, _ONE if fact == "times" else None)
-            if figure is None:
-                parts.append(None)
-            else:
-                at = bisect.bisect_left(points, figure)
-                parts.append(2 * at + (1 if at < len(points) and points[at] == figure else 0))
-        return tuple(parts), figures
+        key = self._key(day, offender, (offender, tuple(present), tuple(flags)),
+                        lambda fact: figures.get(fact, _ONE if fact == "times" else None))
+        return None if key is None else (key, figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +266,20 @@ class Plan:
 
 
 _UNSEEN = date.min
+
+
+def plain_number(text: str, count: bool) -> int | None:
+    """The whole number a stripped cell writes in plain form (ASCII digits, at most 7 of
+    them for a count, 18 for an amount), else ``None``."""
+    if text.isascii() and text.isdigit() and len(text) <= (7 if count else 18):
+        return int(text)
+    return None
+
+
+def position(points: Sequence[Decimal | int], figure: Decimal | int) -> int:
+    """Where ``figure`` falls among sorted boundaries: twice the number below it, plus one
+    when it is on one (so values between the same two boundaries share a position)."""
+    return bisect.bisect_left(points, figure) + bisect.bisect_right(points, figure)
 
 
 def _plain_date(text: str) -> date | None:

@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from penalties.batch import Assessor
 from penalties.batch_io import CSV_COLUMNS, ClassCells, RowCells, check_header, written
-from penalties.classes import COUNTS
+from penalties.classes import COUNTS, plain_number, position
 from penalties.errors import PenaltyError
 from rates.errors import RateError
 
@@ -400,14 +400,10 @@ def _position(value: str, points: list[int], count: bool, times: bool) -> object
     text = value.strip()
     if not text or (times and text == "1"):
         return -1
-    if count:
-        if (not (text.isascii() and text.isdigit()) or len(text) > 7
-                or (times and int(text) < 1)):
-            return object()
-    elif not (text.isascii() and text.isdigit()) or len(text) > 18:
+    number = plain_number(text, count)
+    if number is None or (times and number < 1):
         return object()
-    doubled = 2 * int(text)
-    return bisect_left(points, doubled) + bisect_right(points, doubled)
+    return position(points, 2 * number)
 
 
 #: How a class's reasons are written for one of its rows: each sentence as it stands, or
