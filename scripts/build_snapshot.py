@@ -59,6 +59,8 @@ IMF_ATTRIBUTION = (
     "Source: International Monetary Fund (Exchange Rates dataset), via "
     "codeforIATI/imf-exchangerates. The monthly file is a VND-only subset of the upstream file."
 )
+IMF_LICENCE = ("IMF data may be reused, also commercially, with attribution; material "
+               "transformations must be stated.")
 
 #: For currencies the IMF annual file lists under several countries, whose series to keep.
 #: The other series are either identical or mislabelled by the upstream scraper.
@@ -255,8 +257,7 @@ def build(input_dir: Path) -> dict[str, bytes]:
                 "series": "IMF monthly end-of-period",
                 "publisher": "International Monetary Fund",
                 "attribution": IMF_ATTRIBUTION,
-                "licence": "IMF data may be reused, also commercially, with attribution; "
-                "material transformations must be stated.",
+                "licence": IMF_LICENCE,
                 "basis": "monthly",
                 "measure": "rate on the last day of the month (end of period)",
                 "base": "USD",
@@ -272,8 +273,7 @@ def build(input_dir: Path) -> dict[str, bytes]:
                 "series": "IMF annual average",
                 "publisher": "International Monetary Fund",
                 "attribution": IMF_ATTRIBUTION,
-                "licence": "IMF data may be reused, also commercially, with attribution; "
-                "material transformations must be stated.",
+                "licence": IMF_LICENCE,
                 "basis": "annual",
                 "measure": "average of the calendar year (labelled YYYY-12-31 by the source)",
                 "base": "USD",
