@@ -404,6 +404,19 @@ SourceOption = Annotated[str | None, typer.Option(
     "currency-api, worldbank, open-er-api, or a chain such as 'ecb,snapshot'.")]
 
 
+def _assessments(provisions: list[str], facts: Facts, source: str | None,
+                 input_rate_date: str | None) -> list[Assessment]:
+    """The assessment of ``facts`` under each provision (amounts given in another currency
+    converted at ``--input-rate-date``, else the offence date)."""
+    from penalties.api import assess
+    from penalties.facts import parse_date
+
+    catalog = _catalog()
+    input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
+    return [assess(p, facts, catalog=catalog, rate_source=source, input_rate_date=input_day)
+            for p in provisions]
+
+
 def _converted(result: Assessment, to: str | None, rate_date: str | None,
                source: str | None) -> ConvertedAssessment | None:
     if to is None or to.strip().upper() == result.provision.currency:
@@ -429,12 +442,7 @@ def assess(
 ) -> None:
     """Assess the facts of a case under a provision."""
     with _errors():
-        from penalties.api import assess as run
-        from penalties.facts import parse_date
-
-        input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
-        result = run(provision, facts, catalog=_catalog(), rate_source=source,
-                     input_rate_date=input_day)
+        [result] = _assessments([provision], facts, source, input_rate_date)
         conversion = _converted(result, to, rate_date, source)
     if as_json:
         _print_json(conversion.to_dict() if conversion else result.to_dict())
@@ -515,13 +523,7 @@ def compare(
     """Assess one set of facts under several provisions, side by side (in one currency with
     --to, each provision's amounts converted at its own rate, stated)."""
     with _errors():
-        from penalties.api import assess as run
-        from penalties.facts import parse_date
-
-        catalog = _catalog()
-        input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
-        results = [run(p, facts, catalog=catalog, rate_source=source, input_rate_date=input_day)
-                   for p in provisions]
+        results = _assessments(provisions, facts, source, input_rate_date)
         conversions = [_converted(r, to, rate_date, source) for r in results]
     if as_json:
         _print_json({"results": [c.to_dict() if c else r.to_dict()
