@@ -177,6 +177,8 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
         to: also convert every result into this currency, one rate per rate date.
         rate_date: the date of that rate (default: each case's offence date).
         rate_source: the rate source (default: the embedded snapshot).
+        today: the date of cases that give no offence date (default: the day the batch
+            starts, the same for every case even if the batch runs past midnight).
     """
     assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
                         rate_source=rate_source, today=today)
@@ -211,7 +213,7 @@ class Assessor:
             self.target = check_currency(to)
         self.rate_date = rate_date
         self.rate_source = rate_source
-        self.today = today
+        self.today = today if today is not None else date.today()  # one "today" per batch
         self.plans: dict[tuple[str, ...], Plan] = {}
 
     def plan(self, columns: tuple[str, ...]) -> Plan:

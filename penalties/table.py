@@ -466,10 +466,12 @@ def _reasons(plan: _ReasonPlan, members: list[int], columns: list[tuple[str, ...
 def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
                catalog: Catalog | None = None, to: str | None = None,
                rate_date: date | None = None, rate_source: str | None = None,
-               stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS
-               ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+               stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
+               today: date | None = None) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
-    number of rows written so far and the rows in error of each chunk.
+    number of rows written so far and the rows in error of each chunk. ``today`` is the
+    date of rows that give no offence date (default: the day the batch starts), as for
+    :func:`~penalties.batch.assess_many`.
 
     The header is checked as :func:`~penalties.batch_io.read_cases` checks it. With
     ``stop_at_error``, the rows after the first row in error are not written and the
@@ -478,7 +480,7 @@ def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
     reader = csv.reader(source)
     header = next(reader, [])
     table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                          rate_source=rate_source)
+                          rate_source=rate_source, today=today)
     sink.write(_csv_cells(CSV_COLUMNS) + "\n")
     done = 0
     for rows in _chunks(reader, chunk_rows):
@@ -511,7 +513,7 @@ def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
 def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
                  catalog: Catalog | None = None, to: str | None = None,
                  rate_date: date | None = None, rate_source: str | None = None,
-                 first_row: int = 1) -> pandas.DataFrame:
+                 first_row: int = 1, today: date | None = None) -> pandas.DataFrame:
     """Assess each row of a pandas DataFrame of cases; one row of results per case.
 
     Columns are fact names (and ``id``), as in a batch CSV file; values are read as text
@@ -520,13 +522,14 @@ def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
     ``first_row``. Rows in error have their reason in ``error``; they are never dropped.
 
     It keeps no state between calls, so it runs unchanged on each partition of a Dask
-    DataFrame (see the README).
+    DataFrame (see the README). Pass ``today`` (the date of rows that give no offence date)
+    when partitions may run on different days: each call's default is its own today.
     """
     import pandas
 
     header = [str(name) for name in frame.columns]
     table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                          rate_source=rate_source)
+                          rate_source=rate_source, today=today)
     columns = [[_text(value) for value in frame[name].tolist()] for name in frame.columns]
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
     chunk = table.chunk(rows, first_row)

@@ -259,3 +259,31 @@ def test_cli_batch_reads_a_byte_order_mark_and_refuses_broken_csv(tmp_path: Path
     assert "Traceback" not in failed.stderr
     written = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert [row["row"] for row in written] == ["1"]  # the rows before the problem
+
+
+class _Midnight(date):
+    """A ``date`` whose today() is a day later at each call: a batch running past midnight."""
+
+    calls = 0
+
+    @classmethod
+    def today(cls) -> _Midnight:
+        cls.calls += 1
+        return cls(2030, 1, cls.calls)
+
+
+def test_a_batch_has_one_today_for_rows_without_an_offence_date(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from penalties.table import csv_to_csv
+
+    monkeypatch.setattr("penalties.batch.date", _Midnight)
+    rows = [{"offender": "entity", "illicit_profit": "250000000"}] * 3
+    days = {r.assessment.offence_date for r in assess_many(rows, "vn-225") if r.assessment}
+    assert days == {date(2030, 1, 1)}
+    out = io.StringIO()
+    text = "offender,illicit_profit\n" + "entity,250000000\n" * 3
+    list(csv_to_csv(io.StringIO(text), out, "vn-225", chunk_rows=1))
+    assert {r["offence_date"] for r in csv.DictReader(io.StringIO(out.getvalue()))} == {
+        "2030-01-02"}
+    pinned = list(assess_many(rows, "vn-225", today=date(2020, 1, 1)))
+    assert {r.assessment.offence_date for r in pinned if r.assessment} == {date(2020, 1, 1)}

@@ -48,6 +48,7 @@ COLUMNS: dict[str, st.SearchStrategy[str]] = {
     "act": st.sampled_from(["", "", "reproduce", "import"]),
 }
 PROVISIONS = [p.id for p in list_provisions()]
+TODAY = date(2026, 11, 28)  # of rows without an offence date, the same for both paths
 
 
 def by_rows(text: str, provision: str, to: str | None) -> str:
@@ -55,7 +56,7 @@ def by_rows(text: str, provision: str, to: str | None) -> str:
     out = io.StringIO()
     try:
         for _ in write_csv(assess_many(read_cases(io.StringIO(text), "csv"), provision,
-                                       to=to, today=date(2026, 11, 28)), out):
+                                       to=to, today=TODAY), out):
             pass
     except csv.Error as exc:
         return f"{out.getvalue()}\n{exc}"
@@ -66,7 +67,8 @@ def by_columns(text: str, provision: str, to: str | None, chunk_rows: int = 5) -
     """What the batch by columns writes (or the error that stops it, and what it wrote)."""
     out = io.StringIO()
     try:
-        for _ in csv_to_csv(io.StringIO(text), out, provision, to=to, chunk_rows=chunk_rows):
+        for _ in csv_to_csv(io.StringIO(text), out, provision, to=to, chunk_rows=chunk_rows,
+                            today=TODAY):
             pass
     except csv.Error as exc:
         return f"{out.getvalue()}\n{exc}"
