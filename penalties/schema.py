@@ -90,6 +90,11 @@ SCHEMA_VERSION = 1
 
 
 class _Model(BaseModel):
+    """Base of every model. Validators are built on first use (``defer_build``), once for
+    the whole file format, not at import. List fields default to ``[]``, which pydantic
+    copies for each instance: ``default_factory=list`` would make it inspect the signature
+    of ``list``, which costs a cold start a few milliseconds."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               defer_build=True)
 
@@ -349,9 +354,6 @@ Trigger = Annotated[
         "act, any, all, none, always or same_as",
     ),
 ]
-AnyOf.model_rebuild()
-AllOf.model_rebuild()
-NoneOf.model_rebuild()
 
 
 # --- penalties ----------------------------------------------------------------------------
@@ -425,7 +427,7 @@ class Penalty(_Model):
     total_max: Amount | None = None
     min_months: Months | None = None
     max_months: Months | None = None
-    unless_principal: list[PenaltyKind] = Field(default_factory=list)
+    unless_principal: list[PenaltyKind] = []
     note: str | None = None
 
     @model_validator(mode="after")
@@ -470,7 +472,7 @@ class Tier(_Model):
     principal_rule: Literal["one_of", "any_of"] = Field(
         default="one_of", description='"one_of": exactly one principal penalty (VN Art. 32(3)); '
         '"any_of": one or more, e.g. US "fined or imprisoned, or both"')
-    additional: list[str] = Field(default_factory=list)
+    additional: list[str] = []
     citation: Citation
 
 
@@ -546,12 +548,12 @@ class Version(_Model):
     effective_from: date
     amended_by: str | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
-    floors: list[Floor] = Field(default_factory=list)
-    history: list[HistoryRule] = Field(default_factory=list)
+    floors: list[Floor] = []
+    history: list[HistoryRule] = []
     tiers: Annotated[list[Tier], Field(min_length=1)]
-    additional: list[AdditionalGroup] = Field(default_factory=list)
-    modifiers: list[Modifier] = Field(default_factory=list)
-    caps: list[Cap] = Field(default_factory=list)
+    additional: list[AdditionalGroup] = []
+    modifiers: list[Modifier] = []
+    caps: list[Cap] = []
     no_tier_note: str | None = None
 
 
@@ -566,7 +568,7 @@ class Subject(_Model):
         default=None, description="use the tiers of another subject (with the modifiers "
         "that apply to this one), e.g. legal persons under the natural-person clauses")
     exclude_kinds: list[PenaltyKind] = Field(
-        default_factory=list, description="penalty kinds that do not apply to this subject "
+        default=[], description="penalty kinds that do not apply to this subject "
         "when its tiers come from another (e.g. imprisonment for a legal person)")
 
     @model_validator(mode="after")
@@ -647,9 +649,7 @@ class StatuteFile(_Model):
 
     schema_version: Literal[1] = Field(description="version of this file format")
     id: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:/[a-z0-9][a-z0-9.-]*){2,}$", max_length=120)]
-    aliases: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=60)]] = (
-        Field(default_factory=list)
-    )
+    aliases: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=60)]] = []
     jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
     instrument: Text
     article: Text
@@ -668,12 +668,12 @@ class StatuteFile(_Model):
     lex_mitior: LexMitior | None = None
     repealed_on: date | None = None
     repealed_by: str | None = None
-    acts: list[Act] = Field(default_factory=list)
-    see_also: list[SeeAlso] = Field(default_factory=list)
+    acts: list[Act] = []
+    see_also: list[SeeAlso] = []
     units: UnitSeries | None = None
     subjects: Annotated[list[Subject], Field(min_length=1)]
     versions: Annotated[list[Version], Field(min_length=1)]
-    cases: list[GoldenCase] = Field(default_factory=list)
+    cases: list[GoldenCase] = []
 
     @field_validator("currency")
     @classmethod
