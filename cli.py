@@ -946,7 +946,8 @@ def validate(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Run the command line (the ``penalties`` console script starts here through
+    :mod:`penalties.__main__`, which first tunes the garbage collector for a short process)."""
     run: Callable[..., Any] = app
     run(args=argv, prog_name="penalties")
 

@@ -38,3 +38,40 @@ def test_offline_assessment_never_imports_an_http_stack() -> None:
     modules = loaded("assess", "vn-225", "--organised", "--offence-date", "2018-03-19")
     assert "penalties.schema" in modules  # it did load the statute
     assert not {"requests", "requests_cache", "urllib3", "rates.online"} & set(modules)
+
+
+LAUNCHER = """
+import atexit, gc, json, sys
+# Registered first, so it runs last at exit: after the launcher's own exit handler.
+atexit.register(lambda: sys.stderr.write(json.dumps(
+    {"threshold": gc.get_threshold()[0], "frozen": gc.get_freeze_count()})))
+sys.argv = ["penalties", "--version"]
+from penalties.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+def test_the_console_script_starts_through_the_launcher() -> None:
+    from importlib.metadata import entry_points
+
+    from penalties.__main__ import GC_THRESHOLD
+
+    [script] = entry_points(group="console_scripts", name="penalties")
+    assert script.value == "penalties.__main__:main"
+    done = subprocess.run([sys.executable, "-c", LAUNCHER], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.startswith("penalties ")
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["threshold"] == GC_THRESHOLD  # collections are rarer while it runs
+    assert seen["frozen"] > 10_000  # and at exit what is left is frozen, not scanned
+
+
+def test_python_m_penalties_is_the_command_line() -> None:
+    args = ["assess", "vn-225", "--offender", "entity", "--profit", "250000000",
+            "--offence-date", "2018-03-19", "--json"]
+    done = subprocess.run([sys.executable, "-m", "penalties", *args], capture_output=True,
+                          text=True, check=True)
+    assert json.loads(done.stdout)["tier"]["ref"] == "225(4)(a)"
