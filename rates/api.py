@@ -85,7 +85,10 @@ def convert(
     the unrounded value and the rate with its provenance are kept in the result. To convert
     many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
     """
-    value, named = _amount(amount, currency)
+    # The common case, text with its currency, without a call to _amount.
+    value, named = _parsed(amount) if type(amount) is str and currency is None else _NONE
+    if named is None:
+        value, named = _amount(amount, currency)
     if source is None and type(on) is date:  # the common case, without get_rate's checks
         target = check_currency(to)
         if target != named:
@@ -143,6 +146,9 @@ def _amount(amount: object, currency: str | None) -> tuple[Decimal, str]:
     if currency is not None and check_currency(currency) != named:
         raise CurrencyMismatch(named, check_currency(currency))
     return value, named
+
+
+_NONE: tuple[Decimal, str | None] = (Decimal(0), None)
 
 
 @lru_cache(maxsize=4096)

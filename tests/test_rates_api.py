@@ -67,8 +67,9 @@ def test_bare_numbers_need_a_currency() -> None:
     assert rates.convert(Decimal("1E+9"), "USD", "2018-03-19", currency="VND").rounded == (
         Decimal("44517.65")
     )
-    with pytest.raises(InvalidAmount, match="names no currency"):
-        rates.convert("1000", "USD", "2018-03-19")
+    for day in ("2018-03-19", date(2018, 3, 19)):  # a date takes the fast path
+        with pytest.raises(InvalidAmount, match="names no currency"):
+            rates.convert("1000", "USD", day)
     with pytest.raises(CurrencyMismatch):
         rates.convert("1000 EUR", "USD", "2018-03-19", currency="VND")
     assert rates.convert("1000 EUR", "USD", "2018-03-19", currency="eur").rounded == Decimal(
