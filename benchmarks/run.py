@@ -32,7 +32,11 @@ from pathlib import Path
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 PENALTIES = shutil.which("penalties", path=str(BIN)) or "penalties"
-QUIET = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+# Commands run as an installed package does: with bytecode. ``pip install`` compiles it into
+# site-packages; an editable checkout gets it on the warm-up run, unless the environment
+# says PYTHONDONTWRITEBYTECODE, which would time the compiling of our modules on every start.
+QUIET = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+         "NO_COLOR": "1", "COLUMNS": "80"}
 
 
 @dataclass
