@@ -383,7 +383,6 @@ class Conversion(NamedTuple):
 _conversion = tuple.__new__
 
 
-
 def through_pivot(pivot: str, base: str, quote: str, leg: Callable[[str], Rate]) -> Rate:
     """base→quote from a source that publishes pivot→X rates; ``leg(X)`` returns pivot→X.
 
