@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -791,7 +792,7 @@ def batch(
             "catalog": _catalog(), "to": to, "rate_source": source,
             "rate_date": parse_date(rate_date, "--rate-date") if rate_date else None}
         report = _RowReport(skip_invalid)
-        with _progress() as tick:
+        with _progress(_size(input_path)) as tick:
             try:
                 if read_kind == write_kind == "csv":
                     _batch_by_columns(input_path, output, provision, options, report, tick)
@@ -806,6 +807,10 @@ def batch(
         typer.echo(f"penalties: {rows} failed; they are in the output with their error",
                    err=True)
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
+
+
+# Progress of a batch: the rows done and the bytes of the input read (None: not known).
+_Tick = Callable[[int, int | None], None]
 
 
 class _RowReport:
@@ -826,21 +831,20 @@ class _RowReport:
 
 
 def _batch_by_columns(input_path: str, output: str, provision: str, options: dict[str, Any],
-                      report: _RowReport, tick: Callable[[int], None]) -> None:
+                      report: _RowReport, tick: _Tick) -> None:
     """CSV to CSV, a chunk of rows at a time (see :mod:`penalties.table`)."""
     from penalties.table import csv_to_csv
 
     with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
         for done, errors in csv_to_csv(source_stream, sink, provision,
                                        stop_at_error=not report.skip_invalid, **options):
-            tick(done)
+            tick(done, _read_so_far(source_stream))
             for row, error in errors:
                 report(row, error)
 
 
 def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[str, Any],
-                   read_kind: str, write_kind: str, report: _RowReport,
-                   tick: Callable[[int], None]) -> None:
+                   read_kind: str, write_kind: str, report: _RowReport, tick: _Tick) -> None:
     from penalties.batch import assess_many
     from penalties.batch_io import read_cases, write_csv, write_jsonl
 
@@ -849,7 +853,7 @@ def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[s
         writer = write_csv if write_kind == "csv" else write_jsonl
         for count, result in enumerate(writer(results, sink), start=1):
             if count % 10_000 == 0:
-                tick(count)
+                tick(count, _read_so_far(source_stream))
             if result.error is not None:
                 report(result.row, result.error)
 
@@ -882,17 +886,54 @@ class FileUnavailable(LookupError):
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[int], None]]:
-    """A row counter on stderr for long runs (only when stderr is a terminal)."""
+def _progress(size: int | None) -> Iterator[_Tick]:
+    """Progress of a long run on stderr, only when stderr is a terminal: with an input file
+    of ``size`` bytes, a bar of the share read, the rows done and the time left; from
+    standard input, the rows done. The caller ticks with the rows done and the bytes read."""
     if not sys.stderr.isatty():
-        yield lambda count: None
+        yield lambda rows, read: None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(SpinnerColumn(), TextColumn("{task.completed:,} rows"),
-                  console=_console_err(), transient=True) as bar:
-        task = bar.add_task("batch", total=None)
-        yield lambda count: bar.update(task, completed=count)
+    rows = TextColumn("{task.fields[rows]:,} rows")
+    columns: tuple[ProgressColumn, ...] = (
+        (BarColumn(), TaskProgressColumn(), rows, TimeRemainingColumn()) if size
+        else (SpinnerColumn(), rows))
+    with Progress(*columns, console=_console_err(), transient=True) as bar:
+        task = bar.add_task("batch", total=size or None, rows=0)
+
+        def tick(done: int, read: int | None) -> None:
+            bar.update(task, rows=done, completed=read)  # None: unchanged
+
+        yield tick
+
+
+def _size(path: str) -> int | None:
+    """The size of a regular input file, else ``None`` (standard input, a pipe)."""
+    try:
+        found = os.stat(path) if path != "-" else None
+    except OSError:
+        return None  # opening it reports the problem
+    return found.st_size if found is not None and stat.S_ISREG(found.st_mode) else None
+
+
+def _read_so_far(stream: IO[str]) -> int | None:
+    """How many bytes of ``stream``'s file have been read (read ahead by at most a buffer),
+    or ``None`` when that cannot be told."""
+    import io
+
+    try:
+        return stream.buffer.tell() if isinstance(stream, io.TextIOWrapper) else None
+    except (OSError, ValueError):
+        return None
 
 
 @app.command()

@@ -287,3 +287,50 @@ def test_a_batch_has_one_today_for_rows_without_an_offence_date(
         "2030-01-02"}
     pinned = list(assess_many(rows, "vn-225", today=date(2020, 1, 1)))
     assert {r.assessment.offence_date for r in pinned if r.assessment} == {date(2020, 1, 1)}
+
+
+def _stderr_on_a_terminal(args: list[str], stdin: str | None = None) -> str:
+    """What ``penalties ARGS`` writes to stderr when stderr is a terminal (a pseudo-terminal
+    here; stdout is not one)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    with subprocess.Popen([sys.executable, "-m", "penalties", *args], stdin=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, stderr=follower, env=env) as process:
+        os.close(follower)
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin.encode())
+        assert process.stdin is not None
+        process.stdin.close()
+        seen = b""
+        while True:
+            try:
+                piece = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not piece:
+                break
+            seen += piece
+    os.close(leader)
+    assert process.returncode == 0, seen
+    return seen.decode("utf-8", "replace")
+
+
+def test_a_long_batch_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    rows = "".join(f"{i},entity,{i * 1000},2018-03-19\n" for i in range(25_000))
+    cases.write_text("id,offender,illicit_profit,offence_date\n" + rows, encoding="utf-8")
+    shown = _stderr_on_a_terminal(["batch", str(cases), "--provision", "vn-225", "-o",
+                                   str(tmp_path / "out.csv")])
+    assert "100%" in shown and "25,000 rows" in shown  # a bar for a file, with its rows
+    piped = _stderr_on_a_terminal(["batch", "-", "--provision", "vn-225", "-o",
+                                   str(tmp_path / "out2.csv")], stdin=cases.read_text())
+    assert "25,000 rows" in piped and "%" not in piped  # standard input: a row counter
+    quiet = CliRunner().invoke(app, ["batch", str(cases), "--provision", "vn-225", "-o",
+                                     str(tmp_path / "out3.csv")])
+    assert quiet.exit_code == 0 and "rows" not in quiet.stderr  # not a terminal: nothing
