@@ -327,10 +327,13 @@ def test_a_long_batch_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     cases.write_text("id,offender,illicit_profit,offence_date\n" + rows, encoding="utf-8")
     shown = _stderr_on_a_terminal(["batch", str(cases), "--provision", "vn-225", "-o",
                                    str(tmp_path / "out.csv")])
-    assert "100%" in shown and "25,000 rows" in shown  # a bar for a file, with its rows
+    assert "100%" in shown  # a bar for a file
+    assert "25,000 rows" in shown
     piped = _stderr_on_a_terminal(["batch", "-", "--provision", "vn-225", "-o",
                                    str(tmp_path / "out2.csv")], stdin=cases.read_text())
-    assert "25,000 rows" in piped and "%" not in piped  # standard input: a row counter
+    assert "25,000 rows" in piped  # standard input: a row counter
+    assert "%" not in piped
     quiet = CliRunner().invoke(app, ["batch", str(cases), "--provision", "vn-225", "-o",
                                      str(tmp_path / "out3.csv")])
-    assert quiet.exit_code == 0 and "rows" not in quiet.stderr  # not a terminal: nothing
+    assert quiet.exit_code == 0
+    assert "rows" not in quiet.stderr  # not a terminal: nothing
