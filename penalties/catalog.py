@@ -48,6 +48,12 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
     Raises :class:`~penalties.errors.StatuteFileError` naming the file, each field path and
     what was expected.
     """
+    return _load(Path(path), None)[0]
+
+
+def _load(path: Path, root: Path | None) -> tuple[Statute, str]:
+    """:func:`load_statute` for a file of the directory ``root`` (``None``: any file), with
+    the text it was compiled from."""
     from pydantic import ValidationError
 
     from penalties.compile import compile_statute
@@ -55,7 +61,7 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
 
     named = str(path)
     try:
-        raw = _read_limited(Path(path))
+        raw = _read_limited(path, root)
     except OSError as exc:
         problem = FieldProblem("", f"cannot read the file: {exc.strerror}")
         raise StatuteFileError(named, [problem]) from None
@@ -63,7 +69,8 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
         problem = FieldProblem("", f"file is larger than {MAX_FILE_BYTES} bytes")
         raise StatuteFileError(named, [problem])
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text, parse_float=Decimal)
     except UnicodeDecodeError as exc:
         problem = FieldProblem("", f"not UTF-8 text ({exc.reason})")
         raise StatuteFileError(named, [problem]) from None
@@ -79,15 +86,36 @@ def load_statute(path: str | os.PathLike[str]) -> Statute:
     except ValidationError as exc:
         problems = [FieldProblem(clean_location(e["loc"]), _message(e)) for e in exc.errors()]
         raise StatuteFileError(named, problems) from None
-    return compile_statute(model, named)
+    return compile_statute(model, named), text
 
 
-def _read_limited(path: Path) -> bytes:
+# Opening never waits (for a pipe's writer), never leaks the descriptor to a child, and on
+# Windows reads bytes as they are.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def _read_limited(path: Path, root: Path | None = None) -> bytes:
     """The bytes of a regular file, at most one more than :data:`MAX_FILE_BYTES` (so that
-    a larger file is refused without reading it all, and a device or pipe is never read)."""
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise OSError(errno.EINVAL, "not a regular file")
-    with path.open("rb") as file:
+    a larger file is refused without reading it all).
+
+    A file of the user directory ``root`` must have its real path inside ``root``; that is
+    checked before it is opened, and again after, on the file opened, so a symlink swapped
+    between the check and the opening is refused too (see SECURITY.md). A device or a pipe
+    is opened without waiting and refused without being read.
+    """
+    real = _check_inside(path, root) if root is not None else path  # outside: never opened
+    with open(os.open(real, _OPEN_FLAGS), "rb") as file:
+        opened = os.fstat(file.fileno())
+        if not stat.S_ISREG(opened.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if root is not None:
+            checked = os.stat(real, follow_symlinks=False)
+            if _check_inside(path, root) != real or (checked.st_dev, checked.st_ino) != (
+                    opened.st_dev, opened.st_ino):
+                raise StatuteFileError(str(path), [FieldProblem(
+                    "", "was replaced while it was being opened; statute files must stay put "
+                    "while they are read")])
         return file.read(MAX_FILE_BYTES + 1)
 
 
@@ -110,12 +138,15 @@ def _statute_files(directory: Path, root: Path | None) -> Iterator[Path]:
             yield path
 
 
-def _check_inside(path: Path, root: Path | None) -> None:
-    """Refuse a file of a user directory (resolved to ``root``) whose real path, symlinks
-    followed, is not inside it; ``root`` is ``None`` for the built-in directory."""
-    if root is not None and not path.resolve().is_relative_to(root):
+def _check_inside(path: Path, root: Path | None) -> Path:
+    """The real path of ``path`` (symlinks followed); refused for a file of a user directory
+    (resolved to ``root``) if it is not inside it (``root`` is ``None`` for the built-in
+    directory)."""
+    real = path.resolve()
+    if root is not None and not real.is_relative_to(root):
         raise StatuteFileError(str(path), [FieldProblem("", f"leads outside {root}; statute "
                                                         "files must live inside it")])
+    return real
 
 
 def _check_references(statute: Statute, names: dict[str, Path]) -> None:
@@ -169,7 +200,7 @@ class Catalog:
                 root = directory.resolve() if contained else None
                 for path in _statute_files(directory, root):
                     self._roots[path] = root
-                    for name in _declared_names(path):
+                    for name in _declared_names(path, root):
                         if name in paths:
                             raise StatuteFileError(str(path), [FieldProblem(
                                 "id" if "/" in name else "aliases",
@@ -182,9 +213,8 @@ class Catalog:
         with self._lock:
             statute = self._loaded.get(path)
             if statute is None:
-                _check_inside(path, self._roots.get(path))  # again: it may have changed
-                statute = load_statute(path)
-                declared = set(_declared_names(path))
+                statute, text = _load(path, self._roots.get(path))  # checked again
+                declared = set(_names_in(text, path))
                 if declared != {statute.id, *statute.model.aliases}:
                     raise StatuteFileError(str(path), [FieldProblem(
                         "id", "write id and aliases as plain top-level lines (id = \"...\", "
@@ -239,12 +269,16 @@ _TOP_ALIASES = re.compile(r"^aliases\s*=\s*\[([^\]]*)\]", re.MULTILINE)
 _TABLE = re.compile(r"^\s*\[", re.MULTILINE)
 
 
-def _declared_names(path: Path) -> list[str]:
+def _declared_names(path: Path, root: Path | None) -> list[str]:
     """The id and aliases written at the top of a statute file (before any table)."""
     try:
-        text = _read_limited(path).decode("utf-8", errors="replace")
+        text = _read_limited(path, root).decode("utf-8-sig", errors="replace")
     except OSError:
-        return [str(path)]  # unreadable: load_statute reports it when the file is asked for
+        return [str(path)]  # unreadable: loading it reports why, when it is asked for
+    return _names_in(text, path)
+
+
+def _names_in(text: str, path: Path) -> list[str]:
     table = _TABLE.search(text)
     head = text[: table.start()] if table else text
     found = _TOP_ID.search(head)

@@ -53,13 +53,13 @@ def messages(error: StatuteFileError) -> dict[str, str]:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every statute file the catalogue opens, symlinks resolved."""
     opened: list[Path] = []
-    real = penalties.catalog._read_limited
+    real = os.open
 
-    def spy(path: Path) -> bytes:
-        opened.append(path.resolve())
-        return real(path)
+    def spy(path: str | os.PathLike[str], flags: int, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(path).resolve())
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(penalties.catalog, "_read_limited", spy)
+    monkeypatch.setattr(os, "open", spy)
     return opened
 
 
@@ -114,6 +114,45 @@ def test_a_file_swapped_for_a_symlink_after_indexing_is_refused(
     error = refused(lambda: catalog.get("xx/test-code/2"))
     assert "leads outside" in str(error)
     assert secret.resolve() not in reads
+
+
+def test_a_file_replaced_while_it_is_opened_is_refused(
+        tmp_path: Path, write_statute: Writer, statute_data: Doc,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_statute(statute_data, "inside/a.toml")
+    second = write_statute(with_id(statute_data, "xx/test-code/2"), "inside/b.toml")
+    secret = write_statute(with_id(statute_data, "xx/test-code/2"), "outside/b.toml")
+    catalog = Catalog([tmp_path / "inside"], builtin=False, use_env=False)
+    assert catalog.get("xx/test-code/1").id == "xx/test-code/1"  # indexes both files
+    real = os.open
+
+    def swapping(path: str | os.PathLike[str], flags: int, *args: Any, **kw: Any) -> int:
+        """b.toml is a symlink to the secret just while it is opened, then a file again."""
+        if Path(path).name != "b.toml":
+            return real(path, flags, *args, **kw)
+        kept = second.read_bytes()
+        second.unlink()
+        os.symlink(secret, second)
+        try:
+            return real(path, flags, *args, **kw)
+        finally:
+            second.unlink()
+            second.write_bytes(kept)
+
+    monkeypatch.setattr(os, "open", swapping)
+    error = refused(lambda: catalog.get("xx/test-code/2"))
+    assert error.path == str(second)
+    assert "was replaced while it was being opened" in str(error)
+
+
+def test_a_byte_order_mark_before_the_id_line_is_indexed(
+        tmp_path: Path, statute_data: Doc) -> None:
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    text = tomli_w.dumps({"id": statute_data["id"], **statute_data})
+    assert text.startswith("id = ")
+    (inside / "bom.toml").write_text("\ufeff" + text, encoding="utf-8")
+    assert catalog_ids(inside) == [statute_data["id"]]
 
 
 def test_dangling_symlinks_and_directories_named_like_files(
