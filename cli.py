@@ -851,11 +851,13 @@ def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[s
     with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
         results = assess_many(read_cases(source_stream, read_kind), provision, **options)
         writer = write_csv if write_kind == "csv" else write_jsonl
+        count = 0
         for count, result in enumerate(writer(results, sink), start=1):
             if count % 10_000 == 0:
                 tick(count, _read_so_far(source_stream))
             if result.error is not None:
                 report(result.row, result.error)
+        tick(count, _read_so_far(source_stream))
 
 
 def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
@@ -917,12 +919,13 @@ def _progress(size: int | None) -> Iterator[_Tick]:
 
 
 def _size(path: str) -> int | None:
-    """The size of a regular input file, else ``None`` (standard input, a pipe)."""
+    """The size of the input if it is a regular file (standard input too, when redirected
+    from one), else ``None`` (a pipe, a terminal)."""
     try:
-        found = os.stat(path) if path != "-" else None
-    except OSError:
+        found = os.stat(path) if path != "-" else os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError):
         return None  # opening it reports the problem
-    return found.st_size if found is not None and stat.S_ISREG(found.st_mode) else None
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
 
 
 def _read_so_far(stream: IO[str]) -> int | None:

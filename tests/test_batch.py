@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -295,7 +296,6 @@ def _stderr_on_a_terminal(args: list[str], stdin: str | None = None) -> str:
     import os
     import pty
     import subprocess
-    import sys
 
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
@@ -321,6 +321,7 @@ def _stderr_on_a_terminal(args: list[str], stdin: str | None = None) -> str:
     return seen.decode("utf-8", "replace")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_a_long_batch_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     rows = "".join(f"{i},entity,{i * 1000},2018-03-19\n" for i in range(25_000))
@@ -337,3 +338,27 @@ def test_a_long_batch_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
                                      str(tmp_path / "out3.csv")])
     assert quiet.exit_code == 0
     assert "rows" not in quiet.stderr  # not a terminal: nothing
+
+
+def test_the_progress_knows_the_size_and_position_of_regular_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from cli import _read_so_far, _size
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text("offender\n" + "entity\n" * 1000, encoding="utf-8")
+    assert _size(str(cases)) == 7009
+    assert _size(str(tmp_path)) is None  # a directory
+    assert _size(str(tmp_path / "absent.csv")) is None  # opening it says why
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe")
+        assert _size(str(tmp_path / "pipe")) is None
+    with cases.open(encoding="utf-8", newline="") as stream:
+        assert _read_so_far(stream) == 0
+        list(csv.reader(stream))
+        assert _read_so_far(stream) == 7009
+    assert _read_so_far(io.StringIO("offender\n")) is None
+    with cases.open(encoding="utf-8") as stream:  # penalties batch - < cases.csv
+        monkeypatch.setattr(sys, "stdin", stream)
+        assert _size("-") == 7009

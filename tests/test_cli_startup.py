@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,12 +56,12 @@ except SystemExit:
 
 
 def test_the_console_script_starts_through_the_launcher() -> None:
-    from importlib.metadata import entry_points
+    import tomllib
 
     from penalties.__main__ import GC_THRESHOLD
 
-    [script] = entry_points(group="console_scripts", name="penalties")
-    assert script.value == "penalties.__main__:main"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["penalties"] == "penalties.__main__:main"
     done = subprocess.run([sys.executable, "-c", LAUNCHER], capture_output=True, text=True,
                           check=True)
     assert done.stdout.startswith("penalties ")
@@ -75,3 +76,11 @@ def test_python_m_penalties_is_the_command_line() -> None:
     done = subprocess.run([sys.executable, "-m", "penalties", *args], capture_output=True,
                           text=True, check=True)
     assert json.loads(done.stdout)["tier"]["ref"] == "225(4)(a)"
+
+
+def test_python_m_penalties_does_not_run_a_cli_py_of_the_working_directory(
+        tmp_path: Path) -> None:
+    (tmp_path / "cli.py").write_text("def main():\n    print('decoy')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "penalties", "--version"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("penalties ")

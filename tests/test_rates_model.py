@@ -296,3 +296,14 @@ def test_small_rates_keep_their_digits_in_json() -> None:
     tiny = USD_VND.inverse().to_dict()["value"]
     assert "E" not in tiny
     assert tiny.startswith("0.0000445176")
+
+
+def test_a_conversion_holds_its_fields_by_name() -> None:
+    # Rate.convert builds its Conversion with tuple.__new__ (fast, but unchecked by mypy):
+    # every field must land under its own name.
+    done = EUR_USD.convert("10.005", rounding="ROUND_HALF_EVEN")
+    assert done == Conversion(amount=Decimal("10.005"), currency="EUR", rate=EUR_USD,
+                              unrounded=Decimal("12.3151545"), rounded=Decimal("12.32"),
+                              rounding="ROUND_HALF_EVEN")
+    assert type(done) is Conversion
+    assert done._asdict()["rounded"] == Decimal("12.32")
