@@ -791,6 +791,7 @@ def batch(
         options: dict[str, Any] = {
             "catalog": _catalog(), "to": to, "rate_source": source,
             "rate_date": parse_date(rate_date, "--rate-date") if rate_date else None}
+        _check_not_the_same(input_path, output)
         report = _RowReport(skip_invalid)
         with _progress(_size(input_path)) as tick:
             try:
@@ -802,6 +803,9 @@ def batch(
             except csv.Error as exc:
                 _fail(f"{input_path}: not a CSV file this program can read ({exc}); the rows "
                       "before the problem were written", EXIT_BAD_INPUT)
+            except UnicodeDecodeError as exc:
+                _fail(f"{input_path}: not UTF-8 text ({exc.reason}); the rows before the "
+                      "problem were written", EXIT_BAD_INPUT)
     if report.failures:
         rows = "1 row" if report.failures == 1 else f"{report.failures} rows"
         typer.echo(f"penalties: {rows} failed; they are in the output with their error",
@@ -870,17 +874,57 @@ def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
 @contextmanager
 def _open(path: str, mode: str) -> Iterator[IO[str]]:
     """A batch file (``-``: standard input or output); text is UTF-8, and a byte order
-    mark at the start of an input (as spreadsheets write) is skipped."""
+    mark at the start of an input (as spreadsheets write) is skipped. An output file is
+    created (or emptied) only when its first line is written, so a run refused before any
+    result (a bad header, an unknown provision) leaves it as it was."""
     if path == "-":
         yield sys.stdin if mode == "r" else sys.stdout
         return
+    if mode == "w":
+        with _Output(path) as output:
+            yield output  # type: ignore[misc]  # all the writers use of an IO is write()
+        return
+    with _opened(path, mode) as stream:
+        yield stream
+
+
+def _opened(path: str, mode: str) -> IO[str]:
     try:
-        stream = open(path, mode, encoding="utf-8-sig" if mode == "r" else "utf-8",  # noqa: SIM115
-                      newline="")
+        return open(path, mode, encoding="utf-8-sig" if mode == "r" else "utf-8",
+                    newline="")
     except OSError as exc:
         raise FileUnavailable(f"{path}: {exc.strerror}") from None
-    with stream:
-        yield stream
+
+
+class _Output:
+    """A batch output file, opened for writing at its first ``write``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stream: IO[str] | None = None
+
+    def write(self, text: str) -> int:
+        if self.stream is None:
+            self.stream = _opened(self.path, "w")
+        return self.stream.write(text)
+
+    def __enter__(self) -> _Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+def _check_not_the_same(input_path: str, output: str) -> None:
+    """Refuse to write the results over the cases."""
+    try:
+        same = "-" not in (input_path, output) and os.path.samefile(input_path, output)
+    except OSError:
+        return  # one of them does not exist (yet): opening it says so if it matters
+    if same:
+        raise ValueError(f"--output {output} is the input file; the results would overwrite "
+                         "the cases (allowed: another file, or - for standard output)")
 
 
 class FileUnavailable(LookupError):

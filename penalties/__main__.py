@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -30,12 +31,16 @@ def main() -> None:
     """Tune the collector, then import and run the command line (tuned first, so that the
     imports of ``cli`` and its libraries run under it too).
 
-    Meant as a process's entry point: the collector stays tuned until the process ends.
+    Meant as a process's entry point: the collector stays tuned until the process ends,
+    and, as for other Unix commands, a closed pipe on the output ends the process quietly
+    (killed by SIGPIPE) rather than with a Python error.
     (Putting Python's threshold back on the way out would set off a collection of the tens
     of thousands of objects created since the last one, the cost this avoids.)
     """
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     atexit.register(gc.freeze)
+    if hasattr(signal, "SIGPIPE"):  # a reader that stops early (| head) ends us quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     from cli import main as run
 
     run()

@@ -62,7 +62,8 @@ def facts_from_row(row: Mapping[str, Any]) -> Facts:
     """Facts from a row whose values may be text (CSV): blank means "not given", flags
     accept true/false/yes/no/1/0, counts are whole numbers. Unknown columns are an error."""
     if "__error__" in row:
-        raise InvalidFacts("row", str(row["__error__"]), "one JSON object per line")
+        raise InvalidFacts("row", str(row["__error__"]),
+                           str(row.get("__expected__", "one JSON object per line")))
     values: dict[str, Any] = {}
     for name, raw in row.items():
         if name == "id":
@@ -168,7 +169,8 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
                 catalog: Catalog | None = None, to: str | None = None,
                 rate_date: date | None = None, rate_source: str | None = None,
                 today: date | None = None) -> Iterator[BatchResult]:
-    """Assess each case under ``provision``, lazily, in order.
+    """Assess each case under ``provision``, lazily, in order. The provision, currency and
+    dates are checked at the call, before any case is read.
 
     Args:
         cases: ``Facts``, or mappings of fact names to values (text is accepted, as in CSV;
@@ -182,8 +184,7 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
     """
     assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
                         rate_source=rate_source, today=today)
-    for number, case in enumerate(cases, start=1):
-        yield assessor.one(number, case)
+    return (assessor.one(number, case) for number, case in enumerate(cases, start=1))
 
 
 class Assessor:

@@ -34,6 +34,7 @@ __all__ = [
     "ClassCells",
     "RowCells",
     "check_header",
+    "ragged_row",
     "read_cases",
     "write_csv",
     "write_jsonl",
@@ -59,14 +60,20 @@ _CONVERTED = tuple(f"{k}_{b}" for k in _MONEY_KINDS for b in ("min", "max"))
 def read_cases(stream: IO[str], kind: str) -> Iterator[dict[str, Any]]:
     """Cases from a CSV or JSON Lines stream, one mapping per row, lazily.
 
-    A CSV header with an unknown column, or without ``offender``, is an
+    A CSV header that :func:`check_header` refuses is an
     :class:`~penalties.errors.InvalidFacts` before any row is read. A JSON line that is not
-    an object becomes a row whose only key is ``__error__``.
+    an object, or a CSV row with more or fewer fields than the header, becomes a row in
+    error (its only keys ``__error__``, what was expected and ``id``).
     """
     if kind == "csv":
-        reader = csv.DictReader(stream)
-        check_header(reader.fieldnames or [])
-        yield from reader
+        reader = csv.reader(stream)
+        header = next(reader, [])
+        check_header(header)
+        width = len(header)
+        for cells in reader:
+            if cells:  # a blank line is no row (as csv.DictReader reads it)
+                yield (dict(zip(header, cells, strict=True)) if len(cells) == width
+                       else ragged_row(header, cells))
         return
     for line in stream:
         if not line.strip():
@@ -79,8 +86,25 @@ def read_cases(stream: IO[str], kind: str) -> Iterator[dict[str, Any]]:
         yield value if isinstance(value, dict) else {"__error__": "not a JSON object"}
 
 
+def ragged_row(header: Sequence[str], cells: Sequence[str]) -> dict[str, Any]:
+    """The case of a CSV row with more or fewer fields than the header: an error (a
+    missing or extra separator would shift every value after it), with its ``id`` if it
+    has one."""
+    named = {"id": cells[header.index("id")]} if "id" in header[:len(cells)] else {}
+    return {**named, "__error__": f"the row has {len(cells)} fields, the header "
+            f"{len(header)}", "__expected__": "one field for each column of the header"}
+
+
 def check_header(header: Sequence[str]) -> None:
-    """Refuse a CSV header with an unknown column or without ``offender``."""
+    """Refuse a CSV header that is missing, has an unknown or repeated column, or has no
+    ``offender`` column."""
+    if not header:
+        raise InvalidFacts("header", "the file is empty", "a header naming offender and "
+                           "other facts, then one case per row")
+    repeated = [c for at, c in enumerate(header) if c in header[:at]]
+    if repeated:
+        raise InvalidFacts(f"column {repeated[0]!r}", "appears twice in the header",
+                           "each column once")
     unknown = [c for c in header if c not in INPUT_COLUMNS]
     if unknown:
         raise InvalidFacts(f"column {unknown[0]!r}", "unknown column in the header",

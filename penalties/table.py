@@ -31,7 +31,14 @@ from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
 from penalties.batch import Assessor
-from penalties.batch_io import CSV_COLUMNS, ClassCells, RowCells, check_header, written
+from penalties.batch_io import (
+    CSV_COLUMNS,
+    ClassCells,
+    RowCells,
+    check_header,
+    ragged_row,
+    written,
+)
 from penalties.classes import COUNTS, plain_number, position
 from penalties.errors import PenaltyError
 from rates.errors import RateError
@@ -363,15 +370,9 @@ class TableAssessor:
     def _single(self, out: Chunk, at: int, row: Sequence[str]) -> None:
         header = self.header
         number = out.first + at
-        if len(row) == len(header):
-            case: dict[str | None, Any] = dict(zip(header, row, strict=True))
-        else:  # as csv.DictReader reads a row of another length
-            case = dict(zip(header, row, strict=False))
-            if len(row) > len(header):
-                case[None] = list(row[len(header):])
-            else:
-                case.update((name, None) for name in header[len(row):])
-        result = self.assessor.one(number, case)  # type: ignore[arg-type]
+        case = (dict(zip(header, row, strict=True)) if len(row) == len(header)
+                else ragged_row(header, row))
+        result = self.assessor.one(number, case)
         cells = self.cells.row(result)
         out.of_class[at] = out.add_class((*cells[2:_DAY], *cells[_DAY + 1:_CONVERTED],
                                           *cells[_REASONS + 1:]))

@@ -362,3 +362,84 @@ def test_the_progress_knows_the_size_and_position_of_regular_files(
     with cases.open(encoding="utf-8") as stream:  # penalties batch - < cases.csv
         monkeypatch.setattr(sys, "stdin", stream)
         assert _size("-") == 7009
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("", "header: the file is empty"),
+    ("offender,offender\nperson,entity\n", "column 'offender': appears twice"),
+])
+def test_a_header_missing_or_repeating_a_column_is_refused(text: str, problem: str) -> None:
+    with pytest.raises(InvalidFacts, match=problem):
+        list(read_cases(io.StringIO(text), "csv"))
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_rows_with_more_or_fewer_fields_than_the_header_are_invalid(
+        tmp_path: Path, kind: str) -> None:
+    text = ("id,offender,illicit_profit,offence_date\n"
+            "A,entity,250000000,2018-03-19\n"
+            "B,entity,250000000\n"  # a field short: the date is not "not given"
+            "C,entity,250,000,000,2018-03-19\n")  # an unquoted comma: shifted values
+    source = write(tmp_path, "cases.csv", text)
+    target = tmp_path / f"out.{kind}"
+    done = runner.invoke(app, ["batch", source, "--provision", "vn-225", "-o", str(target),
+                               "--skip-invalid"])
+    assert done.exit_code == EXIT_SOME_ROWS_FAILED
+    assert "row 2: row: the row has 3 fields, the header 4" in done.stderr
+    assert "row 3: row: the row has 6 fields, the header 4" in done.stderr
+    if kind == "csv":
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+        assert [(r["id"], bool(r["error"])) for r in rows] == [
+            ("A", False), ("B", True), ("C", True)]
+
+
+def test_the_output_is_left_alone_when_the_run_is_refused_before_any_row(
+        tmp_path: Path) -> None:
+    source = write(tmp_path, "cases.csv", "offender,colour\nperson,red\n")
+    target = tmp_path / "out.csv"
+    target.write_text("yesterday's results\n", encoding="utf-8")
+    for kind, provision in (("csv", "vn-225"), ("csv", "nope"), ("jsonl", "nope")):
+        out = target.with_suffix(f".{kind}")
+        out.write_text("yesterday's results\n", encoding="utf-8")
+        done = runner.invoke(app, ["batch", source, "--provision", provision, "-o", str(out)])
+        assert done.exit_code in (EXIT_BAD_INPUT, EXIT_NO_DATA), done.stderr
+        assert out.read_text(encoding="utf-8") == "yesterday's results\n", (kind, provision)
+
+
+def test_the_results_never_overwrite_the_cases(tmp_path: Path) -> None:
+    text = "offender,illicit_profit,offence_date\nentity,250000000,2018-03-19\n"
+    source = write(tmp_path, "cases.csv", text)
+    for output in (source, str(tmp_path / "." / "cases.csv")):
+        done = runner.invoke(app, ["batch", source, "--provision", "vn-225", "-o", output])
+        assert done.exit_code == EXIT_BAD_INPUT
+        assert "is the input file" in done.stderr
+    assert Path(source).read_text(encoding="utf-8") == text
+
+
+def test_a_file_that_is_not_utf8_is_named_in_the_error(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_bytes(b"offender,illicit_profit\nentity,\xff250000000\n")
+    done = runner.invoke(app, ["batch", str(source), "--provision", "vn-225", "-o",
+                               str(tmp_path / "out.csv")])
+    assert done.exit_code == EXIT_BAD_INPUT
+    assert f"{source}: not UTF-8 text" in done.stderr
+
+
+def test_assess_many_checks_the_provision_at_the_call() -> None:
+    from penalties import UnknownProvision
+
+    with pytest.raises(UnknownProvision):
+        assess_many([], "vn/nowhere/1")  # not even iterated
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGPIPE is POSIX")
+def test_a_reader_that_stops_early_ends_the_batch_quietly(tmp_path: Path) -> None:
+    import subprocess
+
+    rows = "".join(f"{i},entity,{i * 1000},2018-03-19\n" for i in range(30_000))
+    source = write(tmp_path, "cases.csv", "id,offender,illicit_profit,offence_date\n" + rows)
+    done = subprocess.run(f"{sys.executable} -m penalties batch {source} --provision vn-225 "
+                          "-o - | head -1", shell=True, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.startswith('"row","id"')
+    assert done.stderr == ""  # no "unexpected BrokenPipeError"
