@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from penalties.amounts import AmountContext, RangeSpec, scale
 from penalties.assessment import Assessment, PenaltyRange, TierResult, format_amount
-from penalties.errors import InvalidFacts, NoVersionInForce
+from penalties.errors import InvalidFacts, NoVersionInForce, shown
 from penalties.facts import EVENT_DATES, HISTORY_DATES, Amount, Facts
 from penalties.leniency import choose_lenient
 from penalties.statute import CompiledTier, CompiledVersion, Statute, cite
@@ -72,6 +72,11 @@ def assess_statute(statute: Statute, facts: Facts, today: date | None = None,
                    resolve: Resolver | None = None,
                    convert: Converter | None = None) -> Assessment:
     """Assess ``facts`` under ``statute``; see the module docstring for the steps."""
+    acts = statute.model.acts
+    if facts.act is not None and acts and facts.act not in {a.id for a in acts}:
+        # A misspelt act would otherwise meet no tier: "no tier applies", a wrong answer.
+        raise InvalidFacts("act", f"{shown(facts.act)} is not an act of {statute.id}",
+                           ", ".join(a.id for a in acts))
     if facts.offence_date is not None:
         day, basis = facts.offence_date, "offence_date"
     else:

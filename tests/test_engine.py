@@ -332,3 +332,16 @@ def test_no_tier_says_administrative_sanctions_may_apply() -> None:
     assert doc["tier"] is None
     assert doc["principal"] == []
     assert "administrative sanctions may apply" in doc["notes"][-1]
+
+
+def test_an_act_the_provision_does_not_name_is_refused_not_ignored() -> None:
+    from penalties import InvalidFacts
+
+    facts = {"offender": "entity", "act": "83-5a", "offence_date": "2019-01-01"}
+    with pytest.raises(InvalidFacts, match=r"act: '83-5a' is not an act of eu/gdpr/83 "
+                       r"\(allowed: 83-4-a, .*83-5-a"):
+        assess("eu/gdpr/83", facts)
+    assert assess("eu/gdpr/83", {**facts, "act": "83-5-a"}).tier is not None
+    ignored = assess("vn-225", {"offender": "entity", "act": "anything",
+                                "illicit_profit": "250000000", "offence_date": "2019-01-01"})
+    assert "act" in ignored.ignored  # a provision without acts does not read it
