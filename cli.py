@@ -739,12 +739,23 @@ def rates_update(
         import rates
 
         codes = [c.strip() for c in currencies.split(",") if c.strip()]
-        with Progress(console=_console_err(), transient=True) as bar:
+        console = _console_err()
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task(f"warming {source}", total=None)
             report = rates.update(source, start, end, codes,
                                   progress=lambda done, total: bar.update(
                                       task, completed=done, total=total))
-    typer.echo(f"{report}", err=True)
+    if not report.tried:
+        typer.echo(f"penalties: {report.source} is offline: nothing to fetch", err=True)
+        return
+    line = f"penalties: {report.source}: {report.answered} of {report.tried} lookups answered"
+    if report.missing:
+        line += f", {report.missing} without a rate for their day"
+    if report.failures:
+        line += f", {len(report.failures)} failed (the first: {report.failures[0]})"
+    typer.echo(line, err=True)
+    if report.failures:
+        raise typer.Exit(EXIT_NO_DATA)
 
 
 @rates_app.command("clear")

@@ -208,7 +208,8 @@ def update(
     chosen = get_source(source)
     first, last = as_date(start, "start"), as_date(end, "end")
     if last < first:
-        raise InvalidDate("end", f"{last.isoformat()} (before start {first.isoformat()})")
+        raise InvalidDate("end", last.isoformat(), f"is before start {first.isoformat()}",
+                          f"a day on or after {first.isoformat()}")
     codes = [check_currency(code) for code in currencies]
     if not chosen.online:
         return UpdateReport(chosen.name, 0, 0, 0, ())

@@ -98,13 +98,12 @@ class InvalidAmount(RateError, ValueError):
 class InvalidDate(RateError, ValueError):
     """A date argument that is neither a :class:`datetime.date` nor ``YYYY-MM-DD`` text."""
 
-    def __init__(self, field: str, value: object, problem: str = "is not a date") -> None:
+    def __init__(self, field: str, value: object, problem: str = "is not a date",
+                 allowed: str = "a datetime.date or text YYYY-MM-DD") -> None:
         self.field = field
         self.value = value
         self.problem = problem
-        super().__init__(
-            f"{field}: {_shown(value)} {problem} (allowed: a datetime.date or text YYYY-MM-DD)"
-        )
+        super().__init__(f"{field}: {_shown(value)} {problem} (allowed: {allowed})")
 
 
 class InvalidRounding(RateError, ValueError):

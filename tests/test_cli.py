@@ -350,14 +350,31 @@ def test_unexpected_errors_while_rendering(monkeypatch: pytest.MonkeyPatch) -> N
     assert result.stderr.count("\n") == 1
 
 
-def test_rates_update_and_its_errors() -> None:
+def test_rates_update_and_its_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("rates", "update", "--source", "snapshot", "--start", "2018-03-01",
                  "--end", "2018-03-02")
     assert result.exit_code == 0
+    assert "snapshot is offline: nothing to fetch" in result.stderr
+    result = run("rates", "update", "--source", "ecb", "--start", "2018-03-02",
+                 "--end", "2018-03-01")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "end: '2018-03-01' is before start 2018-03-02 (allowed: a day on or after" in (
+        result.stderr)
     result = run("rates", "update", "--source", "nope", "--start", "2018-03-01",
                  "--end", "2018-03-02")
     assert result.exit_code == EXIT_NO_DATA
     assert "unknown rate source 'nope'" in result.stderr
+    import rates
+
+    def offline(*args: Any, **kwargs: Any) -> rates.UpdateReport:
+        return rates.UpdateReport("ecb", 4, 1, 1, ("2018-03-02 USD: no answer", "..."))
+
+    monkeypatch.setattr(rates, "update", offline)
+    result = run("rates", "update", "--source", "ecb", "--start", "2018-03-01",
+                 "--end", "2018-03-02", "--currencies", "USD,JPY")
+    assert result.exit_code == EXIT_NO_DATA  # failures are not a success
+    assert result.stderr == ("penalties: ecb: 1 of 4 lookups answered, 1 without a rate for "
+                             "their day, 2 failed (the first: 2018-03-02 USD: no answer)\n")
 
 
 def test_thresholds_in_another_currency() -> None:

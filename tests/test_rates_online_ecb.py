@@ -199,4 +199,5 @@ def test_source_attributes() -> None:
     assert source.online
     assert source.name == "ecb"
     assert source.warm_pair("USD") == ("EUR", "USD")
+    assert source.warm_pair("EUR") == ("EUR", "USD")  # not EUR→EUR
     assert "EcbSource" in repr(source)

@@ -134,9 +134,11 @@ class HttpSource:
         return self._session
 
     def warm_pair(self, code: str) -> tuple[str, str]:
-        """The pair whose lookup caches what ``code`` needs (used by ``rates.update``)."""
-        other = "EUR" if code == self.pivot else code
-        return self.pivot, other
+        """The pair whose lookup caches what ``code`` needs (used by ``rates.update``); for
+        the pivot itself, its rate against USD (or EUR, for a USD pivot)."""
+        if code != self.pivot:
+            return self.pivot, code
+        return self.pivot, "EUR" if self.pivot == "USD" else "USD"
 
     def display_url(self, url: str, params: dict[str, str] | None = None) -> str:
         """The URL with secret parameters shown as ``REDACTED`` (for messages)."""
