@@ -216,13 +216,11 @@ def list_command(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(rows)
         return
-    from rich.table import Table
-
-    table = Table("id", "aliases", "title", "currency", "versions")
+    # One block per provision, not a table: ids are copied and must never be cut to fit.
     for row in rows:
-        table.add_row(row["id"], ", ".join(row["aliases"]), row["title"], row["currency"],
-                      row["coverage"])
-    _console().print(table)
+        aliases = f"  ({', '.join(row['aliases'])})" if row["aliases"] else ""
+        typer.echo(f"{row['id']}{aliases}  {row['currency']}  {row['coverage']}\n"
+                   f"    {row['title']}")
 
 
 def _summary(statute: Statute) -> dict[str, Any]:

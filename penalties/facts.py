@@ -369,6 +369,9 @@ class Facts:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Facts:
         """Build facts from a JSON-like mapping; unknown keys are an error, not ignored."""
+        if not isinstance(data, Mapping):
+            raise InvalidFacts("facts", f"{shown(data)} is not a mapping of facts",
+                               "a Facts, or a mapping such as {\"offender\": \"entity\"}")
         unknown = sorted((key for key in data if key not in _KNOWN), key=repr)
         if unknown:
             name = unknown[0]

@@ -31,7 +31,9 @@ def test_version() -> None:
 
 
 def test_list_human_and_json() -> None:
-    assert "vn-225" in run("list").stdout
+    listed = run("list").stdout
+    assert "vn/decree-341-2025/broadcasting  (vn-d341-broadcasting)  VND  " in listed
+    assert "\n    Infringement of copyright and related rights\n" in listed  # titles whole
     rows = json.loads(run("list", "--json").stdout)
     ids = [r["id"] for r in rows]
     assert ids == sorted(ids)

@@ -112,3 +112,11 @@ def test_from_mapping_rejects_unknown_and_missing_keys() -> None:
 def test_given_lists_only_what_was_said() -> None:
     facts = make(organised=True, times=1)
     assert facts.given() == {"offender": Offender.PERSON, "organised": True}
+
+
+@pytest.mark.parametrize("given", [None, [("offender", "entity")], "offender=entity"])
+def test_facts_that_are_not_a_mapping_are_a_typed_error(given: object) -> None:
+    from penalties import assess
+
+    with pytest.raises(InvalidFacts, match=r"facts: .* is not a mapping of facts"):
+        assess("vn-225", given)  # type: ignore[arg-type]
