@@ -149,10 +149,12 @@ def _locale(name: str | None) -> str:
     return chosen
 
 
-def _money(value: Money, locale: str) -> str:
+def _money(value: Money, locale: str, *, exact: bool = False) -> str:
+    """``value`` formatted for ``locale``, to the currency's minor unit (``exact``: with
+    every digit it has, for an amount someone typed)."""
     from moneyed.l10n import format_money
 
-    return str(format_money(value, locale=locale))
+    return str(format_money(value, locale=locale, decimal_quantization=not exact))
 
 
 def _bounds(p: PenaltyRange, locale: str,
@@ -667,7 +669,8 @@ def convert(
 
     console = _console()
     original = Money(result.amount, result.currency)
-    console.print(f"{_money(original, where)} = [bold]{_money(result.converted, where)}[/bold]")
+    console.print(f"{_money(original, where, exact=True)} = "
+                  f"[bold]{_money(result.converted, where)}[/bold]")
     console.print(f"Rate: {_rate_words(result.rate)}", markup=False)
     console.print(f"Rounded once to the minor unit of {result.converted.currency.code} "
                   f"({result.rounding}); unrounded {result.unrounded:f}", markup=False)

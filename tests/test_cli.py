@@ -396,3 +396,10 @@ def test_show_every_builtin_provision() -> None:
         result = run("show", provision)
         assert result.exit_code == 0, (provision, result.stderr)
         assert provision in result.stdout
+
+
+def test_convert_shows_the_amount_given_with_every_digit() -> None:
+    first = run("convert", "0.125 USD", "--to", "USD").stdout.splitlines()[0]
+    assert first == "$0.125 = $0.13"  # not "$0.12 = $0.13"
+    first = run("convert", "100 EUR", "--to", "USD", "--on", "2018-03-19").stdout.splitlines()[0]
+    assert first == "€100.00 = $123.09"
