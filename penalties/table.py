@@ -179,8 +179,9 @@ class TableAssessor:
                                  rate_source=rate_source, today=today)
         self.cells = RowCells()
         self.plan = self.assessor.plan(self.header)
-        #: Whether rows can be grouped at all (else every row goes the single row path).
-        self.grouped = not self.plan.other and len(set(self.header)) == len(self.header)
+        #: Whether rows can be grouped at all (else every row goes the single row path);
+        #: check_header has refused repeated columns already.
+        self.grouped = not self.plan.other
         statute = self.assessor.statute
         points: dict[str, set[int]] = {}
         for version in statute.versions:
