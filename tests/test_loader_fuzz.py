@@ -8,14 +8,15 @@ the length limit, deep nesting, overlapping and gapped bands, ``same_as`` cycles
 fan-out bombs, duplicate ids and ranks. Each must give a
 :class:`~penalties.errors.StatuteFileError` naming the file and, among its problems, the
 field path the mutation touched (or the whole file, ``""``, when it cannot be parsed), with
-no other exception and within a time bound. Mutants are drawn from a fixed seed, so a
-failure names a file that can be made again.
+no other exception and with bounded work: each trigger table of the file is compiled at most
+once, however ``same_as`` expands it. No test here measures time (CI machines are shared and
+noisy); the suite's hang guard (``timeout`` in ``pyproject.toml``) stops a run that hangs.
+Mutants are drawn from a fixed seed, so a failure names a file that can be made again.
 """
 
 from __future__ import annotations
 
 import random
-import time
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -29,13 +30,12 @@ import pytest
 import tomli_w
 
 from penalties import Catalog, StatuteFileError, load_statute
+from penalties import compile as compile_module
 from penalties.catalog import MAX_FILE_BYTES, builtin_directory
 from penalties.schema import MAX_NESTING, MAX_TEXT
 
 SEED = 20_250_301
 PER_BASE = 64
-SECONDS_PER_FILE = 2.0
-SECONDS_IN_ALL = 30.0
 
 Doc = dict[str, Any]
 Path_ = tuple[str | int, ...]
@@ -360,13 +360,15 @@ def test_the_bases_are_valid(make_statute: Callable[[], Doc], tmp_path: Path) ->
         assert load_statute(path).id == base["id"], name
 
 
-def test_hostile_statute_files_give_typed_errors_in_bounded_time(
-        make_statute: Callable[[], Doc], tmp_path: Path, figures: Counter[str]) -> None:
+def test_hostile_statute_files_give_typed_errors_with_bounded_work(
+        make_statute: Callable[[], Doc], tmp_path: Path, figures: Counter[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Each mutant, read by :func:`load_statute` and (for one in four, alone in a directory)
     by a :class:`Catalog`, gives a :class:`StatuteFileError` that names the file and has a
-    problem at the field path the mutation touched; no file takes more than
-    :data:`SECONDS_PER_FILE` and all of them together less than :data:`SECONDS_IN_ALL`."""
-    started = time.perf_counter()
+    problem at the field path the mutation touched; compiling it builds each trigger table
+    of the file at most once (a ``same_as`` bomb that expands to millions of tests costs
+    what its text costs), counted, not timed."""
+    compiled = count_calls(monkeypatch, compile_module._Version, "_compile")
     kinds: Counter[str] = Counter()
     for number, (base, mutant) in enumerate(mutants(make_statute())):
         folder = tmp_path / f"m{number}"
@@ -378,12 +380,12 @@ def test_hostile_statute_files_give_typed_errors_in_bounded_time(
         readers: list[Callable[[], object]] = [partial(load_statute, path)]
         if number % 4 == 0:
             readers.append(partial(catalog_ids, folder))
+        tables = tables_in(content) if not isinstance(content, bytes) else 0
         for read in readers:
-            began = time.perf_counter()
+            compiled.clear()
             error = refusal(read, f"{mutant.kind} of {base} (mutant {number})")
-            took = time.perf_counter() - began
             context = f"{mutant.kind} of {base} (mutant {number}): {error}"
-            assert took < SECONDS_PER_FILE, context
+            assert sum(compiled) <= tables, context
             assert error.path == str(path), context
             assert str(error).startswith(str(path)), context
             assert mutant.explained_by(error), context
@@ -393,7 +395,28 @@ def test_hostile_statute_files_give_typed_errors_in_bounded_time(
         kinds[mutant.kind] += 1
     assert sum(kinds.values()) >= 1_000
     assert min(kinds.values()) >= 15, kinds
-    assert time.perf_counter() - started < SECONDS_IN_ALL
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[int]:
+    """Replace ``owner.name`` by a wrapper that appends 1 to the returned list per call."""
+    calls: list[int] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def tables_in(value: object) -> int:
+    """How many tables (dicts) a document holds, at every depth: a bound on its triggers."""
+    if isinstance(value, dict):
+        return 1 + sum(tables_in(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(tables_in(v) for v in value)
+    return 0
 
 
 def catalog_ids(folder: Path) -> list[str]:
