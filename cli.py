@@ -34,12 +34,12 @@ if TYPE_CHECKING:
     from moneyed import Money
     from rich.console import Console
 
-    from penalties.assessment import Assessment, PenaltyRange
-    from penalties.catalog import Catalog
-    from penalties.conversion import ConvertedAssessment
-    from penalties.facts import Facts
-    from penalties.statute import Statute
-    from penalties.thresholds import Threshold
+    from penalties._facts import Facts
+    from penalties.assessment._conversion import ConvertedAssessment
+    from penalties.assessment._results import Assessment, PenaltyRange
+    from penalties.assessment._thresholds import Threshold
+    from penalties.statutes._catalog import Catalog
+    from penalties.statutes._statute import Statute
     from rates.model import Rate
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_SOME_ROWS_FAILED",
@@ -128,7 +128,7 @@ def _console_err() -> Console:
 
 
 def _catalog() -> Catalog:
-    from penalties.catalog import Catalog, default_catalog
+    from penalties.statutes._catalog import Catalog, default_catalog
 
     return Catalog(_state["statutes"]) if _state["statutes"] else default_catalog()
 
@@ -248,7 +248,7 @@ def show(
         return
     from moneyed import Money
 
-    from penalties.triggers import describe_node, outline
+    from penalties.statutes._triggers import describe_node, outline
 
     console, where = _console(), _locale(locale)
 
@@ -379,7 +379,7 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
     hints = {p.name: p.annotation for p in params}
 
     def run(**values: Any) -> None:  # noqa: ANN401
-        from penalties.facts import Facts
+        from penalties._facts import Facts
 
         given = {field: values.pop(name) for name, field, _, _ in _FACT_OPTIONS}
         with _errors():
@@ -409,8 +409,8 @@ def _assessments(provisions: list[str], facts: Facts, source: str | None,
                  input_rate_date: str | None) -> list[Assessment]:
     """The assessment of ``facts`` under each provision (amounts given in another currency
     converted at ``--input-rate-date``, else the offence date)."""
-    from penalties.api import assess
-    from penalties.facts import parse_date
+    from penalties._api import assess
+    from penalties._facts import parse_date
 
     catalog = _catalog()
     input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
@@ -422,8 +422,8 @@ def _converted(result: Assessment, to: str | None, rate_date: str | None,
                source: str | None) -> ConvertedAssessment | None:
     if to is None or to.strip().upper() == result.provision.currency:
         return None
-    from penalties.conversion import convert_assessment
-    from penalties.facts import parse_date
+    from penalties._facts import parse_date
+    from penalties.assessment._conversion import convert_assessment
 
     on = parse_date(rate_date, "--rate-date") if rate_date else None
     return convert_assessment(result, to, on, source)
@@ -573,8 +573,8 @@ def thresholds(
 ) -> None:
     """Every tier boundary of a provision, in its own currency (and another with --in)."""
     with _errors():
-        from penalties.facts import parse_date
-        from penalties.thresholds import thresholds as boundaries
+        from penalties._facts import parse_date
+        from penalties.assessment._thresholds import thresholds as boundaries
 
         statute = _catalog().get(provision)
         day = parse_date(on, "--on") if on else date.today()
@@ -589,7 +589,7 @@ def thresholds(
         document = {"provision": statute.id, "version": version.effective_from.isoformat(),
                     "currency": statute.currency, "thresholds": [r.to_dict() for r in rows]}
         if rate is not None:
-            from penalties.conversion import with_converted
+            from penalties.assessment._conversion import with_converted
             from rates.money import DEFAULT_ROUNDING
 
             document = with_converted(document, rate, DEFAULT_ROUNDING)
@@ -615,7 +615,7 @@ def thresholds(
                               row.condition or "")
         console.print(table)
     if rate is not None:
-        from penalties.conversion import _rate_words
+        from penalties.assessment._conversion import _rate_words
 
         console.print(f"Converted at {_rate_words(rate)}. {rate.attribution}", markup=False)
 
@@ -656,8 +656,8 @@ def convert(
     """Convert an amount at the rate for a date, with the rate's provenance."""
     with _errors():
         import rates
-        from penalties.conversion import _rate_words
-        from penalties.facts import parse_date
+        from penalties._facts import parse_date
+        from penalties.assessment._conversion import _rate_words
 
         day = parse_date(on, "--on") if on else date.today()
         result = rates.convert(amount, to, day, source=source)
@@ -795,7 +795,7 @@ def batch(
     with _errors():
         import csv
 
-        from penalties.facts import parse_date
+        from penalties._facts import parse_date
 
         kinds = ("csv", "jsonl")
         read_kind = _format(input_format, input_path, kinds)
@@ -848,8 +848,8 @@ class _RowReport:
 
 def _batch_by_columns(input_path: str, output: str, provision: str, options: dict[str, Any],
                       report: _RowReport, tick: _Tick) -> None:
-    """CSV to CSV, a chunk of rows at a time (see :mod:`penalties.table`)."""
-    from penalties.table import csv_to_csv
+    """CSV to CSV, a chunk of rows at a time (see :mod:`penalties.batch._table`)."""
+    from penalties.batch._table import csv_to_csv
 
     with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
         for done, errors in csv_to_csv(source_stream, sink, provision,
@@ -861,8 +861,8 @@ def _batch_by_columns(input_path: str, output: str, provision: str, options: dic
 
 def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[str, Any],
                    read_kind: str, write_kind: str, report: _RowReport, tick: _Tick) -> None:
-    from penalties.batch import assess_many
-    from penalties.batch_io import read_cases, write_csv, write_jsonl
+    from penalties.batch._files import read_cases, write_csv, write_jsonl
+    from penalties.batch._rows import assess_many
 
     with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
         results = assess_many(read_cases(source_stream, read_kind), provision, **options)
@@ -998,7 +998,7 @@ def _read_so_far(stream: IO[str]) -> int | None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the statute file format."""
-    from penalties.api import statute_schema
+    from penalties._api import statute_schema
 
     _print_json(statute_schema())
 
@@ -1009,9 +1009,9 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check statute files and run their golden cases."""
-    from penalties.catalog import load_statute
-    from penalties.errors import PenaltyError
-    from penalties.golden import run_cases
+    from penalties._errors import PenaltyError
+    from penalties.statutes._catalog import load_statute
+    from penalties.statutes._golden import run_cases
 
     report: list[dict[str, Any]] = []
     for path in paths:

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED, app
 from penalties import InvalidFacts, assess, get_provision
-from penalties.batch import assess_many, facts_from_row
-from penalties.batch_io import CSV_COLUMNS, read_cases, write_csv
+from penalties.batch._files import CSV_COLUMNS, read_cases, write_csv
+from penalties.batch._rows import assess_many, facts_from_row
 
 runner = CliRunner()
 
@@ -44,9 +44,9 @@ ROWS = st.fixed_dictionaries({
 
 def one_by_one(row: dict[str, str]) -> Any:
     """The engine itself, with no class reuse: the reference every shortcut must equal."""
-    from penalties.catalog import default_catalog
-    from penalties.conversion import input_converter
-    from penalties.engine import assess_statute
+    from penalties.assessment._conversion import input_converter
+    from penalties.assessment._engine import assess_statute
+    from penalties.statutes._catalog import default_catalog
 
     try:
         return assess_statute(get_provision("vn-225"), facts_from_row(row),
@@ -275,9 +275,9 @@ class _Midnight(date):
 
 def test_a_batch_has_one_today_for_rows_without_an_offence_date(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from penalties.table import csv_to_csv
+    from penalties.batch._table import csv_to_csv
 
-    monkeypatch.setattr("penalties.batch.date", _Midnight)
+    monkeypatch.setattr("penalties.batch._rows.date", _Midnight)
     rows = [{"offender": "entity", "illicit_profit": "250000000"}] * 3
     days = {r.assessment.offence_date for r in assess_many(rows, "vn-225") if r.assessment}
     assert days == {date(2030, 1, 1)}

@@ -18,7 +18,7 @@ from penalties import (
     assess,
     load_statute,
 )
-from penalties.catalog import ENV_VAR, _reset_default_catalog, builtin_directory
+from penalties.statutes._catalog import ENV_VAR, _reset_default_catalog, builtin_directory
 
 Writer = Callable[..., Path]
 

@@ -136,7 +136,7 @@ def test_schema() -> None:
 def test_validate_builtin_files_and_bad_ones(tmp_path: Path,
                                              write_statute: Callable[..., Path],
                                              statute_data: dict[str, Any]) -> None:
-    from penalties.catalog import builtin_directory
+    from penalties.statutes._catalog import builtin_directory
 
     result = run("validate", str(builtin_directory()))
     assert result.exit_code == 0
@@ -327,12 +327,12 @@ def test_rates_commands(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_unexpected_errors_exit_1_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import penalties.api
+    import penalties._api
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(penalties.api, "assess", broken)
+    monkeypatch.setattr(penalties._api, "assess", broken)
     result = run("assess", "vn-225")
     assert result.exit_code == 1
     assert "unexpected RuntimeError: disk on fire" in result.stderr

@@ -17,7 +17,8 @@ try:
     cli.main()
 except SystemExit:
     pass
-watched = ["requests", "requests_cache", "urllib3", "penalties.schema", "penalties.catalog",
+watched = ["requests", "requests_cache", "urllib3", "penalties.statutes._schema",
+           "penalties.statutes._catalog",
            "rates.snapshot", "rates.online", "moneyed", "babel"]
 sys.stderr.write(json.dumps([m for m in watched if m in sys.modules]))
 """
@@ -37,7 +38,7 @@ def test_help_and_version_load_no_statute_rate_or_http(args: list[str]) -> None:
 
 def test_offline_assessment_never_imports_an_http_stack() -> None:
     modules = loaded("assess", "vn-225", "--organised", "--offence-date", "2018-03-19")
-    assert "penalties.schema" in modules  # it did load the statute
+    assert "penalties.statutes._schema" in modules  # it did load the statute
     assert not {"requests", "requests_cache", "urllib3", "rates.online"} & set(modules)
 
 

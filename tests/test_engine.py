@@ -15,7 +15,7 @@ from penalties import (
     NoVersionInForce,
     assess,
 )
-from penalties.engine import add_months
+from penalties.assessment._engine import add_months
 
 D = "2018-03-19"
 M = 1_000_000  # one million dong, to keep the tables readable
@@ -289,7 +289,7 @@ def test_amount_in_another_currency_is_converted_at_the_offence_date() -> None:
 
 def test_without_a_converter_another_currency_is_an_error() -> None:
     from penalties import Facts, get_provision
-    from penalties.engine import assess_statute
+    from penalties.assessment._engine import assess_statute
 
     facts = Facts(offender="person", illicit_profit="10000 USD",  # type: ignore[arg-type]
                   offence_date=D)  # type: ignore[arg-type]

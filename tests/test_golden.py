@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from penalties import load_statute, run_cases
-from penalties.catalog import builtin_directory
+from penalties.statutes._catalog import builtin_directory
 
 FILES = sorted(builtin_directory().rglob("*.toml"))
 

@@ -6,7 +6,7 @@ characters, a file over the size limit, random bytes, wrong types, unknown field
 required fields, huge numbers (``1e400``, ``10**30``, NaN, infinities, negatives), text over
 the length limit, deep nesting, overlapping and gapped bands, ``same_as`` cycles, chains and
 fan-out bombs, duplicate ids and ranks. Each must give a
-:class:`~penalties.errors.StatuteFileError` naming the file and, among its problems, the
+:class:`~penalties._errors.StatuteFileError` naming the file and, among its problems, the
 field path the mutation touched (or the whole file, ``""``, when it cannot be parsed), with
 no other exception and with bounded work: each trigger table of the file is compiled at most
 once, however ``same_as`` expands it. No test here measures time (CI machines are shared and
@@ -30,9 +30,9 @@ import pytest
 import tomli_w
 
 from penalties import Catalog, StatuteFileError, load_statute
-from penalties import compile as compile_module
-from penalties.catalog import MAX_FILE_BYTES, builtin_directory
-from penalties.schema import MAX_NESTING, MAX_TEXT
+from penalties.statutes import _compile as compile_module
+from penalties.statutes._catalog import MAX_FILE_BYTES, builtin_directory
+from penalties.statutes._schema import MAX_NESTING, MAX_TEXT
 
 SEED = 20_250_301
 PER_BASE = 64

@@ -35,12 +35,12 @@ from moneyed import Money
 
 import rates
 from penalties import Amount, Assessment, Catalog, Facts, PenaltyError, assess, list_provisions
-from penalties.conversion import convert_assessment
-from penalties.facts import FACT_KINDS, HISTORY_DATES, MAX_TIMES, Offender
-from penalties.statute import Statute
-from penalties.thresholds import thresholds
-from penalties.triggers import AllNode, AnyNode, BandNode, Node, NoneNode
-from penalties.triggers import Context as TriggerContext
+from penalties._facts import FACT_KINDS, HISTORY_DATES, MAX_TIMES, Offender
+from penalties.assessment._conversion import convert_assessment
+from penalties.assessment._thresholds import thresholds
+from penalties.statutes._statute import Statute
+from penalties.statutes._triggers import AllNode, AnyNode, BandNode, Node, NoneNode
+from penalties.statutes._triggers import Context as TriggerContext
 from rates.errors import InvalidAmount, RateError, RateNotFound
 from rates.money import MAX_AMOUNT, minor_unit_quantum
 

@@ -51,8 +51,6 @@ HANG_GUARD = 120.0
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits urllib3's retries ask for in this thread, in seconds (counted, not timed:
     a busy machine makes them last longer, never shorter)."""
-    import urllib3.util.retry
-
     asked: list[float] = []
     sleep = time.sleep
     me = threading.get_ident()
@@ -62,7 +60,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
             asked.append(seconds)
         sleep(seconds)
 
-    monkeypatch.setattr(urllib3.util.retry.time, "sleep", recorded)
+    monkeypatch.setattr(time, "sleep", recorded)  # the module urllib3's Retry.sleep calls
     return asked
 
 

@@ -20,14 +20,14 @@ import pytest
 import tomli_w
 from moneyed import Money
 
-import penalties.catalog
+import penalties.statutes._catalog
 from penalties import assess
-from penalties.catalog import ENV_VAR, MAX_FILE_BYTES, Catalog, load_statute
-from penalties.compile import MAX_TRIGGER_DEPTH, MAX_TRIGGER_NODES
-from penalties.errors import SHOWN_PROBLEMS, InvalidFacts, StatuteFileError, UnknownProvision
-from penalties.facts import MAX_ACT, MAX_TEXT, MAX_TIMES, Amount, Facts
-from penalties.schema import MAX_NESTING
-from penalties.schema import MAX_TEXT as MAX_STATUTE_TEXT
+from penalties._errors import SHOWN_PROBLEMS, InvalidFacts, StatuteFileError, UnknownProvision
+from penalties._facts import MAX_ACT, MAX_TEXT, MAX_TIMES, Amount, Facts
+from penalties.statutes._catalog import ENV_VAR, MAX_FILE_BYTES, Catalog, load_statute
+from penalties.statutes._compile import MAX_TRIGGER_DEPTH, MAX_TRIGGER_NODES
+from penalties.statutes._schema import MAX_NESTING
+from penalties.statutes._schema import MAX_TEXT as MAX_STATUTE_TEXT
 from rates.money import MAX_AMOUNT
 
 Writer = Callable[..., Path]
@@ -193,7 +193,7 @@ def test_the_environment_variable_directories_are_contained_too(
 def test_ids_are_names_not_paths(provision: str, reads: list[Path]) -> None:
     with pytest.raises(UnknownProvision):
         Catalog(use_env=False).get(provision)
-    builtin = penalties.catalog.builtin_directory().resolve()
+    builtin = penalties.statutes._catalog.builtin_directory().resolve()
     assert all(path.is_relative_to(builtin) for path in reads)
 
 

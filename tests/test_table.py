@@ -1,4 +1,4 @@
-"""The batch by columns (penalties.table) writes exactly what the row by row path writes."""
+"""The batch by columns (penalties.batch._table) writes exactly what the row by row path writes."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from penalties import list_provisions
-from penalties.batch import assess_many
-from penalties.batch_io import CSV_COLUMNS, read_cases, write_csv
-from penalties.statute import Statute
-from penalties.table import TableAssessor, csv_to_csv
+from penalties.batch._files import CSV_COLUMNS, read_cases, write_csv
+from penalties.batch._rows import assess_many
+from penalties.batch._table import TableAssessor, csv_to_csv
+from penalties.statutes._statute import Statute
 
 AMOUNTS = st.one_of(
     st.sampled_from(["", "0", "49999999", "50000000", "100000000", "200000000", "300000000",
@@ -160,7 +160,7 @@ def test_header_is_checked_first() -> None:
 
 @given(st.text(), st.text())
 def test_cells_are_quoted_as_the_csv_module_quotes_them(cell: str, other: str) -> None:
-    from penalties.table import CLASS_COLUMNS, RATE_COLUMNS, Chunk
+    from penalties.batch._table import CLASS_COLUMNS, RATE_COLUMNS, Chunk
 
     chunk = Chunk(1, [cell], [other], [cell + other], [0], [0])
     chunk.add_class(tuple(f"{cell}{n}" for n, _ in enumerate(CLASS_COLUMNS)))
@@ -178,7 +178,7 @@ def test_frame_gives_the_csv_columns() -> None:
         "illicit_profit": [250_000_000, None, 5],
         "offence_date": [pandas.Timestamp("2018-03-19"), "2019-01-01", "2018-02-30"],
     }, index=[10, 11, 12])
-    from penalties.table import assess_frame
+    from penalties.batch._table import assess_frame
 
     result = assess_frame(frame, "vn-225", to="USD", first_row=7)
     assert list(result.columns) == list(CSV_COLUMNS)
@@ -196,7 +196,7 @@ def two_versions(make_statute: Callable[[], dict[str, Any]],
     from 2020: rows of one class on either side of those dates must not share answers."""
     import tomli_w
 
-    from penalties.catalog import load_statute
+    from penalties.statutes._catalog import load_statute
 
     data = make_statute()
     data["subjects"][1]["liable_from"] = date(2020, 1, 1)
@@ -245,7 +245,7 @@ def test_dask_runs_the_frame_function_unchanged(tmp_path: Any) -> None:
     # each partition's result equals the row by row path on the same rows.
     dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
-    from penalties.table import assess_frame
+    from penalties.batch._table import assess_frame
 
     rows = [[str(i), ["entity", "person"][i % 2], f"20{18 + i % 7}-0{1 + i % 9}-1{i % 10}",
              str(37_000_000 * i), "true" if i % 5 == 0 else ""] for i in range(400)]

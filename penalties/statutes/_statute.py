@@ -1,6 +1,6 @@
 """A provision loaded and compiled: what the engine runs on.
 
-Built by :mod:`penalties.compile` from a validated statute file; immutable and shared
+Built by :mod:`penalties.statutes._compile` from a validated statute file; immutable and shared
 between threads.
 """
 
@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from penalties.amounts import RangeSpec
-from penalties.assessment import ProvisionRef
-from penalties.errors import NoVersionInForce
-from penalties.facts import Offender, PriorSentence
-from penalties.schema import Citation, HistoryRule, StatuteFile, Subject, Tier, Version
-from penalties.triggers import Node
+from penalties._errors import NoVersionInForce
+from penalties._facts import Offender, PriorSentence
+from penalties.assessment._results import ProvisionRef
+from penalties.statutes._ranges import RangeSpec
+from penalties.statutes._schema import Citation, HistoryRule, StatuteFile, Subject, Tier, Version
+from penalties.statutes._triggers import Node
 
 __all__ = ["CompiledModifier", "CompiledTier", "CompiledVersion", "Statute", "cite"]
 
@@ -26,7 +26,7 @@ HistoryKey = tuple[str, Offender, PriorSentence | None]
 def cite(citation: Citation, article: str, word: str = "Art.") -> str:
     """Short reference: ``225(2)`` for the provision's own article, else with the instrument.
 
-    >>> from penalties.schema import Citation
+    >>> from penalties.statutes._schema import Citation
     >>> c = Citation(clause="3", article="35", quote="q", translation="t", source="s",
     ...              confidence="C")
     >>> cite(c, "225")

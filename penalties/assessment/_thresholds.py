@@ -17,11 +17,19 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.triggers import AllNode, AnyNode, BandNode, FlagNode, Node, describe_node, interval
+from penalties.statutes._triggers import (
+    AllNode,
+    AnyNode,
+    BandNode,
+    FlagNode,
+    Node,
+    describe_node,
+    interval,
+)
 from rates.money import amount_text
 
 if TYPE_CHECKING:
-    from penalties.statute import Statute
+    from penalties.statutes._statute import Statute
 
 __all__ = ["Threshold", "thresholds"]
 

@@ -21,7 +21,7 @@ Any trigger may carry ``point`` (rendered as ``225(2)(c)``), ``label``, and ``cl
 another clause of the same article than its tier's (``225(2)(c)`` inside tier 4(b)).
 
 Cross-field rules (bands that overlap or leave gaps, unknown references) live in
-:mod:`penalties.compile`; this module checks shapes and single fields.
+:mod:`penalties.statutes._compile`; this module checks shapes and single fields.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from pydantic import (
     model_validator,
 )
 
-from penalties.errors import shown
-from penalties.facts import FACT_KINDS, Offender, PriorSentence
+from penalties._errors import shown
+from penalties._facts import FACT_KINDS, Offender, PriorSentence
 from rates.errors import UnknownCurrency
 from rates.money import MAX_AMOUNT, check_currency
 

@@ -1,9 +1,9 @@
 """Finding and loading statute files: the built-in catalogue plus the user's directories.
 
 Files are TOML, parsed with :func:`tomllib.loads` straight to ``Decimal``, validated by the
-models of :mod:`penalties.schema` and compiled by :mod:`penalties.compile`. Nothing is read
-until a provision is first asked for; each catalogue then loads once, under a lock, so it is
-safe to share between threads.
+models of :mod:`penalties.statutes._schema` and compiled by
+:mod:`penalties.statutes._compile`. Nothing is read until a provision is first asked for;
+each catalogue then loads once, under a lock, so it is safe to share between threads.
 
 User directories come from the ``directories`` argument and from the ``PENALTIES_STATUTES``
 environment variable (paths separated by ``os.pathsep``). Files are only read from inside
@@ -24,11 +24,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from penalties.errors import FieldProblem, StatuteFileError, UnknownProvision, shown
+from penalties._errors import FieldProblem, StatuteFileError, UnknownProvision, shown
 
 if TYPE_CHECKING:
-    from penalties.classes import Classifier
-    from penalties.statute import Statute
+    from penalties.batch._classes import Classifier
+    from penalties.statutes._statute import Statute
 
 __all__ = ["ENV_VAR", "MAX_FILE_BYTES", "Catalog", "builtin_directory", "default_catalog",
            "load_statute"]
@@ -45,7 +45,7 @@ def builtin_directory() -> Path:
 def load_statute(path: str | os.PathLike[str]) -> Statute:
     """Read, validate and compile one statute file.
 
-    Raises :class:`~penalties.errors.StatuteFileError` naming the file, each field path and
+    Raises :class:`~penalties._errors.StatuteFileError` naming the file, each field path and
     what was expected.
     """
     return _load(Path(path), None)[0]
@@ -56,8 +56,8 @@ def _load(path: Path, root: Path | None) -> tuple[Statute, str]:
     the text it was compiled from."""
     from pydantic import ValidationError
 
-    from penalties.compile import compile_statute
-    from penalties.schema import StatuteFile, clean_location, document_problems
+    from penalties.statutes._compile import compile_statute
+    from penalties.statutes._schema import StatuteFile, clean_location, document_problems
 
     named = str(path)
     try:
@@ -247,10 +247,10 @@ class Catalog:
 
     def classifier(self, statute: Statute) -> Classifier:
         """The classes of ``statute``'s cases, shared by every assessment through this
-        catalogue (see :mod:`penalties.classes`)."""
+        catalogue (see :mod:`penalties.batch._classes`)."""
         found = self._classifiers.get(statute.id)
         if found is None:
-            from penalties.classes import Classifier
+            from penalties.batch._classes import Classifier
 
             found = self._classifiers.setdefault(statute.id, Classifier(statute, self.get))
         return found

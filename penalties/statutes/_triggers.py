@@ -1,7 +1,7 @@
 """Compiled trigger trees: evaluate facts and say which clause or point fired, and why.
 
-A statute file's trigger tables (:mod:`penalties.schema`) are compiled once into these small
-nodes, each carrying the full reference of the clause/point it encodes (``225(2)(c)``).
+A statute file's trigger tables (:mod:`penalties.statutes._schema`) are compiled once into
+these small nodes, each carrying the full reference of the clause/point it encodes (``225(2)(c)``).
 Evaluation returns the reasons of every trigger that fired, or ``None``.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from penalties.assessment import Reason, format_amount
+from penalties.assessment._results import Reason, format_amount
 
 __all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
            "Node", "NoneNode", "describe_band", "describe_node", "grown", "interval", "outline"]

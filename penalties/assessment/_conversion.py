@@ -15,14 +15,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.assessment import format_amount
+from penalties.assessment._results import format_amount
 from rates.money import amount_text
 
 if TYPE_CHECKING:
     from moneyed import Money
 
-    from penalties.assessment import Assessment
-    from penalties.facts import Amount
+    from penalties._facts import Amount
+    from penalties.assessment._results import Assessment
     from rates.model import Rate
 
 __all__ = ["ConvertedAssessment", "conversion_json", "convert_assessment", "input_converter",

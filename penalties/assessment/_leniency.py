@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from penalties.assessment import Assessment, PenaltyRange
+from penalties.assessment._results import Assessment, PenaltyRange
 
 __all__ = ["choose_lenient", "severity"]
 

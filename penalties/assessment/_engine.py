@@ -1,4 +1,4 @@
-"""The assessment engine: facts in, an :class:`~penalties.assessment.Assessment` out.
+"""The assessment engine: facts in, an :class:`~penalties.assessment._results.Assessment` out.
 
 Steps, each recorded in the result:
 
@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from penalties.amounts import AmountContext, RangeSpec, scale
-from penalties.assessment import Assessment, PenaltyRange, TierResult, format_amount
-from penalties.errors import InvalidFacts, NoVersionInForce, shown
-from penalties.facts import EVENT_DATES, HISTORY_DATES, Amount, Facts
-from penalties.leniency import choose_lenient
-from penalties.statute import CompiledTier, CompiledVersion, Statute, cite
-from penalties.triggers import Context
+from penalties._errors import InvalidFacts, NoVersionInForce, shown
+from penalties._facts import EVENT_DATES, HISTORY_DATES, Amount, Facts
+from penalties.assessment._leniency import choose_lenient
+from penalties.assessment._results import Assessment, PenaltyRange, TierResult, format_amount
+from penalties.statutes._ranges import AmountContext, RangeSpec, scale
+from penalties.statutes._statute import CompiledTier, CompiledVersion, Statute, cite
+from penalties.statutes._triggers import Context
 from rates.money import money
 
 __all__ = ["Converter", "Resolver", "add_months", "assess_statute"]

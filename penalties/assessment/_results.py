@@ -18,7 +18,7 @@ from rates.money import amount_text
 if TYPE_CHECKING:
     from moneyed import Money
 
-    from penalties.facts import Amount, Offender
+    from penalties._facts import Amount, Offender
 
 __all__ = [
     "Assessment",
@@ -263,7 +263,7 @@ class Assessment:
 
 
 def _fact_json(value: object, currency: str) -> object:
-    from penalties.facts import Amount
+    from penalties._facts import Amount
 
     if isinstance(value, Amount):
         as_amount: Amount = value

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from penalties.engine import assess_statute
-from penalties.facts import Facts
+from penalties._facts import Facts
+from penalties.assessment._engine import assess_statute
 
 if TYPE_CHECKING:
     from moneyed import Money
 
-    from penalties.assessment import PenaltyRange
-    from penalties.catalog import Catalog
-    from penalties.schema import ExpectedPenalty
-    from penalties.statute import Statute
+    from penalties.assessment._results import PenaltyRange
+    from penalties.statutes._catalog import Catalog
+    from penalties.statutes._schema import ExpectedPenalty
+    from penalties.statutes._statute import Statute
 
 __all__ = ["CaseOutcome", "run_cases"]
 
@@ -61,8 +61,8 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     Provisions it refers to (a predecessor, a provision to see instead) are looked up in
     ``catalog`` (default: the shared catalogue).
     """
-    from penalties.catalog import default_catalog
-    from penalties.conversion import input_converter
+    from penalties.assessment._conversion import input_converter
+    from penalties.statutes._catalog import default_catalog
 
     resolve = (catalog if catalog is not None else default_catalog()).get
     convert = input_converter()

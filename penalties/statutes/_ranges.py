@@ -1,6 +1,7 @@
 """Penalty ranges whose bounds are computed from the case.
 
-Most bounds are fixed amounts, compiled once into a :class:`~penalties.assessment.PenaltyRange`.
+Most bounds are fixed amounts, compiled once into a
+:class:`~penalties.assessment._results.PenaltyRange`.
 Others depend on the facts or the date: the greater of a fixed cap and a share of turnover
 (GDPR Art. 83(5)), of a class amount and twice the gross gain (18 U.S.C. 3571(b), (d)), a
 number of penalty units valued on the offence date (Crimes Act 1914 s.4AA), or a range per
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
-from penalties.assessment import PenaltyRange, format_amount
+from penalties.assessment._results import PenaltyRange, format_amount
 from rates.money import money, round_to_minor_unit
 
 if TYPE_CHECKING:

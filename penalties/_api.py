@@ -6,15 +6,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from penalties.catalog import Catalog, default_catalog
-from penalties.classes import figures_of, with_figures
-from penalties.conversion import input_converter
-from penalties.engine import assess_statute
-from penalties.facts import Facts
+from penalties._facts import Facts
+from penalties.assessment._conversion import input_converter
+from penalties.assessment._engine import assess_statute
+from penalties.batch._classes import figures_of, with_figures
+from penalties.statutes._catalog import Catalog, default_catalog
 
 if TYPE_CHECKING:
-    from penalties.assessment import Assessment
-    from penalties.statute import Statute
+    from penalties.assessment._results import Assessment
+    from penalties.statutes._statute import Statute
 
 __all__ = ["assess", "get_provision", "list_provisions", "statute_schema"]
 
@@ -26,7 +26,7 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
 
     Args:
         provision: an id (``vn/penal-code/225``) or alias (``vn-225``).
-        facts: a :class:`~penalties.facts.Facts`, or a mapping of the same fields.
+        facts: a :class:`~penalties._facts.Facts`, or a mapping of the same fields.
         catalog: where to look the provision up (default: built-in + ``PENALTIES_STATUTES``).
         today: the date used when the facts give no offence date (default: today).
         rate_source: the rate source for amounts given in another currency than the
@@ -56,7 +56,7 @@ def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog
 
 
 def get_provision(name: str, catalog: Catalog | None = None) -> Statute:
-    """The provision with this id or alias; :class:`~penalties.errors.UnknownProvision` if none."""
+    """The provision with this id or alias; :class:`~penalties._errors.UnknownProvision` if none."""
     return (catalog if catalog is not None else default_catalog()).get(name)
 
 
@@ -67,7 +67,7 @@ def list_provisions(catalog: Catalog | None = None) -> list[Statute]:
 
 def statute_schema() -> dict[str, Any]:
     """The JSON Schema of the statute file format (what ``penalties schema`` prints)."""
-    from penalties.schema import StatuteFile
+    from penalties.statutes._schema import StatuteFile
 
     schema = StatuteFile.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from penalties.amounts import BoundSpec, RangeSpec, TermSpec
-from penalties.assessment import PenaltyRange, ProvisionRef
-from penalties.errors import FieldProblem, InvalidFacts, StatuteFileError, shown
-from penalties.facts import FACT_KINDS, Facts, Offender
-from penalties.schema import (
+from penalties._errors import FieldProblem, InvalidFacts, StatuteFileError, shown
+from penalties._facts import FACT_KINDS, Facts, Offender
+from penalties.assessment._results import PenaltyRange, ProvisionRef
+from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
+from penalties.statutes._schema import (
     MONEY_KINDS,
     ActTest,
     AllOf,
@@ -37,7 +37,7 @@ from penalties.schema import (
     Trigger,
     Version,
 )
-from penalties.statute import (
+from penalties.statutes._statute import (
     CompiledModifier,
     CompiledTier,
     CompiledVersion,
@@ -45,7 +45,7 @@ from penalties.statute import (
     Statute,
     cite,
 )
-from penalties.triggers import (
+from penalties.statutes._triggers import (
     ActNode,
     AllNode,
     AlwaysNode,

@@ -23,14 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.assessment import Reason
-from penalties.errors import PenaltyError
-from penalties.facts import CURRENCY_REQUIRED, FACT_KINDS, HISTORY_DATES, Amount, Facts, Offender
-from penalties.triggers import AllNode, AnyNode, BandNode, Node, NoneNode
+from penalties._errors import PenaltyError
+from penalties._facts import CURRENCY_REQUIRED, FACT_KINDS, HISTORY_DATES, Amount, Facts, Offender
+from penalties.assessment._results import Reason
+from penalties.statutes._triggers import AllNode, AnyNode, BandNode, Node, NoneNode
 
 if TYPE_CHECKING:
-    from penalties.assessment import Assessment
-    from penalties.statute import CompiledVersion, Statute
+    from penalties.assessment._results import Assessment
+    from penalties.statutes._statute import CompiledVersion, Statute
 
 __all__ = [
     "MAX_CLASSES",

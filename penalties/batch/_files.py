@@ -1,7 +1,7 @@
 """Batch files: cases in CSV or JSON Lines, one result per row in CSV or JSON Lines.
 
 Input columns (CSV header, or keys of each JSON object) are ``id`` (optional, passed
-through) and any fact (:data:`~penalties.batch.INPUT_COLUMNS`); blank means "not given".
+through) and any fact (:data:`~penalties.batch._rows.INPUT_COLUMNS`); blank means "not given".
 The CSV output has these columns (:data:`CSV_COLUMNS`):
 
 ``row`` (1 = the first data row), ``id``, ``provision``, ``version``, ``offender``,
@@ -21,12 +21,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
-from penalties.batch import INPUT_COLUMNS, BatchResult
-from penalties.errors import InvalidFacts
+from penalties._errors import InvalidFacts
+from penalties.batch._rows import INPUT_COLUMNS, BatchResult
 from rates.money import amount_text
 
 if TYPE_CHECKING:
-    from penalties.assessment import Assessment, PenaltyRange
+    from penalties.assessment._results import Assessment, PenaltyRange
     from rates.model import Rate
 
 __all__ = [
@@ -61,7 +61,7 @@ def read_cases(stream: IO[str], kind: str) -> Iterator[dict[str, Any]]:
     """Cases from a CSV or JSON Lines stream, one mapping per row, lazily.
 
     A CSV header that :func:`check_header` refuses is an
-    :class:`~penalties.errors.InvalidFacts` before any row is read. A JSON line that is not
+    :class:`~penalties._errors.InvalidFacts` before any row is read. A JSON line that is not
     an object, or a CSV row with more or fewer fields than the header, becomes a row in
     error (its only keys ``__error__``, what was expected and ``id``).
     """

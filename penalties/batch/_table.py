@@ -3,8 +3,8 @@ converted and turned into CSV cells once.
 
 This is how ``penalties batch`` goes from CSV to CSV, and the function to run inside
 dataframe tools (:func:`assess_frame`, e.g. on each partition of a Dask DataFrame). It
-writes the same rows, byte for byte, as :func:`~penalties.batch.assess_many` followed by
-:func:`~penalties.batch_io.write_csv`; the test suite checks this on generated files.
+writes the same rows, byte for byte, as :func:`~penalties.batch._rows.assess_many` followed by
+:func:`~penalties.batch._files.write_csv`; the test suite checks this on generated files.
 
 Rows whose text says the same thing to the law fall in one group: the same offender, flags
 and other text, a date with the same versions in force, and for each amount or count the
@@ -30,8 +30,9 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO, TYPE_CHECKING, Any
 
-from penalties.batch import Assessor
-from penalties.batch_io import (
+from penalties._errors import PenaltyError
+from penalties.batch._classes import COUNTS, plain_number, position
+from penalties.batch._files import (
     CSV_COLUMNS,
     ClassCells,
     RowCells,
@@ -39,16 +40,15 @@ from penalties.batch_io import (
     ragged_row,
     written,
 )
-from penalties.classes import COUNTS, plain_number, position
-from penalties.errors import PenaltyError
+from penalties.batch._rows import Assessor
 from rates.errors import RateError
 
 if TYPE_CHECKING:
     import pandas
 
-    from penalties.assessment import Assessment
-    from penalties.catalog import Catalog
-    from penalties.statute import Statute
+    from penalties.assessment._results import Assessment
+    from penalties.statutes._catalog import Catalog
+    from penalties.statutes._statute import Statute
     from rates.model import Rate
 
 __all__ = [
@@ -120,7 +120,7 @@ class Chunk:
         return len(self.ids)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
-        """Each row's cells, in :data:`~penalties.batch_io.CSV_COLUMNS` order."""
+        """Each row's cells, in :data:`~penalties.batch._files.CSV_COLUMNS` order."""
         classes, converted = self.classes, self.converted
         for at, (ident, day, reasons, one, two) in enumerate(zip(
                 self.ids, self.days, self.reasons, self.of_class, self.of_rate, strict=True)):
@@ -129,7 +129,7 @@ class Chunk:
                    *converted[two], reasons, *cells[_TAIL:])
 
     def columns(self) -> dict[str, list[Any]]:
-        """The cells by column, in :data:`~penalties.batch_io.CSV_COLUMNS` order."""
+        """The cells by column, in :data:`~penalties.batch._files.CSV_COLUMNS` order."""
         out: dict[str, list[Any]] = {
             "row": list(range(self.first, self.first + len(self.ids))), "id": self.ids,
             "offence_date": self.days, "reasons": self.reasons}
@@ -141,7 +141,7 @@ class Chunk:
         return {name: out[name] for name in CSV_COLUMNS}
 
     def csv(self, stop: int | None = None) -> str:
-        """The rows as CSV text, as :func:`~penalties.batch_io.write_csv` writes them (every
+        """The rows as CSV text, as :func:`~penalties.batch._files.write_csv` writes them (every
         cell quoted); only the rows before row number ``stop`` when given."""
         count = len(self.ids) if stop is None else max(0, stop - self.first)
         classes, converted = self.class_csv, self.converted_csv
@@ -398,7 +398,7 @@ def _doubled(value: Decimal) -> int:
 def _position(value: str, points: list[int], count: bool, times: bool) -> object:
     """The position of one value among the boundaries (as the fast path in
     :meth:`TableAssessor._codes` computes it), -1 when blank, or a code of its own when it
-    is not in the plain form :meth:`~penalties.classes.Classifier.plain` reads."""
+    is not in the plain form :meth:`~penalties.batch._classes.Classifier.plain` reads."""
     text = value.strip()
     if not text or (times and text == "1"):
         return -1
@@ -449,7 +449,7 @@ def _reason_plan(template: Assessment, header: tuple[str, ...]) -> _ReasonPlan:
 def _reasons(plan: _ReasonPlan, members: list[int], columns: list[tuple[str, ...]]
              ) -> list[str]:
     """The reasons of a class for each of its rows: the class's sentences with each row's
-    figures, as :func:`~penalties.classes.refigure` writes them."""
+    figures, as :func:`~penalties.batch._classes.refigure` writes them."""
     parts: list[list[str]] = []
     for before, at, after, default, absent in plan:
         if at is None:
@@ -473,9 +473,9 @@ def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
     number of rows written so far and the rows in error of each chunk. ``today`` is the
     date of rows that give no offence date (default: the day the batch starts), as for
-    :func:`~penalties.batch.assess_many`.
+    :func:`~penalties.batch._rows.assess_many`.
 
-    The header is checked as :func:`~penalties.batch_io.read_cases` checks it. With
+    The header is checked as :func:`~penalties.batch._files.read_cases` checks it. With
     ``stop_at_error``, the rows after the first row in error are not written and the
     iteration ends there.
     """
@@ -520,7 +520,7 @@ def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
 
     Columns are fact names (and ``id``), as in a batch CSV file; values are read as text
     and missing values are blank. The result has the input's index and the columns of
-    :data:`~penalties.batch_io.CSV_COLUMNS`, all text but ``row``, which counts from
+    :data:`~penalties.batch._files.CSV_COLUMNS`, all text but ``row``, which counts from
     ``first_row``. Rows in error have their reason in ``error``; they are never dropped.
 
     It keeps no state between calls, so it runs unchanged on each partition of a Dask

@@ -11,7 +11,7 @@ ranges, so the engine's answer for the first of them is reused for the others; o
 figures in the reasons differ. Rows the engine must see whole (history dates, trial or action
 dates, amounts in another currency, computed bounds) always go through it. Rows whose values
 are all in plain forms (digits, ``YYYY-MM-DD``, true/false) are classified straight from
-their text; any other row is read through :class:`~penalties.facts.Facts` first.
+their text; any other row is read through :class:`~penalties._facts.Facts` first.
 
 >>> rows = [{"id": "a", "offender": "entity", "illicit_profit": "250000000",
 ...          "offence_date": "2018-03-19"},
@@ -28,7 +28,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.classes import (
+from penalties._errors import InvalidFacts, PenaltyError
+from penalties._facts import HISTORY_DATES, Facts
+from penalties.batch._classes import (
     COUNTS,
     FALSE,
     FIELDS,
@@ -41,15 +43,13 @@ from penalties.classes import (
     refigure,
     with_figures,
 )
-from penalties.errors import InvalidFacts, PenaltyError
-from penalties.facts import HISTORY_DATES, Facts
 from rates.errors import RateError
 
 if TYPE_CHECKING:
-    from penalties.assessment import Assessment, Reason
-    from penalties.catalog import Catalog
-    from penalties.conversion import ConvertedAssessment
-    from penalties.statute import Statute
+    from penalties.assessment._conversion import ConvertedAssessment
+    from penalties.assessment._results import Assessment, Reason
+    from penalties.statutes._catalog import Catalog
+    from penalties.statutes._statute import Statute
     from rates.model import Rate
 
 __all__ = ["INPUT_COLUMNS", "BatchResult", "assess_many", "facts_from_row"]
@@ -139,7 +139,7 @@ class BatchResult:
     @property
     def conversion(self) -> ConvertedAssessment | None:
         """The assessment in the asked currency, at one rate (``None`` if not asked)."""
-        from penalties.conversion import ConvertedAssessment
+        from penalties.assessment._conversion import ConvertedAssessment
         from rates.money import DEFAULT_ROUNDING
 
         result = self.assessment
@@ -190,16 +190,16 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
 class Assessor:
     """The state one batch shares across its rows: the statute, its classes, the rates.
 
-    :func:`assess_many` runs :meth:`one` on each row; :mod:`penalties.table` uses the
+    :func:`assess_many` runs :meth:`one` on each row; :mod:`penalties.batch._table` uses the
     same methods for whole columns of rows.
     """
 
     def __init__(self, provision: str | Statute, *, catalog: Catalog | None = None,
                  to: str | None = None, rate_date: date | None = None,
                  rate_source: str | None = None, today: date | None = None) -> None:
-        from penalties.api import get_provision
-        from penalties.catalog import default_catalog
-        from penalties.conversion import input_converter
+        from penalties._api import get_provision
+        from penalties.assessment._conversion import input_converter
+        from penalties.statutes._catalog import default_catalog
 
         self.catalog = catalog if catalog is not None else default_catalog()
         self.statute = (provision if not isinstance(provision, str)
@@ -218,7 +218,7 @@ class Assessor:
         self.plans: dict[tuple[str, ...], Plan] = {}
 
     def plan(self, columns: tuple[str, ...]) -> Plan:
-        """How rows with these columns are read (see :class:`~penalties.classes.Plan`)."""
+        """How rows with these columns are read (see :class:`~penalties.batch._classes.Plan`)."""
         found = self.plans.get(columns)
         if found is None:
             found = self.plans[columns] = Plan.of(columns)
@@ -229,7 +229,7 @@ class Assessor:
         """The assessment of the class ``key`` and whether it was made for ``case`` itself
         (else it was made for another case of the class); a case without a class
         (``key`` is ``None``) is always assessed on its own."""
-        from penalties.engine import assess_statute
+        from penalties.assessment._engine import assess_statute
 
         cached = self.memo.answers.get(key) if key is not None else None
         if cached is not None:

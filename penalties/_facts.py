@@ -6,7 +6,7 @@ Amounts may carry a currency (``"250,000,000 VND"``, ``Money("250000000", "VND")
 
 Every value is bounded: amounts to 10^18 units, counts to :data:`MAX_TIMES`, text to
 :data:`MAX_TEXT` characters (an act id to :data:`MAX_ACT`); anything else is an
-:class:`~penalties.errors.InvalidFacts` naming the fact, quoting the value briefly.
+:class:`~penalties._errors.InvalidFacts` naming the fact, quoting the value briefly.
 
 >>> facts = Facts(offender="entity", illicit_profit="250,000,000 VND", offence_date="2018-03-19")
 >>> facts.illicit_profit
@@ -27,7 +27,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
-from penalties.errors import InvalidFacts, UnsupportedCurrency, shown
+from penalties._errors import InvalidFacts, UnsupportedCurrency, shown
 from rates.dates import parse_date as _parse_date
 from rates.errors import InvalidAmount, InvalidDate, UnknownCurrency
 from rates.money import MAX_AMOUNT, amount_text, check_currency, parse_amount
