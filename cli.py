@@ -673,7 +673,8 @@ def convert(
                   f"[bold]{_money(result.converted, where)}[/bold]")
     console.print(f"Rate: {_rate_words(result.rate)}", markup=False)
     console.print(f"Rounded once to the minor unit of {result.converted.currency.code} "
-                  f"({result.rounding}); unrounded {result.unrounded:f}", markup=False)
+                  f"({result.rounding}); unrounded {result.to_dict()['unrounded']}",
+                  markup=False)
     for line in dict.fromkeys(_attributions(result.rate)):
         console.print(line, markup=False)
 

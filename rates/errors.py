@@ -5,6 +5,7 @@
     RateError
     ├── UnknownCurrency (ValueError)     not an ISO 4217 code known to py-moneyed
     ├── InvalidAmount (ValueError)       an amount that cannot be read exactly
+    │   └── NotExact                     a result too large to compute without losing a digit
     ├── InvalidDate (ValueError)         a date that is not a date or YYYY-MM-DD text
     ├── InvalidRounding (ValueError)     not one of the eight decimal rounding modes
     ├── InvalidRate (ValueError)         a rate that is not a finite positive number
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidRate",
     "InvalidRounding",
     "NotCached",
+    "NotExact",
     "RateError",
     "RateNotFound",
     "SourceExists",
@@ -93,6 +95,17 @@ class InvalidAmount(RateError, ValueError):
             f"{problem}: {_shown(value)} (accepted forms: 250000000, 250,000,000, 250_000_000, "
             "'250000000 VND', 'VND 250000000', 1234.56)"
         )
+
+
+class NotExact(InvalidAmount):
+    """A computation whose exact result has more digits than the library holds
+    (:data:`rates.exact.DIGITS`): an error, never a rounded result."""
+
+    def __init__(self, operands: object) -> None:
+        self.value = operands
+        self.problem = "the result is too large to compute exactly"
+        ValueError.__init__(self, f"{self.problem} (allowed: amounts, factors and counts "
+                            "whose exact product has at most 400 significant digits)")
 
 
 class InvalidDate(RateError, ValueError):
@@ -182,7 +195,7 @@ class NotCached(SourceUnavailable):
     def __init__(self, source: str, url: str) -> None:
         super().__init__(
             source, url, "offline mode and the response is not in the cache "
-            "(allowed: go online once, or warm the cache with rates.update)"
+            "(allowed: go online once, or warm the cache first: penalties rates update)"
         )
 
 

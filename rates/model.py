@@ -5,7 +5,8 @@ date, as a :class:`~decimal.Decimal`, together with its provenance: which source
 which published series the number belongs to, its basis (daily, monthly or annual), the
 period it belongs to, the date asked for, when it was fetched and whether it came from a
 stale cache. Inverse and cross rates keep every published rate they were computed from in
-``legs``; they are computed with :data:`PRECISION` significant digits and never rounded.
+``legs``; their exact value is the rational number those rates make (:attr:`Rate.exact`),
+and :attr:`Rate.value` shows it with :data:`PRECISION` significant digits.
 
 >>> from datetime import date
 >>> usd = Rate("EUR", "USD", Decimal("1.2309"), source="snapshot",
@@ -20,8 +21,9 @@ Decimal('0.81241368104638882118774880168982045657648874807052')
 >>> usd.convert("1000 EUR").converted
 Money('1230.90', 'USD')
 
-A :class:`Conversion` keeps the amount converted, the unrounded result, the result rounded
-once to the target currency's ISO 4217 minor unit, the rounding mode and the rate.
+A :class:`Conversion` keeps the amount converted, the exact result, the result rounded
+once to the target currency's ISO 4217 minor unit (:func:`rates.money.round_exact`), the
+rounding mode and the rate.
 """
 
 from __future__ import annotations
@@ -29,29 +31,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import (
-    ROUND_05UP,
-    ROUND_CEILING,
-    ROUND_DOWN,
-    ROUND_FLOOR,
-    ROUND_HALF_DOWN,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    ROUND_UP,
-    Context,
-    Decimal,
-)
+from decimal import Context, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from rates.errors import CurrencyMismatch, InvalidRate, InvalidRounding
+from rates.errors import CurrencyMismatch, InvalidRate
+from rates.exact import Exact, as_fraction, decimal_text, product, simplest
 from rates.money import (
     DEFAULT_ROUNDING,
     MAX_AMOUNT,
+    ROUNDING_MODES,
     amount_text,
-    minor_unit_quantum,
+    minor_unit,
     money,
     money_json,
     parse_amount,
+    round_exact,
 )
 
 if TYPE_CHECKING:
@@ -77,22 +72,10 @@ Basis = Literal["daily", "monthly", "annual"]
 BASES: tuple[Basis, ...] = ("daily", "monthly", "annual")
 _RANK = {basis: rank for rank, basis in enumerate(BASES)}
 
-#: Significant digits kept in derived rates (inverse, cross) and unrounded results.
+#: Significant digits shown of a derived rate's value (inverse, cross) and of an unrounded
+#: result that is not a finite decimal; the computations themselves are exact.
 PRECISION = 50
 _CONTEXT = Context(prec=PRECISION)
-
-#: The rounding modes accepted for the final rounding (the :mod:`decimal` constants).
-ROUNDING_MODES: tuple[str, ...] = (
-    ROUND_HALF_UP,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_DOWN,
-    ROUND_UP,
-    ROUND_DOWN,
-    ROUND_CEILING,
-    ROUND_FLOOR,
-    ROUND_05UP,
-)
-_ROUNDINGS = frozenset(ROUNDING_MODES)
 
 
 def coarsest(*bases: Basis) -> Basis:
@@ -132,11 +115,18 @@ class Rate:
     stale: bool = False
     legs: tuple[Rate, ...] = ()
     note: str = ""
+    #: The exact value: ``value`` itself for a published rate, the rational number its legs
+    #: make for a derived one (set by :meth:`inverse` and :meth:`then`).
+    exact: Exact = Decimal(0)
 
     def __post_init__(self) -> None:
         value = self.value
         if type(value) is not Decimal or not value.is_finite() or value <= 0:
             raise InvalidRate("value", value, "a finite Decimal greater than zero")
+        if not self.legs:
+            object.__setattr__(self, "exact", value)
+        elif not self.exact:
+            raise InvalidRate("exact", self.exact, "the exact value of a derived rate")
         if self.basis not in _RANK:
             raise InvalidRate("basis", self.basis, ", ".join(BASES))
         if self.period_end < self.period_start:
@@ -148,6 +138,16 @@ class Rate:
     def published(self) -> bool:
         """True for a rate as its publisher gave it, False for an inverse or cross rate."""
         return not self.legs
+
+    @property
+    def precision(self) -> Fraction:
+        """The relative precision of the rate: for each published rate it is made of, half a
+        unit of its last published digit divided by its value, summed (0.5 / 22463 for
+        22,463 VND per USD). A converted amount is known to within this share of itself; a
+        currency's rate to itself is exact (0)."""
+        if self.base == self.quote:
+            return Fraction(0)
+        return sum((_half_unit(leg.value) for leg in (self.legs or (self,))), Fraction(0))
 
     @property
     def period(self) -> str:
@@ -193,7 +193,7 @@ class Rate:
         return _derived(
             self.quote,
             self.base,
-            _CONTEXT.divide(_ONE, self.value),
+            simplest(1 / as_fraction(self.exact)),
             legs or (self,),
             f"inverse of {self.base}→{self.quote}",
         )
@@ -205,7 +205,7 @@ class Rate:
         return _derived(
             self.base,
             other.quote,
-            _CONTEXT.multiply(self.value, other.value),
+            product(self.exact, other.exact),
             (self.legs or (self,)) + (other.legs or (other,)),
             f"cross via {self.quote}",
         )
@@ -213,7 +213,8 @@ class Rate:
     def convert(self, amount: object, rounding: str = DEFAULT_ROUNDING) -> Conversion:
         """Convert an amount of ``base`` with this rate and round once, at the end.
 
-        ``amount`` is a py-moneyed ``Money``, a ``Decimal``, an ``int`` or text such as
+        ``amount`` is a py-moneyed ``Money``, a ``Decimal``, a ``Fraction`` (an exact result),
+        an ``int`` or text such as
         ``"1000000000 VND"`` (see :func:`rates.money.parse_amount`); if it names a currency it
         must be ``base``. The result is rounded to the ISO 4217 minor unit of ``quote`` with
         ``rounding`` (default ``ROUND_HALF_UP``). Use one rate for a whole set of amounts to
@@ -225,21 +226,23 @@ class Rate:
         >>> rate.convert("12.345", rounding="ROUND_HALF_EVEN").converted
         Money('12.34', 'USD')
         """
+        value: Exact
         if type(amount) is Decimal and amount.is_finite() and 0 <= amount <= MAX_AMOUNT:
             value = amount  # the common case of a batch: already an exact, checked amount
+        elif type(amount) is Fraction and 0 <= amount <= MAX_AMOUNT:
+            value = simplest(amount)  # an exact result of another conversion
         else:
             value, currency = parse_amount(amount)
             if currency is not None and currency != self.base:
                 raise CurrencyMismatch(currency, self.base)
         return self.convert_checked(value, rounding)
 
-    def convert_checked(self, value: Decimal, rounding: str = DEFAULT_ROUNDING) -> Conversion:
+    def convert_checked(self, value: Exact, rounding: str = DEFAULT_ROUNDING) -> Conversion:
         """:meth:`convert` for an amount already read and checked (by
-        :func:`rates.money.parse_amount`): the hot path of batch and API conversions."""
-        if rounding not in _ROUNDINGS:
-            raise InvalidRounding(rounding, ROUNDING_MODES)
-        unrounded = _CONTEXT.multiply(value, self.value)
-        rounded = unrounded.quantize(minor_unit_quantum(self.quote), rounding, _CONTEXT)
+        :func:`rates.money.parse_amount`), or an exact result of the library: the hot path of
+        batch and API conversions. The product is exact; it is rounded once."""
+        unrounded = product(value, self.exact)
+        rounded = round_exact(unrounded, minor_unit(self.quote), rounding)
         return _conversion(Conversion, (value, self.base, self, unrounded, rounded, rounding))
 
     def to_dict(self) -> dict[str, Any]:
@@ -268,6 +271,13 @@ class Rate:
 _ONE = Decimal(1)
 
 
+def _half_unit(value: Decimal) -> Fraction:
+    """Half a unit of the last digit of ``value``, relative to ``value``."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a rate is finite
+    return Fraction(1, 2) * Fraction(10) ** exponent / as_fraction(value)
+
+
 def _last_day(day: date) -> bool:
     return (day.month == 12 and day.day == 31) or (
         day.month != 12 and date(day.year, day.month + 1, 1).toordinal() - day.toordinal() == 1
@@ -278,13 +288,16 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _derived(base: str, quote: str, value: Decimal, legs: tuple[Rate, ...], how: str) -> Rate:
+def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: str) -> Rate:
     sources = _unique([leg.source for leg in legs])
     fetched = [leg.fetched_at for leg in legs if leg.fetched_at is not None]
+    shown = exact if isinstance(exact, Decimal) else _CONTEXT.divide(
+        Decimal(exact.numerator), Decimal(exact.denominator))
     return Rate(
         base=base,
         quote=quote,
-        value=value,
+        value=shown,
+        exact=exact,
         source="+".join(sources),
         source_name=" + ".join(_unique([leg.source_name for leg in legs])),
         series=" × ".join(_unique([leg.series for leg in legs])),
@@ -340,15 +353,16 @@ def identity(currency: str, on: date) -> Rate:
 class Conversion(NamedTuple):
     """An amount converted with one rate: what went in, what came out, and how.
 
-    ``unrounded`` is ``amount × rate.value`` with 50 significant digits; ``rounded`` (and
-    the py-moneyed ``converted``) is that rounded once to the ISO 4217 minor unit of the
-    target currency with ``rounding``.
+    ``unrounded`` is ``amount × rate.exact``, exactly (a ``Decimal``, or a ``Fraction`` when
+    the rate is a quotient whose decimals do not end); ``rounded`` (and the py-moneyed
+    ``converted``) is that rounded once to the ISO 4217 minor unit of the target currency
+    with ``rounding``.
     """
 
-    amount: Decimal
+    amount: Exact
     currency: str
     rate: Rate
-    unrounded: Decimal
+    unrounded: Exact
     rounded: Decimal
     rounding: str
 
@@ -359,8 +373,9 @@ class Conversion(NamedTuple):
 
     @property
     def original(self) -> Money:
-        """The amount converted, as py-moneyed ``Money``."""
-        return money(self.amount, self.currency)
+        """The amount converted, as py-moneyed ``Money`` (an exact result whose decimals do
+        not end: its first 50 significant digits)."""
+        return money(Decimal(decimal_text(self.amount, PRECISION)[0]), self.currency)
 
     @property
     def target(self) -> str:
@@ -368,11 +383,16 @@ class Conversion(NamedTuple):
         return self.rate.quote
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``amount`` and ``converted`` as ``{"amount", "currency"}``."""
+        """A JSON-ready dict: ``amount`` and ``converted`` as ``{"amount", "currency"}``;
+        ``unrounded`` is the exact result, or its first 50 significant digits when its
+        decimals do not end (then ``unrounded_exact`` is false)."""
+        unrounded, exact = decimal_text(self.unrounded, PRECISION)
         return {
-            "amount": money_json(self.amount, self.currency),
+            "amount": {"amount": decimal_text(self.amount, PRECISION)[0],
+                       "currency": self.currency},
             "converted": money_json(self.rounded, self.rate.quote),
-            "unrounded": amount_text(self.unrounded),
+            "unrounded": unrounded,
+            "unrounded_exact": exact,
             "rounding": self.rounding,
             "rate": self.rate.to_dict(),
         }

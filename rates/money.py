@@ -1,9 +1,24 @@
-"""Exact amounts and ISO 4217 currencies: reading them, checking them, rounding them.
+"""Exact amounts and ISO 4217 currencies: reading them, checking them, and the one rounding.
 
 Amounts are :class:`decimal.Decimal`; floats are refused because a binary float cannot hold
 most decimal amounts exactly. Currency facts (which codes exist, how many minor-unit digits
 each has) come from py-moneyed, whose table follows ISO 4217, including legacy codes such
 as FRF or DEM.
+
+**The rounding rule.** Every amount is computed exactly (:mod:`rates.exact`) and rounded
+once, at the end, when it is shown or written, to the ISO 4217 minor unit of its currency
+(VND 0 digits, USD 2, KWD 3), by :func:`round_exact`:
+
+* the bounds of a penalty range are rounded **inward**, a maximum down
+  (:data:`MAXIMUM_ROUNDING`) and a minimum up (:data:`MINIMUM_ROUNDING`), so that a range
+  shown never allows more, nor asks less, than the law: EUR 71,313,959.7075... as a maximum
+  is EUR 71,313,959.70, never .71;
+* every other amount (a conversion, a threshold in another currency) is rounded
+  **half-up** (:data:`DEFAULT_ROUNDING`);
+* a figure the law compares with a threshold (an amount given in another currency,
+  converted) is never rounded: the comparison and the explanation use it exactly.
+
+Human output and JSON show the same rounded digits.
 
 >>> parse_amount("250,000,000 VND")
 (Decimal('250000000'), 'VND')
@@ -18,18 +33,35 @@ Decimal('1235')
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import (
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    Rounded,
+)
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rates.errors import InvalidAmount, UnknownCurrency
+from rates.errors import InvalidAmount, InvalidRounding, UnknownCurrency
+from rates.exact import CONTEXT, Exact, as_fraction
 
 if TYPE_CHECKING:
     from moneyed import Money
 
 __all__ = [
     "DEFAULT_ROUNDING",
+    "MAXIMUM_ROUNDING",
     "MAX_AMOUNT",
+    "MINIMUM_ROUNDING",
+    "ROUNDING_MODES",
     "amount_text",
     "check_currency",
     "minor_unit",
@@ -37,17 +69,29 @@ __all__ = [
     "money",
     "money_json",
     "parse_amount",
+    "round_exact",
     "round_to_minor_unit",
 ]
 
-#: Rounding used when a computed amount is rounded to its currency's minor unit.
+#: The rounding of an amount that is not a bound of a penalty range: half-up.
 DEFAULT_ROUNDING = ROUND_HALF_UP
+#: The rounding of the maximum of a penalty range: down, towards the inside of the range.
+MAXIMUM_ROUNDING = ROUND_DOWN
+#: The rounding of the minimum of a penalty range: up, towards the inside of the range.
+MINIMUM_ROUNDING = ROUND_UP
+
+#: The rounding modes accepted (the :mod:`decimal` constants).
+ROUNDING_MODES: tuple[str, ...] = (
+    ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_HALF_DOWN, ROUND_UP, ROUND_DOWN, ROUND_CEILING,
+    ROUND_FLOOR, ROUND_05UP,
+)
 
 #: Largest amount accepted anywhere (10^18 units of any currency).
 MAX_AMOUNT = Decimal(10) ** 18
 
 _CODE = r"[A-Za-z]{3}"
-_NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?"
+# ASCII digits only: other scripts' digits (Arabic-Indic, full-width...) are refused.
+_NUMBER = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?"
 _FORMS = (
     re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<code>{_CODE})?$"),
     re.compile(rf"^(?P<code>{_CODE})\s*(?P<number>{_NUMBER})$"),
@@ -86,20 +130,59 @@ def minor_unit(code: str) -> int:
     return len(str(sub_unit)) - 1
 
 
-def round_to_minor_unit(
-    amount: Decimal, code: str, rounding: str = DEFAULT_ROUNDING, context: Context | None = None
-) -> Decimal:
-    """Round once to the currency's minor unit, half-up unless another mode is given.
+def round_to_minor_unit(amount: Exact, code: str, rounding: str = DEFAULT_ROUNDING) -> Decimal:
+    """Round once to the currency's minor unit, half-up unless another mode is given."""
+    return round_exact(amount, minor_unit(code), rounding)
 
-    ``context`` is the :class:`decimal.Context` used for the quantisation (default: the
-    current one, 28 significant digits); pass a wider one for very large results.
+
+def round_exact(value: Exact, places: int, rounding: str = DEFAULT_ROUNDING) -> Decimal:
+    """An exact value rounded once to ``places`` decimal places with ``rounding``, computed
+    in integers (whatever the caller's decimal context): the one rounding of the library.
+
+    >>> from fractions import Fraction
+    >>> round_exact(Fraction(2, 3), 2), round_exact(Fraction(2, 3), 2, ROUND_DOWN)
+    (Decimal('0.67'), Decimal('0.66'))
+    >>> round_exact(Decimal("0.125"), 2, ROUND_HALF_EVEN)
+    Decimal('0.12')
     """
-    return amount.quantize(minor_unit_quantum(code), rounding=rounding, context=context)
+    if rounding not in _ROUNDINGS:
+        raise InvalidRounding(rounding, ROUNDING_MODES)
+    if type(value) is Decimal:  # the common case, in C: exact, as the context holds 400 digits
+        return value.quantize(_QUANTA[places] if 0 <= places < len(_QUANTA)
+                              else Decimal(1).scaleb(-places, CONTEXT), rounding, _QUANTIZING)
+    scaled = as_fraction(value) * 10**places
+    negative = scaled < 0
+    magnitude = -scaled if negative else scaled
+    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    if rest:
+        twice, denominator = 2 * rest, magnitude.denominator
+        half = (twice > denominator) - (twice < denominator)  # 1 above half, 0 on, -1 below
+        away = {
+            ROUND_UP: True,
+            ROUND_DOWN: False,
+            ROUND_CEILING: not negative,
+            ROUND_FLOOR: negative,
+            ROUND_HALF_UP: half >= 0,
+            ROUND_HALF_DOWN: half > 0,
+            ROUND_HALF_EVEN: half > 0 or (half == 0 and whole % 2 == 1),
+            ROUND_05UP: whole % 10 in (0, 5),
+        }[rounding]
+        whole += away
+    return Decimal(-whole if negative else whole).scaleb(-places, CONTEXT)
 
 
 @cache
 def minor_unit_quantum(code: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_unit(code))
+    """One minor unit of the currency as an exponent: ``Decimal('0.01')`` for USD."""
+    return Decimal(1).scaleb(-minor_unit(code), CONTEXT)
+
+
+_ROUNDINGS = frozenset(ROUNDING_MODES)
+_QUANTA = tuple(Decimal(1).scaleb(-places, CONTEXT) for places in range(8))
+# Rounding to a quantum discards digits on purpose: the library's context without the trap
+# on a rounded result (still trapping an invalid one).
+_QUANTIZING = CONTEXT.copy()
+_QUANTIZING.traps[Inexact] = _QUANTIZING.traps[Rounded] = False
 
 
 def _checked(value: Decimal, original: object) -> Decimal:
@@ -148,7 +231,7 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
         raise InvalidAmount(text, "not an amount this library can read unambiguously")
     number = match["number"].replace(",", "").replace("_", "")
     try:
-        amount = Decimal(number)
+        amount = Decimal(number)  # exact whatever the context: the pattern admits a number
     except InvalidOperation:  # pragma: no cover - the pattern only admits valid numbers
         raise InvalidAmount(text, "not a number") from None
     code = match["code"]
