@@ -1,54 +1,39 @@
-"""The ``penalties`` command line: parse arguments, call the library, render the answer.
+"""The ``penalties`` command line: parse the options, make one library call, render the answer.
 
-Exit codes (documented in the README):
-
-- 0: success, including "no tier applies";
-- 2: bad input or usage (malformed amount, date or currency, unknown provision option,
-  invalid statute file);
-- 3: data not available (unknown provision, no version in force on the date, no rate);
-- 1: anything unexpected (a bug: please report it).
-
-Library modules are imported inside the commands that need them, so ``--help`` and
-``--version`` stay fast and offline commands never import an HTTP stack.
+Exit codes (documented in the README): 0 success (including "no tier applies"); 2 bad input
+or usage (a malformed amount, date, currency or option, an invalid statute file); 3 data not
+available (an unknown provision, no version in force on the date, no rate, a file that
+cannot be opened); 4 ``batch --skip-invalid`` with rows in error; 1 anything unexpected (a
+bug). The fact options are made from the facts vocabulary (``penalties/data/facts.toml``);
+the words are the library's (:mod:`penalties._words`). Library modules are imported inside
+the commands that need them, so ``--help`` and ``--version`` stay fast.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
-import os
-import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal
-from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from moneyed import Money
     from rich.console import Console
 
-    from penalties._facts import Facts
-    from penalties.assessment._conversion import ConvertedAssessment
-    from penalties.assessment._results import Assessment, PenaltyRange
-    from penalties.assessment._thresholds import Threshold
-    from penalties.statutes._catalog import Catalog
-    from penalties.statutes._statute import Statute
-    from rates.model import Rate
+    from penalties import Assessment, Catalog
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_SOME_ROWS_FAILED",
            "EXIT_UNEXPECTED", "app", "main"]
 
-EXIT_OK = 0
-EXIT_UNEXPECTED = 1
-EXIT_BAD_INPUT = 2
-EXIT_NO_DATA = 3
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED = 0, 1, 2, 3, 4
+_BUG = "(this is a bug; please report it with the command you ran)"
+
 
 class _OneLineErrors(TyperGroup):
     """Usage errors (unknown command or option, bad value) as one line on stderr, exit 2."""
@@ -67,30 +52,23 @@ class _OneLineErrors(TyperGroup):
                 typer.echo(exc.format_message())  # type: ignore[attr-defined]
                 sys.exit(EXIT_OK)
             if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-                context = getattr(exc, "ctx", None)
-                where = getattr(context, "command_path", None) or "penalties"
-                message = exc.format_message().rstrip(".")
-                typer.echo(f"penalties: error: {message} (see '{where} --help')", err=True)
+                where = getattr(getattr(exc, "ctx", None), "command_path", None) or "penalties"
+                typer.echo(f"penalties: error: {exc.format_message().rstrip('.')} (see "
+                           f"'{where} --help')", err=True)
                 sys.exit(exc.exit_code)
             if type(exc).__name__ == "Abort":
                 typer.echo("penalties: aborted", err=True)
                 sys.exit(EXIT_UNEXPECTED)
-            typer.echo(f"penalties: error: unexpected {type(exc).__name__}: {exc} (this is a "
-                       "bug; please report it with the command you ran)", err=True)
+            typer.echo(f"penalties: error: unexpected {type(exc).__name__}: {exc} {_BUG}",
+                       err=True)
             sys.exit(EXIT_UNEXPECTED)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-app = typer.Typer(
-    cls=_OneLineErrors,
-    name="penalties",
-    help="What a statute puts at stake for the facts of a case, with its sources.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    add_completion=True,
-)
-
+_HELP = {"help_option_names": ["-h", "--help"]}
+app = typer.Typer(cls=_OneLineErrors, name="penalties", no_args_is_help=True,
+                  help="What a statute puts at stake for the facts of a case, with its sources.",
+                  pretty_exceptions_enable=False, rich_markup_mode=None, context_settings=_HELP)
 _state: dict[str, list[Path]] = {"statutes": []}
 
 
@@ -101,7 +79,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and a documented exit code."""
+    """Library errors as one line on stderr and a documented exit code."""
     try:
         yield
     except typer.Exit:
@@ -111,71 +89,33 @@ def _errors() -> Iterator[None]:
     except ValueError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
     except Exception as exc:
-        _fail(f"unexpected {type(exc).__name__}: {exc} (this is a bug; please report it with "
-              "the command you ran)", EXIT_UNEXPECTED)
+        _fail(f"unexpected {type(exc).__name__}: {exc} {_BUG}", EXIT_UNEXPECTED)
 
 
-def _console() -> Console:
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=not stderr)
 
 
-def _console_err() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _catalog() -> Catalog:
-    from penalties.statutes._catalog import Catalog, default_catalog
-
-    return Catalog(_state["statutes"]) if _state["statutes"] else default_catalog()
+def _print(*lines: str) -> None:
+    console = _console()
+    for line in lines:
+        console.print(line, markup=False)
 
 
-def _locale(name: str | None) -> str:
-    """The CLDR locale for money: ``--locale``, else ``PENALTIES_LOCALE``, else the
-    environment's LC_MONETARY/LANG; a bare C or POSIX environment means en_US."""
-    from babel import Locale, UnknownLocaleError, default_locale
+def _catalog(extra: list[Path] | None = None) -> Catalog:
+    from penalties import Catalog
+    from penalties.statutes._catalog import default_catalog
 
-    chosen = name or os.environ.get("PENALTIES_LOCALE") or default_locale("LC_MONETARY")
-    if not chosen or chosen in ("C", "POSIX", "en_US_POSIX"):
-        chosen = "en_US"
-    try:
-        Locale.parse(chosen)
-    except (UnknownLocaleError, ValueError):
-        _fail(f"--locale: unknown locale {chosen!r} (allowed: a CLDR locale such as en_US, "
-              "fr_FR or vi_VN)", EXIT_BAD_INPUT)
-    return chosen
+    directories = [*_state["statutes"], *(extra or [])]
+    return Catalog(directories) if directories else default_catalog()
 
 
-def _money(value: Money, locale: str, *, exact: bool = False) -> str:
-    """``value`` formatted for ``locale``, to the currency's minor unit (``exact``: with
-    every digit it has, for an amount someone typed)."""
-    from moneyed.l10n import format_money
+def _day(text: str | None, option: str) -> date | None:
+    from penalties._values import read_option
 
-    return str(format_money(value, locale=locale, decimal_quantization=not exact))
-
-
-def _bounds(p: PenaltyRange, locale: str,
-            conversion: ConvertedAssessment | None = None) -> tuple[str, str]:
-    """The two ends of a range as people read them (and converted, when asked)."""
-    if p.is_money:
-
-        def show(value: Money) -> str:
-            text = _money(value, locale)
-            if conversion is not None:
-                text += f" (≈ {_money(conversion.converted(value), locale)})"
-            return text
-
-        low = show(p.min) if p.min else "no minimum"
-        high = show(p.max) if p.max else "no maximum"
-    else:
-        low = f"{p.min_months} months" if p.min_months is not None else "no minimum"
-        high = f"{p.max_months} months" if p.max_months is not None else "no maximum"
-    if p.min_source:
-        low += f" ({p.min_source})"
-    return low, high
+    return read_option("date", option, text)  # type: ignore[return-value]
 
 
 def _print_json(document: object) -> None:
@@ -190,512 +130,332 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+Statutes = Annotated[list[Path] | None, typer.Option(
+    "--statutes", metavar="DIR",
+    help="Extra directory of statute files (repeatable; also PENALTIES_STATUTES).")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+Locale = Annotated[str | None, typer.Option(
+    "--locale", help="Locale for money, e.g. en_US, fr_FR, vi_VN (default: the environment).")]
+Provision = Annotated[str, typer.Argument(metavar="ID", help="Provision id or alias, e.g. vn-225.")]
+To = Annotated[str | None, typer.Option(
+    "--to", metavar="CUR", help="Also show every amount in this currency (ISO 4217).")]
+RateDate = Annotated[str | None, typer.Option(
+    "--rate-date", metavar="YYYY-MM-DD", help="Date of the exchange rate (default: the "
+    "offence date).")]
+InputRateDate = Annotated[str | None, typer.Option(
+    "--input-rate-date", metavar="YYYY-MM-DD", help="Date of the rate that converts amounts "
+    "given in another currency than the statute's (default: the offence date).")]
+Source = Annotated[str | None, typer.Option(
+    "--source", metavar="NAME", help="Rate source: snapshot (default, offline), ecb, "
+    "currency-api, worldbank, open-er-api, or a chain such as 'ecb,snapshot'.")]
+Extra = Annotated[list[str] | None, typer.Option(
+    "--fact", metavar="NAME=VALUE", help="A fact a statute file declares (repeatable).")]
+
+
 @app.callback()
-def _main(
-    statutes: Annotated[list[Path] | None, typer.Option(
-        "--statutes", metavar="DIR",
-        help="Extra directory of statute files (repeatable; also PENALTIES_STATUTES).")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
-) -> None:
+def _main(statutes: Statutes = None, version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False
+          ) -> None:
     """What a statute puts at stake for the facts of a case, with its sources."""
     _state["statutes"] = list(statutes or [])
 
 
-ProvisionArgument = Annotated[str, typer.Argument(
-    metavar="ID", help="Provision id or alias, e.g. vn-225.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-LocaleOption = Annotated[str | None, typer.Option(
-    "--locale", help="Locale for money, e.g. en_US, fr_FR, vi_VN (default: from the "
-    "environment).")]
+def _fact_options() -> list[inspect.Parameter]:
+    """One option per fact of the built-in vocabulary, as the vocabulary describes it."""
+    from penalties._vocabulary import builtin_vocabulary
 
-
-@app.command("list")
-def list_command(as_json: JsonOption = False) -> None:
-    """List the provisions in the catalogue."""
-    with _errors():
-        rows = [_summary(s) for s in _catalog()]
-    if as_json:
-        _print_json(rows)
-        return
-    # One block per provision, not a table: ids are copied and must never be cut to fit.
-    for row in rows:
-        aliases = f"  ({', '.join(row['aliases'])})" if row["aliases"] else ""
-        typer.echo(f"{row['id']}{aliases}  {row['currency']}  {row['coverage']}\n"
-                   f"    {row['title']}")
-
-
-def _summary(statute: Statute) -> dict[str, Any]:
-    model = statute.model
-    return {"id": model.id, "aliases": model.aliases, "title": model.title.en,
-            "title_original": model.title.original, "jurisdiction": model.jurisdiction,
-            "instrument": model.instrument, "article": model.article,
-            "currency": model.currency, "coverage": statute.coverage(),
-            "versions": [v.effective_from.isoformat() for v in statute.versions]}
-
-
-@app.command()
-def show(
-    provision: ProvisionArgument,
-    as_json: JsonOption = False,
-    locale: LocaleOption = None,
-) -> None:
-    """Show a provision: versions, tiers, triggers and penalties, with citations."""
-    with _errors():
-        statute = _catalog().get(provision)
-    if as_json:
-        _print_json(statute.model.model_dump(mode="json", by_alias=True, exclude_none=True))
-        return
-    from moneyed import Money
-
-    from penalties.statutes._triggers import describe_node, outline
-
-    console, where = _console(), _locale(locale)
-
-    def fmt(amount: Decimal, currency: str) -> str:
-        return _money(Money(amount, currency), where)
-
-    model = statute.model
-    print_ = partial(console.print, markup=False)
-    print_(f"{model.id} ({', '.join(model.aliases)}): {model.title.en}")
-    print_(f"{model.title.original} ({model.instrument}, Art. {model.article}); {model.kind}; "
-           f"amounts in {model.currency}")
-    if model.predecessor:
-        print_(f"Earlier offences: {model.predecessor}")
-    if model.repealed_on:
-        print_(f"Repealed on {model.repealed_on.isoformat()}"
-               + (f" by {model.repealed_by}" if model.repealed_by else ""))
-    if model.lex_mitior:
-        print_(f"Lex mitior: {model.lex_mitior.citation.translation}")
-    for act in model.acts:
-        print_(f"Act {act.id!r}: {act.label}")
-    for version in statute.versions:
-        until = version.provision.version_until
-        print_(f"\nVersion in force from {version.effective_from.isoformat()}"
-               + (f" to {until.isoformat()}" if until else "")
-               + (f", amended by {version.model.amended_by}" if version.model.amended_by
-                  else ""))
-        for subject, tiers in version.tiers.items():
-            label = statute.subjects[subject].label
-            for tier in reversed(tiers):
-                print_(f"  {tier.ref} ({label}) [{tier.model.citation.confidence.value}]")
-                for line in outline(tier.node, "    "):
-                    print_(line)
-                rule = "one of" if tier.model.principal_rule == "one_of" else "one or more"
-                for spec in tier.principal:
-                    print_(f"    principal ({rule}): {spec.words(model.currency, fmt)}")
-                for spec in tier.additional:
-                    print_(f"    additional: {spec.words(model.currency, fmt)}")
-        for modifier in version.modifiers:
-            who = f" for a {modifier.subject.value}" if modifier.subject else ""
-            when = f" when {describe_node(modifier.node)}" if modifier.node else ""
-            targets = ", ".join(".".join(t) for t in sorted(modifier.targets))
-            print_(f"  × {modifier.factor:f} on {targets}{who}{when} [{modifier.ref}]")
-
-
-# The facts of a case as options, shared by every command that assesses: option name,
-# Facts field, type and help. ``_with_facts`` adds them to a command's signature.
-_FACT_OPTIONS: list[tuple[str, str, Any, Any]] = [
-    ("offender", "offender", Annotated[str, typer.Option(help="person or entity.")], "person"),
-    ("profit", "illicit_profit", Annotated[str | None, typer.Option(
-        help="Illicit profit, e.g. 250000000 or '250,000,000 VND'.")], None),
-    ("damage", "damage", Annotated[str | None, typer.Option(
-        help="Damage caused to the right holder.")], None),
-    ("goods_value", "goods_value", Annotated[str | None, typer.Option(
-        help="Value of the infringing goods.")], None),
-    ("commercial_scale", "commercial_scale", Annotated[bool, typer.Option(
-        "--commercial-scale", help="On a commercial scale.")], False),
-    ("organised", "organised", Annotated[bool, typer.Option(
-        "--organised", help="Committed in an organised manner.")], False),
-    ("times", "times", Annotated[int, typer.Option(
-        help="How many times the offence was committed.")], 1),
-    ("prior_admin_penalty", "prior_admin_penalty", Annotated[bool | None, typer.Option(
-        "--prior-admin-penalty/--no-prior-admin-penalty",
-        help="An earlier administrative penalty for the same kind of act still counts.")], None),
-    ("prior_admin_penalty_completed", "prior_admin_penalty_completed", Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD",
-                                 help="Day that administrative penalty was completed.")], None),
-    ("prior_conviction", "prior_conviction", Annotated[bool | None, typer.Option(
-        "--prior-conviction/--no-prior-conviction",
-        help="An earlier conviction for this offence is not yet expunged.")], None),
-    ("prior_conviction_completed", "prior_conviction_completed", Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD",
-                                 help="Day the earlier sentence was served.")], None),
-    ("prior_sentence", "prior_sentence", Annotated[str | None, typer.Option(
-        help="Persons: principal penalty of the earlier conviction (non_custodial, "
-        "prison_up_to_5_years, prison_5_to_15_years, prison_over_15_years).")], None),
-    ("offence_date", "offence_date", Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="When the offence was committed (default: today).")], None),
-    ("trial_date", "trial_date", Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="When the case is tried; a later, more lenient law may "
-        "apply (lex mitior).")], None),
-    ("action_date", "action_date", Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="When the action was brought (for provisions whose "
-        "amounts apply by that date).")], None),
-    ("act", "act", Annotated[str | None, typer.Option(
-        help="Which act of the provision was committed (ids: penalties show ID).")], None),
-    ("retail_value", "retail_value", Annotated[str | None, typer.Option(
-        help="Total retail value of the infringing copies (US: in any 180 days).")], None),
-    ("copies", "copies", Annotated[int | None, typer.Option(
-        help="Number of infringing copies (US: in any 180-day period).")], None),
-    ("works", "works", Annotated[int | None, typer.Option(
-        help="Number of works infringed (statutory damages are per work).")], None),
-    ("violations", "violations", Annotated[int | None, typer.Option(
-        help="Number of violations (acts, devices).")], None),
-    ("commercial_advantage", "commercial_advantage", Annotated[bool, typer.Option(
-        "--commercial-advantage", help="For commercial advantage or private financial gain.")],
-     False),
-    ("prerelease", "prerelease", Annotated[bool, typer.Option(
-        "--prerelease", help="A work being prepared for commercial distribution.")], False),
-    ("willful", "willful", Annotated[bool, typer.Option(
-        "--willful", help="The infringement was willful.")], False),
-    ("innocent", "innocent", Annotated[bool, typer.Option(
-        "--innocent", help="The infringer had no reason to believe it infringed.")], False),
-    ("serious_consequences", "serious_consequences", Annotated[bool, typer.Option(
-        "--serious-consequences", help="The offence caused serious consequences.")], False),
-    ("gross_gain", "gross_gain", Annotated[str | None, typer.Option(
-        help="Gross gain, with its currency, e.g. '900000 USD'.")], None),
-    ("gross_loss", "gross_loss", Annotated[str | None, typer.Option(
-        help="Gross loss caused, with its currency.")], None),
-    ("turnover", "turnover", Annotated[str | None, typer.Option(
-        help="Worldwide annual turnover of the preceding financial year, with its currency, "
-        "e.g. '2000000000 EUR'.")], None),
-    ("prior_judgment", "prior_judgment", Annotated[bool | None, typer.Option(
-        "--prior-judgment/--no-prior-judgment",
-        help="An earlier final judgment for such a violation still counts.")], None),
-    ("prior_judgment_date", "prior_judgment_date", Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="Day that earlier judgment was entered.")], None),
-]
+    params = []
+    for fact in builtin_vocabulary():
+        name, flag = f"--{fact.option}", fact.kind == "flag"
+        if flag and fact.negative:
+            kind: Any = Annotated[bool | None, typer.Option(
+                f"{name}/--no-{fact.option}", help=fact.help)]
+        elif flag:
+            kind = Annotated[bool, typer.Option(name, help=fact.help)]
+        else:
+            metavar = {"date": "YYYY-MM-DD", "count": "N"}.get(fact.kind)
+            kind = Annotated[str | None, typer.Option(name, help=fact.help, metavar=metavar)]
+        default = "person" if fact.name == "offender" else (False if flag and not
+                                                            fact.negative else None)
+        params.append(inspect.Parameter(f"fact_{fact.name}", inspect.Parameter.KEYWORD_ONLY,
+                                        default=default, annotation=kind))
+    return params
 
 
 def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
-    """Give ``command`` the fact options; it receives them as ``facts``, a :class:`Facts`."""
-    signature = inspect.signature(command, eval_str=True, locals={"Facts": object})
-    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                               annotation=kind) for name, _, kind, default in _FACT_OPTIONS]
+    """Give ``command`` the fact options (and ``--fact``); it receives the values as
+    ``facts``, a mapping of fact names to what was typed."""
+    signature = inspect.signature(command, eval_str=True)
     params: list[inspect.Parameter] = []
     for p in signature.parameters.values():
-        params += extra if p.name == "facts" else [p.replace(kind=p.KEYWORD_ONLY)]
-    hints = {p.name: p.annotation for p in params}
+        params += _fact_options() if p.name == "facts" else [p.replace(kind=p.KEYWORD_ONLY)]
 
     def run(**values: Any) -> None:  # noqa: ANN401
-        from penalties._facts import Facts
-
-        given = {field: values.pop(name) for name, field, _, _ in _FACT_OPTIONS}
-        with _errors():
-            facts = Facts(**given)
-        command(facts=facts, **values)
+        given = {k.removeprefix("fact_"): values.pop(k) for k in list(values)
+                 if k.startswith("fact_")}
+        for item in values.pop("extra", None) or []:
+            name, sep, value = item.partition("=")
+            if not sep:
+                _fail(f"--fact: {item!r} is not NAME=VALUE (allowed: e.g. --fact "
+                      "seats=120)", EXIT_BAD_INPUT)
+            given[name.strip()] = value
+        command(facts={k: v for k, v in given.items() if v is not None}, **values)
 
     run.__name__, run.__doc__ = command.__name__, command.__doc__
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    run.__annotations__ = hints
+    run.__annotations__ = {p.name: p.annotation for p in params}
     return run
 
 
-ToOption = Annotated[str | None, typer.Option(
-    "--to", metavar="CUR", help="Also show every amount in this currency (ISO 4217).")]
-RateDateOption = Annotated[str | None, typer.Option(
-    "--rate-date", metavar="YYYY-MM-DD",
-    help="Date of the exchange rate (default: the offence date).")]
-InputRateDateOption = Annotated[str | None, typer.Option(
-    "--input-rate-date", metavar="YYYY-MM-DD", help="Date of the rate that converts amounts "
-    "given in another currency than the statute's (default: the offence date).")]
-SourceOption = Annotated[str | None, typer.Option(
-    "--source", metavar="NAME", help="Rate source: snapshot (default, offline), ecb, "
-    "currency-api, worldbank, open-er-api, or a chain such as 'ecb,snapshot'.")]
+def _assess(provisions: list[str], facts: dict[str, Any], statutes: list[Path] | None,
+            to: str | None, rate_date: str | None, input_rate_date: str | None,
+            source: str | None) -> list[Assessment]:
+    from penalties import compare
 
-
-def _assessments(provisions: list[str], facts: Facts, source: str | None,
-                 input_rate_date: str | None) -> list[Assessment]:
-    """The assessment of ``facts`` under each provision (amounts given in another currency
-    converted at ``--input-rate-date``, else the offence date)."""
-    from penalties._api import assess
-    from penalties._facts import parse_date
-
-    catalog = _catalog()
-    input_day = parse_date(input_rate_date, "--input-rate-date") if input_rate_date else None
-    return [assess(p, facts, catalog=catalog, rate_source=source, input_rate_date=input_day)
-            for p in provisions]
-
-
-def _converted(result: Assessment, to: str | None, rate_date: str | None,
-               source: str | None) -> ConvertedAssessment | None:
-    if to is None or to.strip().upper() == result.provision.currency:
-        return None
-    from penalties._facts import parse_date
-    from penalties.assessment._conversion import convert_assessment
-
-    on = parse_date(rate_date, "--rate-date") if rate_date else None
-    return convert_assessment(result, to, on, source)
+    return compare(provisions, facts, catalog=_catalog(statutes), to=to,
+                   rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                   input_rate_date=_day(input_rate_date, "--input-rate-date"))
 
 
 @app.command()
 @_with_facts
-def assess(
-    provision: ProvisionArgument,
-    facts: Facts,
-    to: ToOption = None,
-    rate_date: RateDateOption = None,
-    input_rate_date: InputRateDateOption = None,
-    source: SourceOption = None,
-    as_json: JsonOption = False,
-    locale: LocaleOption = None,
-) -> None:
+def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to: To = None,
+           rate_date: RateDate = None, input_rate_date: InputRateDate = None,
+           source: Source = None, as_json: Json = False, locale: Locale = None,
+           statutes: Statutes = None) -> None:
     """Assess the facts of a case under a provision."""
     with _errors():
-        [result] = _assessments([provision], facts, source, input_rate_date)
-        conversion = _converted(result, to, rate_date, source)
+        [result] = _assess([provision], facts, statutes, to, rate_date, input_rate_date, source)
+        where = None if as_json else _locale(locale)
     if as_json:
-        _print_json(conversion.to_dict() if conversion else result.to_dict())
+        _print_json(result.to_dict())
         return
-    _render_assessment(result, _locale(locale), conversion)
+    _render(result, where or "en_US")
 
 
-def _render_assessment(result: Assessment, locale: str,
-                       conversion: ConvertedAssessment | None = None) -> None:
+def _locale(name: str | None) -> str:
+    from penalties import _words as words
+
+    return words.locale(name)
+
+
+def _render(result: Assessment, locale: str) -> None:
     from rich.table import Table
 
-    console = _console()
-    p = result.provision
-    console.print(f"[bold]{p.id}[/bold]: {p.title}")
+    from penalties import _words as words
+
+    p, console = result.provision, _console()
     amended = f", amended by {p.amended_by}" if p.amended_by else ""
-    console.print(f"{p.instrument}, Art. {p.article}, version in force from "
-                  f"{p.version.isoformat()}{amended}", markup=False)
     basis = "offence date" if result.date_basis == "offence_date" else result.date_basis
-    console.print(f"Offender: {result.offender.value}; date: {result.offence_date.isoformat()} "
-                  f"({basis})")
-    for line in result.law_choice:
-        console.print(f"Law applied: {line}", markup=False)
-    if not result.liable:
-        console.print("\n[bold]No liability.[/bold]")
-    elif result.tier is None:
-        console.print("\n[bold]No tier applies.[/bold]")
+    _print(f"{p.id}: {p.title}", f"{p.instrument}, {p.section_word} {p.article}, version in "
+           f"force from {p.version.isoformat()}{amended}", f"Offender: {result.offender.value}; "
+           f"date: {result.offence_date.isoformat()} ({basis})",
+           *(f"Law applied: {line}" for line in result.law_choice),
+           *(f"Input: {item.text}" for item in result.inputs))
+    if result.tier is None:
+        _print("", "No liability." if not result.liable else "No tier applies.")
     else:
-        console.print(f"\n[bold]Tier {result.tier.ref}[/bold] [{result.tier.confidence}] because:",
-                      markup=True)
-        for reason in result.tier.reasons:
-            console.print(f"  - {reason.text}", markup=False)
-    rule = "one of" if result.principal_rule == "one_of" else "one or more"
+        _print("", f"Tier {result.tier.ref} [{result.tier.confidence}] because:",
+               *(f"  - {r.text}" for r in result.tier.reasons))
+    rule = words.principal_rule(result.principal_rule)
     for title, items in ((f"principal penalty ({rule})", result.principal),
                          ("additional penalty (optional)", result.additional)):
         if items:
             table = Table(title, "from", "to", "ref")
             for item in items:
-                table.add_row(*_cells(item, locale, conversion))
+                table.add_row(words.range_name(item), *words.range_ends(item, locale), item.ref)
             console.print(table)
-            for item in items:
-                for line in item.basis:
-                    console.print(f"  {item.kind.replace('_', ' ')} {line}", markup=False)
-    for note in result.notes:
-        console.print(f"Note: {note}", markup=False)
-    for pointer in result.see_also:
-        console.print(f"See also: {pointer}", markup=False)
+            _print(*(f"  {words.kind(i.kind)} {line}" for i in items for line in i.basis))
+    _print(*(f"Note: {note}" for note in result.notes),
+           *(f"See also: {pointer}" for pointer in result.see_also))
     if result.ignored:
-        console.print(f"Not used by this provision: {', '.join(result.ignored)}", markup=False)
-    if conversion is not None:
-        console.print(f"Converted at {conversion.describe()}. {conversion.rate.attribution}",
-                      markup=False)
-
-
-def _cells(p: PenaltyRange, locale: str,
-           conversion: ConvertedAssessment | None = None) -> tuple[str, str, str, str]:
-    name = p.kind.replace("_", " ")
-    if p.only_with_principal:
-        name += f" (only with {', '.join(p.only_with_principal)})"
-    if p.per:
-        name += f" (per {p.per.rstrip('s')}" + (f", × {p.per_count})" if p.per_count is not None
-                                                 else ")")
-    return (name, *_bounds(p, locale, conversion), p.ref)
+        _print(f"Not used by this provision: {', '.join(result.ignored)}")
+    if result.rate is not None:
+        _print(f"Converted at {words.rate(result.rate)}. {result.rate.attribution}")
 
 
 @app.command()
 @_with_facts
-def compare(
-    provisions: Annotated[list[str], typer.Argument(
-        metavar="ID...", help="Two or more provision ids or aliases.")],
-    facts: Facts,
-    to: ToOption = None,
-    rate_date: RateDateOption = None,
-    input_rate_date: InputRateDateOption = None,
-    source: SourceOption = None,
-    as_json: JsonOption = False,
-    locale: LocaleOption = None,
-) -> None:
+def compare(provisions: Annotated[list[str], typer.Argument(
+        metavar="ID...", help="Two or more provision ids or aliases.")], facts: dict[str, Any],
+            extra: Extra = None, to: To = None, rate_date: RateDate = None,
+            input_rate_date: InputRateDate = None, source: Source = None, as_json: Json = False,
+            locale: Locale = None, statutes: Statutes = None) -> None:
     """Assess one set of facts under several provisions, side by side (in one currency with
     --to, each provision's amounts converted at its own rate, stated)."""
     with _errors():
-        results = _assessments(provisions, facts, source, input_rate_date)
-        conversions = [_converted(r, to, rate_date, source) for r in results]
+        results = _assess(provisions, facts, statutes, to, rate_date, input_rate_date, source)
+        where = None if as_json else _locale(locale)
     if as_json:
-        _print_json({"results": [c.to_dict() if c else r.to_dict()
-                                 for r, c in zip(results, conversions, strict=True)]})
+        _print_json({"results": [r.to_dict() for r in results]})
         return
     from rich.table import Table
 
-    where = _locale(locale)
+    from penalties import _words as words
+
     table = Table("provision", "tier", "principal penalties", "additional")
-    for result, conversion in zip(results, conversions, strict=True):
-        joiner = " or " if result.principal_rule == "one_of" else " and/or "
-        principal = joiner.join(_range_cell(p, where, conversion) for p in result.principal)
-        extra = ", ".join(p.kind.replace("_", " ") for p in result.additional) or "-"
-        tier = result.tier.ref if result.tier else ("not liable" if not result.liable else
-                                                    "none")
-        table.add_row(result.provision.id, tier, principal or "-", extra)
-    console = _console()
-    console.print(table)
-    for conversion in conversions:
-        if conversion is not None:
-            console.print(f"{conversion.assessment.provision.id}: converted at "
-                          f"{conversion.describe()}", markup=False)
-    currencies = {r.provision.currency for r in results}
+    for r in results:
+        principal = words.joiner(r.principal_rule).join(
+            words.range_line(p, where) for p in r.principal)
+        tier = r.tier.ref if r.tier else ("not liable" if not r.liable else "none")
+        table.add_row(r.provision.id, tier, principal or "-",
+                      ", ".join(words.kind(p.kind) for p in r.additional) or "-")
+    _console().print(table)
+    _print(*(f"{r.provision.id}: converted at {words.rate(r.rate)}" for r in results if r.rate))
+    currencies = sorted({r.provision.currency for r in results})
     if to is None and len(currencies) > 1:
-        console.print(f"The provisions use {', '.join(sorted(currencies))}: add --to CUR to "
-                      "compare them in one currency.", markup=False)
+        _print(f"The provisions use {', '.join(currencies)}: add --to CUR to compare them in "
+               "one currency.")
 
 
-def _range_cell(p: PenaltyRange, locale: str,
-                conversion: ConvertedAssessment | None = None) -> str:
-    low, high = _bounds(p, locale, conversion)
-    return f"{p.kind.replace('_', ' ')} {low} to {high}"
+@app.command("list")
+def list_command(as_json: Json = False, statutes: Statutes = None) -> None:
+    """List the provisions in the catalogue."""
+    with _errors():
+        rows = [{"id": s.id, "aliases": s.model.aliases, "title": s.model.title.en,
+                 "title_original": s.model.title.original, "jurisdiction": s.model.jurisdiction,
+                 "instrument": s.model.instrument, "article": s.model.article,
+                 "currency": s.currency, "coverage": s.coverage(),
+                 "versions": [v.effective_from.isoformat() for v in s.versions]}
+                for s in _catalog(statutes)]
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:  # one block per provision: ids are copied and must never be cut
+        aliases = f"  ({', '.join(row['aliases'])})" if row["aliases"] else ""
+        typer.echo(f"{row['id']}{aliases}  {row['currency']}  {row['coverage']}\n"
+                   f"    {row['title']}")
 
 
 @app.command()
-def thresholds(
-    provision: ProvisionArgument,
-    on: Annotated[str | None, typer.Option(
+def show(provision: Provision, as_json: Json = False, locale: Locale = None,
+         statutes: Statutes = None) -> None:
+    """Show a provision: versions, tiers, triggers and penalties, with citations."""
+    with _errors():
+        statute = _catalog(statutes).get(provision)
+        where = None if as_json else _locale(locale)
+    if as_json:
+        _print_json(statute.model.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return
+    from penalties import _words as words
+
+    m = statute.model
+
+    def fmt(amount: Any, currency: str) -> str:  # noqa: ANN401
+        return words.money(amount, currency, where or "en_US")
+
+    lines = [f"{m.id} ({', '.join(m.aliases)}): {m.title.en}",
+             f"{m.title.original} ({m.instrument}, {m.section_word} {m.article}); {m.kind}; "
+             f"amounts in {m.currency}"]
+    lines += [f"Earlier offences: {m.predecessor}"] if m.predecessor else []
+    lines += [f"Repealed on {m.repealed_on.isoformat()}" + (
+        f" by {m.repealed_by}" if m.repealed_by else "")] if m.repealed_on else []
+    lines += [f"Lex mitior: {m.lex_mitior.citation.translation}"] if m.lex_mitior else []
+    lines += [f"Act {act.id!r}: {act.label}" for act in m.acts]
+    for version in statute.versions:
+        until = version.provision.version_until
+        lines.append(f"\nVersion in force from {version.effective_from.isoformat()}"
+                     + (f" to {until.isoformat()}" if until else "")
+                     + (f", amended by {version.model.amended_by}" if version.model.amended_by
+                        else ""))
+        for subject, tiers in version.tiers.items():
+            for tier in reversed(tiers):
+                lines.append(f"  {tier.ref} ({statute.subjects[subject].label}) "
+                             f"[{tier.model.citation.confidence.value}]")
+                lines += words.outline(tier.node, "    ")
+                rule = words.principal_rule(tier.model.principal_rule)
+                lines += [f"    principal ({rule}): {words.range_spec(s, m.currency, fmt)}"
+                          for s in tier.principal]
+                lines += [f"    additional: {words.range_spec(s, m.currency, fmt)}"
+                          for s in tier.additional]
+        for mod in version.modifiers:
+            who = f" for a {mod.subject.value}" if mod.subject else ""
+            when = f" when {words.node(mod.node)}" if mod.node else ""
+            targets = ", ".join(".".join(t) for t in sorted(mod.targets))
+            lines.append(f"  × {mod.factor:f} on {targets}{who}{when} [{mod.ref}]")
+    _print(*lines)
+
+
+@app.command()
+def thresholds(provision: Provision, on: Annotated[str | None, typer.Option(
         metavar="YYYY-MM-DD", help="The version in force, and the rate, on this date "
-        "(default: today).")] = None,
-    in_currency: Annotated[str | None, typer.Option(
+        "(default: today).")] = None, in_currency: Annotated[str | None, typer.Option(
         "--in", metavar="CUR", help="Also show every boundary in this currency.")] = None,
-    source: SourceOption = None,
-    as_json: JsonOption = False,
-    locale: LocaleOption = None,
-) -> None:
+               source: Source = None, as_json: Json = False, locale: Locale = None,
+               statutes: Statutes = None) -> None:
     """Every tier boundary of a provision, in its own currency (and another with --in)."""
     with _errors():
-        from penalties._facts import parse_date
-        from penalties.assessment._thresholds import thresholds as boundaries
+        from penalties import thresholds as boundaries
 
-        statute = _catalog().get(provision)
-        day = parse_date(on, "--on") if on else date.today()
-        version = statute.version_on(day)
-        rows = boundaries(statute, day)
-        rate = None
-        if in_currency and in_currency.strip().upper() != statute.currency:
-            import rates
-
-            rate = rates.get_rate(statute.currency, in_currency, day, source=source)
+        statute = _catalog(statutes).get(provision)
+        table = boundaries(statute, _day(on, "--on") or date.today(), in_currency, source)
+        where = None if as_json else _locale(locale)
     if as_json:
-        document = {"provision": statute.id, "version": version.effective_from.isoformat(),
-                    "currency": statute.currency, "thresholds": [r.to_dict() for r in rows]}
-        if rate is not None:
-            from penalties.assessment._conversion import with_converted
-            from rates.money import DEFAULT_ROUNDING
-
-            document = with_converted(document, rate, DEFAULT_ROUNDING)
-        _print_json(document)
+        _print_json(table.to_dict())
         return
     from rich.table import Table
 
-    console, where = _console(), _locale(locale)
-    console.print(f"[bold]{statute.id}[/bold]: {statute.model.title.en} (version in force from "
-                  f"{version.effective_from.isoformat()})")
+    from penalties import _words as words
+
+    _console().print(f"[bold]{statute.id}[/bold]: {statute.model.title.en} (version in force "
+                     f"from {table.version.isoformat()})")
     labels = {s.kind.value: s.label for s in statute.model.subjects}
-    for subject in dict.fromkeys(r.subject for r in rows):
-        table = Table(title=labels.get(subject, subject), title_justify="left")
-        table.add_column("clause", no_wrap=True)
-        table.add_column("fact", no_wrap=True)
-        table.add_column("threshold")
-        table.add_column("only if")
-        for row in rows:
-            if row.subject == subject:
-                clause = row.ref if row.ref.startswith(row.tier_ref) else (
-                    f"{row.tier_ref} via {row.ref}")
-                table.add_row(clause, row.fact, _threshold_text(row, where, rate),
-                              row.condition or "")
-        console.print(table)
-    if rate is not None:
-        from penalties.assessment._conversion import _rate_words
-
-        console.print(f"Converted at {_rate_words(rate)}. {rate.attribution}", markup=False)
-
-
-def _threshold_text(row: Threshold, locale: str, rate: Rate | None = None) -> str:
-    currency = row.currency
-    if row.kind != "band" or currency is None:
-        return row.words
-    from moneyed import Money
-
-    def show(value: Decimal) -> str:
-        money = Money(value, currency)
-        text = _money(money, locale)
-        if rate is not None:
-            text += f" (≈ {_money(rate.convert(money).converted, locale)})"
-        return text
-
-    if row.lower is not None:
-        text = f"from {show(row.lower)}" if row.lower_included else f"more than {show(row.lower)}"
-        if row.upper is not None:
-            text += f" to {'' if row.upper_included else 'under '}{show(row.upper)}"
-        return text
-    assert row.upper is not None
-    return f"{show(row.upper)} or less" if row.upper_included else f"under {show(row.upper)}"
+    for subject in dict.fromkeys(r.subject for r in table):
+        grid = Table(title=labels.get(subject, subject), title_justify="left")
+        for name in ("clause", "fact", "threshold", "only if"):
+            grid.add_column(name, no_wrap=name in ("clause", "fact"))
+        for row in (r for r in table if r.subject == subject):
+            clause = (row.ref if row.ref.startswith(row.tier_ref)
+                      else f"{row.tier_ref} via {row.ref}")
+            grid.add_row(clause, row.fact, words.threshold(row, where), row.condition or "")
+        _console().print(grid)
+    if table.rate is not None:
+        _print(f"Converted at {words.rate(table.rate)}. {table.rate.attribution}")
 
 
 @app.command()
-def convert(
-    amount: Annotated[str, typer.Argument(
-        metavar="AMOUNT", help="Amount with its currency, e.g. '1000000000 VND'.")],
-    to: Annotated[str, typer.Option("--to", metavar="CUR", help="Target currency (ISO 4217).")],
-    on: Annotated[str | None, typer.Option(
-        metavar="YYYY-MM-DD", help="Date of the rate (default: today).")] = None,
-    source: SourceOption = None,
-    as_json: JsonOption = False,
-    locale: LocaleOption = None,
-) -> None:
+def convert(amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount with its "
+            "currency, e.g. '1000000000 VND'.")], to: Annotated[str, typer.Option(
+            "--to", metavar="CUR", help="Target currency (ISO 4217).")],
+            on: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Date of the "
+                          "rate (default: today).")] = None,
+            source: Source = None, as_json: Json = False, locale: Locale = None) -> None:
     """Convert an amount at the rate for a date, with the rate's provenance."""
     with _errors():
         import rates
-        from penalties._facts import parse_date
-        from penalties.assessment._conversion import _rate_words
 
-        day = parse_date(on, "--on") if on else date.today()
-        result = rates.convert(amount, to, day, source=source)
+        result = rates.convert(amount, to, _day(on, "--on") or date.today(), source=source)
+        where = None if as_json else _locale(locale)
     if as_json:
         _print_json(result.to_dict())
         return
-    where = _locale(locale)
-    from moneyed import Money
+    from penalties import _words as words
 
-    console = _console()
-    original = Money(result.amount, result.currency)
-    console.print(f"{_money(original, where, exact=True)} = "
-                  f"[bold]{_money(result.converted, where)}[/bold]")
-    console.print(f"Rate: {_rate_words(result.rate)}", markup=False)
-    console.print(f"Rounded once to the minor unit of {result.converted.currency.code} "
-                  f"({result.rounding}); unrounded {result.to_dict()['unrounded']}",
-                  markup=False)
-    for line in dict.fromkeys(_attributions(result.rate)):
-        console.print(line, markup=False)
+    document = result.to_dict()
+    shown = where or "en_US"
+    given = words.money(result.original.amount, result.currency, shown, exact=True)
+    _console().print(f"{given} = [bold]{words.money(result.rounded, result.target, shown)}[/bold]")
+    _print(f"Rate: {words.rate(result.rate)}", f"Rounded once to the minor unit of "
+           f"{result.target} ({result.rounding}); unrounded {document['unrounded']}",
+           *dict.fromkeys(_attributions(result.rate)))
 
 
-def _attributions(rate: Rate) -> list[str]:
+def _attributions(rate: Any) -> list[str]:  # noqa: ANN401 - a Rate
     return [rate.attribution, *(a for leg in rate.legs for a in _attributions(leg))]
 
 
 rates_app = typer.Typer(help="Rate sources, the embedded snapshot and the cache.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, context_settings=_HELP)
 app.add_typer(rates_app, name="rates")
 
 
 @rates_app.command("sources")
-def rates_sources(as_json: JsonOption = False) -> None:
+def rates_sources(as_json: Json = False) -> None:
     """List the rate sources: the offline snapshot and the opt-in online ones."""
     import rates
 
-    rows: list[dict[str, Any]] = [
-        {"name": s.name, "title": s.title, "online": s.online, "description": s.description}
-        for s in rates.list_sources()]
+    rows = [{"name": s.name, "title": s.title, "online": s.online,
+             "description": s.description} for s in rates.list_sources()]
     if as_json:
         _print_json(rows)
         return
@@ -709,7 +469,7 @@ def rates_sources(as_json: JsonOption = False) -> None:
 
 
 @rates_app.command("info")
-def rates_info(as_json: JsonOption = False) -> None:
+def rates_info(as_json: Json = False) -> None:
     """Coverage and attribution of the embedded snapshot."""
     import rates
 
@@ -717,42 +477,37 @@ def rates_info(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(info)
         return
-    console = _console()
-    for dataset in info["datasets"]:
-        console.print(f"[bold]{dataset['title']}[/bold] ({dataset['basis']}): "
-                      f"{dataset['first']} to {dataset['last']}, "
-                      f"{len(dataset['coverage'])} currencies")
-        console.print(f"  rule: {dataset['rule']}", markup=False)
-        console.print(f"  {dataset['attribution']}; {dataset['licence']}", markup=False)
+    for d in info["datasets"]:
+        _print(f"{d['title']} ({d['basis']}): {d['first']} to {d['last']}, "
+               f"{len(d['coverage'])} currencies", f"  rule: {d['rule']}",
+               f"  {d['attribution']}; {d['licence']}")
 
 
 @rates_app.command("update")
-def rates_update(
-    source: Annotated[str, typer.Option(metavar="NAME", help="Online source to warm.")],
-    start: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="First day.")],
-    end: Annotated[str, typer.Option(metavar="YYYY-MM-DD", help="Last day.")],
-    currencies: Annotated[str, typer.Option(
-        metavar="CUR,...", help="Currencies to fetch, comma-separated.")] = "VND,EUR",
-) -> None:
+def rates_update(source: Annotated[str, typer.Option(metavar="NAME", help="Online source to "
+                 "warm.")], start: Annotated[str, typer.Option(metavar="YYYY-MM-DD",
+                 help="First day.")], end: Annotated[str, typer.Option(metavar="YYYY-MM-DD",
+                 help="Last day.")], currencies: Annotated[str, typer.Option(
+                 metavar="CUR,...", help="Currencies to fetch, comma-separated.")] = "VND,EUR",
+                 ) -> None:
     """Fetch rates for a date range into the cache, so later lookups work offline."""
     with _errors():
         from rich.progress import Progress
 
         import rates
 
-        codes = [c.strip() for c in currencies.split(",") if c.strip()]
-        console = _console_err()
+        console = _console(stderr=True)
         with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task(f"warming {source}", total=None)
-            report = rates.update(source, start, end, codes,
+            report = rates.update(source, start, end, [c.strip() for c in currencies.split(",")
+                                                       if c.strip()],
                                   progress=lambda done, total: bar.update(
                                       task, completed=done, total=total))
     if not report.tried:
         typer.echo(f"penalties: {report.source} is offline: nothing to fetch", err=True)
         return
     line = f"penalties: {report.source}: {report.answered} of {report.tried} lookups answered"
-    if report.missing:
-        line += f", {report.missing} without a rate for their day"
+    line += f", {report.missing} without a rate for their day" if report.missing else ""
     if report.failures:
         line += f", {len(report.failures)} failed (the first: {report.failures[0]})"
     typer.echo(line, err=True)
@@ -770,185 +525,48 @@ def rates_clear() -> None:
     typer.echo("penalties: rate cache cleared", err=True)
 
 
-EXIT_SOME_ROWS_FAILED = 4
-
-
 @app.command()
-def batch(
-    input_path: Annotated[str, typer.Argument(
-        metavar="INPUT", help="Cases: a .csv or .jsonl file, or - for standard input.")],
-    provision: Annotated[str, typer.Option(metavar="ID", help="Provision id or alias.")],
-    output: Annotated[str, typer.Option(
-        "-o", "--output", metavar="OUTPUT", help="Results: a .csv or .jsonl file, or -.")],
-    input_format: Annotated[str | None, typer.Option(
-        "--input-format", metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
-    output_format: Annotated[str | None, typer.Option(
-        "--output-format", metavar="csv|jsonl", help="Default: from the file name; csv.")]
-    = None,
-    to: ToOption = None,
-    rate_date: RateDateOption = None,
-    source: SourceOption = None,
-    skip_invalid: Annotated[bool, typer.Option(
-        "--skip-invalid", help="Go on past invalid rows (they are reported and written with "
-        "their error); the exit code is then 4.")] = False,
-) -> None:
+def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases: a .csv or "
+          ".jsonl file, or - for standard input.")], provision: Annotated[str, typer.Option(
+          metavar="ID", help="Provision id or alias.")], output: Annotated[str, typer.Option(
+          "-o", "--output", metavar="OUTPUT", help="Results: a .csv or .jsonl file, or -.")],
+          input_format: Annotated[str | None, typer.Option("--input-format",
+          metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
+          output_format: Annotated[str | None, typer.Option("--output-format",
+          metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
+          to: To = None, rate_date: RateDate = None, source: Source = None,
+          skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Go on past "
+          "invalid rows (they are reported and written with their error); the exit code is "
+          "then 4.")] = False, statutes: Statutes = None) -> None:
     """Assess many cases from a CSV or JSON Lines file; one result per row."""
+    from penalties.batch._run import BatchFiles, run_batch
+
+    def report(row: int, error: str) -> None:
+        if not skip_invalid:
+            _fail(f"row {row}: {error} (rows before it were written; --skip-invalid goes on "
+                  "past invalid rows)", EXIT_BAD_INPUT)
+        failures.append(row)
+        if len(failures) <= 20:  # the first ones: the output has them all
+            typer.echo(f"penalties: row {row}: {error}", err=True)
+
+    failures: list[int] = []
     with _errors():
-        import csv
-
-        from penalties._facts import parse_date
-
-        kinds = ("csv", "jsonl")
-        read_kind = _format(input_format, input_path, kinds)
-        write_kind = _format(output_format, output, kinds)
-        options: dict[str, Any] = {
-            "catalog": _catalog(), "to": to, "rate_source": source,
-            "rate_date": parse_date(rate_date, "--rate-date") if rate_date else None}
-        _check_not_the_same(input_path, output)
-        report = _RowReport(skip_invalid)
-        with _progress(_size(input_path)) as tick:
-            try:
-                if read_kind == write_kind == "csv":
-                    _batch_by_columns(input_path, output, provision, options, report, tick)
-                else:
-                    _batch_by_rows(input_path, output, provision, options, read_kind,
-                                   write_kind, report, tick)
-            except csv.Error as exc:
-                _fail(f"{input_path}: not a CSV file this program can read ({exc}); the rows "
-                      "before the problem were written", EXIT_BAD_INPUT)
-            except UnicodeDecodeError as exc:
-                _fail(f"{input_path}: not UTF-8 text ({exc.reason}); the rows before the "
-                      "problem were written", EXIT_BAD_INPUT)
-    if report.failures:
-        rows = "1 row" if report.failures == 1 else f"{report.failures} rows"
+        files = BatchFiles.of(input_path, output, input_format, output_format)
+        with _progress(files.size()) as tick:
+            run_batch(files, provision, catalog=_catalog(statutes), to=to,
+                      rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                      stop_at_error=not skip_invalid, on_error=report, progress=tick)
+    if failures:
+        rows = "1 row" if len(failures) == 1 else f"{len(failures)} rows"
         typer.echo(f"penalties: {rows} failed; they are in the output with their error",
                    err=True)
         raise typer.Exit(EXIT_SOME_ROWS_FAILED)
 
 
-# Progress of a batch: the rows done and the bytes of the input read (None: not known).
-_Tick = Callable[[int, int | None], None]
-
-
-class _RowReport:
-    """Counts rows in error and says so on stderr (the first 20; without
-    ``--skip-invalid``, the first one ends the run)."""
-
-    def __init__(self, skip_invalid: bool) -> None:
-        self.skip_invalid = skip_invalid
-        self.failures = 0
-
-    def __call__(self, row: int, error: str) -> None:
-        self.failures += 1
-        if not self.skip_invalid:
-            _fail(f"row {row}: {error} (rows before it were written; --skip-invalid goes "
-                  "on past invalid rows)", EXIT_BAD_INPUT)
-        if self.failures <= 20:
-            typer.echo(f"penalties: row {row}: {error}", err=True)
-
-
-def _batch_by_columns(input_path: str, output: str, provision: str, options: dict[str, Any],
-                      report: _RowReport, tick: _Tick) -> None:
-    """CSV to CSV, a chunk of rows at a time (see :mod:`penalties.batch._table`)."""
-    from penalties.batch._table import csv_to_csv
-
-    with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
-        for done, errors in csv_to_csv(source_stream, sink, provision,
-                                       stop_at_error=not report.skip_invalid, **options):
-            tick(done, _read_so_far(source_stream))
-            for row, error in errors:
-                report(row, error)
-
-
-def _batch_by_rows(input_path: str, output: str, provision: str, options: dict[str, Any],
-                   read_kind: str, write_kind: str, report: _RowReport, tick: _Tick) -> None:
-    from penalties.batch._files import read_cases, write_csv, write_jsonl
-    from penalties.batch._rows import assess_many
-
-    with _open(input_path, "r") as source_stream, _open(output, "w") as sink:
-        results = assess_many(read_cases(source_stream, read_kind), provision, **options)
-        writer = write_csv if write_kind == "csv" else write_jsonl
-        count = 0
-        for count, result in enumerate(writer(results, sink), start=1):
-            if count % 10_000 == 0:
-                tick(count, _read_so_far(source_stream))
-            if result.error is not None:
-                report(result.row, result.error)
-        tick(count, _read_so_far(source_stream))
-
-
-def _format(given: str | None, path: str, kinds: tuple[str, ...]) -> str:
-    chosen = (given or (path.rsplit(".", 1)[-1] if "." in path else "csv")).lower()
-    if chosen not in kinds:
-        raise ValueError(f"unknown file format {chosen!r} (allowed: {', '.join(kinds)})")
-    return chosen
-
-
 @contextmanager
-def _open(path: str, mode: str) -> Iterator[IO[str]]:
-    """A batch file (``-``: standard input or output); text is UTF-8, and a byte order
-    mark at the start of an input (as spreadsheets write) is skipped. An output file is
-    created (or emptied) only when its first line is written, so a run refused before any
-    result (a bad header, an unknown provision) leaves it as it was."""
-    if path == "-":
-        yield sys.stdin if mode == "r" else sys.stdout
-        return
-    if mode == "w":
-        with _Output(path) as output:
-            yield output  # type: ignore[misc]  # all the writers use of an IO is write()
-        return
-    with _opened(path, mode) as stream:
-        yield stream
-
-
-def _opened(path: str, mode: str) -> IO[str]:
-    try:
-        return open(path, mode, encoding="utf-8-sig" if mode == "r" else "utf-8",
-                    newline="")
-    except OSError as exc:
-        raise FileUnavailable(f"{path}: {exc.strerror}") from None
-
-
-class _Output:
-    """A batch output file, opened for writing at its first ``write``."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.stream: IO[str] | None = None
-
-    def write(self, text: str) -> int:
-        if self.stream is None:
-            self.stream = _opened(self.path, "w")
-        return self.stream.write(text)
-
-    def __enter__(self) -> _Output:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.stream is not None:
-            self.stream.close()
-
-
-def _check_not_the_same(input_path: str, output: str) -> None:
-    """Refuse to write the results over the cases."""
-    try:
-        same = "-" not in (input_path, output) and os.path.samefile(input_path, output)
-    except OSError:
-        return  # one of them does not exist (yet): opening it says so if it matters
-    if same:
-        raise ValueError(f"--output {output} is the input file; the results would overwrite "
-                         "the cases (allowed: another file, or - for standard output)")
-
-
-class FileUnavailable(LookupError):
-    """A batch file that cannot be opened (exit code 3)."""
-
-
-@contextmanager
-def _progress(size: int | None) -> Iterator[_Tick]:
-    """Progress of a long run on stderr, only when stderr is a terminal: with an input file
-    of ``size`` bytes, a bar of the share read, the rows done and the time left; from
-    standard input, the rows done. The caller ticks with the rows done and the bytes read."""
+def _progress(size: int | None) -> Iterator[Callable[[int, int | None], None]]:
+    """Progress on stderr when it is a terminal: a bar of the share of the input read, the
+    rows done and the time left; from standard input, the rows done."""
     if not sys.stderr.isatty():
         yield lambda rows, read: None
         return
@@ -966,81 +584,39 @@ def _progress(size: int | None) -> Iterator[_Tick]:
     columns: tuple[ProgressColumn, ...] = (
         (BarColumn(), TaskProgressColumn(), rows, TimeRemainingColumn()) if size
         else (SpinnerColumn(), rows))
-    with Progress(*columns, console=_console_err(), transient=True) as bar:
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
         task = bar.add_task("batch", total=size or None, rows=0)
-
-        def tick(done: int, read: int | None) -> None:
-            bar.update(task, rows=done, completed=read)  # None: unchanged
-
-        yield tick
-
-
-def _size(path: str) -> int | None:
-    """The size of the input if it is a regular file (standard input too, when redirected
-    from one), else ``None`` (a pipe, a terminal)."""
-    try:
-        found = os.stat(path) if path != "-" else os.fstat(sys.stdin.fileno())
-    except (OSError, ValueError):
-        return None  # opening it reports the problem
-    return found.st_size if stat.S_ISREG(found.st_mode) else None
-
-
-def _read_so_far(stream: IO[str]) -> int | None:
-    """How many bytes of ``stream``'s file have been read (read ahead by at most a buffer),
-    or ``None`` when that cannot be told."""
-    import io
-
-    try:
-        return stream.buffer.tell() if isinstance(stream, io.TextIOWrapper) else None
-    except (OSError, ValueError):
-        return None
+        yield lambda done, read: bar.update(task, rows=done, completed=read)
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the statute file format."""
-    from penalties._api import statute_schema
+    from penalties import statute_schema
 
     _print_json(statute_schema())
 
 
 @app.command()
-def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Statute files or directories of them.")],
-    as_json: JsonOption = False,
-) -> None:
+def validate(paths: Annotated[list[Path], typer.Argument(help="Statute files or directories "
+             "of them.")], as_json: Json = False) -> None:
     """Check statute files and run their golden cases."""
-    from penalties._errors import PenaltyError
-    from penalties.statutes._catalog import load_statute
-    from penalties.statutes._golden import run_cases
+    with _errors():
+        from penalties.statutes._golden import validate as check
 
-    report: list[dict[str, Any]] = []
-    for path in paths:
-        if not path.exists():
-            _fail(f"{path}: no such file or directory", EXIT_BAD_INPUT)
-        for file in sorted(path.rglob("*.toml")) if path.is_dir() else [path]:
-            entry: dict[str, Any] = {"file": str(file)}
-            try:
-                statute = load_statute(file)
-                failures = [o for o in run_cases(statute) if not o.passed]
-                entry.update(id=statute.id, cases=len(statute.model.cases),
-                             failures=[{"case": o.name, "differences": list(o.differences)}
-                                       for o in failures])
-            except PenaltyError as exc:
-                entry["error"] = str(exc)
-            report.append(entry)
+        report = check(paths)
     ok = all("error" not in e and not e["failures"] for e in report)
     if as_json:
         _print_json({"ok": ok, "files": report})
     else:
         for e in report:
+            failed: list[dict[str, Any]] = e.get("failures") or []  # type: ignore[assignment]
             if "error" in e:
                 typer.echo(f"FAIL {e['error']}", err=True)
-            elif e["failures"]:
-                for f in e["failures"]:
-                    typer.echo(f"FAIL {e['file']}: golden case {f['case']!r}: "
-                               + "; ".join(f["differences"]), err=True)
-            else:
+            for f in failed:
+                typer.echo(f"FAIL {e['file']}: golden case {f['case']!r}: "
+                           + "; ".join(f["differences"]), err=True)
+            if "error" not in e and not failed:
                 typer.echo(f"ok   {e['file']} ({e['id']}, {e['cases']} golden cases)")
     if not ok:
         raise typer.Exit(EXIT_BAD_INPUT)

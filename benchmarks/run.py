@@ -89,7 +89,7 @@ def historical_dates(n: int) -> list[date]:
 
 
 def bench_conversion(seconds: float) -> Row:
-    from currency_converter import CurrencyConverter  # type: ignore[import-untyped]
+    from currency_converter import CurrencyConverter
 
     import rates
 
@@ -142,8 +142,7 @@ def bench_startup(flag: str, runs: int) -> Row:
 def bench_warm_assess(samples: int) -> Row:
     from penalties import Facts, assess
 
-    facts = Facts(offender="entity", illicit_profit="250000000",  # type: ignore[arg-type]
-                  offence_date="2018-03-19")  # type: ignore[arg-type]
+    facts = Facts(offender="entity", illicit_profit="250000000", offence_date="2018-03-19")
     for _ in range(500):
         assess("vn/penal-code/225", facts)
     gc.collect()

@@ -17,68 +17,81 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from penalties._api import assess, get_provision, list_provisions, statute_schema
+    from penalties._api import assess, compare, get_provision, list_provisions, statute_schema
     from penalties._errors import (
+        FileUnavailable,
         GoldenCaseFailure,
         InvalidFacts,
+        InvalidInput,
         NoVersionInForce,
         PenaltyError,
         StatuteFileError,
         UnknownProvision,
         UnsupportedCurrency,
     )
-    from penalties._facts import Amount, Facts, Offender, PriorSentence
-    from penalties.assessment._conversion import ConvertedAssessment, convert_assessment
+    from penalties._facts import Facts, Offender
+    from penalties._values import Amount
+    from penalties._vocabulary import Fact, Vocabulary, builtin_vocabulary
+    from penalties.assessment._conversion import convert_assessment
     from penalties.assessment._results import (
         Assessment,
+        Figure,
+        InputConversion,
         PenaltyRange,
         ProvisionRef,
         Reason,
         TierResult,
     )
-    from penalties.assessment._thresholds import Threshold, thresholds
-    from penalties.batch._files import CSV_COLUMNS
-    from penalties.batch._rows import INPUT_COLUMNS, BatchResult, assess_many
+    from penalties.assessment._thresholds import Threshold, Thresholds, thresholds
+    from penalties.batch._cells import CSV_COLUMNS
+    from penalties.batch._rows import BatchResult, assess_many
     from penalties.batch._table import assess_frame, csv_to_csv
-    from penalties.statutes._catalog import Catalog, load_statute
+    from penalties.statutes._catalog import Catalog
     from penalties.statutes._golden import CaseOutcome, run_cases
+    from penalties.statutes._loader import load_statute
     from penalties.statutes._statute import Statute
 
 __version__ = "0.1.0.dev0"
 
 _WHERE = {
-    "Amount": "_facts",
+    "Amount": "_values",
     "Assessment": "assessment._results",
     "BatchResult": "batch._rows",
-    "CSV_COLUMNS": "batch._files",
+    "CSV_COLUMNS": "batch._cells",
     "CaseOutcome": "statutes._golden",
     "Catalog": "statutes._catalog",
-    "ConvertedAssessment": "assessment._conversion",
+    "Fact": "_vocabulary",
     "Facts": "_facts",
+    "Figure": "assessment._results",
+    "FileUnavailable": "_errors",
     "GoldenCaseFailure": "_errors",
-    "INPUT_COLUMNS": "batch._rows",
+    "InputConversion": "assessment._results",
     "InvalidFacts": "_errors",
+    "InvalidInput": "_errors",
     "NoVersionInForce": "_errors",
     "Offender": "_facts",
     "PenaltyError": "_errors",
     "PenaltyRange": "assessment._results",
-    "PriorSentence": "_facts",
     "ProvisionRef": "assessment._results",
     "Reason": "assessment._results",
     "Statute": "statutes._statute",
     "StatuteFileError": "_errors",
     "Threshold": "assessment._thresholds",
+    "Thresholds": "assessment._thresholds",
     "TierResult": "assessment._results",
     "UnknownProvision": "_errors",
     "UnsupportedCurrency": "_errors",
+    "Vocabulary": "_vocabulary",
     "assess": "_api",
     "assess_frame": "batch._table",
     "assess_many": "batch._rows",
+    "builtin_vocabulary": "_vocabulary",
+    "compare": "_api",
     "convert_assessment": "assessment._conversion",
     "csv_to_csv": "batch._table",
     "get_provision": "_api",
     "list_provisions": "_api",
-    "load_statute": "statutes._catalog",
+    "load_statute": "statutes._loader",
     "run_cases": "statutes._golden",
     "statute_schema": "_api",
     "thresholds": "assessment._thresholds",
@@ -86,33 +99,39 @@ _WHERE = {
 
 __all__ = [
     "CSV_COLUMNS",
-    "INPUT_COLUMNS",
     "Amount",
     "Assessment",
     "BatchResult",
     "CaseOutcome",
     "Catalog",
-    "ConvertedAssessment",
+    "Fact",
     "Facts",
+    "Figure",
+    "FileUnavailable",
     "GoldenCaseFailure",
+    "InputConversion",
     "InvalidFacts",
+    "InvalidInput",
     "NoVersionInForce",
     "Offender",
     "PenaltyError",
     "PenaltyRange",
-    "PriorSentence",
     "ProvisionRef",
     "Reason",
     "Statute",
     "StatuteFileError",
     "Threshold",
+    "Thresholds",
     "TierResult",
     "UnknownProvision",
     "UnsupportedCurrency",
+    "Vocabulary",
     "__version__",
     "assess",
     "assess_frame",
     "assess_many",
+    "builtin_vocabulary",
+    "compare",
     "convert_assessment",
     "csv_to_csv",
     "get_provision",

@@ -1,5 +1,12 @@
-"""The ``penalties`` console script and ``python -m penalties``: run :func:`cli.main` in a
+"""The ``penalties`` console script and ``python -m penalties``: run the command line in a
 process tuned for a short life.
+
+The command line is ``cli.py`` at the root of the repository, shipped inside the package as
+``penalties/_cli.py`` (hatchling ``force-include``), so that no module named ``cli`` is
+installed. In a source checkout or an editable install, where ``penalties/_cli.py`` does not
+exist, :func:`command_line` loads ``cli.py`` from beside the package under that same name.
+This launcher is the only module of the package that runs the command line; the library
+never imports it.
 
 A command starts by creating many objects that live until it ends (modules, classes,
 validation schemas). Python's cyclic garbage collector would scan them again and again as
@@ -17,19 +24,41 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
+import importlib.util
 import os
 import signal
 import sys
 from pathlib import Path
+from types import ModuleType
 
-__all__ = ["GC_THRESHOLD", "main"]
+__all__ = ["GC_THRESHOLD", "command_line", "main"]
 
 GC_THRESHOLD = 100_000
+_NAME = "penalties._cli"
+
+
+def command_line() -> ModuleType:
+    """The command-line module: ``penalties._cli`` when installed from a wheel, else
+    ``cli.py`` beside the package (a source checkout), loaded as ``penalties._cli``."""
+    try:
+        return importlib.import_module(_NAME)
+    except ModuleNotFoundError as exc:
+        if exc.name != _NAME:
+            raise
+    path = Path(__file__).resolve().parent.parent / "cli.py"
+    spec = importlib.util.spec_from_file_location(_NAME, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - the checkout has cli.py
+        raise ModuleNotFoundError(f"no command line at {path}", name=_NAME)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_NAME] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> None:
     """Tune the collector, then import and run the command line (tuned first, so that the
-    imports of ``cli`` and its libraries run under it too).
+    imports of the command line and its libraries run under it too).
 
     Meant as a process's entry point: the collector stays tuned until the process ends,
     and, as for other Unix commands, a closed pipe on the output ends the process quietly
@@ -41,16 +70,14 @@ def main() -> None:
     atexit.register(gc.freeze)
     if hasattr(signal, "SIGPIPE"):  # a reader that stops early (| head) ends us quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    from cli import main as run
-
-    run()
+    command_line().main()
 
 
 def _without_working_directory(path: list[str]) -> list[str]:
     """``sys.path`` for ``python -m penalties``, which puts the working directory first:
     without it (as ``python -P`` would do), unless penalties itself lives there (a source
-    checkout), so that a ``cli.py`` or other module of someone else's found there cannot
-    shadow ours. The ``penalties`` script imports the same modules."""
+    checkout), so that modules of someone else's found there cannot shadow ours. The
+    ``penalties`` script imports the same modules."""
     if not path or sys.flags.safe_path:
         return path
     home = Path(__file__).resolve().parent.parent

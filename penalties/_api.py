@@ -1,62 +1,91 @@
-"""The functions most callers need: assess facts, find provisions, get the file schema."""
+"""The functions most callers need: assess facts (and compare provisions), find provisions,
+get the statute file schema.
+
+Every computation runs in the library's own exact arithmetic (:mod:`rates.exact`), so the
+results are the same, digit for digit, whatever ``decimal.getcontext()`` holds in the
+calling thread or any other.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from penalties._errors import InvalidFacts
 from penalties._facts import Facts
-from penalties.assessment._conversion import input_converter
-from penalties.assessment._engine import assess_statute
-from penalties.batch._classes import figures_of, with_figures
+from penalties.assessment._conversion import convert_result, report_rate
+from penalties.assessment._engine import assess_facts
 from penalties.statutes._catalog import Catalog, default_catalog
 
 if TYPE_CHECKING:
     from penalties.assessment._results import Assessment
     from penalties.statutes._statute import Statute
 
-__all__ = ["assess", "get_provision", "list_provisions", "statute_schema"]
+__all__ = ["assess", "compare", "facts_for", "get_provision", "list_provisions",
+           "statute_schema"]
 
 
-def assess(provision: str, facts: Facts | Mapping[str, Any], *, catalog: Catalog | None = None,
-           today: date | None = None, rate_source: str | None = None,
+def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
+           catalog: Catalog | None = None, today: date | None = None, to: str | None = None,
+           rate_date: date | None = None, rate_source: str | None = None,
            input_rate_date: date | None = None) -> Assessment:
     """What ``provision`` puts at stake for ``facts``.
 
     Args:
-        provision: an id (``vn/penal-code/225``) or alias (``vn-225``).
-        facts: a :class:`~penalties._facts.Facts`, or a mapping of the same fields.
+        provision: an id (``vn/penal-code/225``) or alias (``vn-225``), or a loaded statute.
+        facts: a :class:`~penalties._facts.Facts`, or a mapping of the same fields (a
+            statute's own declared facts included).
         catalog: where to look the provision up (default: built-in + ``PENALTIES_STATUTES``).
         today: the date used when the facts give no offence date (default: today).
-        rate_source: the rate source for amounts given in another currency than the
-            statute's (default: the embedded snapshot).
-        input_rate_date: the date of that rate (default: the offence date).
+        to: also report every amount in this currency, at one rate (see ``rate_date``).
+        rate_date: the date of that rate (default: the offence date).
+        rate_source: the rate source, for amounts given in another currency and for ``to``
+            (default: the embedded snapshot).
+        input_rate_date: the date of the rate that converts amounts given in another
+            currency than the statute's (default: the offence date).
 
     >>> result = assess("vn/penal-code/225", {"offender": "entity",
     ...                 "illicit_profit": "250000000 VND", "offence_date": "2018-03-19"})
     >>> result.tier.id, [(p.kind, str(p.min.amount), str(p.max.amount)) for p in result.principal]
     ('4a', [('fine', '300000000', '1000000000')])
     """
-    checked = facts if isinstance(facts, Facts) else Facts.from_mapping(facts)
     chosen = catalog if catalog is not None else default_catalog()
-    statute = chosen.get(provision)
-    classes = chosen.classifier(statute)
-    given = checked.given()
-    key = classes.key(checked, given)
-    if key is not None:
-        cached = classes.answers.get(key)
-        if cached is not None:  # a case the law cannot tell from one already assessed
-            return with_figures(cached, figures_of(checked), given, checked.offence_date)
-    result = assess_statute(statute, checked, today, resolve=chosen.get,
-                            convert=input_converter(rate_source, input_rate_date))
-    if key is not None:
-        classes.remember(key, result)
-    return result
+    statute = chosen.get(provision) if isinstance(provision, str) else provision
+    result = assess_facts(chosen.lens(statute), facts_for(statute, facts), today, rate_source,
+                          input_rate_date)
+    if to is None:
+        return result
+    return convert_result(result, report_rate(result.provision.currency, to,
+                                              rate_date or result.offence_date, rate_source))
+
+
+def compare(provisions: Iterable[str | Statute], facts: Facts | Mapping[str, Any], *,
+            catalog: Catalog | None = None, today: date | None = None, to: str | None = None,
+            rate_date: date | None = None, rate_source: str | None = None,
+            input_rate_date: date | None = None) -> list[Assessment]:
+    """One set of facts under several provisions (each converted at its own rate, stated,
+    with ``to``); the arguments are those of :func:`assess`."""
+    return [assess(p, facts, catalog=catalog, today=today, to=to, rate_date=rate_date,
+                   rate_source=rate_source, input_rate_date=input_rate_date)
+            for p in provisions]
+
+
+def facts_for(statute: Statute, facts: Facts | Mapping[str, Any]) -> Facts:
+    """``facts`` read for ``statute`` (its own declared facts included); every fact given
+    must be one the statute knows."""
+    checked = (facts if isinstance(facts, Facts)
+               else Facts.from_mapping(facts, statute.vocabulary))
+    unknown = [name for name in checked.given() if name not in statute.vocabulary]
+    if unknown:
+        raise InvalidFacts(unknown[0], f"unknown fact for {statute.id}",
+                           ", ".join(sorted(statute.vocabulary.names())))
+    return checked
 
 
 def get_provision(name: str, catalog: Catalog | None = None) -> Statute:
-    """The provision with this id or alias; :class:`~penalties._errors.UnknownProvision` if none."""
+    """The provision with this id or alias; :class:`~penalties._errors.UnknownProvision` if
+    none."""
     return (catalog if catalog is not None else default_catalog()).get(name)
 
 

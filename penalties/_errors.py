@@ -4,12 +4,16 @@ Every error the library raises on purpose derives from :class:`PenaltyError` and
 the closest builtin, so callers can catch either::
 
     PenaltyError
-    ├── InvalidFacts (ValueError)            bad or contradictory facts of a case
-    │   └── UnsupportedCurrency              a currency code that is not ISO 4217
+    ├── InvalidInput (ValueError)            a value that cannot be used (an option, a file)
+    │   └── InvalidFacts                     bad or contradictory facts of a case
+    │       └── UnsupportedCurrency          a currency code that is not ISO 4217
     ├── UnknownProvision (LookupError)       no provision with that id or alias
     ├── NoVersionInForce (LookupError)       the provision has no version for the date
+    ├── FileUnavailable (LookupError)        a batch file that cannot be opened
     ├── StatuteFileError (ValueError)        a statute data file failed to load or validate
     └── GoldenCaseFailure (AssertionError)   a statute file's own golden case disagrees
+
+The money side has its own tree (:mod:`rates.errors`, ``RateError``) with the same builtins.
 
 The CLI maps ``ValueError`` subclasses to exit code 2 (bad input) and ``LookupError``
 subclasses to exit code 3 (data not available).
@@ -22,8 +26,10 @@ from dataclasses import dataclass
 
 __all__ = [
     "FieldProblem",
+    "FileUnavailable",
     "GoldenCaseFailure",
     "InvalidFacts",
+    "InvalidInput",
     "NoVersionInForce",
     "PenaltyError",
     "StatuteFileError",
@@ -60,11 +66,10 @@ class PenaltyError(Exception):
     """Base class of every error raised on purpose by :mod:`penalties`."""
 
 
-class InvalidFacts(PenaltyError, ValueError):
-    """A fact is malformed, out of range or contradicts another fact.
-
-    ``field`` names the fact (``"illicit_profit"``, ``"offence_date"``...), ``allowed``
-    says what would have been accepted.
+class InvalidInput(PenaltyError, ValueError):
+    """A value that cannot be used: ``field`` names it (a fact, an option such as
+    ``--output-format``, a column), ``problem`` says what is wrong and ``allowed`` what
+    would have been accepted.
     """
 
     def __init__(self, field: str, problem: str, allowed: str | None = None) -> None:
@@ -75,6 +80,11 @@ class InvalidFacts(PenaltyError, ValueError):
         if allowed:
             message += f" (allowed: {allowed})"
         super().__init__(message)
+
+
+class InvalidFacts(InvalidInput):
+    """A fact is malformed, out of range or contradicts another fact (``field`` names the
+    fact: ``"illicit_profit"``, ``"offence_date"``...)."""
 
 
 class UnsupportedCurrency(InvalidFacts):
@@ -107,6 +117,10 @@ class NoVersionInForce(PenaltyError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class FileUnavailable(PenaltyError, LookupError):
+    """A batch file that cannot be opened (it does not exist, it cannot be read)."""
 
 
 @dataclass(frozen=True, slots=True)

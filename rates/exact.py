@@ -82,17 +82,17 @@ def _exactly(operation: str, *values: Decimal) -> Decimal:
         raise NotExact(values) from None
 
 
-def product(*values: Exact) -> Exact:
+def product(*values: Exact | int) -> Exact:
     """The exact product of ``values`` (``Decimal`` unless a ``Fraction`` takes part)."""
-    if all(type(v) is Decimal for v in values):
-        return _exactly("multiply", *values)  # type: ignore[arg-type]
+    if all(type(v) is Decimal or type(v) is int for v in values):
+        return _exactly("multiply", *(Decimal(v) for v in values))  # type: ignore[arg-type]
     return simplest(reduce(lambda a, b: a * b, map(as_fraction, values)))
 
 
-def total(*values: Exact) -> Exact:
+def total(*values: Exact | int) -> Exact:
     """The exact sum of ``values``."""
-    if all(type(v) is Decimal for v in values):
-        return _exactly("add", *values)  # type: ignore[arg-type]
+    if all(type(v) is Decimal or type(v) is int for v in values):
+        return _exactly("add", *(Decimal(v) for v in values))  # type: ignore[arg-type]
     return simplest(sum(map(as_fraction, values), Fraction(0)))
 
 

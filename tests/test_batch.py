@@ -43,15 +43,15 @@ ROWS = st.fixed_dictionaries({
 
 
 def one_by_one(row: dict[str, str]) -> Any:
-    """The engine itself, with no class reuse: the reference every shortcut must equal."""
-    from penalties.assessment._conversion import input_converter
-    from penalties.assessment._engine import assess_statute
+    """The engine itself, with a fresh lens (no answer kept from an earlier case): the
+    reference every shortcut must equal."""
+    from penalties.assessment._engine import assess_facts
+    from penalties.assessment._seen import Lens
     from penalties.statutes._catalog import default_catalog
 
     try:
-        return assess_statute(get_provision("vn-225"), facts_from_row(row),
-                              today=date(2026, 11, 28), resolve=default_catalog().get,
-                              convert=input_converter()).to_dict()
+        return assess_facts(Lens(get_provision("vn-225"), default_catalog().get),
+                            facts_from_row(row), today=date(2026, 11, 28)).to_dict()
     except (InvalidFacts, LookupError, ValueError) as exc:
         return str(exc)
 
@@ -109,12 +109,14 @@ def test_conversion_one_rate_per_date() -> None:
     rows = [{"offender": "entity", "illicit_profit": "250000000", "offence_date": d}
             for d in ("2018-03-19", "2018-03-20", "2019-06-01")]
     results = list(assess_many(rows, "vn-225", to="USD"))
-    first = results[0].conversion
+    first = results[0].assessment
     assert first is not None
     assert first.to_dict()["principal"][0]["max"]["converted"] == {"amount": "44517.65",
                                                                     "currency": "USD"}
-    assert results[2].rate is not None
-    assert results[2].rate.period == "2019-05"
+    last = results[2].assessment
+    assert last is not None
+    assert last.rate is not None
+    assert last.rate.period == "2019-05"
 
 
 def csv_text(rows: list[dict[str, str]]) -> str:
@@ -232,12 +234,12 @@ def test_many_dates_stay_exact() -> None:
 
 @pytest.mark.parametrize("text", ["²", "٢", "1.5", "-1", "9" * 5000])
 def test_counts_are_plain_whole_numbers(text: str) -> None:
-    with pytest.raises(InvalidFacts, match=r"times: .* is not a whole number"):
+    with pytest.raises(InvalidFacts, match=r"times: .* (is not a whole number|characters)"):
         facts_from_row({"offender": "person", "times": text})
     result = next(assess_many([{"offender": "person", "times": text,
                                 "offence_date": "2019-01-01"}], "vn-225"))
     assert result.error is not None
-    assert "is not a whole number" in result.error
+    assert "is not a whole number" in result.error or "characters" in result.error
 
 
 def test_cli_batch_reads_a_byte_order_mark_and_refuses_broken_csv(tmp_path: Path) -> None:
@@ -344,7 +346,10 @@ def test_the_progress_knows_the_size_and_position_of_regular_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from cli import _read_so_far, _size
+    from penalties.batch._run import BatchFiles, _read_so_far
+
+    def _size(path: str) -> int | None:
+        return BatchFiles(path, "-", "csv", "csv").size()
 
     cases = tmp_path / "cases.csv"
     cases.write_text("offender\n" + "entity\n" * 1000, encoding="utf-8")

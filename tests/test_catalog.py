@@ -103,7 +103,7 @@ BAD_FIELDS = [
      "versions[0].tiers[0].principal[0].min", "exactly one of amount, fact or units"),
     ("versions.0.tiers.0.principal.0.max", {"fact": "times"},
      "versions[0].tiers[0].principal[0].max", "unknown money fact 'times'"),
-    ("versions.0.tiers.0.principal.0.per", "turnover", "versions[0].tiers[0].principal[0]",
+    ("versions.0.tiers.0.principal.0.per", "turnover", "versions[0].tiers[0].principal[0].per",
      "per takes a count fact"),
     ("versions.0.tiers.0.principal.0.max", -5, "versions[0].tiers[0].principal[0].max",
      "non-negative"),
@@ -235,6 +235,12 @@ def test_history_rule_needs_the_prior_sentence_for_persons(
     ]
     version["tiers"][0]["when"] = {"all": [version["tiers"][0]["when"],
                                            {"fact": "prior_conviction"}]}
+    # Without the built-in statutes there is no Vietnamese general part: the file declares
+    # the categories of a prior sentence itself.
+    statute_data["facts"] = [{
+        "name": "prior_sentence", "kind": "enum", "needs": "prior_conviction",
+        "values": ["non_custodial", "prison_up_to_5_years"],
+        "help": "The earlier sentence.", "description": "the principal penalty pronounced"}]
     catalog = Catalog([write_statute(statute_data).parent], builtin=False, use_env=False)
     facts = {"offender": "person", "illicit_profit": 150, "offence_date": "2020-01-01",
              "prior_conviction_completed": "2018-06-01"}

@@ -198,7 +198,8 @@ def test_unknown_locale() -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["assess", "vn-225", "--foo"], "No such option: --foo"),
     (["bogus"], "No such command 'bogus' (see 'penalties --help')"),
-    (["assess", "vn-225", "--times", "x"], "Invalid value for '--times'"),
+    (["assess", "vn-225", "--times", "x"], "times: 'x' is not a whole number (allowed: 1 to"),
+    (["assess", "vn-225", "--times", "5000000"], "times: 5000000 is out of range (allowed: 1 "),
     (["assess"], "Missing argument 'ID'"),
 ])
 def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
@@ -300,7 +301,7 @@ def test_rate_date_and_input_rate_date() -> None:
     doc = json.loads(run("assess", "vn-225", "--profit", "2400 USD", "--offence-date",
                          "2018-03-19", "--input-rate-date", "2011-01-01", "--json").stdout)
     assert doc["tier"] is None  # at the December 2010 rate it is under VND 50,000,000
-    assert "2010-12" in doc["notes"][0]
+    assert "2010-12" in doc["inputs"][0]["text"]
 
 
 def test_compare_in_one_currency() -> None:
@@ -346,7 +347,7 @@ def test_unexpected_errors_while_rendering(monkeypatch: pytest.MonkeyPatch) -> N
     def broken(*args: Any, **kwargs: Any) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(cli, "_render_assessment", broken)
+    monkeypatch.setattr(cli, "_render", broken)
     result = run("assess", "vn-225", "--organised", "--offence-date", "2019-01-01")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1

@@ -15,7 +15,7 @@ from penalties import (
     NoVersionInForce,
     assess,
 )
-from penalties.assessment._engine import add_months
+from penalties.assessment._law import add_months
 
 D = "2018-03-19"
 M = 1_000_000  # one million dong, to keep the tables readable
@@ -277,8 +277,10 @@ def test_amount_in_another_currency_is_converted_at_the_offence_date() -> None:
     assert result.tier is not None
     assert result.tier.id == "1"  # VND 224,630,000 is under the 300,000,000 of clause 2
     assert result.tier.reasons[0].figure == Decimal("224630000")
-    assert result.notes[0].startswith("illicit_profit: USD 10,000 = VND 224,630,000 at 22,463 "
-                                      "VND per USD (IMF monthly end-of-period")
+    assert result.inputs[0].text.startswith(
+        "illicit_profit: USD 10,000 = VND 224,630,000 at 22,463 VND per USD (IMF monthly "
+        "end-of-period")
+    assert result.inputs[0].text.endswith("the legal tests use this exact figure")
     on_purpose = assess("vn-225", {"offender": "person", "illicit_profit": "10000 USD",
                                    "offence_date": D}, input_rate_date=date(2012, 6, 30))
     assert on_purpose.tier is not None
@@ -287,19 +289,16 @@ def test_amount_in_another_currency_is_converted_at_the_offence_date() -> None:
     assert figure < Decimal("224630000")
 
 
-def test_without_a_converter_another_currency_is_an_error() -> None:
-    from penalties import Facts, get_provision
-    from penalties.assessment._engine import assess_statute
+def test_an_unknown_rate_source_for_an_amount_in_another_currency_is_an_error() -> None:
+    from rates.errors import UnknownSource
 
-    facts = Facts(offender="person", illicit_profit="10000 USD",  # type: ignore[arg-type]
-                  offence_date=D)  # type: ignore[arg-type]
-    with pytest.raises(InvalidFacts, match="illicit_profit: the amount is in USD but "
-                       "vn/penal-code/225 tests amounts in VND"):
-        assess_statute(get_provision("vn-225"), facts)
+    with pytest.raises(UnknownSource, match="unknown rate source 'nowhere'"):
+        assess("vn-225", {"offender": "person", "illicit_profit": "10000 USD",
+                          "offence_date": D}, rate_source="nowhere")
 
 
 def test_a_facts_object_is_accepted_as_is() -> None:
-    facts = Facts(offender="person", organised=True, offence_date=D)  # type: ignore[arg-type]
+    facts = Facts(offender="person", organised=True, offence_date=D)
     assert assess("vn-225", facts).liable
 
 

@@ -40,7 +40,7 @@ def test_amount_forms(given: object, expected: Amount) -> None:
     ("1,5", "not an amount this library can read unambiguously"),
     ("abc", "not an amount this library can read unambiguously"),
     ("1e9", "not an amount this library can read unambiguously"),
-    ("", "not an amount this library can read unambiguously"),
+    ("٢٥٠", "not an amount this library can read unambiguously"),  # Arabic-Indic digits
     (True, "a boolean is not an amount"),
     (10**19, r"exceeds 10\^18"),
 ])
@@ -84,15 +84,26 @@ def test_unknown_offender_lists_the_allowed_kinds() -> None:
         make(offender="company")
 
 
-@pytest.mark.parametrize("times", [0, -1, 1.5, True, "2"])
+@pytest.mark.parametrize("times", [0, -1, 1.5, True, "x", "٢", "2.0", 1_000_001, "1000001"])
 def test_times_must_be_a_positive_whole_number(times: object) -> None:
     with pytest.raises(InvalidFacts, match="times"):
         make(times=times)
 
 
-def test_flags_must_be_booleans() -> None:
-    with pytest.raises(InvalidFacts, match="organised: 'yes' is not a boolean"):
-        make(organised="yes")
+def test_one_reader_for_python_text_and_files() -> None:
+    """Python facts are read as batch cells and options are: text counts and flags, and
+    blank for "not given"."""
+    facts = make(times="2", organised="yes", commercial_scale="0", damage="  ")
+    assert (facts.times, facts.organised, facts.commercial_scale, facts.damage) == (
+        2, True, False, None)
+    assert make(times="1").given() == make().given()  # 1 is what not giving it means
+
+
+def test_flags_must_be_true_or_false() -> None:
+    with pytest.raises(InvalidFacts, match="organised: 'maybe' is not true or false"):
+        make(organised="maybe")
+    with pytest.raises(InvalidFacts, match="organised: 1 is not true or false"):
+        make(organised=1)
 
 
 def test_contradictory_history() -> None:

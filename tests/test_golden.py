@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from penalties import load_statute, run_cases
-from penalties.statutes._catalog import builtin_directory
+from penalties.statutes._catalog import builtin_directory, statute_files
+from penalties.statutes._schema import HistoryRule, Leniency
 
-FILES = sorted(builtin_directory().rglob("*.toml"))
+FILES = statute_files(builtin_directory())
 
 
 def test_there_are_statute_files() -> None:
@@ -46,3 +47,18 @@ def test_a_wrong_expectation_is_reported(tmp_path: Path) -> None:
     failed = [o for o in outcomes if not o.passed]
     assert len(failed) == 1
     assert "principal: expected" in failed[0].differences[0]
+
+
+@pytest.mark.parametrize("path", sorted(builtin_directory().glob("*/general.toml")),
+                         ids=lambda p: p.parent.name)
+def test_general_rules_load_and_cite_their_text(path: Path) -> None:
+    """A jurisdiction's general rules validate, and each rule cites its text."""
+    from penalties.statutes._general import load_general
+
+    general = load_general(path)
+    assert general.history or general.leniency
+    for rule in (*general.history, *general.leniency):
+        assert isinstance(rule, HistoryRule | Leniency)
+        assert rule.citation.quote
+        assert rule.citation.translation
+        assert rule.citation.source

@@ -30,8 +30,8 @@ import pytest
 import tomli_w
 
 from penalties import Catalog, StatuteFileError, load_statute
-from penalties.statutes import _compile as compile_module
-from penalties.statutes._catalog import MAX_FILE_BYTES, builtin_directory
+from penalties.statutes import _compile_triggers as compile_triggers
+from penalties.statutes._catalog import MAX_FILE_BYTES, builtin_directory, statute_files
 from penalties.statutes._schema import MAX_NESTING, MAX_TEXT
 
 SEED = 20_250_301
@@ -337,7 +337,7 @@ MUTATIONS: list[Callable[[Doc, random.Random], Mutant]] = [
 
 def bases(minimal: Doc) -> dict[str, Doc]:
     found = {"minimal_statute": minimal}
-    for path in sorted(builtin_directory().rglob("*.toml")):
+    for path in statute_files(builtin_directory()):
         found[path.relative_to(builtin_directory()).as_posix()] = tomllib.loads(
             path.read_text(encoding="utf-8"), parse_float=Decimal)
     return found
@@ -368,7 +368,7 @@ def test_hostile_statute_files_give_typed_errors_with_bounded_work(
     problem at the field path the mutation touched; compiling it builds each trigger table
     of the file at most once (a ``same_as`` bomb that expands to millions of tests costs
     what its text costs), counted, not timed."""
-    compiled = count_calls(monkeypatch, compile_module._Version, "_compile")
+    compiled = count_calls(monkeypatch, compile_triggers.Triggers, "compile")
     kinds: Counter[str] = Counter()
     for number, (base, mutant) in enumerate(mutants(make_statute())):
         folder = tmp_path / f"m{number}"

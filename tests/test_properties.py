@@ -35,7 +35,8 @@ from moneyed import Money
 
 import rates
 from penalties import Amount, Assessment, Catalog, Facts, PenaltyError, assess, list_provisions
-from penalties._facts import FACT_KINDS, HISTORY_DATES, MAX_TIMES, Offender
+from penalties._facts import Offender
+from penalties._vocabulary import builtin_vocabulary
 from penalties.assessment._conversion import convert_assessment
 from penalties.assessment._thresholds import thresholds
 from penalties.statutes._statute import Statute
@@ -43,6 +44,13 @@ from penalties.statutes._triggers import AllNode, AnyNode, BandNode, Node, NoneN
 from penalties.statutes._triggers import Context as TriggerContext
 from rates.errors import InvalidAmount, RateError, RateNotFound
 from rates.money import MAX_AMOUNT, minor_unit_quantum
+
+VOCABULARY = builtin_vocabulary()
+#: The facts statute files test, by kind ("money" for amounts), from the vocabulary.
+FACT_KINDS = {f.name: "money" if f.kind == "amount" else f.kind for f in VOCABULARY
+              if f.kind in ("amount", "count", "flag", "act")}
+HISTORY_DATES = VOCABULARY.decided()
+MAX_TIMES = VOCABULARY["times"].high
 
 CATALOG = Catalog(use_env=False)
 STATUTES: dict[str, Statute] = {s.id: s for s in list_provisions(CATALOG)}

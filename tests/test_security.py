@@ -23,12 +23,17 @@ from moneyed import Money
 import penalties.statutes._catalog
 from penalties import assess
 from penalties._errors import SHOWN_PROBLEMS, InvalidFacts, StatuteFileError, UnknownProvision
-from penalties._facts import MAX_ACT, MAX_TEXT, MAX_TIMES, Amount, Facts
-from penalties.statutes._catalog import ENV_VAR, MAX_FILE_BYTES, Catalog, load_statute
+from penalties._facts import Facts
+from penalties._values import MAX_ACT, MAX_TEXT, Amount
+from penalties._vocabulary import builtin_vocabulary
+from penalties.statutes._catalog import ENV_VAR, MAX_FILE_BYTES, Catalog
 from penalties.statutes._compile import MAX_TRIGGER_DEPTH, MAX_TRIGGER_NODES
+from penalties.statutes._loader import load_statute
 from penalties.statutes._schema import MAX_NESTING
 from penalties.statutes._schema import MAX_TEXT as MAX_STATUTE_TEXT
 from rates.money import MAX_AMOUNT
+
+MAX_TIMES = builtin_vocabulary()["times"].high
 
 Writer = Callable[..., Path]
 Doc = dict[str, Any]
@@ -230,7 +235,8 @@ FORBIDDEN_ATTRIBUTES = {("os", "system"), ("os", "popen"), ("yaml", "load"),
                         ("yaml", "unsafe_load"), ("os", "execv"), ("os", "execvp")}
 #: Imports by computed name, each reading its names from a constant table of the module.
 DYNAMIC_IMPORTS = {("penalties/__init__.py", "__getattr__"), ("rates/__init__.py", "__getattr__"),
-                   ("rates/sources.py", "_factory")}
+                   ("rates/sources.py", "_factory"),
+                   ("penalties/__main__.py", "command_line")}  # its own command line, by name
 
 
 def sources() -> Iterator[tuple[str, ast.Module]]:
@@ -302,7 +308,7 @@ def test_an_amount_object_is_checked_like_any_other_amount(value: Amount) -> Non
 @pytest.mark.parametrize("name", ["times", "copies", "works", "violations"])
 def test_counts_are_bounded(name: str) -> None:
     assert getattr(facts(**{name: MAX_TIMES}), name) == MAX_TIMES
-    for value in (MAX_TIMES + 1, -1, 10**5000, True, "3", 2.0):
+    for value in (MAX_TIMES + 1, -1, 10**5000, True, "3.0", "x" * 30, "9" * 5000, 2.0):
         with pytest.raises(InvalidFacts, match=name) as info:
             facts(**{name: value})
         assert len(str(info.value)) < 200

@@ -13,6 +13,10 @@ from penalties import Catalog, InvalidFacts, StatuteFileError, assess
 
 Writer = Callable[..., Path]
 CITE = {"clause": "1", "quote": "q", "translation": "t", "source": "s", "confidence": "C"}
+#: How leniency is judged by the test statutes (a jurisdiction without general rules).
+LENIENCY = {"order": ["tier", "imprisonment.max", "community_sentence.max", "fine.max",
+                      "imprisonment.min", "community_sentence.min", "fine.min"],
+            "citation": CITE}
 
 
 def statute(**top: Any) -> dict[str, Any]:
@@ -204,7 +208,8 @@ def test_predecessor_and_lex_mitior(write_statute: Writer) -> None:
     old["versions"][0]["tiers"] = [tier("1", {"fact": "commercial_scale"}, [
         {"kind": "fine", "max": 500}, {"kind": "community_sentence", "max_months": 24}])]
     new = statute(id="xx/shapes/1", predecessor="xx/old/1",
-                  lex_mitior={"citation": {**CITE, "article": "7", "clause": "3"}})
+                  lex_mitior={"citation": {**CITE, "article": "7", "clause": "3"},
+                              "leniency": LENIENCY})
     new["subjects"][1]["liable_from"] = "2018-01-01"
     new["subjects"][1]["liability_citation"] = CITE
     new["versions"][0]["effective_from"] = "2018-01-01"
@@ -230,7 +235,7 @@ def test_lex_mitior_picks_the_later_law_when_lighter(write_statute: Writer) -> N
     old = statute(id="xx/old/1", repealed_on="2018-01-01")
     old["versions"][0]["tiers"] = [tier("1", {"fact": "organised"}, [
         {"kind": "imprisonment", "max_months": 60}])]
-    new = statute(predecessor="xx/old/1", lex_mitior={"citation": CITE})
+    new = statute(predecessor="xx/old/1", lex_mitior={"citation": CITE, "leniency": LENIENCY})
     new["versions"][0]["effective_from"] = "2018-01-01"
     new["versions"][0]["tiers"] = [tier("1", {"fact": "organised"}, [
         {"kind": "imprisonment", "max_months": 36}])]

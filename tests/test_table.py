@@ -160,7 +160,7 @@ def test_header_is_checked_first() -> None:
 
 @given(st.text(), st.text())
 def test_cells_are_quoted_as_the_csv_module_quotes_them(cell: str, other: str) -> None:
-    from penalties.batch._table import CLASS_COLUMNS, RATE_COLUMNS, Chunk
+    from penalties.batch._chunk import CLASS_COLUMNS, RATE_COLUMNS, Chunk
 
     chunk = Chunk(1, [cell], [other], [cell + other], [0], [0])
     chunk.add_class(tuple(f"{cell}{n}" for n, _ in enumerate(CLASS_COLUMNS)))
@@ -196,7 +196,7 @@ def two_versions(make_statute: Callable[[], dict[str, Any]],
     from 2020: rows of one class on either side of those dates must not share answers."""
     import tomli_w
 
-    from penalties.statutes._catalog import load_statute
+    from penalties.statutes._loader import load_statute
 
     data = make_statute()
     data["subjects"][1]["liable_from"] = date(2020, 1, 1)

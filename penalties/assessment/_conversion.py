@@ -1,149 +1,82 @@
-"""Amounts in other currencies: inputs converted for the legal tests, results for reporting.
+"""A result in another currency: every amount converted once, at one rate, with its
+provenance.
 
-Legal thresholds are tested in the statute's currency. An input amount given in another
-currency (a profit in USD for a VND statute) is converted at the rate for the offence date,
-rounded once to the statute currency's minor unit, and the explanation says so. A whole
-assessment is reported in another currency with **one** rate, stated once with its
-provenance; the legal figures stay in the statute's currency beside the converted ones.
+The legal figures stay in the statute's currency; :func:`convert_result` gives every
+figure of a result its ``converted`` twin (``figure × rate``, exactly, rounded once when
+shown, by the same rule as the figure itself) and records the one rate on the result.
+Renderers (text, JSON, batch files) format these figures; none converts anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from penalties.assessment._results import format_amount
-from rates.money import amount_text
+from penalties.assessment._results import Assessment, Figure, PenaltyRange, Reason, TierResult
+from rates.exact import product
+from rates.money import DEFAULT_ROUNDING, check_currency
 
 if TYPE_CHECKING:
-    from moneyed import Money
-
-    from penalties._facts import Amount
-    from penalties.assessment._results import Assessment
     from rates.model import Rate
 
-__all__ = ["ConvertedAssessment", "conversion_json", "convert_assessment", "input_converter",
-           "with_converted"]
+__all__ = ["convert_assessment", "convert_figure", "convert_result", "report_rate"]
 
 
-def input_converter(source: str | None = None,
-                    on: date | None = None) -> Callable[[Amount, str, date], tuple[Any, str]]:
-    """A converter for facts given in another currency (used by the engine).
+def report_rate(currency: str, to: str, on: date, source: str | None = None) -> Rate | None:
+    """The one rate that reports amounts of ``currency`` in ``to`` for ``on`` (``None``
+    when ``to`` is the same currency: nothing to convert)."""
+    import rates
 
-    The rate is the one for ``on`` if given, else for the offence date the engine passes.
-    """
-
-    def convert(amount: Amount, to: str, day: date) -> tuple[Any, str]:
-        import rates
-
-        assert amount.currency is not None
-        result = rates.convert(amount.value, to, on or day, source=source,
-                               currency=amount.currency)
-        shown = format_amount(result.rounded, to)
-        how = (f"{format_amount(amount.value, amount.currency)} = {shown} at "
-               f"{_rate_words(result.rate)}; the legal test uses {shown}")
-        return result.rounded, how
-
-    return convert
+    target = check_currency(to)
+    if target == currency:
+        return None
+    return rates.get_rate(currency, target, on, source=source)
 
 
-def _rate_words(rate: Rate) -> str:
-    """``22,463 VND per USD (IMF monthly end-of-period, 2018-02; asked for 2018-03-19)``."""
-    if rate.value >= 1:
-        words = f"{_significant(rate.value):,f} {rate.quote} per {rate.base}"
-    else:
-        words = f"{_significant(1 / rate.value):,f} {rate.base} per {rate.quote}"
-    return f"{words} ({rate.describe()}; source {rate.source}{', stale' if rate.stale else ''})"
+def convert_figure(figure: Figure | None, rate: Rate) -> Figure | None:
+    """``figure`` with its converted twin at ``rate`` (rounded, when shown, as it is)."""
+    if figure is None or figure.currency != rate.base:
+        return figure
+    return figure._replace(converted=Figure(product(figure.exact, rate.exact), rate.quote,
+                                            figure.rounding))
 
 
-def _significant(value: Decimal, digits: int = 8) -> Decimal:
-    """``value`` to ``digits`` significant digits, without trailing zeros (for display)."""
-    exponent = value.adjusted() - digits + 1
-    return value.quantize(Decimal(1).scaleb(exponent)).normalize() if value else value
+def _range(item: PenaltyRange, rate: Rate) -> PenaltyRange:
+    if not item.is_money:
+        return item
+    return replace(item, low=convert_figure(item.low, rate), high=convert_figure(item.high, rate),
+                   per_low=convert_figure(item.per_low, rate),
+                   per_high=convert_figure(item.per_high, rate))
 
 
-@dataclass(frozen=True, slots=True)
-class ConvertedAssessment:
-    """An assessment with every amount also shown in ``currency``, at one ``rate``."""
+def _reasons(tier: TierResult, rate: Rate) -> TierResult:
+    def one(reason: Reason) -> Reason:
+        if reason.figure is None or reason.currency != rate.base:
+            return reason
+        figure = Figure(reason.figure, reason.currency, DEFAULT_ROUNDING)  # type: ignore[arg-type]
+        return replace(reason, converted=convert_figure(figure, rate).converted)  # type: ignore[union-attr]
 
-    assessment: Assessment
-    currency: str
-    rate: Rate
-    rounding: str
-
-    def converted(self, value: Money) -> Money:
-        """``value`` (in the statute's currency) converted and rounded once."""
-        return self.rate.convert(value, rounding=self.rounding).converted
-
-    def describe(self) -> str:
-        """The rate in words, with its provenance."""
-        return _rate_words(self.rate)
-
-    def conversion_json(self) -> dict[str, Any]:
-        """The ``conversion`` block of the JSON document."""
-        return conversion_json(self.rate, self.rounding)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The assessment's JSON with ``converted`` beside every amount in the statute's
-        currency, and the ``conversion`` block."""
-        return with_converted(self.assessment.to_dict(), self.rate, self.rounding)
+    return replace(tier, reasons=tuple(one(r) for r in tier.reasons))
 
 
-def conversion_json(rate: Rate, rounding: str) -> dict[str, Any]:
-    """The ``conversion`` block of a JSON document: the rate once, with its provenance."""
-    return {
-        "from": rate.base,
-        "to": rate.quote,
-        "rate": amount_text(rate.value),
-        "source": rate.source,
-        "source_name": rate.source_name,
-        "attribution": rate.attribution,
-        "basis": rate.basis,
-        "rate_date": rate.period,
-        "period_start": rate.period_start.isoformat(),
-        "period_end": rate.period_end.isoformat(),
-        "asked_for": rate.asked_for.isoformat(),
-        "stale": rate.stale,
-        "rounding": rounding,
-        "description": rate.describe(),
-        "details": rate.to_dict(),
-    }
-
-
-def with_converted(document: dict[str, Any], rate: Rate, rounding: str) -> dict[str, Any]:
-    """``document`` with ``converted`` beside every ``{"amount", "currency"}`` object in the
-    rate's base currency, and a ``conversion`` block stating the rate once."""
-    from moneyed import Money
-
-    def walk(node: Any) -> Any:  # noqa: ANN401 - JSON
-        if isinstance(node, dict):
-            if set(node) == {"amount", "currency"} and node["currency"] == rate.base:
-                converted = rate.convert(Money(node["amount"], rate.base),
-                                         rounding=rounding).converted
-                return {**node, "converted": {"amount": amount_text(converted.amount),
-                                              "currency": rate.quote}}
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    converted: dict[str, Any] = walk(document)
-    converted["conversion"] = conversion_json(rate, rounding)
-    return converted
+def convert_result(assessment: Assessment, rate: Rate | None) -> Assessment:
+    """``assessment`` with every amount also in ``rate.quote``, at ``rate`` (unchanged for
+    ``None``)."""
+    if rate is None:
+        return assessment
+    return replace(
+        assessment,
+        principal=tuple(_range(p, rate) for p in assessment.principal),
+        additional=tuple(_range(p, rate) for p in assessment.additional),
+        tier=_reasons(assessment.tier, rate) if assessment.tier else None,
+        also_met=tuple(_reasons(t, rate) for t in assessment.also_met),
+        rate=rate)
 
 
 def convert_assessment(assessment: Assessment, to: str, on: date | None = None,
-                       source: str | None = None,
-                       rounding: str | None = None) -> ConvertedAssessment:
-    """Report ``assessment`` in currency ``to`` with one rate for ``on`` (default: the
+                       source: str | None = None) -> Assessment:
+    """``assessment`` reported in currency ``to`` with one rate for ``on`` (default: the
     offence date the assessment used)."""
-    import rates
-    from rates.money import DEFAULT_ROUNDING, check_currency
-
-    target = check_currency(to)
-    rate = rates.get_rate(assessment.provision.currency, target, on or assessment.offence_date,
-                          source=source)
-    return ConvertedAssessment(assessment, target, rate, rounding or DEFAULT_ROUNDING)
+    rate = report_rate(assessment.provision.currency, to, on or assessment.offence_date, source)
+    return convert_result(assessment, rate)

@@ -1,37 +1,34 @@
 """Every boundary of a provision: the amounts and counts at which its tiers begin and end.
 
 This answers "from what profit is a company liable under Art. 225?" straight from the data,
-in the statute's own currency, with the clause and the inclusivity of each bound.
+in the statute's own currency, with the clause and the inclusivity of each bound, and, with
+``to=``, every amount also in another currency at one stated rate.
 
 >>> from penalties import get_provision
->>> rows = thresholds(get_provision("vn-225"))
->>> first = next(r for r in rows if r.subject == "person" and r.fact == "illicit_profit")
+>>> table = thresholds(get_provision("vn-225"))
+>>> first = next(r for r in table if r.subject == "person" and r.fact == "illicit_profit")
 >>> first.ref, first.words
 ('225(1)', 'from VND 50,000,000 to under VND 300,000,000')
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from penalties.statutes._triggers import (
-    AllNode,
-    AnyNode,
-    BandNode,
-    FlagNode,
-    Node,
-    describe_node,
-    interval,
-)
-from rates.money import amount_text
+from penalties import _words as words
+from penalties.assessment._conversion import convert_figure, report_rate
+from penalties.assessment._results import Figure, conversion_json
+from penalties.statutes._triggers import AllNode, AnyNode, BandNode, FlagNode, Node
 
 if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
+    from rates.model import Rate
 
-__all__ = ["Threshold", "thresholds"]
+__all__ = ["Threshold", "Thresholds", "thresholds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +37,8 @@ class Threshold:
 
     ``condition`` is ``None`` when the trigger selects the tier on its own, else it names
     what must also hold (e.g. a prior penalty for the second limb of Art. 225(4)(a)).
+    ``low`` and ``high`` are the bounds of a money band as figures (with their converted
+    amounts when the table was converted).
     """
 
     subject: str
@@ -55,16 +54,16 @@ class Threshold:
     upper_included: bool = False
     currency: str | None = None
     condition: str | None = None
+    low: Figure | None = None
+    high: Figure | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; bounds are money objects for amounts, numbers for counts."""
 
-        def bound(value: Decimal | None) -> object:
+        def bound(value: Decimal | None, figure: Figure | None) -> object:
             if value is None:
                 return None
-            if self.currency:
-                return {"amount": amount_text(value), "currency": self.currency}
-            return int(value)
+            return figure.to_dict() if figure is not None else int(value)
 
         out: dict[str, Any] = {"subject": self.subject, "tier": self.tier,
                                "tier_ref": self.tier_ref, "ref": self.ref,
@@ -72,22 +71,54 @@ class Threshold:
         if self.kind == "band":
             lower = (self.lower, self.lower_included) if self.lower is not None else None
             upper = (self.upper, self.upper_included) if self.upper is not None else None
-            out.update(lower=bound(self.lower), lower_included=self.lower_included,
-                       upper=bound(self.upper), upper_included=self.upper_included,
-                       interval=interval(lower, upper))
+            out.update(lower=bound(self.lower, self.low), lower_included=self.lower_included,
+                       upper=bound(self.upper, self.high), upper_included=self.upper_included,
+                       interval=words.interval(lower, upper))
         out["condition"] = self.condition
         return out
 
 
-def thresholds(statute: Statute, on: date | None = None) -> list[Threshold]:
-    """The triggers of every tier of the version in force ``on`` (default: the latest)."""
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The boundaries of one version of a provision (iterable over its rows)."""
+
+    statute: Statute
+    version: date
+    rows: tuple[Threshold, ...]
+    rate: Rate | None = None
+
+    def __iter__(self) -> Iterator[Threshold]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``penalties thresholds --json``."""
+        out: dict[str, Any] = {"provision": self.statute.id, "version": self.version.isoformat(),
+                               "currency": self.statute.currency,
+                               "thresholds": [r.to_dict() for r in self.rows]}
+        if self.rate is not None:
+            out["conversion"] = conversion_json(self.rate)
+        return out
+
+
+def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
+               rate_source: str | None = None) -> Thresholds:
+    """The triggers of every tier of the version in force ``on`` (default: the latest);
+    with ``to``, every amount also in that currency at the rate for ``on`` (default:
+    today)."""
     version = statute.version_on(on) if on else statute.versions[-1]
     rows: list[Threshold] = []
     for subject, tiers in version.tiers.items():
         for tier in reversed(tiers):
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
                   rows)
-    return rows
+    rate = report_rate(statute.currency, to, on or date.today(), rate_source) if to else None
+    if rate is not None:
+        rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
+                for r in rows]
+    return Thresholds(statute, version.effective_from, tuple(rows), rate)
 
 
 def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str | None,
@@ -97,18 +128,21 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str
         rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition))
     elif isinstance(node, BandNode):
         low, up = node.lower, node.upper
+        money = currency if node.money else None
         rows.append(Threshold(
             *where, ref, node.fact, "band", node.words,
             lower=low[0] if low else None, lower_included=low[1] if low else True,
             upper=up[0] if up else None, upper_included=up[1] if up else False,
-            currency=currency if node.money else None, condition=condition,
+            currency=money, condition=condition,
+            low=Figure(low[0], currency) if low and money else None,
+            high=Figure(up[0], currency) if up and money else None,
         ))
     elif isinstance(node, AnyNode):
         for child in node.children:
             _walk(child, where, currency, condition, rows)
     elif isinstance(node, AllNode):
         for i, child in enumerate(node.children):
-            others = [describe_node(c) for j, c in enumerate(node.children) if j != i]
+            others = [words.node(c) for j, c in enumerate(node.children) if j != i]
             also = " and ".join(others)
             _walk(child, where, currency, f"{condition} and {also}" if condition else also,
                   rows)

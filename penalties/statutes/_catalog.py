@@ -1,9 +1,11 @@
 """Finding and loading statute files: the built-in catalogue plus the user's directories.
 
-Files are TOML, parsed with :func:`tomllib.loads` straight to ``Decimal``, validated by the
-models of :mod:`penalties.statutes._schema` and compiled by
-:mod:`penalties.statutes._compile`. Nothing is read until a provision is first asked for;
-each catalogue then loads once, under a lock, so it is safe to share between threads.
+Files are TOML, read by :mod:`penalties.statutes._loader`, validated by the models of
+:mod:`penalties.statutes._schema` and compiled by :mod:`penalties.statutes._compile`, with
+the general rules of their jurisdiction (``<jurisdiction>/general.toml``,
+:mod:`penalties.statutes._general`) and the catalogue's facts vocabulary. Nothing is read
+until a provision is first asked for; each catalogue then loads once, under a lock, so it
+is safe to share between threads.
 
 User directories come from the ``directories`` argument and from the ``PENALTIES_STATUTES``
 environment variable (paths separated by ``os.pathsep``). Files are only read from inside
@@ -12,29 +14,29 @@ those directories: a symlink that leads outside is an error, not a file to follo
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 import threading
-import tomllib
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from penalties._errors import FieldProblem, StatuteFileError, UnknownProvision, shown
+from penalties.statutes._loader import MAX_FILE_BYTES, check_inside, load, read_limited
 
 if TYPE_CHECKING:
-    from penalties.batch._classes import Classifier
+    from penalties._vocabulary import Vocabulary
+    from penalties.statutes._general import General
     from penalties.statutes._statute import Statute
 
-__all__ = ["ENV_VAR", "MAX_FILE_BYTES", "Catalog", "builtin_directory", "default_catalog",
-           "load_statute"]
+__all__ = ["ENV_VAR", "GENERAL_FILE", "MAX_FILE_BYTES", "Catalog", "builtin_directory",
+           "builtin_general", "default_catalog", "statute_files"]
 
 ENV_VAR = "PENALTIES_STATUTES"
-MAX_FILE_BYTES = 1_000_000
+#: The name of a jurisdiction's general rules file (never a statute).
+GENERAL_FILE = "general.toml"
 
 
 def builtin_directory() -> Path:
@@ -42,111 +44,28 @@ def builtin_directory() -> Path:
     return Path(str(files("penalties") / "data"))
 
 
-def load_statute(path: str | os.PathLike[str]) -> Statute:
-    """Read, validate and compile one statute file.
+@cache
+def builtin_general(jurisdiction: str) -> General | None:
+    """The built-in general rules of a jurisdiction (``data/<xx>/general.toml``), if any."""
+    from penalties.statutes._general import load_general
 
-    Raises :class:`~penalties._errors.StatuteFileError` naming the file, each field path and
-    what was expected.
-    """
-    return _load(Path(path), None)[0]
-
-
-def _load(path: Path, root: Path | None) -> tuple[Statute, str]:
-    """:func:`load_statute` for a file of the directory ``root`` (``None``: any file), with
-    the text it was compiled from."""
-    from pydantic import ValidationError
-
-    from penalties.statutes._compile import compile_statute
-    from penalties.statutes._schema import StatuteFile, clean_location, document_problems
-
-    named = str(path)
-    try:
-        raw = _read_limited(path, root)
-    except OSError as exc:
-        problem = FieldProblem("", f"cannot read the file: {exc.strerror}")
-        raise StatuteFileError(named, [problem]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        problem = FieldProblem("", f"file is larger than {MAX_FILE_BYTES} bytes")
-        raise StatuteFileError(named, [problem])
-    try:
-        text = raw.decode("utf-8-sig")
-        data = tomllib.loads(text, parse_float=Decimal)
-    except UnicodeDecodeError as exc:
-        problem = FieldProblem("", f"not UTF-8 text ({exc.reason})")
-        raise StatuteFileError(named, [problem]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise StatuteFileError(named, [FieldProblem("", f"not valid TOML: {exc}")]) from None
-    except RecursionError:
-        raise StatuteFileError(named, [FieldProblem("", "nesting is too deep")]) from None
-    found = document_problems(data)
-    if found:
-        raise StatuteFileError(named, [FieldProblem(*problem) for problem in found])
-    try:
-        model = StatuteFile.model_validate(data)
-    except ValidationError as exc:
-        problems = [FieldProblem(clean_location(e["loc"]), _message(e)) for e in exc.errors()]
-        raise StatuteFileError(named, problems) from None
-    return compile_statute(model, named), text
+    path = builtin_directory() / jurisdiction.lower() / GENERAL_FILE
+    return load_general(path) if path.is_file() else None
 
 
-# Opening never waits (for a pipe's writer), never leaks the descriptor to a child, and on
-# Windows reads bytes as they are.
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
+def statute_files(directory: Path) -> list[Path]:
+    """The statute files of a directory, recursively: its TOML files but the facts
+    vocabulary (``facts.toml``) and general rules files (``general.toml``)."""
+    return [p for p in sorted(directory.rglob("*.toml"))
+            if p.name not in ("facts.toml", GENERAL_FILE)]
 
 
-def _read_limited(path: Path, root: Path | None = None) -> bytes:
-    """The bytes of a regular file, at most one more than :data:`MAX_FILE_BYTES` (so that
-    a larger file is refused without reading it all).
-
-    A file of the user directory ``root`` must have its real path inside ``root``; that is
-    checked before it is opened, and again after, on the file opened, so a symlink swapped
-    between the check and the opening is refused too (see SECURITY.md). A device or a pipe
-    is opened without waiting and refused without being read.
-    """
-    real = _check_inside(path, root) if root is not None else path  # outside: never opened
-    with open(os.open(real, _OPEN_FLAGS), "rb") as file:
-        opened = os.fstat(file.fileno())
-        if not stat.S_ISREG(opened.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        if root is not None:
-            checked = os.stat(real, follow_symlinks=False)
-            if _check_inside(path, root) != real or (checked.st_dev, checked.st_ino) != (
-                    opened.st_dev, opened.st_ino):
-                raise StatuteFileError(str(path), [FieldProblem(
-                    "", "was replaced while it was being opened; statute files must stay put "
-                    "while they are read")])
-        return file.read(MAX_FILE_BYTES + 1)
-
-
-def _message(error: object) -> str:
-    assert isinstance(error, dict)
-    kind, message = error["type"], str(error["msg"])
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling against `penalties schema`)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "value_error":
-        return message.removeprefix("Value error, ")
-    return f"{message} (got {shown(error['input'])})" if "input" in error else message
-
-
-def _statute_files(directory: Path, root: Path | None) -> Iterator[Path]:
+def _files(directory: Path, root: Path | None) -> Iterator[Path]:
+    """The TOML files of a directory, recursively, each checked to lie inside ``root``."""
     for path in sorted(directory.rglob("*.toml")):
-        _check_inside(path, root)
+        check_inside(path, root)
         if path.is_file():
             yield path
-
-
-def _check_inside(path: Path, root: Path | None) -> Path:
-    """The real path of ``path`` (symlinks followed); refused for a file of a user directory
-    (resolved to ``root``) if it is not inside it (``root`` is ``None`` for the built-in
-    directory)."""
-    real = path.resolve()
-    if root is not None and not real.is_relative_to(root):
-        raise StatuteFileError(str(path), [FieldProblem("", f"leads outside {root}; statute "
-                                                        "files must live inside it")])
-    return real
 
 
 def _check_references(statute: Statute, names: dict[str, Path]) -> None:
@@ -167,10 +86,11 @@ class Catalog:
     Files are indexed by the ``id`` and ``aliases`` lines at their top, and a provision is
     read, validated and compiled when first asked for (with the provisions it refers to);
     listing or iterating reads them all. Every check runs on every file that is read.
+    A file named ``general.toml`` holds the general rules of a jurisdiction.
 
     Args:
         directories: extra directories of statute files, searched recursively.
-        builtin: include the statutes shipped with the library.
+        builtin: include the statutes (and general rules) shipped with the library.
         use_env: also read directories from ``PENALTIES_STATUTES``.
     """
 
@@ -179,15 +99,19 @@ class Catalog:
         extra = [Path(d) for d in directories]
         if use_env and os.environ.get(ENV_VAR):
             extra += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
+        self._builtin = builtin
         self._directories: tuple[tuple[Path, bool], ...] = (
             *(((builtin_directory(), False),) if builtin else ()),
             *((d, True) for d in extra),
         )
         self._lock = threading.RLock()
         self._paths: dict[str, Path] | None = None  # every id and alias -> its file
+        self._generals: dict[str, Path] = {}  # jurisdiction -> its general rules file
         self._roots: dict[Path, Path | None] = {}  # every file -> its user directory, resolved
         self._loaded: dict[Path, Statute] = {}
-        self._classifiers: dict[str, Classifier] = {}
+        self._general: dict[str, General | None] = {}
+        self._vocabulary: Vocabulary | None = None
+        self._lenses: dict[str, Any] = {}
 
     def _index(self) -> dict[str, Path]:
         with self._lock:
@@ -198,8 +122,13 @@ class Catalog:
                 if not directory.is_dir():
                     raise StatuteFileError(str(directory), [FieldProblem("", "not a directory")])
                 root = directory.resolve() if contained else None
-                for path in _statute_files(directory, root):
+                for path in _files(directory, root):
                     self._roots[path] = root
+                    if path.name == GENERAL_FILE:
+                        self._index_general(path)
+                        continue
+                    if root is None and path.name == "facts.toml":
+                        continue  # the vocabulary
                     for name in _declared_names(path, root):
                         if name in paths:
                             raise StatuteFileError(str(path), [FieldProblem(
@@ -209,16 +138,68 @@ class Catalog:
             self._paths = paths
             return paths
 
+    def _index_general(self, path: Path) -> None:
+        jurisdiction = path.parent.name.upper()
+        if jurisdiction in self._generals:
+            raise StatuteFileError(str(path), [FieldProblem("", f"the general rules of "
+                                   f"{jurisdiction} are already defined by "
+                                   f"{self._generals[jurisdiction]}")])
+        self._generals[jurisdiction] = path
+
+    def general(self, jurisdiction: str) -> General | None:
+        """The general rules of a jurisdiction in this catalogue, if any."""
+        self._index()
+        with self._lock:
+            if jurisdiction not in self._general:
+                from penalties.statutes._general import load_general
+
+                path = self._generals.get(jurisdiction)
+                found = None if path is None else load_general(path, self._roots.get(path))
+                if found is not None and found.jurisdiction != jurisdiction:
+                    raise StatuteFileError(str(path), [FieldProblem(
+                        "jurisdiction", f"{found.jurisdiction!r} in the directory of "
+                        f"{jurisdiction!r}")])
+                self._general[jurisdiction] = found
+            return self._general[jurisdiction]
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The facts this catalogue knows: ``data/facts.toml`` and the facts of every
+        general rules file (built-in and the user's)."""
+        with self._lock:
+            if self._vocabulary is None:
+                from penalties._vocabulary import base_vocabulary, builtin_vocabulary, read_facts
+
+                self._index()
+                known = builtin_vocabulary() if self._builtin else base_vocabulary()
+                for jurisdiction, path in sorted(self._generals.items()):
+                    if self._roots.get(path) is None:
+                        continue  # built-in: already in the built-in vocabulary
+                    general = self.general(jurisdiction)
+                    assert general is not None
+                    known = known.with_facts(read_facts(list(general.facts), general.path),
+                                             general.path)
+                known.check("the facts vocabulary")
+                self._vocabulary = known
+            return self._vocabulary
+
     def _read(self, path: Path) -> Statute:
         with self._lock:
             statute = self._loaded.get(path)
             if statute is None:
-                statute, text = _load(path, self._roots.get(path))  # checked again
+                jurisdiction = _jurisdiction_of(path, self._roots.get(path))
+                statute, text = load(path, self._roots.get(path), self.vocabulary,
+                                     self.general(jurisdiction) if jurisdiction else None)
                 declared = set(_names_in(text, path))
                 if declared != {statute.id, *statute.model.aliases}:
                     raise StatuteFileError(str(path), [FieldProblem(
                         "id", "write id and aliases as plain top-level lines (id = \"...\", "
                         "aliases = [\"...\"]) so the catalogue can index the file")])
+                if jurisdiction is None or jurisdiction != statute.model.jurisdiction:
+                    general = self.general(statute.model.jurisdiction)
+                    if general is not None:  # compiled again with its jurisdiction's rules
+                        statute, _ = load(path, self._roots.get(path), self.vocabulary,
+                                          general)
                 self._loaded[path] = statute
                 _check_references(statute, self._index())
             return statute
@@ -245,14 +226,16 @@ class Catalog:
     def __bool__(self) -> bool:
         return True  # a catalogue is never "empty" for ``catalog or default``: no loading
 
-    def classifier(self, statute: Statute) -> Classifier:
-        """The classes of ``statute``'s cases, shared by every assessment through this
-        catalogue (see :mod:`penalties.batch._classes`)."""
-        found = self._classifiers.get(statute.id)
+    def lens(self, statute: Statute) -> Any:  # noqa: ANN401 - penalties.assessment._seen.Lens
+        """What the engine keeps for ``statute`` between assessments through this
+        catalogue: the laws by date, the boundaries, the answers of cases already seen
+        (see :mod:`penalties.assessment._seen`)."""
+        found = self._lenses.get(statute.id)
         if found is None:
-            from penalties.batch._classes import Classifier
+            from penalties.assessment._seen import Lens
 
-            found = self._classifiers.setdefault(statute.id, Classifier(statute, self.get))
+            with self._lock:
+                found = self._lenses.setdefault(statute.id, Lens(statute, self.get))
         return found
 
     def get(self, name: str) -> Statute:
@@ -264,6 +247,22 @@ class Catalog:
         return self._read(path)
 
 
+def _jurisdiction_of(path: Path, root: Path | None) -> str | None:
+    """The jurisdiction a file's top line names, read cheaply (``None`` if not found)."""
+    try:
+        text = read_limited(path, root).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    found = _TOP_JURISDICTION.search(text[: _end_of_head(text)])
+    return found.group(1) if found else None
+
+
+def _end_of_head(text: str) -> int:
+    table = _TABLE.search(text)
+    return table.start() if table else len(text)
+
+
+_TOP_JURISDICTION = re.compile(r'^jurisdiction\s*=\s*"([A-Z]{2})"', re.MULTILINE)
 _TOP_ID = re.compile(r'^id\s*=\s*"([^"]*)"\s*(?:#.*)?$', re.MULTILINE)
 _TOP_ALIASES = re.compile(r"^aliases\s*=\s*\[([^\]]*)\]", re.MULTILINE)
 _TABLE = re.compile(r"^\s*\[", re.MULTILINE)
@@ -272,7 +271,7 @@ _TABLE = re.compile(r"^\s*\[", re.MULTILINE)
 def _declared_names(path: Path, root: Path | None) -> list[str]:
     """The id and aliases written at the top of a statute file (before any table)."""
     try:
-        text = _read_limited(path, root).decode("utf-8-sig", errors="replace")
+        text = read_limited(path, root).decode("utf-8-sig", errors="replace")
     except OSError:
         return [str(path)]  # unreadable: loading it reports why, when it is asked for
     return _names_in(text, path)

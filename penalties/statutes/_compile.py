@@ -1,40 +1,43 @@
 """Turn a validated statute file into the structures the engine runs on, checking what single
-fields cannot: references between tiers, overlapping or gapped bands, floors, modifiers,
-acts, units and golden cases.
+fields cannot: the facts named (against the vocabulary), references between tiers,
+overlapping or gapped bands, floors, modifiers, history rules (the file's own and its
+jurisdiction's general ones), acts, units and golden cases.
 
 Everything here runs once per file; the engine then does no validation per call.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
-from penalties._errors import FieldProblem, InvalidFacts, StatuteFileError, shown
-from penalties._facts import FACT_KINDS, Facts, Offender
+from penalties._errors import InvalidFacts, StatuteFileError, shown
+from penalties._facts import Facts, Offender
+from penalties._vocabulary import Vocabulary, builtin_vocabulary, read_facts
 from penalties.assessment._results import PenaltyRange, ProvisionRef
-from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
+from penalties.statutes._compile_triggers import (
+    MAX_TRIGGER_DEPTH,
+    MAX_TRIGGER_NODES,
+    Problems,
+    Triggers,
+    band_bounds,
+    facts_of,
+)
+from penalties.statutes._general import General
+from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec, maximum, minimum
 from penalties.statutes._schema import (
     MONEY_KINDS,
-    ActTest,
-    AllOf,
-    Always,
-    AnyOf,
-    BandTest,
     Bound,
     Citation,
-    FlagTest,
     GreatestOf,
     HistoryRule,
-    NoneOf,
+    Leniency,
     Penalty,
     StatuteFile,
     Subject,
     Term,
     Tier,
-    Trigger,
     Version,
 )
 from penalties.statutes._statute import (
@@ -45,39 +48,26 @@ from penalties.statutes._statute import (
     Statute,
     cite,
 )
-from penalties.statutes._triggers import (
-    ActNode,
-    AllNode,
-    AlwaysNode,
-    AnyNode,
-    BandNode,
-    FlagNode,
-    Node,
-    NoneNode,
-    describe_node,
-    grown,
-)
-from rates.money import money
+from penalties.statutes._triggers import Node
 
-__all__ = ["MAX_TRIGGER_DEPTH", "MAX_TRIGGER_NODES", "compile_statute"]
+__all__ = ["MAX_FACTOR", "MAX_TRIGGER_DEPTH", "MAX_TRIGGER_NODES", "compile_statute"]
 
-#: Most levels of a tier's trigger tree, each ``same_as`` counting as one (built-in: 6).
-MAX_TRIGGER_DEPTH = 32
-#: Most tests in a tier's trigger tree with every ``same_as`` expanded (built-in: 21).
-MAX_TRIGGER_NODES = 1_000
+#: The most the modifiers of one version may multiply a bound by, all together (the
+#: built-in files: 20, French legal persons in recidivism, Code pénal 131-38 and 132-10).
+MAX_FACTOR = 1000
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[FieldProblem] = []
+def compile_statute(model: StatuteFile, path: str, vocabulary: Vocabulary | None = None,
+                    general: General | None = None) -> Statute:
+    """Check cross-field rules and compile; raise :class:`StatuteFileError` listing problems.
 
-    def add(self, location: str, message: str) -> None:
-        self.items.append(FieldProblem(location, message))
-
-
-def compile_statute(model: StatuteFile, path: str) -> Statute:
-    """Check cross-field rules and compile; raise :class:`StatuteFileError` listing problems."""
-    problems = _Problems()
+    ``vocabulary`` is the facts the catalogue knows (default: the built-in vocabulary); the
+    file's own ``facts`` are added to it. ``general`` is its jurisdiction's general rules.
+    """
+    known = (vocabulary or builtin_vocabulary()).with_facts(
+        read_facts(list(model.facts), path), path)
+    known.check(path)
+    problems = Problems()
     subjects: dict[Offender, Subject] = {}
     for i, subject in enumerate(model.subjects):
         if subject.kind in subjects:
@@ -107,16 +97,29 @@ def compile_statute(model: StatuteFile, path: str) -> Statute:
     for i, version in enumerate(model.versions):
         end = ends[i]
         until = end - timedelta(days=1) if end is not None else None
-        compiled = _Version(model, version, f"versions[{i}]", until, subjects, problems).build()
+        compiled = _Version(model, version, f"versions[{i}]", until, subjects, problems, known,
+                            general).build()
         if compiled is not None:
             versions.append(compiled)
-    _check_cases(model, problems)
+    leniency = _leniency(model, general, problems)
+    _check_cases(model, known, problems)
     if problems.items:
         raise StatuteFileError(path, problems.items)
-    return Statute(model, path, tuple(versions), subjects)
+    return Statute(model, path, tuple(versions), subjects, known, leniency)
 
 
-def _check_units(model: StatuteFile, problems: _Problems) -> None:
+def _leniency(model: StatuteFile, general: General | None,
+              problems: Problems) -> Leniency | None:
+    if model.lex_mitior is None:
+        return None
+    found = model.lex_mitior.leniency or (general.leniency_for(model.id) if general else None)
+    if found is None:
+        problems.add("lex_mitior.leniency", "no order in which to judge leniency: give one "
+                     "here, or in the general rules of the jurisdiction (general.toml)")
+    return found
+
+
+def _check_units(model: StatuteFile, problems: Problems) -> None:
     if model.units is None:
         return
     dates = [v.effective_from for v in model.units.values]
@@ -124,26 +127,17 @@ def _check_units(model: StatuteFile, problems: _Problems) -> None:
         problems.add("units.values", "unit values must have distinct dates in ascending order")
 
 
-def _check_cases(model: StatuteFile, problems: _Problems) -> None:
+def _check_cases(model: StatuteFile, vocabulary: Vocabulary, problems: Problems) -> None:
     tier_ids = {t.id for v in model.versions for t in v.tiers} | {"none"}
     for i, case in enumerate(model.cases):
         try:
-            Facts.from_mapping(case.facts)
+            Facts.from_mapping(case.facts, vocabulary)
         except InvalidFacts as exc:
             problems.add(f"cases[{i}].facts.{exc.field}", str(exc))
         if case.tier not in tier_ids:
             known = ", ".join(sorted(tier_ids))
             problems.add(f"cases[{i}].tier",
                          f"unknown tier {shown(case.tier)}; expected one of {known}")
-
-
-@dataclass
-class _Band:
-    quantity: str
-    lower: tuple[Decimal, bool] | None
-    upper: tuple[Decimal, bool] | None
-    tier: Tier
-    location: str
 
 
 def _bound(bound: Bound | None) -> BoundSpec | None:
@@ -158,18 +152,19 @@ class _Version:
     """Compiles one version; problems are collected, not raised one at a time."""
 
     def __init__(self, model: StatuteFile, version: Version, loc: str, until: date | None,
-                 subjects: dict[Offender, Subject], problems: _Problems) -> None:
+                 subjects: dict[Offender, Subject], problems: Problems,
+                 vocabulary: Vocabulary, general: General | None) -> None:
         self.file = model
         self.version = version
         self.loc = loc
         self.until = until
         self.subjects = subjects
         self.problems = problems
-        self.tiers = {t.id: (j, t) for j, t in enumerate(version.tiers)}
+        self.vocabulary = vocabulary
+        self.general = general
         self.groups = {g.id: g for g in version.additional}
-        self.nodes: dict[str, Node | None] = {}  # None: failed, its problems already given
         self.floors = {(f.subject, f.kind): f for f in version.floors}
-        self.acts = {a.id: a.label for a in model.acts}
+        self.triggers = Triggers(model, version, loc, vocabulary, problems, self._cite)
 
     def _cite(self, citation: Citation) -> str:
         return cite(citation, self.file.article, self.file.section_word)
@@ -184,19 +179,20 @@ class _Version:
             if tier.subject not in self.subjects:
                 self.problems.add(f"{where}.subject",
                                   f"{tier.subject.value!r} is not in the file's subjects")
-            node = self._node_for(tier.id, set(), 1)
+            node = self.triggers.node_for(tier.id, set(), 1)
             if node is None:
                 continue
             for subject in self._subjects_using(tier.subject):
                 built = self._tier(tier, where, node, self.subjects[subject])
                 compiled.setdefault(subject, []).append(built)
-                used.setdefault(subject, set()).update(_facts_of(node), _range_facts(built))
-        self._check_bands()
+                used.setdefault(subject, set()).update(facts_of(node), *(
+                    spec.facts for spec in (*built.principal, *built.additional)))
+        self.triggers.check_bands()
         modifiers = self._modifiers()
         for modifier in modifiers:
             for subject in used:
                 if modifier.node is not None and modifier.subject in (None, subject):
-                    used[subject] |= _facts_of(modifier.node)
+                    used[subject] |= facts_of(modifier.node)
         history = self._history()
         caps = {(c.subject, c.kind.value): (
             c.max, f"{self._cite(c.citation)} [{c.citation.confidence.value}]")
@@ -204,20 +200,39 @@ class _Version:
         if len(self.problems.items) > before:
             return None
         ordered = {s: tuple(sorted(ts, key=lambda t: -t.model.rank)) for s, ts in compiled.items()}
+        found: dict[str, set[tuple[Decimal, str]]] = {}
+        for node in [*(t.node for ts in ordered.values() for t in ts),
+                     *(m.node for m in modifiers if m.node is not None)]:
+            band_bounds(node, found)
+        bounds = {fact: tuple(sorted(pairs)) for fact, pairs in found.items()}
+        exact = frozenset().union(*(spec.facts for ts in ordered.values() for t in ts
+                                    for spec in (*t.principal, *t.additional)))
         return CompiledVersion(self.version, self._provision(), ordered, history,
-                               {s: frozenset(f) for s, f in used.items()}, modifiers, caps)
-
-    def _subjects_using(self, subject: Offender) -> list[Offender]:
-        derived = [s.kind for s in self.subjects.values() if s.tiers_from == subject]
-        return [subject, *derived] if subject in self.subjects else []
+                               {s: frozenset(f) for s, f in used.items()}, modifiers, caps,
+                               bounds, exact)
 
     def _history(self) -> dict[HistoryKey, HistoryRule]:
         history: dict[HistoryKey, HistoryRule] = {}
-        for k, rule in enumerate(self.version.history):
+        general = (self.general.history_for(self.file.id, self.version.effective_from)
+                   if self.general else [])
+        rules = [(f"{self.loc}.history[{k}]", r) for k, r in enumerate(self.version.history)]
+        rules += [(f"{self.general.path}: history[{k}]" if self.general else "", r)
+                  for k, r in enumerate(general)]
+        decided = self.vocabulary.decided()
+        sentence = self.vocabulary.facts.get("prior_sentence")
+        for where, rule in rules:
+            if rule.fact not in decided:
+                self.problems.add(f"{where}.fact", f"{shown(rule.fact)} is not a history flag; "
+                                  f"expected one of {', '.join(sorted(decided))}")
+            if rule.prior_sentence is not None and (
+                    sentence is None or rule.prior_sentence not in sentence.values):
+                allowed = ", ".join(sentence.values) if sentence else "none declared"
+                self.problems.add(f"{where}.prior_sentence", f"unknown category "
+                                  f"{shown(rule.prior_sentence)} (allowed: {allowed})")
             key = (rule.fact, rule.subject, rule.prior_sentence)
             if key in history:
-                self.problems.add(f"{self.loc}.history[{k}]", "a rule for this fact, "
-                                  "subject and prior_sentence is already given")
+                self.problems.add(where, "a rule for this fact, subject and prior_sentence is "
+                                  "already given (by the file or by the general rules)")
             history[key] = rule
         return history
 
@@ -227,14 +242,31 @@ class _Version:
             ref = self._cite(m.citation)
             node = None
             if m.when is not None:
-                node = self._compile(m.when, ref, f"{self.loc}.modifiers[{k}].when", set(), 1)
+                node = self.triggers.compile(m.when, ref, f"{self.loc}.modifiers[{k}].when",
+                                             set(), 1)
                 if node is None:
                     continue
             targets = frozenset(tuple(t.split(".", 1)) for t in m.applies_to)
             out.append(CompiledModifier(m.id, m.subject, node, m.factor, targets,  # type: ignore[arg-type]
                                         f"{ref} [{m.citation.confidence.value}]",
                                         m.citation.translation))
+        for subject in self.subjects:
+            combined: dict[tuple[str, str], Fraction] = {}
+            for compiled in out:
+                if compiled.subject in (None, subject):
+                    for target in compiled.targets:
+                        combined[target] = (combined.get(target, Fraction(1))
+                                            * Fraction(compiled.factor))
+            for (kind, bound), factor in sorted(combined.items()):
+                if factor > MAX_FACTOR:
+                    self.problems.add(f"{self.loc}.modifiers", f"the modifiers can multiply "
+                                      f"{kind}.{bound} by {float(factor):.3g} for a "
+                                      f"{subject.value}; at most {MAX_FACTOR} in all")
         return tuple(out)
+
+    def _subjects_using(self, subject: Offender) -> list[Offender]:
+        derived = [s.kind for s in self.subjects.values() if s.tiers_from == subject]
+        return [subject, *derived] if subject in self.subjects else []
 
     def _provision(self) -> ProvisionRef:
         f = self.file
@@ -271,82 +303,6 @@ class _Version:
         if len(self.groups) != len(self.version.additional):
             self.problems.add(f"{self.loc}.additional", "additional group ids must be unique")
 
-    def _node_for(self, tier_id: str, visiting: set[str], depth: int) -> Node | None:
-        """The compiled trigger of a tier whose ``when`` sits ``depth`` levels down the
-        tree being compiled (``same_as`` counting as a level)."""
-        if tier_id in self.nodes:
-            return self.nodes[tier_id]
-        j, tier = self.tiers[tier_id]
-        if tier_id in visiting:
-            self.problems.add(f"{self.loc}.tiers[{j}].when",
-                              f"same_as forms a cycle through {tier_id!r}")
-            return None
-        visiting.add(tier_id)
-        ref = self._cite(tier.citation)
-        node = self._compile(tier.when, ref, f"{self.loc}.tiers[{j}].when", visiting, depth)
-        visiting.discard(tier_id)
-        self.nodes[tier_id] = node
-        return node
-
-    def _compile(self, trigger: Trigger, ref: str, where: str, visiting: set[str],
-                 depth: int) -> Node | None:
-        if depth > MAX_TRIGGER_DEPTH:
-            self.problems.add(where, f"triggers nest deeper than {MAX_TRIGGER_DEPTH} levels "
-                              "(each same_as counting as one)")
-            return None
-        if not isinstance(trigger, AnyOf | AllOf | NoneOf | Always | FlagTest | BandTest | ActTest):
-            if trigger.same_as not in self.tiers:
-                known = ", ".join(sorted(self.tiers))
-                self.problems.add(f"{where}.same_as",
-                                  f"unknown tier {shown(trigger.same_as)} (tiers: {known})")
-                return None
-            return self._node_for(trigger.same_as, visiting, depth + 1)
-        if trigger.clause is not None:
-            ref = f"{self.file.article}({trigger.clause})"
-        own = ref + (f"({trigger.point})" if trigger.point else "")
-        own += f" [{trigger.label}]" if trigger.label else ""
-        if isinstance(trigger, FlagTest):
-            return FlagNode(own, trigger.label, trigger.fact)
-        if isinstance(trigger, Always):
-            return AlwaysNode(own, trigger.label)
-        if isinstance(trigger, NoneOf):
-            nodes = self._children(trigger.none, own, f"{where}.none", visiting, depth)
-            if nodes is None:
-                return None
-            return NoneNode(own, trigger.label, nodes,
-                            " or ".join(describe_node(c) for c in nodes))
-        if isinstance(trigger, ActTest):
-            if trigger.act not in self.acts:
-                known = ", ".join(sorted(self.acts)) or "none declared"
-                self.problems.add(f"{where}.act",
-                                  f"unknown act {shown(trigger.act)} (acts: {known})")
-                return None
-            return ActNode(own, trigger.label, trigger.act, self.acts[trigger.act])
-        if isinstance(trigger, BandTest):
-            is_money = FACT_KINDS[trigger.quantity] == "money"
-            return BandNode(own, trigger.label, trigger.quantity, trigger.lower, trigger.upper,
-                            is_money, self.file.currency)
-        if isinstance(trigger, AnyOf):
-            kids = self._children(trigger.any, own, f"{where}.any", visiting, depth)
-            return None if kids is None else AnyNode(own, trigger.label, kids)
-        kids = self._children(trigger.all, own, f"{where}.all", visiting, depth)
-        return None if kids is None else AllNode(own, trigger.label, kids)
-
-    def _children(self, items: list[Trigger], ref: str, where: str, visiting: set[str],
-                  depth: int) -> tuple[Node, ...] | None:
-        compiled = [self._compile(c, ref, f"{where}[{k}]", visiting, depth + 1)
-                    for k, c in enumerate(items)]
-        if any(c is None for c in compiled):
-            return None
-        children = tuple(c for c in compiled if c is not None)
-        size, height = grown(children)
-        if size > MAX_TRIGGER_NODES or height > MAX_TRIGGER_DEPTH:
-            self.problems.add(where, f"the trigger has {size:,} tests in {height} levels with "
-                              f"same_as expanded; at most {MAX_TRIGGER_NODES:,} tests in "
-                              f"{MAX_TRIGGER_DEPTH} levels are allowed")
-            return None
-        return children
-
     def _range(self, penalty: Penalty, subject: Offender, ref: str, where: str,
                only_with: tuple[str, ...] | None = None) -> tuple[RangeSpec, str | None]:
         floor = self.floors.get((subject, penalty.kind))
@@ -367,14 +323,29 @@ class _Version:
                 note = f"{ref} {penalty.kind.value}: the minimum comes from {floor_ref}"
         currency = self.file.currency
         high_money = high.fixed if high is not None else None
+        self._check_range_facts(penalty, low, high, where)
         template = PenaltyRange(
             kind=penalty.kind.value, ref=ref,
-            min=money(low_money, currency) if low_money is not None else None,
-            max=money(high_money, currency) if high_money is not None else None,
+            low=minimum(low_money, currency) if low_money is not None else None,
+            high=maximum(high_money, currency) if high_money is not None else None,
             min_months=low_months, max_months=penalty.max_months, min_source=source,
             only_with_principal=only_with, per=penalty.per,
         )
         return RangeSpec(template, low, high, penalty.per, penalty.total_max), note
+
+    def _check_range_facts(self, penalty: Penalty, low: BoundSpec | None,
+                           high: BoundSpec | None, where: str) -> None:
+        """A formula reads amount facts; ``per`` names a count fact."""
+        amounts = self.vocabulary.names("amount")
+        for name, spec in (("min", low), ("max", high)):
+            for fact in sorted(spec.facts if spec else ()):
+                if fact not in amounts:
+                    self.problems.add(f"{where}.{name}", f"unknown money fact {shown(fact)}; "
+                                      f"expected one of {', '.join(sorted(amounts))}")
+        counts = self.vocabulary.names("count")
+        if penalty.per is not None and penalty.per not in counts:
+            self.problems.add(f"{where}.per", f"per takes a count fact ({', '.join(counts)})"
+                              " on a money penalty")
 
     def _tier(self, tier: Tier, where: str, node: Node, subject: Subject) -> CompiledTier:
         ref = self._cite(tier.citation)
@@ -409,77 +380,3 @@ class _Version:
                 additional.append(built)
                 notes += [note] if note else []
         return CompiledTier(tier, ref, node, tuple(principal), tuple(additional), tuple(notes))
-
-    def _check_bands(self) -> None:
-        bands: dict[tuple[Offender, str], list[_Band]] = {}
-        for j, tier in enumerate(self.version.tiers):
-            where = f"{self.loc}.tiers[{j}].when"
-            for band, location in self._open_bands(tier.when, where, set()):
-                bands.setdefault((tier.subject, band.quantity), []).append(
-                    _Band(band.quantity, band.lower, band.upper, tier, location))
-        for (subject, quantity), items in bands.items():
-            items.sort(key=lambda b: (b.lower[0] if b.lower else Decimal(-1),
-                                      0 if (b.lower is None or b.lower[1]) else 1))
-            for a, b in itertools.pairwise(items):
-                self._check_pair(subject, quantity, a, b)
-
-    def _check_pair(self, subject: Offender, quantity: str, a: _Band, b: _Band) -> None:
-        what = f"{quantity} bands of tiers {a.tier.id!r} and {b.tier.id!r} ({subject.value})"
-        if a.upper is None or b.lower is None:
-            self.problems.add(b.location, f"{what} overlap")
-            return
-        (hi, hi_in), (lo, lo_in) = a.upper, b.lower
-        if hi > lo or (hi == lo and hi_in and lo_in):
-            self.problems.add(b.location, f"{what} overlap at {lo}")
-        elif hi < lo or (hi == lo and not hi_in and not lo_in):
-            self.problems.add(b.location, f"{what} leave a gap between {hi} and {lo}")
-        if b.tier.rank < a.tier.rank:
-            self.problems.add(b.location, f"{what}: the higher band selects the less severe tier")
-
-    def _open_bands(self, trigger: Trigger, where: str, seen: set[str],
-                    depth: int = 1) -> list[tuple[BandTest, str]]:
-        """Bands that select a tier on their own (reached through "or" only); none below
-        the deepest level allowed, which compiling the trigger reports."""
-        if isinstance(trigger, BandTest):
-            return [(trigger, where)]
-        if depth > MAX_TRIGGER_DEPTH:
-            return []
-        if isinstance(trigger, AnyOf):
-            found = []
-            for k, child in enumerate(trigger.any):
-                found += self._open_bands(child, f"{where}.any[{k}]", seen, depth + 1)
-            return found
-        if isinstance(trigger, FlagTest | AllOf | ActTest | NoneOf | Always):
-            return []
-        if trigger.same_as in seen:
-            return []
-        target = self.tiers.get(trigger.same_as)
-        if target is None:
-            return []
-        seen.add(trigger.same_as)
-        return [(band, where) for band, _ in self._open_bands(target[1].when, where, seen,
-                                                              depth + 1)]
-
-
-def _facts_of(node: Node) -> set[str]:
-    if isinstance(node, FlagNode | BandNode):
-        return {node.fact}
-    if isinstance(node, ActNode):
-        return {"act"}
-    if isinstance(node, AnyNode | AllNode | NoneNode):
-        out: set[str] = set()
-        for child in node.children:
-            out |= _facts_of(child)
-        return out
-    return set()
-
-
-def _range_facts(tier: CompiledTier) -> set[str]:
-    out: set[str] = set()
-    for spec in (*tier.principal, *tier.additional):
-        for bound in (spec.low, spec.high):
-            if bound is not None:
-                out |= bound.facts
-        if spec.per:
-            out.add(spec.per)
-    return out

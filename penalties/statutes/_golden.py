@@ -7,13 +7,13 @@ never drift apart silently.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from penalties._facts import Facts
-from penalties.assessment._engine import assess_statute
 
 if TYPE_CHECKING:
     from moneyed import Money
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from penalties.statutes._schema import ExpectedPenalty
     from penalties.statutes._statute import Statute
 
-__all__ = ["CaseOutcome", "run_cases"]
+__all__ = ["CaseOutcome", "run_cases", "validate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +61,14 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     Provisions it refers to (a predecessor, a provision to see instead) are looked up in
     ``catalog`` (default: the shared catalogue).
     """
-    from penalties.assessment._conversion import input_converter
+    from penalties.assessment._engine import assess_facts
+    from penalties.assessment._seen import Lens
     from penalties.statutes._catalog import default_catalog
 
-    resolve = (catalog if catalog is not None else default_catalog()).get
-    convert = input_converter()
+    lens = Lens(statute, (catalog if catalog is not None else default_catalog()).get)
     outcomes = []
     for case in statute.model.cases:
-        result = assess_statute(statute, Facts.from_mapping(case.facts), resolve=resolve,
-                                convert=convert)
+        result = assess_facts(lens, Facts.from_mapping(case.facts, statute.vocabulary))
         differences: list[str] = []
         tier = result.tier.id if result.tier else "none"
         if tier != case.tier:
@@ -84,3 +83,33 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
             differences += _compare("additional", result.additional, case.additional)
         outcomes.append(CaseOutcome(case.name, tuple(differences)))
     return outcomes
+
+
+def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]:
+    """Check statute files (and the files of directories, recursively) and run their
+    golden cases: one report per file, with its id and the number of golden cases, the
+    cases that failed, or the error that stopped it. A path that does not exist is an
+    :class:`~penalties._errors.InvalidInput`."""
+    from pathlib import Path
+
+    from penalties._errors import InvalidInput, PenaltyError
+    from penalties.statutes._catalog import statute_files
+    from penalties.statutes._loader import load_statute
+
+    report: list[dict[str, object]] = []
+    for given in map(Path, paths):
+        if not given.exists():
+            raise InvalidInput(str(given), "no such file or directory",
+                               "statute files or directories of them")
+        for file in statute_files(given) if given.is_dir() else [given]:
+            entry: dict[str, object] = {"file": str(file)}
+            try:
+                statute = load_statute(file)
+                failures = [o for o in run_cases(statute) if not o.passed]
+                entry.update(id=statute.id, cases=len(statute.model.cases),
+                             failures=[{"case": o.name, "differences": list(o.differences)}
+                                       for o in failures])
+            except PenaltyError as exc:
+                entry["error"] = str(exc)
+            report.append(entry)
+    return report

@@ -1,39 +1,54 @@
-"""Penalty ranges whose bounds are computed from the case.
+"""Penalty ranges whose bounds are computed from the case, exactly.
 
 Most bounds are fixed amounts, compiled once into a
-:class:`~penalties.assessment._results.PenaltyRange`.
-Others depend on the facts or the date: the greater of a fixed cap and a share of turnover
-(GDPR Art. 83(5)), of a class amount and twice the gross gain (18 U.S.C. 3571(b), (d)), a
-number of penalty units valued on the offence date (Crimes Act 1914 s.4AA), or a range per
-work infringed (17 U.S.C. 504(c)). A :class:`RangeSpec` evaluates those per assessment and
-records how each bound was reached.
+:class:`~penalties.assessment._results.PenaltyRange`. Others depend on the facts or the date:
+the greater of a fixed cap and a share of turnover (GDPR Art. 83(5)), of a class amount and
+twice the gross gain (18 U.S.C. 3571(b), (d)), a number of penalty units valued on the
+offence date (Crimes Act 1914 s.4AA), or a range per work infringed (17 U.S.C. 504(c)). A
+:class:`RangeSpec` evaluates those per assessment, exactly (:mod:`rates.exact`), and records
+how each bound was reached. Nothing is rounded here: a bound is rounded once when it is
+shown, inward (:mod:`rates.money`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
-from typing import TYPE_CHECKING
+from decimal import Decimal
 
-from penalties.assessment._results import PenaltyRange, format_amount
-from rates.money import money, round_to_minor_unit
+from penalties import _words as words
+from penalties.assessment._results import Figure, PenaltyRange
+from rates.exact import Exact, product
+from rates.money import MAXIMUM_ROUNDING, MINIMUM_ROUNDING
 
-if TYPE_CHECKING:
-    from moneyed import Money
+__all__ = [
+    "AmountContext",
+    "BoundSpec",
+    "RangeSpec",
+    "TermSpec",
+    "maximum",
+    "minimum",
+    "scale",
+]
 
-__all__ = ["AmountContext", "BoundSpec", "Formatter", "RangeSpec", "TermSpec", "scale"]
 
-#: Formats an amount in a currency for people (default: ``VND 300,000,000``).
-Formatter = Callable[[Decimal, str], str]
+def minimum(value: Exact, currency: str) -> Figure:
+    """The minimum of a range: rounded up when shown."""
+    return Figure(value, currency, MINIMUM_ROUNDING)
+
+
+def maximum(value: Exact, currency: str) -> Figure:
+    """The maximum of a range: rounded down when shown."""
+    return Figure(value, currency, MAXIMUM_ROUNDING)
 
 
 @dataclass(frozen=True, slots=True)
 class AmountContext:
-    """What a formula may ask: a money fact in the statute's currency (or ``None``), a count
-    fact, and the value of one indexed unit on the relevant date with its description."""
+    """What a formula may ask: a money fact in the statute's currency, exactly (or
+    ``None``), a count fact, and the value of one indexed unit on the relevant date with its
+    description."""
 
-    money_fact: Callable[[str], Decimal | None]
+    money_fact: Callable[[str], Exact | None]
     count_fact: Callable[[str], int | None]
     unit_value: Callable[[], tuple[Decimal, str]]
     currency: str
@@ -49,32 +64,24 @@ class TermSpec:
     units: Decimal | None
     ref: str | None
 
-    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
-        """The term in words, without the case: ``2 × gross_gain (3571(d))``."""
-        cite = f" ({self.ref})" if self.ref else ""
-        if self.amount is not None:
-            return f"{fmt(self.amount, currency)}{cite}"
-        if self.units is not None:
-            return f"{self.units:f} units{cite}"
-        return f"{self.times:f} × {self.fact}{cite}"
-
-    def evaluate(self, ctx: AmountContext) -> tuple[Decimal | None, str]:
+    def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str]:
         """The amount (``None`` when its fact is not given) and how it was reached."""
         cite = f" ({self.ref})" if self.ref else ""
+        currency = ctx.currency
         if self.amount is not None:
-            return self.amount, f"{format_amount(self.amount, ctx.currency)}{cite}"
+            return self.amount, f"{words.amount(self.amount, currency)}{cite}"
         if self.units is not None:
             value, described = ctx.unit_value()
-            total = self.units * value
+            total = product(self.units, value)
             return total, (f"{self.units:f} × {described} = "
-                           f"{format_amount(total, ctx.currency)}{cite}")
+                           f"{words.amount(total, currency)}{cite}")
         assert self.fact is not None
         base = ctx.money_fact(self.fact)
         if base is None:
             return None, f"{self.times:f} × {self.fact}: not given{cite}"
-        total = self.times * base
-        return total, (f"{self.times:f} × {self.fact} {format_amount(base, ctx.currency)} = "
-                       f"{format_amount(total, ctx.currency)}{cite}")
+        total = product(self.times, base)
+        return total, (f"{self.times:f} × {self.fact} {words.amount(base, currency)} = "
+                       f"{words.amount(total, currency)}{cite}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +101,7 @@ class BoundSpec:
         """Money facts the bound reads."""
         return frozenset(t.fact for t in self.terms if t.fact)
 
-    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
-        """The bound in words, without the case."""
-        if len(self.terms) == 1:
-            return self.terms[0].words(currency, fmt)
-        return "the greatest of " + ", ".join(t.words(currency, fmt) for t in self.terms)
-
-    def evaluate(self, ctx: AmountContext) -> tuple[Decimal | None, str | None]:
+    def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str | None]:
         """The bound and, unless it is a plain fixed amount, how it was computed."""
         if self.fixed is not None:
             return self.fixed, None
@@ -130,35 +131,18 @@ class RangeSpec:
         dynamic = self.per or any(b is not None and b.fixed is None for b in (self.low, self.high))
         object.__setattr__(self, "static", None if dynamic else self.template)
 
-    def words(self, currency: str, fmt: Formatter = format_amount) -> str:
-        """The range in words as the statute writes it, e.g. ``fine: up to the greatest of
-        USD 250,000 (3571(b)(3)), 2 × gross_gain (3571(d))``."""
-        t = self.template
-        kind = t.kind.replace("_", " ")
-        if t.is_money:
-            low = self.low.words(currency, fmt) if self.low else (
-                fmt(t.min.amount, currency) if t.min else None)
-            high = self.high.words(currency, fmt) if self.high else "no maximum"
-        else:
-            low = f"{t.min_months} months" if t.min_months is not None else None
-            high = f"{t.max_months} months" if t.max_months is not None else "no maximum"
-        text = f"{kind}: from {low} to {high}" if low else f"{kind}: up to {high}"
-        if t.min_source:
-            text += f" (minimum from {t.min_source})"
-        if self.per:
-            text += f", per {self.per.rstrip('s')}"
-            if self.total_max is not None:
-                text += f", in total at most {fmt(self.total_max, currency)}"
-        if t.only_with_principal:
-            text += f" (only with: {', '.join(t.only_with_principal)})"
-        return f"{text} [{t.ref}]"
+    @property
+    def facts(self) -> frozenset[str]:
+        """The facts the range reads exactly (money facts of formulas, the ``per`` count)."""
+        found = frozenset().union(*(b.facts for b in (self.low, self.high) if b is not None))
+        return found | ({self.per} if self.per else set())
 
     def evaluate(self, ctx: AmountContext) -> PenaltyRange:
-        """The range for this case, with the computation recorded in ``basis``."""
+        """The range for this case, exactly, with the computation recorded in ``basis``."""
         if self.static is not None:
             return self.static
         notes: list[str] = []
-        bounds: list[Decimal | None] = []
+        bounds: list[Exact | None] = []
         for name, spec in (("minimum", self.low), ("maximum", self.high)):
             if spec is None:
                 bounds.append(None)
@@ -168,55 +152,48 @@ class RangeSpec:
             if how:
                 notes.append(f"{name}: {how}")
         low, high = bounds
-        # A computed bound is rounded once to the currency's minor unit, towards the inside
-        # of the range: a maximum never exceeds what the formula allows, a minimum never
-        # falls below it.
-        if low is not None and self.low is not None and self.low.fixed is None:
-            low = round_to_minor_unit(low, ctx.currency, ROUND_UP)
-        if high is not None and self.high is not None and self.high.fixed is None:
-            high = round_to_minor_unit(high, ctx.currency, ROUND_DOWN)
-        if low is None and self.template.min is not None:
-            low = self.template.min.amount  # a general-part floor
+        if low is None and self.template.low is not None:
+            low = self.template.low.exact  # a general-part floor
         result = self.template
+        currency = ctx.currency
         if self.per is not None:
             count = ctx.count_fact(self.per)
             if count is None:
                 notes.append(f"per {self.per}: give {self.per} for the total")
             else:
-                result = replace(result, per_item_min=_money(low, ctx), per_item_max=_money(
-                    high, ctx), per_count=count)
-                low = low * count if low is not None else None
-                high = high * count if high is not None else None
+                result = replace(result, per_count=count,
+                                 per_low=minimum(low, currency) if low is not None else None,
+                                 per_high=maximum(high, currency) if high is not None else None)
+                low = product(low, Decimal(count)) if low is not None else None
+                high = product(high, Decimal(count)) if high is not None else None
                 notes.append(f"× {count} {self.per}")
                 if self.total_max is not None and high is not None and high > self.total_max:
                     high = self.total_max
-                    notes.append(f"total capped at {format_amount(high, ctx.currency)}")
-        return replace(result, min=_money(low, ctx), max=_money(high, ctx),
+                    notes.append(f"total capped at {words.amount(high, currency)}")
+        return replace(result, low=minimum(low, currency) if low is not None else None,
+                       high=maximum(high, currency) if high is not None else None,
                        basis=(*result.basis, *notes))
 
 
-def _money(value: Decimal | None, ctx: AmountContext) -> Money | None:
-    return money(value, ctx.currency) if value is not None else None
-
-
 def scale(item: PenaltyRange, bound: str, factor: Decimal, why: str) -> PenaltyRange:
-    """Multiply one bound (``min`` or ``max``) of a range, noting why."""
+    """Multiply one bound (``min`` or ``max``) of a range exactly, noting why: an amount,
+    or a number of months (9 months × 1.5 is 13.5 months, never rounded)."""
     basis = (*item.basis, why)
     if item.is_money:
-        current = item.min if bound == "min" else item.max
+        current = item.low if bound == "min" else item.high
         if current is None:
             return item
-        scaled = money(current.amount * factor, current.currency.code)
-        per_item = item.per_item_min if bound == "min" else item.per_item_max
-        per_scaled = (money(per_item.amount * factor, per_item.currency.code)
+        scaled = current._replace(exact=product(current.exact, factor))
+        per_item = item.per_low if bound == "min" else item.per_high
+        per_scaled = (per_item._replace(exact=product(per_item.exact, factor))
                       if per_item is not None else None)
         if bound == "min":
-            return replace(item, min=scaled, per_item_min=per_scaled, basis=basis)
-        return replace(item, max=scaled, per_item_max=per_scaled, basis=basis)
+            return replace(item, low=scaled, per_low=per_scaled, basis=basis)
+        return replace(item, high=scaled, per_high=per_scaled, basis=basis)
     months = item.min_months if bound == "min" else item.max_months
     if months is None:
         return item
-    whole = int((Decimal(months) * factor).to_integral_value())
+    scaled_months = product(months, factor)
     if bound == "min":
-        return replace(item, min_months=whole, basis=basis)
-    return replace(item, max_months=whole, basis=basis)
+        return replace(item, min_months=scaled_months, basis=basis)
+    return replace(item, max_months=scaled_months, basis=basis)

@@ -11,16 +11,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from penalties import _words as words
 from penalties._errors import NoVersionInForce
-from penalties._facts import Offender, PriorSentence
+from penalties._facts import Offender
+from penalties._vocabulary import Vocabulary
 from penalties.assessment._results import ProvisionRef
 from penalties.statutes._ranges import RangeSpec
-from penalties.statutes._schema import Citation, HistoryRule, StatuteFile, Subject, Tier, Version
+from penalties.statutes._schema import (
+    Citation,
+    HistoryRule,
+    Leniency,
+    StatuteFile,
+    Subject,
+    Tier,
+    Version,
+)
 from penalties.statutes._triggers import Node
 
-__all__ = ["CompiledModifier", "CompiledTier", "CompiledVersion", "Statute", "cite"]
+__all__ = ["CompiledModifier", "CompiledTier", "CompiledVersion", "HistoryKey", "Statute",
+           "cite"]
 
-HistoryKey = tuple[str, Offender, PriorSentence | None]
+#: A history rule's key: the history flag, the subject, the category of the prior sentence.
+HistoryKey = tuple[str, Offender, str | None]
 
 
 def cite(citation: Citation, article: str, word: str = "Art.") -> str:
@@ -66,7 +78,10 @@ class CompiledModifier:
 
 @dataclass(frozen=True, slots=True)
 class CompiledVersion:
-    """One dated version: tiers per subject (most severe first), history rules, modifiers."""
+    """One dated version: tiers per subject (most severe first), history rules (its own and
+    its jurisdiction's general ones), modifiers and caps; ``bounds`` lists, for each
+    quantity a band of the version tests, every boundary with the clause it belongs to, and
+    ``exact_facts`` the facts its ranges read exactly (formulas, ``per``)."""
 
     model: Version
     provision: ProvisionRef
@@ -75,6 +90,8 @@ class CompiledVersion:
     used_facts: dict[Offender, frozenset[str]]
     modifiers: tuple[CompiledModifier, ...] = ()
     caps: dict[tuple[Offender, str], tuple[Decimal, str]] | None = None
+    bounds: dict[str, tuple[tuple[Decimal, str], ...]] = field(default_factory=dict)
+    exact_facts: frozenset[str] = frozenset()
     used_sorted: dict[Offender, tuple[str, ...]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -90,12 +107,16 @@ class CompiledVersion:
 
 @dataclass(frozen=True, slots=True)
 class Statute:
-    """A provision loaded from its file, with every version compiled."""
+    """A provision loaded from its file, with every version compiled; ``vocabulary`` is the
+    facts it knows (the catalogue's and its own), ``leniency`` how leniency is judged when
+    it reaches back to earlier offences (its own rule, else its jurisdiction's)."""
 
     model: StatuteFile
     path: str
     versions: tuple[CompiledVersion, ...]
     subjects: dict[Offender, Subject]
+    vocabulary: Vocabulary
+    leniency: Leniency | None = None
 
     @property
     def id(self) -> str:
@@ -138,6 +159,6 @@ class Statute:
                                    f"values from {starts[0].isoformat()}")
         value = series.values[index]
         mark = value.confidence.value
-        text = (f"{series.name} {self.currency} {value.amount:,f} (from "
+        text = (f"{series.name} {words.amount(value.amount, self.currency)} (from "
                 f"{value.effective_from.isoformat()}, [{mark}] {value.source})")
         return value.amount, text

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from penalties.assessment._results import Reason, format_amount
+from penalties import _words as words
+from penalties.assessment._results import Reason
+from rates.exact import Exact
 
 __all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
-           "Node", "NoneNode", "describe_band", "describe_node", "grown", "interval", "outline"]
+           "Node", "NoneNode", "grown"]
 
 Bound = tuple[Decimal, bool]
 
@@ -24,47 +26,14 @@ class Context:
     """What a trigger may ask about the case.
 
     ``flag(name)`` returns the flag's value and, when derived from a rule, a note on how;
-    ``quantity(name)`` returns the number in the statute's currency (or a count), or ``None``;
-    ``act()`` returns the act committed, if given.
+    ``quantity(name)`` returns the number in the statute's currency (or a count), exactly,
+    or ``None``; ``act()`` returns the act committed, if given.
     """
 
     flag: Callable[[str], tuple[bool, str | None]]
-    quantity: Callable[[str], Decimal | None]
+    quantity: Callable[[str], Exact | int | None]
     currency: str
     act: Callable[[], str | None] = lambda: None
-
-
-def _show(value: Decimal, money: bool, currency: str) -> str:
-    return format_amount(value, currency) if money else f"{value:,f}"
-
-
-def describe_band(lower: Bound | None, upper: Bound | None, money: bool, currency: str) -> str:
-    """The band in words, as the law words it.
-
-    >>> describe_band((Decimal(50), True), (Decimal(300), False), True, "VND")
-    'from VND 50 to under VND 300'
-    >>> describe_band((Decimal(2500), False), None, True, "USD")
-    'more than USD 2,500'
-    """
-
-    def show(bound: Bound) -> str:
-        return _show(bound[0], money, currency)
-
-    if lower and upper:
-        low = f"from {show(lower)}" if lower[1] else f"more than {show(lower)}"
-        high = f"to {show(upper)}" if upper[1] else f"to under {show(upper)}"
-        return f"{low} {high}"
-    if lower:
-        return f"{show(lower)} or more" if lower[1] else f"more than {show(lower)}"
-    assert upper is not None
-    return f"{show(upper)} or less" if upper[1] else f"under {show(upper)}"
-
-
-def interval(lower: Bound | None, upper: Bound | None) -> str:
-    """Interval notation: ``[50000000, 300000000)``; ``∞`` for no upper bound."""
-    low = f"[{lower[0]:f}" if lower and lower[1] else (f"({lower[0]:f}" if lower else "[0")
-    high = f"{upper[0]:f}]" if upper and upper[1] else (f"{upper[0]:f})" if upper else "∞)")
-    return f"{low}, {high}"
 
 
 class Node:
@@ -116,12 +85,13 @@ class BandNode(Node):
         self.lower = lower
         self.upper = upper
         self.money = money
-        self.words = describe_band(lower, upper, money, currency)
+        self.words = words.band(lower, upper, money, currency)
         self.test = f"is {self.words}"
-        self.interval = interval(lower, upper)
+        self.interval = words.interval(lower, upper)
 
-    def contains(self, value: Decimal) -> bool:
-        """Whether ``value`` lies in the band, with the law's inclusivity."""
+    def contains(self, value: Exact | int) -> bool:
+        """Whether ``value`` lies in the band, with the law's inclusivity (exactly: a
+        ``Fraction`` compares with the ``Decimal`` bounds without rounding)."""
         low, up = self.lower, self.upper
         if low is not None and (value < low[0] or (value == low[0] and not low[1])):
             return False
@@ -224,31 +194,3 @@ class AllNode(_Branch):
                 return None
             fired.extend(reasons)
         return tuple(fired)
-
-
-def describe_node(node: Node) -> str:
-    """A trigger tree in words, for explanations and ``penalties thresholds``."""
-    if isinstance(node, FlagNode):
-        return node.fact
-    if isinstance(node, BandNode):
-        return f"{node.fact} {node.words}"
-    if isinstance(node, ActNode):
-        return f"act {node.act!r}"
-    if isinstance(node, AlwaysNode):
-        return node.label or "the act itself"
-    if isinstance(node, NoneNode):
-        return f"none of ({node.words})"
-    assert isinstance(node, AnyNode | AllNode)
-    word = " or " if isinstance(node, AnyNode) else " and "
-    return "(" + word.join(describe_node(c) for c in node.children) + ")"
-
-
-def outline(node: Node, indent: str = "") -> list[str]:
-    """A trigger tree as indented lines, for ``penalties show``."""
-    if isinstance(node, AnyNode | AllNode | NoneNode):
-        word = {AnyNode: "any of", AllNode: "all of", NoneNode: "none of"}[type(node)]
-        lines = [f"{indent}{word}:"]
-        for child in node.children:
-            lines += outline(child, indent + "  ")
-        return lines
-    return [f"{indent}{node.ref}: {describe_node(node)}"]

@@ -1,0 +1,192 @@
+"""The one reader of values: what a text, a number, a ``Money`` or a date means as a fact.
+
+Every path reads facts here: :class:`~penalties._facts.Facts` (Python and JSON), the batch
+rows and columns, the command line. One set of limits applies, the vocabulary's
+(:mod:`penalties._vocabulary`): an amount up to 10^18 units, a count within its fact's
+``min`` and ``max``, text up to :data:`MAX_TEXT` characters. Blank text means "not given"
+(``None``). A value that cannot be read is an :class:`~penalties._errors.InvalidFacts`
+naming the fact, quoting the value briefly and saying what is allowed.
+
+>>> from penalties._vocabulary import builtin_vocabulary
+>>> facts = builtin_vocabulary()
+>>> read(facts["illicit_profit"], "250,000,000 VND")
+Amount(value=Decimal('250000000'), currency='VND')
+>>> read(facts["organised"], " Yes "), read(facts["times"], "3"), read(facts["damage"], "")
+(True, 3, None)
+>>> read(facts["times"], 5_000_000)
+Traceback (most recent call last):
+...
+penalties._errors.InvalidFacts: times: 5000000 is out of range (allowed: 1 to 1000000)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from penalties._errors import InvalidFacts, UnsupportedCurrency, shown
+from penalties._vocabulary import Fact
+from rates.errors import InvalidAmount, UnknownCurrency
+from rates.money import amount_text, check_currency, parse_amount
+
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "read", "read_option"]
+
+#: Longest text accepted for a value.
+MAX_TEXT = 100
+#: Longest act id.
+MAX_ACT = 60
+#: Texts read as true and as false (case-insensitive); blank is "not given".
+TRUE_TEXTS = frozenset({"true", "1", "yes", "y"})
+FALSE_TEXTS = frozenset({"false", "0", "no", "n"})
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ACT = re.compile(r"[a-z0-9][a-z0-9.()-]*")
+
+
+class Amount(NamedTuple):
+    """An exact amount; ``currency`` is ``None`` when none was given (then the amount is in
+    the currency of the law applied)."""
+
+    value: Decimal
+    currency: str | None
+
+    def json(self, default_currency: str) -> dict[str, str]:
+        """JSON form, filling in the statute's currency when none was given."""
+        return {"amount": amount_text(self.value), "currency": self.currency or default_currency}
+
+
+def read(fact: Fact, raw: object) -> object:
+    """The value of ``raw`` for ``fact``, or ``None`` when it is not given (``None`` or
+    blank text)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str) and len(raw) > MAX_TEXT:
+        raise InvalidFacts(fact.name, f"the text is {len(raw):,} characters long",
+                           f"at most {MAX_TEXT} characters")
+    return _READERS[fact.kind](fact, raw)
+
+
+def _amount(fact: Fact, raw: object) -> Amount:
+    try:
+        if isinstance(raw, Amount):
+            number, currency = raw
+            if isinstance(number, bool) or not isinstance(number, int | Decimal):
+                raise InvalidAmount(shown(number), "an Amount holds an int or a Decimal")
+            if currency is not None and not isinstance(currency, str):
+                raise UnknownCurrency(shown(currency))
+            value, _ = _parse(number)
+            amount = Amount(value, None if currency is None else check_currency(currency))
+        else:
+            amount = Amount(*_parse(raw))
+    except UnknownCurrency as exc:
+        raise UnsupportedCurrency(fact.name, f"unknown currency code in {shown(raw)}",
+                                  "ISO 4217 codes such as VND, USD, EUR") from exc
+    except InvalidAmount as exc:
+        raise InvalidFacts(fact.name, f"{exc.problem}: {shown(raw)}", fact.allowed) from exc
+    if amount.currency is None and fact.currency_required:
+        raise InvalidFacts(fact.name, "the amount needs a currency", fact.allowed)
+    return amount
+
+
+def _parse(value: object) -> tuple[Decimal, str | None]:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        raise InvalidAmount(shown(value), "the amount exceeds 10^18 units")
+    return parse_amount(value)
+
+
+def _count(fact: Fact, raw: object) -> int:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not (text.isascii() and text.isdigit()):
+            raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
+        number = int(text.lstrip("0") or "0") if len(text) <= 18 else fact.high + 1
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        number = raw
+    else:
+        raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
+    if not fact.low <= number <= fact.high:
+        quoted = raw.strip() if isinstance(raw, str) else (
+            str(number) if number.bit_length() < 128 else "the number")
+        raise InvalidFacts(fact.name, f"{quoted} is out of range", fact.allowed)
+    return number
+
+
+def _flag(fact: Fact, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        lowered = raw.strip().lower()
+        if lowered in TRUE_TEXTS:
+            return True
+        if lowered in FALSE_TEXTS:
+            return False
+    raise InvalidFacts(fact.name, f"{shown(raw)} is not true or false", fact.allowed)
+
+
+def _date(fact: Fact, raw: object) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            raise InvalidFacts(fact.name, f"{shown(raw)} is not a real calendar date",
+                               fact.allowed) from None
+    raise InvalidFacts(fact.name, f"{shown(raw)} is not a date", fact.allowed)
+
+
+def _enum(fact: Fact, raw: object) -> str:
+    text = raw.strip().lower() if isinstance(raw, str) else None
+    if text not in fact.values:
+        raise InvalidFacts(fact.name, f"{shown(raw)} is not recognised", fact.allowed)
+    assert text is not None
+    return text
+
+
+def _act(fact: Fact, raw: object) -> str:
+    text = raw.strip().lower() if isinstance(raw, str) else ""
+    if len(text) > MAX_ACT or not _ACT.fullmatch(text):
+        raise InvalidFacts(fact.name, f"{shown(raw)} is not an act id", fact.allowed)
+    return text
+
+
+def read_option(kind: str, name: str, raw: object) -> object:
+    """:func:`read` for a value that is not a fact (a command-line option such as ``--on``
+    or ``--rate-date``, an argument of the library), named ``name`` in errors."""
+    return read(Fact(name, kind, "", "", name), raw)  # type: ignore[arg-type]
+
+
+_READERS = {"amount": _amount, "count": _count, "flag": _flag, "date": _date, "enum": _enum,
+            "act": _act}
+
+
+class TextReader:
+    """:func:`read` for text cells, each distinct text read once per fact (what a batch
+    does for every cell of a column). An error is kept too, and raised again.
+
+    The cache is bounded: it starts afresh after :data:`CACHED` texts.
+    """
+
+    CACHED = 200_000
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], object] = {}
+
+    def __call__(self, fact: Fact, text: str) -> object:
+        key = (fact.name, text)
+        try:
+            found = self._known[key]
+        except KeyError:
+            if len(self._known) >= self.CACHED:
+                self._known.clear()
+            try:
+                found = read(fact, text)
+            except InvalidFacts as exc:
+                found = exc
+            self._known[key] = found
+        if isinstance(found, InvalidFacts):  # a fresh error each time, with its own traceback
+            raise type(found)(found.field, found.problem, found.allowed)
+        return found

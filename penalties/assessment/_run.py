@@ -1,0 +1,230 @@
+"""One assessment under one law, from what the law sees of the case (a
+:class:`~penalties.assessment._seen.Key`): the facts it asks for, history decided from dates,
+amounts converted exactly, the tier, the ranges, modifiers and caps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from penalties import _words as words
+from penalties._errors import InvalidFacts
+from penalties._values import Amount
+from penalties.assessment._law import Day, Law, add_months
+from penalties.assessment._results import Assessment, InputConversion, PenaltyRange, TierResult
+from penalties.assessment._seen import Key, Lens
+from penalties.statutes._ranges import AmountContext, RangeSpec, maximum, scale
+from penalties.statutes._statute import CompiledTier, cite
+from penalties.statutes._triggers import Context
+from rates.exact import Exact, as_fraction, product
+
+__all__ = ["Run"]
+
+
+class Run:
+    """One assessment under one law; holds derived facts while the triggers ask."""
+
+    def __init__(self, lens: Lens, law: Law, key: Key, values: dict[str, Any], day: Day,
+                 when: date | None) -> None:
+        assert law.version is not None
+        self.lens = lens
+        self.statute = law.statute
+        self.version = law.version
+        self.key = key
+        self.values = values
+        self.day = day
+        self.when = when
+        self.notes: list[str] = list(law.notes)
+        self.flags: dict[str, tuple[bool, str | None]] = {}
+        self.quantities: dict[str, Exact | int | None] = {}
+        self.inputs: list[InputConversion] = []
+        self.vocabulary = lens.statute.vocabulary
+        self.used = self.version.used_facts.get(key.offender, frozenset())
+        self.context = Context(self.flag, self.quantity, self.statute.currency,
+                               lambda: values.get("act"))
+
+    # -- the facts, as the triggers and formulas ask for them -----------------------------
+
+    def flag(self, name: str) -> tuple[bool, str | None]:
+        if name not in self.flags:
+            self.flags[name] = self._decide_flag(name)
+        return self.flags[name]
+
+    def _decide_flag(self, name: str) -> tuple[bool, str | None]:
+        stated = self.values.get(name)
+        date_field = self.vocabulary[name].decided_by
+        completed = self.values.get(date_field) if date_field else None
+        if completed is None:
+            return bool(stated), None
+        assert date_field is not None
+        assert self.when is not None  # a case with a history date is keyed by its dates
+        counts, how = self._history(name, date_field, completed, self.when)
+        if stated is True and not counts:
+            raise InvalidFacts(name, f"contradictory facts: {name} is true but {how}",
+                               f"{name} or {date_field}, in agreement")
+        if not counts:
+            self.notes.append(f"{name} does not count: {how}")
+        return counts, how
+
+    def _history(self, name: str, date_field: str, completed: date, day: date
+                 ) -> tuple[bool, str]:
+        offender = self.key.offender
+        rules = self.version.history
+        rule = rules.get((name, offender, None))
+        if rule is None:
+            sentence = self.values.get("prior_sentence")
+            if sentence is None and any(k[0] == name and k[1] == offender for k in rules):
+                allowed = self.vocabulary["prior_sentence"].allowed
+                raise InvalidFacts("prior_sentence", "needed to decide from the completion date "
+                                   f"whether the earlier conviction still counts for a "
+                                   f"{offender.value}", allowed)
+            rule = rules.get((name, offender, sentence))
+        if rule is None:
+            raise InvalidFacts(date_field, f"{self.statute.id} has no rule to decide "
+                               f"from a date whether {name} counts for a {offender.value}",
+                               f"give {name} = true or false instead")
+        ref = cite(rule.citation, self.statute.model.article, self.statute.model.section_word)
+        if self.vocabulary[date_field].event and completed >= day:
+            return False, (f"{date_field} {completed.isoformat()} is not before the offence "
+                           f"date {day.isoformat()}, so it is not an earlier event ({ref})")
+        try:
+            until: date | None = add_months(completed, rule.window_months)
+        except ValueError:  # the window ends after 9999-12-31, the calendar's last day
+            until = None
+        counts = until is None or day <= until
+        verb = "counts until" if counts else "stopped counting after"
+        how = (f"{date_field.rsplit('_', 1)[-1]} {completed.isoformat()}; {verb} "
+               f"{until.isoformat() if until else 'after 9999-12-31'}, {rule.window_months} "
+               f"months after {rule.anchor}, {ref} [{rule.citation.confidence.value}]")
+        return counts, how
+
+    def quantity(self, name: str) -> Exact | int | None:
+        """An amount in the law's currency, exactly, or a count; ``None`` if not given."""
+        try:
+            return self.quantities[name]
+        except KeyError:
+            pass
+        token = self.values.get(name)
+        fact = self.vocabulary[name]
+        found: Exact | int | None
+        if token is None:
+            found = fact.default if fact.kind == "count" else None  # type: ignore[assignment]
+        elif type(token) is tuple:  # a position among the boundaries
+            found = self.lens.representative(
+                name, self.statute.currency if fact.kind == "amount" else None, token[1])
+        elif isinstance(token, Amount):
+            found = self._in_law_currency(name, token)
+        else:
+            found = token
+        self.quantities[name] = found
+        return found
+
+    def _count(self, name: str) -> int | None:
+        found = self.quantity(name)
+        return found if isinstance(found, int) else None
+
+    def _in_law_currency(self, name: str, given: Amount) -> Exact:
+        currency = self.statute.currency
+        if given.currency is None or given.currency == currency:
+            return given.value
+        import rates
+
+        on = self.key.rate_date or self.when
+        assert on is not None  # a case converted at its offence date is keyed by it
+        rate = rates.get_rate(given.currency, currency, on, source=self.key.rate_source)
+        value = product(given.value, rate.exact)
+        exact, margin = as_fraction(value), as_fraction(value) * rate.precision
+        near = tuple((b, ref) for b, ref in self.version.bounds.get(name, ())
+                     if abs(exact - as_fraction(b)) <= margin)
+        self.inputs.append(InputConversion(name, given, currency, value, rate, near))
+        return value
+
+    # -- ranges, modifiers, caps ----------------------------------------------------------
+
+    def _ranges(self, specs: tuple[RangeSpec, ...]) -> tuple[PenaltyRange, ...]:
+        if not self.version.modifiers and not self.version.caps and all(
+                spec.static is not None for spec in specs):
+            return tuple(spec.template for spec in specs)  # nothing depends on the case
+        amounts = AmountContext(self.quantity, self._count, self._unit,  # type: ignore[arg-type]
+                                self.statute.currency)
+        out = [spec.evaluate(amounts) for spec in specs]
+        offender = self.key.offender
+        for modifier in self.version.modifiers:
+            if modifier.subject not in (None, offender):
+                continue
+            why = f"× {modifier.factor:f}: {modifier.ref} ({modifier.translation})"
+            if modifier.node is not None:
+                reasons = modifier.node.evaluate(self.context)
+                if reasons is None:
+                    continue
+                why += " because " + "; ".join(r.text for r in reasons)
+            for i, item in enumerate(out):
+                for bound in ("min", "max"):
+                    if (item.kind, bound) in modifier.targets:
+                        out[i] = scale(out[i], bound, modifier.factor, why)
+        caps = self.version.caps or {}
+        for i, item in enumerate(out):
+            cap = caps.get((offender, item.kind))
+            if cap and item.high is not None and item.high.exact > cap[0]:
+                out[i] = replace(item, high=maximum(cap[0], self.statute.currency), basis=(
+                    *item.basis, f"capped at {words.amount(cap[0], self.statute.currency)} "
+                    f"({cap[1]})"))
+        return tuple(out)
+
+    def _unit(self) -> tuple[Any, str]:
+        found = self.day.units.get(self.statute.id)
+        if found is None:
+            return self.statute.unit_value(self.when or date.min)  # raises: no unit defined
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    # -- the answer -----------------------------------------------------------------------
+
+    def result(self) -> Assessment:
+        offender = self.key.offender
+        tiers = self.version.tiers.get(offender, ())
+        met: list[tuple[CompiledTier, TierResult]] = []
+        for tier in tiers:
+            reasons = tier.node.evaluate(self.context)
+            if reasons is not None:
+                citation = tier.model.citation
+                met.append((tier, TierResult(tier.model.id, tier.ref, tier.model.rank,
+                                             citation.confidence.value, citation.quote,
+                                             citation.translation, reasons)))
+        given = self.values
+        decided = self.vocabulary.decided()
+        dates = {d: f for f, d in decided.items()}
+        skip = ("offender", "offence_date", "trial_date")
+        needs = {f.name: f.needs for f in self.vocabulary if f.needs}
+        ignored = tuple(sorted(k for k in given if k not in skip and dates.get(
+            k, needs.get(k, k)) not in self.used))
+        for name in self.used:  # every fact that decides: asked once, for its conversion
+            if self.vocabulary.kind(name) in ("amount", "count"):
+                self.quantity(name)
+        # Facts whose absence leaves them unknown (no default), and no date decides them.
+        not_given = tuple(f for f in self.version.used_sorted.get(offender, ())
+                          if f not in given and decided.get(f) not in given
+                          and self.vocabulary[f].default is None)
+        provision = self.version.provision
+        day = self.when or date.min
+        if not met:
+            note = self.version.model.no_tier_note
+            self.notes.append(f"No tier of {self.statute.id} applies to these facts"
+                              + (f": {note}" if note else "."))
+            return Assessment(provision, offender, day, self.key.basis, True, None,
+                              notes=tuple(self.notes), ignored=ignored, not_given=not_given,
+                              see_also=self.day.pointers, inputs=tuple(self.inputs))
+        chosen, result = met[0]
+        principal = self._ranges(chosen.principal)
+        additional = self._ranges(chosen.additional)
+        return Assessment(
+            provision, offender, day, self.key.basis, True, result,
+            principal_rule=chosen.model.principal_rule, principal=principal,
+            additional=additional, also_met=tuple(r for _, r in met[1:]),
+            notes=(*self.notes, *chosen.notes), ignored=ignored, not_given=not_given,
+            inputs=tuple(self.inputs),
+        )
+

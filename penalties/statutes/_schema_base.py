@@ -1,0 +1,186 @@
+"""The building blocks of the statute file format: the base model, amounts, ratios, texts,
+citations, penalty kinds, and the checks a whole parsed document must pass.
+
+See :mod:`penalties.statutes._schema` for the file format itself.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from penalties._errors import shown
+from rates.money import MAX_AMOUNT
+
+__all__ = [
+    "MAX_NESTING",
+    "MAX_TEXT",
+    "MONEY_KINDS",
+    "SCHEMA_VERSION",
+    "TIME_KINDS",
+    "Amount",
+    "Citation",
+    "Confidence",
+    "Months",
+    "Name",
+    "PenaltyKind",
+    "Ratio",
+    "Source",
+    "Text",
+    "Title",
+    "document_problems",
+]
+
+SCHEMA_VERSION = 1
+
+
+class Model(BaseModel):
+    """Base of every model. Validators are built on first use (``defer_build``), once for
+    the whole file format, not at import. List fields default to ``[]``, which pydantic
+    copies for each instance: ``default_factory=list`` would make it inspect the signature
+    of ``list``, which costs a cold start a few milliseconds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
+
+
+def _amount(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("expected an amount written as a TOML integer or decimal, got "
+                         f"{shown(value)}")
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"expected a non-negative finite amount, got {shown(value)}")
+    if amount > MAX_AMOUNT:
+        raise ValueError("amounts above 10^18 are not accepted")
+    return amount
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Months = Annotated[int, Field(strict=True, ge=0, le=1200)]
+
+
+def _ratio(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("expected a number written as a TOML integer or decimal, got "
+                         f"{shown(value)}")
+    ratio = Decimal(value)
+    if not ratio.is_finite() or ratio <= 0 or ratio > 1000:
+        raise ValueError(f"expected a factor above 0 and at most 1000, got {shown(value)}")
+    return ratio
+
+
+Ratio = Annotated[Decimal, BeforeValidator(_ratio)]
+#: Longest text anywhere in a statute file (a quote, a label, a key).
+MAX_TEXT = 20_000
+#: Deepest nesting of tables and arrays in a statute file (the built-in files use 16).
+MAX_NESTING = 64
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+#: The name of a fact; whether the vocabulary has it is checked when the file is compiled.
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+
+
+class Confidence(StrEnum):
+    """How sure we are of a legal fact: read in the statute, secondary, or unconfirmed."""
+
+    CONFIRMED = "C"
+    SECONDARY = "S"
+    UNCONFIRMED = "U"
+
+
+class PenaltyKind(StrEnum):
+    """Kinds of penalty. ``fine`` and ``statutory_damages`` are money; the rest are
+    durations in months."""
+
+    FINE = "fine"
+    COMMUNITY_SENTENCE = "community_sentence"
+    IMPRISONMENT = "imprisonment"
+    SUSPENSION = "suspension"
+    OCCUPATION_BAN = "occupation_ban"
+    BUSINESS_BAN = "business_ban"
+    CAPITAL_RAISING_BAN = "capital_raising_ban"
+    STATUTORY_DAMAGES = "statutory_damages"
+
+
+MONEY_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.STATUTORY_DAMAGES})
+TIME_KINDS = frozenset(PenaltyKind) - MONEY_KINDS
+
+
+class Source(Model):
+    """Where the text was read."""
+
+    title: Text
+    url: str | None = None
+
+
+class Citation(Model):
+    """The clause and point a rule comes from, with its text and our confidence in it.
+
+    ``instrument`` and ``article`` default to the provision's own; set them when the rule
+    comes from elsewhere (a general-part article, a transitional resolution).
+    """
+
+    instrument: str | None = None
+    article: str | None = None
+    section_word: str | None = Field(
+        default=None, description='how the other instrument names its units, e.g. "s." or '
+        '"§" (default: the file\'s section_word)')
+    clause: str | None = None
+    point: str | None = None
+    quote: Text
+    translation: Text
+    source: Text
+    confidence: Confidence
+    note: str | None = None
+
+
+class Title(Model):
+    """A title in the original language and in English."""
+
+    original: Text
+    en: Text
+
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def document_problems(data: object) -> list[tuple[str, str]]:
+    """What a parsed TOML document breaks before its fields are read, as (location, message):
+    nesting deeper than :data:`MAX_NESTING`, text longer than :data:`MAX_TEXT` characters,
+    and control characters (other than tab and line breaks) in any text or key.
+
+    >>> document_problems({"versions": [{"note": "a\\x1b[2Jb"}]})
+    [('versions[0].note', 'control character U+001B in the text')]
+    """
+    problems: list[tuple[str, str]] = []
+    stack: list[tuple[str, object, int]] = [("", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, str):
+            problems += [(where, message) for message in _text_problems(value)]
+        elif isinstance(value, dict | list) and depth >= MAX_NESTING:
+            problems.append((where, f"nested deeper than {MAX_NESTING} levels"))
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", child, depth + 1) for i, child in enumerate(value)]
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                bad = _text_problems(key)
+                problems += [(where, f"key {message}") for message in bad]
+                if not bad:
+                    stack.append((f"{where}.{key}" if where else key, child, depth + 1))
+    return sorted(problems)
+
+
+def _text_problems(text: str) -> list[str]:
+    if len(text) > MAX_TEXT:
+        return [f"text of {len(text):,} characters is longer than {MAX_TEXT:,}"]
+    control = _CONTROL.search(text)
+    if control:
+        return [f"control character U+{ord(control.group()):04X} in the text"]
+    return []
