@@ -57,7 +57,7 @@ def test_the_same_error_in_every_path(tmp_path: Path) -> None:
         with pytest.raises(InvalidFacts) as caught:
             Facts(offender="person", times=value)
         messages.add(str(caught.value))
-    messages.add(next(assess_many([{**ROW, "times": "5000000"}], "vn-225")).error)
+    messages.add(str(next(assess_many([{**ROW, "times": "5000000"}], "vn-225")).error))
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps({**ROW, "times": 5_000_000}) + "\n", encoding="utf-8")
     out = runner.invoke(app, ["batch", str(cases), "--provision", "vn-225", "-o", "-",
