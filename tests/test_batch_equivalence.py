@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,6 @@ from typer.testing import CliRunner
 
 from cli import EXIT_BAD_INPUT, EXIT_OK, app
 from penalties import Catalog, Facts, InvalidFacts, assess, assess_many, csv_to_csv
-from tests.conftest import minimal_statute
 
 runner = CliRunner()
 TOO_MANY = "times: 5000000 is out of range (allowed: 1 to 1000000)"
@@ -70,17 +70,17 @@ def test_the_same_error_in_every_path(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def two_currencies(tmp_path: Path) -> Catalog:
+def two_currencies(tmp_path: Path, make_statute: Callable[[], dict[str, Any]]) -> Catalog:
     """An old law in GBP, repealed by a new one in EUR that reaches back (lex mitior) and
     is lighter: rows on one offence date, with and without a trial date, fall under laws in
     two currencies."""
     citation = {"clause": "1", "quote": "q", "translation": "t", "source": "s",
                 "confidence": "C"}
-    old = minimal_statute()
+    old = make_statute()
     old.update(id="xx/old/1", aliases=["xx-old"], currency="GBP",
                repealed_on=date(2018, 1, 1))
     old["versions"][0]["effective_from"] = date(2010, 1, 1)
-    new = minimal_statute()
+    new = make_statute()
     new.update(id="xx/new/1", aliases=["xx-new"], currency="EUR", predecessor="xx/old/1",
                lex_mitior={"citation": citation, "leniency": {
                    "order": ["tier", "imprisonment.max", "fine.max"], "citation": citation}})

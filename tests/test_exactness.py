@@ -203,12 +203,10 @@ def test_the_table_shows_the_digits_the_json_holds() -> None:
         assert f"HUF{int(whole):,}.{fraction}" in shown
 
 
-def statute_with_modifiers(tmp_path: Path, factors: list[str], months: int = 9) -> Path:
+def statute_with_modifiers(data: dict[str, Any], tmp_path: Path, factors: list[str],
+                           months: int = 9) -> Path:
     import tomli_w
 
-    from tests.conftest import minimal_statute
-
-    data = minimal_statute()
     tier = data["versions"][0]["tiers"][1]
     tier["principal"][1]["max_months"] = months
     citation = {"article": "9", "quote": "q", "translation": "t", "source": "s",
@@ -221,10 +219,10 @@ def statute_with_modifiers(tmp_path: Path, factors: list[str], months: int = 9) 
     return path
 
 
-def test_months_from_a_modifier_are_exact(tmp_path: Path) -> None:
+def test_months_from_a_modifier_are_exact(tmp_path: Path, statute_data: dict[str, Any]) -> None:
     from penalties import Catalog
 
-    path = statute_with_modifiers(tmp_path, ["1.5"])
+    path = statute_with_modifiers(statute_data, tmp_path, ["1.5"])
     catalog = Catalog([path.parent], builtin=False, use_env=False)
     result = assess("xx-1", {"offender": "person", "organised": True,
                              "offence_date": "2020-01-01"}, catalog=catalog)
@@ -235,8 +233,8 @@ def test_months_from_a_modifier_are_exact(tmp_path: Path) -> None:
 
 
 def test_modifiers_that_multiply_beyond_the_limit_are_refused_when_the_file_loads(
-        tmp_path: Path) -> None:
-    path = statute_with_modifiers(tmp_path, ["1000"] * 12)
+        tmp_path: Path, statute_data: dict[str, Any]) -> None:
+    path = statute_with_modifiers(statute_data, tmp_path, ["1000"] * 12)
     with pytest.raises(StatuteFileError, match=r"modifiers: the modifiers can multiply "
                        r"fine.max by 1e\+36 for a person; at most 1000 in all"):
         load_statute(path)
