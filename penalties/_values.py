@@ -22,6 +22,7 @@ penalties._errors.InvalidFacts: times: 5000000 is out of range (allowed: 1 to 10
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -31,7 +32,8 @@ from penalties._vocabulary import Fact
 from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
-__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "read", "read_option"]
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "read", "read_column",
+           "read_option"]
 
 #: Longest text accepted for a value.
 MAX_TEXT = 100
@@ -151,6 +153,41 @@ def _act(fact: Fact, raw: object) -> str:
     if len(text) > MAX_ACT or not _ACT.fullmatch(text):
         raise InvalidFacts(fact.name, f"{shown(raw)} is not an act id", fact.allowed)
     return text
+
+
+def read_column(fact: Fact, texts: Sequence[str]) -> list[object]:
+    """:func:`read` of every text of a column, an error given as the
+    :class:`~penalties._errors.InvalidFacts` itself (a batch reads a column at once).
+
+    Plain ASCII digits, the common cell of an amount or count column, are read in one short
+    pass with the same limits; any other text goes through :func:`read`. The test suite
+    checks that both give the same values and errors.
+    """
+    out: list[object] = []
+    append = out.append
+    amount = fact.kind == "amount" and not fact.currency_required
+    count = fact.kind == "count"
+    low, high = fact.low, fact.high
+    for text in texts:
+        if not text:
+            append(None)  # blank: not given
+            continue
+        if (amount or count) and text.isascii() and text.isdigit() and len(text) <= 18:
+            if amount:  # at most 18 digits: under 10^18; the tuple built in C
+                append(_new_amount(Amount, (Decimal(text), None)))
+                continue
+            number = int(text)
+            if low <= number <= high:
+                append(number)
+                continue
+        try:
+            append(read(fact, text))
+        except InvalidFacts as exc:
+            append(exc)
+    return out
+
+
+_new_amount = tuple.__new__
 
 
 def read_option(kind: str, name: str, raw: object) -> object:

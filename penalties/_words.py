@@ -54,6 +54,7 @@ __all__ = [
     "months",
     "node",
     "number",
+    "numbers",
     "outline",
     "principal_rule",
     "range_ends",
@@ -78,8 +79,15 @@ def amount(value: Exact | int, currency: str) -> str:
     return f"{currency} {number(value)}"
 
 
+def numbers(values: Iterable[Exact | int]) -> list[str]:
+    """:func:`number` of many values (a batch column of figures)."""
+    return [f"{v:,f}" if type(v) is Decimal else number(v) for v in values]
+
+
 def number(value: Exact | int) -> str:
     """An exact number with thousands separators: ``1,000,000``; ``2.5``; ``0.3333…``."""
+    if type(value) is Decimal:
+        return f"{value:,f}"
     if isinstance(value, int):
         return f"{value:,}"
     digits, exact = decimal_text(value, DIGITS)

@@ -223,6 +223,8 @@ def parse_amount(value: object) -> tuple[Decimal, str | None]:
 
 def _parse_text(text: str) -> tuple[Decimal, str | None]:
     stripped = text.strip()
+    if stripped.isascii() and stripped.isdigit() and len(stripped) <= 18:
+        return Decimal(stripped), None  # plain digits, the common case of a batch column
     for form in _FORMS:
         match = form.match(stripped)
         if match:

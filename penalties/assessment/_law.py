@@ -102,13 +102,9 @@ class Day:
     pointers: tuple[str, ...]
     units: dict[str, tuple[Decimal, str] | PenaltyError]
     key: tuple[object, ...]
-
-    @property
-    def dated(self) -> bool:
-        """Whether the date itself must be kept: a law or a unit value is missing for it,
-        and the error says for which date."""
-        return any(isinstance(v, PenaltyError) for v in (*self.laws.values(),
-                                                          *self.units.values()))
+    #: Whether the date itself must be kept: a law or a unit value is missing for it, and
+    #: the error says for which date.
+    dated: bool = False
 
 
 def day_on(statute: Statute, day: date, resolve: Resolver | None,
@@ -139,4 +135,5 @@ def day_on(statute: Statute, day: date, resolve: Resolver | None,
     key = (tuple((o.value, law.key if isinstance(law, Law) else ("error", str(law)))
                  for o, law in laws.items()), tuple(pointers),
            tuple((k, v[0] if isinstance(v, tuple) else str(v)) for k, v in units.items()))
-    return Day(laws, tuple(pointers), units, key)
+    dated = any(isinstance(v, PenaltyError) for v in (*laws.values(), *units.values()))
+    return Day(laws, tuple(pointers), units, key, dated)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -82,6 +83,7 @@ class Lens:
     _by_key: dict[tuple[Any, ...], Day] = field(default_factory=dict)
     answers: dict[Key, Assessment] = field(default_factory=dict)
     _family: tuple[Statute, ...] | None = None
+    _exact: frozenset[str] | None = None
     _points: dict[tuple[str, str], tuple[Decimal, ...]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -104,7 +106,10 @@ class Lens:
     @property
     def exact_facts(self) -> frozenset[str]:
         """Facts some range of the family reads exactly (keyed by value, not position)."""
-        return frozenset().union(*(v.exact_facts for s in self.family for v in s.versions))
+        if self._exact is None:
+            self._exact = frozenset().union(*(v.exact_facts for s in self.family
+                                              for v in s.versions))
+        return self._exact
 
     def points(self, fact: str, currency: str | None) -> tuple[Decimal, ...]:
         """Every boundary of ``fact`` in the family's provisions of ``currency`` (of every
@@ -158,15 +163,35 @@ class Lens:
 
     def token(self, name: str, kind: str, value: object, currency: str | None) -> object:
         """What the law sees of one fact's value when the law's currency is ``currency``: a
-        position for an amount or count it only compares, else the value itself."""
+        position for an amount or count it only compares (``("@", place)``), else the value
+        itself."""
+        found = self.places(name, kind, [value], currency)[0]
+        return value if found is None else ("@", found)
+
+    def places(self, name: str, kind: str, values: Sequence[object],
+               currency: str | None) -> list[int | None]:
+        """For many values of one fact (a batch column at once): the position of each
+        amount or count the law only compares, else ``None`` (the value itself is what the
+        law sees: an amount to convert, a value read exactly, anything else)."""
         if kind not in ("amount", "count") or name in self.exact_facts:
-            return value
-        if isinstance(value, Amount):
-            if value.currency not in (None, currency) or currency is None:
-                return value  # converted by the engine, exactly
-            return ("@", position(self.points(name, currency), value.value))
-        assert isinstance(value, int)
-        return ("@", position(self.points(name, None), value))
+            return [None] * len(values)
+        points = self.points(name, currency if kind == "amount" else None)
+        left, right = bisect.bisect_left, bisect.bisect_right
+        out: list[int | None] = []
+        append = out.append
+        for value in values:
+            if type(value) is Amount:
+                if (value.currency is not None and value.currency != currency) or currency is None:
+                    append(None)  # converted by the engine, exactly
+                    continue
+                figure: Exact | int = value.value
+            elif type(value) is int:
+                figure = value
+            else:
+                append(None)
+                continue
+            append(left(points, figure) + right(points, figure))
+        return out
 
     def see(self, facts: Facts, today: date, rate_source: str | None = None,
             rate_date: date | None = None) -> tuple[Key, Row]:

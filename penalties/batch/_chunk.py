@@ -16,7 +16,7 @@ from typing import Any
 
 from penalties.batch._cells import CONVERTED, CSV_COLUMNS, DAY, REASONS
 
-__all__ = ["CLASS_COLUMNS", "RATE_COLUMNS", "Chunk", "csv_cells"]
+__all__ = ["CLASS_COLUMNS", "RATE_COLUMNS", "Chunk", "class_csv", "csv_cells"]
 
 #: The columns whose cells all rows of a class share.
 CLASS_COLUMNS = (*CSV_COLUMNS[2:DAY], *CSV_COLUMNS[DAY + 1:CONVERTED],
@@ -56,7 +56,7 @@ class Chunk:
                   ) -> int:
         """Keep the cells of a class (and their CSV text); return their place."""
         self.classes.append(cells)
-        self.class_csv.append(text or _class_csv(cells))
+        self.class_csv.append(text or class_csv(cells))
         return len(self.classes) - 1
 
     def add_converted(self, cells: tuple[str, ...], text: str | None = None) -> int:
@@ -103,7 +103,8 @@ class Chunk:
                 self.of_class, self.of_rate, strict=False)])
 
 
-def _class_csv(cells: tuple[str, ...]) -> tuple[str, str, str]:
+def class_csv(cells: tuple[str, ...]) -> tuple[str, str, str]:
+    """The CSV text of a class's cells, in the three stretches a row puts them."""
     return (csv_cells(cells[:_HEAD]), csv_cells(cells[_HEAD:_TAIL]), csv_cells(cells[_TAIL:]))
 
 

@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from penalties import _words as words
 from penalties._errors import PenaltyError
 from penalties._facts import given
-from penalties._values import Amount
+from penalties._values import Amount, read_column
 from penalties.assessment._conversion import convert_result
 from penalties.assessment._engine import run
 from penalties.assessment._seen import EXACT_ROLES, TODAY_BASIS, Key
@@ -43,15 +43,15 @@ from penalties.batch._cells import (
     row_cells,
     written,
 )
-from penalties.batch._chunk import Chunk, csv_cells
+from penalties.batch._chunk import Chunk, class_csv, csv_cells
 from penalties.batch._files import check_header, ragged_row
 from penalties.batch._rows import Assessor, facts_from_row
 from rates.errors import RateError
-from rates.exact import Exact
 
 if TYPE_CHECKING:
     import pandas
 
+    from penalties._vocabulary import Fact
     from penalties.assessment._results import Assessment
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
@@ -63,17 +63,11 @@ __all__ = ["CHUNK_ROWS", "TableAssessor", "assess_frame", "csv_to_csv"]
 CHUNK_ROWS = 10_000
 #: Distinct texts remembered per column before the memory starts afresh.
 MAX_TEXTS = 100_000
-#: A cell whose row must go the single row path.
-_LONE = object()
-
-
-class _Cell(NamedTuple):
-    """What the law sees of one cell: the fact, its token in the engine's key, and the
-    figure to write into the reasons when the token is a position."""
-
-    name: str
-    token: Any
-    figure: Exact | int | None
+#: The code of a cell whose row must go the single row path. A column's codes are its own
+#: numbering of what the law sees of a cell: 0 not given, a position p as p + 1, any other
+#: token a number below this one.
+_LONE = -1
+_UNSEEN = object()
 
 
 class _Day(NamedTuple):
@@ -88,6 +82,8 @@ class _Day(NamedTuple):
 #: How a class's reasons are written for one of its rows: each sentence as it stands, or
 #: its text before and after the figure, the column of the figure and its currency.
 _ReasonPlan = list[tuple[str, int | None, str, str | None]]
+#: Cells remembered per column of a kind that repeats (dates, flags, offenders, acts).
+_REPEATING = frozenset({"date", "flag", "enum", "act"})
 
 
 class TableAssessor:
@@ -106,56 +102,85 @@ class TableAssessor:
         self.lens = self.assessor.lens
         #: Rows can be grouped when the provision and the laws it reaches back to share one
         #: currency (else a bare amount's currency depends on the row's date).
-        self.grouped = self.lens.currency is not None
+        self.currency = self.lens.currency
+        self.grouped = self.currency is not None
         self.facts = [vocabulary.facts.get(name) for name in self.header]
         self.day_at = self.header.index("offence_date") if "offence_date" in header else None
-        self.texts: list[dict[str, Any]] = [{} for _ in self.header]
-        self.templates: dict[Key, tuple[Assessment, tuple[str, ...], _ReasonPlan]] = {}
-        self.rated: dict[tuple[int, Any], tuple[str, ...]] = {}
+        self.texts: list[dict[str, Any] | None] = [
+            {} if fact is not None and fact.kind in _REPEATING else None for fact in self.facts]
+        #: For each set of tokens met: the engine's answer of its key (the key of the first
+        #: row with those tokens), the answer's cells, its reasons' plan, its bounds' number.
+        self.known: dict[tuple[Any, ...], tuple[Assessment, tuple[tuple[str, ...], Any],
+                                               _ReasonPlan, int]] = {}
+        self.bounds: dict[tuple[Any, ...], int] = {}
+        #: The numbering of the tokens that are not positions, per fact (see _Cell).
+        self.numbers: dict[str, dict[Any, int]] = {name: {} for name in (*header, "offence_date")}
+        self.said: dict[Any, int] = {}
+        self.rated: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
+        self.rates: dict[str, dict[date, Any]] = {}
 
     # -- what the law sees of each cell ---------------------------------------------------
 
-    def _token(self, at: int, text: str) -> Any:  # noqa: ANN401 - a _Cell, a _Day or _LONE
-        """What the law sees of one cell, by the engine's own functions (remembered per
-        text)."""
-        known = self.texts[at]
-        try:
-            return known[text]
-        except KeyError:
-            if len(known) >= MAX_TEXTS:
-                known.clear()
-            found = known[text] = self._read(at, text)
-            return found
-
-    def _read(self, at: int, text: str) -> Any:  # noqa: ANN401
+    def _column(self, at: int, column: Sequence[str]) -> tuple[list[int], list[Any]]:
+        """What the law sees of each cell of a column: the number of its token (see
+        :data:`_LONE`) and its payload (the figure of a position, the :class:`_Day` of a
+        date). Read by the one reader, a column at once, each distinct text once where
+        values repeat (dates, flags, offenders); tokens by the engine's own functions."""
         fact = self.facts[at]
         if fact is None:  # the id column
-            return None
-        try:
-            value = given(fact, self.assessor.reader(fact, text))
-        except PenaltyError:
-            return _LONE
-        if fact.name == "offence_date":
-            return self._day(value)  # type: ignore[arg-type]
-        if value is None:
-            return None
-        if fact.role in EXACT_ROLES:
-            return _LONE
-        token = self.lens.token(fact.name, fact.kind, value, self.lens.currency)
-        if isinstance(token, Amount) and token.currency not in (None, self.lens.currency):
-            return _LONE  # converted at the row's own rate: the engine sees it whole
-        if type(token) is tuple:  # a position: the row's own figure goes into the reasons
-            figure = value.value if isinstance(value, Amount) else value
-            return _Cell(fact.name, token, figure)  # type: ignore[arg-type]  # a count
-        return _Cell(fact.name, token, None)
+            return [0] * len(column), [None] * len(column)
+        known = self.texts[at]
+        if known is None:
+            return self._cells(fact, read_column(fact, column))
+        fresh = list(set(column).difference(known))
+        if len(known) + len(fresh) > MAX_TEXTS:
+            known.clear()
+            fresh = list(set(column))
+        codes, payloads = self._cells(fact, read_column(fact, fresh))
+        known.update(zip(fresh, zip(codes, payloads, strict=True), strict=True))
+        found = list(map(known.__getitem__, column))
+        return [c for c, _ in found], [p for _, p in found]
 
-    def _day(self, value: date | None) -> Any:  # noqa: ANN401 - a _Day or _LONE
+    def _cells(self, fact: Fact, values: list[object]) -> tuple[list[int], list[Any]]:
+        """The codes and payloads of the values of one fact (read, or the error of a text
+        that is not)."""
+        if fact.name == "offence_date":
+            days = [(_LONE, None) if isinstance(v, PenaltyError)
+                    else self._day(given(fact, v)) for v in values]  # type: ignore[arg-type]
+            return [c for c, _ in days], [d for _, d in days]
+        compared = fact.role in EXACT_ROLES  # a date the engine compares with the offence's
+        default, numbers = fact.default, self.numbers[fact.name]
+        codes: list[int] = [0] * len(values)
+        payloads: list[Any] = [None] * len(values)
+        places = self.lens.places(fact.name, fact.kind, values, self.currency)
+        for at, (value, place) in enumerate(zip(values, places, strict=True)):
+            if value is None or value == default:
+                continue  # not given, or what not giving it means (_facts.given)
+            if place is not None:  # a position: the row's own figure is in the reasons
+                codes[at] = place + 1
+                payloads[at] = value.value if type(value) is Amount else value
+            elif compared or isinstance(value, PenaltyError) or (
+                    isinstance(value, Amount) and value.currency not in (None, self.currency)):
+                codes[at] = _LONE  # the single row path reports it, or the engine sees it whole
+            else:
+                token = given(fact, value)  # the offender as an Offender
+                number = numbers.get(token)
+                if number is None:
+                    number = numbers[token] = _LONE - 1 - len(numbers)
+                codes[at] = number
+        return codes, payloads
+
+    def _day(self, value: date | None) -> tuple[int, _Day | None]:
         day = value if value is not None else self.assessor.today
         found = self.lens.day(day)
         if found.dated:
-            return _LONE
-        return _Day("offence_date" if value is not None else TODAY_BASIS, ("day", found.key),
-                    day.isoformat(), day)
+            return _LONE, None
+        basis = "offence_date" if value is not None else TODAY_BASIS
+        numbers = self.numbers["offence_date"]
+        number = numbers.get((basis, found.key))
+        if number is None:
+            number = numbers[(basis, found.key)] = _LONE - 1 - len(numbers)
+        return number, _Day(basis, ("day", found.key), day.isoformat(), day)
 
     # -- chunks ---------------------------------------------------------------------------
 
@@ -167,75 +192,126 @@ class TableAssessor:
         ids = ([row[ids_at] if len(row) > ids_at else "" for row in rows]
                if ids_at is not None else [""] * count)
         out = Chunk(first, ids, [""] * count, [""] * count, [0] * count, [0] * count)
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        today = self._day(None)  # the date of rows without one
-        for at, row in enumerate(rows):
-            if not self.grouped or len(row) != width:
+        if not rows:
+            return out
+        if not self.grouped:
+            for at, row in enumerate(rows):
                 self._single(out, at, row)
+            return out
+        ragged = {at for at, row in enumerate(rows) if len(row) != width}
+        even = [[""] * width if at in ragged else row for at, row in enumerate(rows)]
+        columns = [self._column(i, column) for i, column in
+                   enumerate(zip(*even, strict=True))]
+        if self.day_at is None:
+            code, day = self._day(None)
+            columns.append(([code] * count, [day] * count))
+        codes = [c for c, _ in columns]
+        lone = set(ragged)
+        for column in codes:
+            if _LONE in column:
+                lone.update(at for at, code in enumerate(column) if code == _LONE)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for at, key in enumerate(zip(*codes, strict=True)):
+            if at in lone:
+                self._single(out, at, rows[at])
                 continue
-            cells = [self._token(i, text) for i, text in enumerate(row)]
-            day = cells[self.day_at] if self.day_at is not None else today
-            if _LONE in cells or day is _LONE:
-                self._single(out, at, row)
-                continue
-            key = (day.basis, day.key, *((c.name, c.token) for c in cells if type(c) is _Cell))
             members = groups.get(key)
             if members is None:
                 groups[key] = [at]
             else:
                 members.append(at)
-        for members in groups.values():
-            self._group(out, members, rows)
+        payloads = [p for _, p in columns]
+        for key, members in groups.items():
+            self._group(out, key, members, rows, payloads)
         if out.errors:
             out.errors.sort()
         return out
 
-    def _group(self, out: Chunk, members: list[int], rows: Sequence[Sequence[str]]) -> None:
-        """Rows with the same tokens: the engine's key of the first is the key of all."""
+    def _group(self, out: Chunk, tokens: tuple[Any, ...], members: list[int],
+               rows: Sequence[Sequence[str]], columns: list[list[Any]]) -> None:
+        """Rows with the same tokens: the engine's key of the first is the key of all (and
+        of any later group with these tokens)."""
         assessor = self.assessor
         try:
-            facts = facts_from_row(dict(zip(self.header, rows[members[0]], strict=True)),
-                                   assessor.vocabulary, assessor.reader)
-            key, _ = self.lens.see(facts, assessor.today, assessor.rate_source)
-            if key.day[0] != "day":
-                raise _Single
-            template, cells, plan = self._template(key)
+            known = self.known.get(tokens)
+            if known is None:
+                facts = facts_from_row(dict(zip(self.header, rows[members[0]], strict=True)),
+                                       assessor.vocabulary, assessor.reader)
+                key, _ = self.lens.see(facts, assessor.today, assessor.rate_source)
+                if key.day[0] != "day":
+                    raise _Single
+                if len(self.known) >= MAX_TEXTS:
+                    self.known.clear()  # (the numbering stays: it grows with the tokens met)
+                known = self.known[tokens] = self._template(key)
+            template, cells, plan, amounts = known
         except (PenaltyError, RateError, _Single):
             for at in members:
                 self._single(out, at, rows[at])
             return
-        place = out.add_class(cells)
+        place = out.add_class(*cells)
         currency = template.provision.currency
+        days = columns[self.day_at if self.day_at is not None else len(self.header)]
+        rates = self._rates(currency)
+        kept = []
         for at in members:
-            row = rows[at]
-            day = (self._token(self.day_at, row[self.day_at]) if self.day_at is not None
-                   else self._day(None))
-            try:
-                rate = assessor.rate(currency, day.day)
-            except (PenaltyError, RateError):
-                self._single(out, at, row)
+            day: _Day = days[at]
+            rate = rates.get(day.day, _UNSEEN)
+            if rate is _UNSEEN:
+                rate = rates[day.day] = self._rate(currency, day.day)
+            if rate is None:
+                self._single(out, at, rows[at])
                 continue
+            ident = (amounts, rate[1])
+            where = out.rate_places.get(ident)
+            if where is None:
+                where = self._rate_place(out, template, ident, rate[0])
             out.of_class[at] = place
-            out.of_rate[at] = self._rate_place(out, template, rate)
+            out.of_rate[at] = where
             out.days[at] = day.text
-            out.reasons[at] = self._reasons(plan, row)
+            kept.append(at)
+        for at, text in zip(kept, _reasons(plan, columns, kept), strict=True):
+            out.reasons[at] = text
 
-    def _template(self, key: Key) -> tuple[Assessment, tuple[str, ...], _ReasonPlan]:
-        """The engine's answer of a key, its cells and how its reasons take a row's
-        figures."""
-        found = self.templates.get(key)
-        if found is None:
-            lens = self.lens
-            template = lens.answers.get(key)
-            if template is None:
-                template = run(lens, key)
-                lens.remember(key, template)
-            if len(self.templates) >= MAX_TEXTS:
-                self.templates.clear()
-                self.rated.clear()
-            found = self.templates[key] = (template, class_cells(template),
-                                           self._plan(template, key))
+    def _rate(self, currency: str, day: date) -> tuple[Rate | None, int] | None:
+        """The rate of a day for results in ``currency`` and the number of what the cells
+        say of it (rates of different days that read the same share it); ``None`` when the
+        rate fails."""
+        try:
+            rate = self.assessor.rate(currency, day)
+        except (PenaltyError, RateError):
+            return None
+        said = written(rate) if rate is not None else None
+        number = self.said.get(said)
+        if number is None:
+            number = self.said[said] = len(self.said)
+        return rate, number
+
+    def _rates(self, currency: str) -> dict[date, Any]:
+        """The rate of each offence date met, for results in ``currency`` (``None``: the
+        rate fails, and the rows of that date go the single row path to say why)."""
+        found = self.rates.get(currency)
+        if found is None or len(found) > MAX_TEXTS:
+            found = self.rates[currency] = {}
         return found
+
+    def _template(self, key: Key) -> tuple[Assessment, tuple[tuple[str, ...], Any],
+                                           _ReasonPlan, int]:
+        """The engine's answer of a key, its cells, how its reasons take a row's figures,
+        and the number of its money bounds (what its converted cells depend on)."""
+        lens = self.lens
+        template = lens.answers.get(key)
+        if template is None:
+            template = run(lens, key)
+            lens.remember(key, template)
+        bounds = _amounts(template)
+        number = self.bounds.get(bounds)
+        if number is None:
+            if len(self.bounds) >= MAX_TEXTS:
+                self.bounds.clear()
+                self.rated.clear()
+            number = self.bounds[bounds] = len(self.bounds)
+        cells = class_cells(template)
+        return template, (cells, class_csv(cells)), self._plan(template, key), number
 
     def _plan(self, template: Assessment, key: Key) -> _ReasonPlan:
         tokens = dict(key.tokens)
@@ -250,25 +326,15 @@ class TableAssessor:
             plan.append((head, at, tail, reason.currency))
         return plan
 
-    def _reasons(self, plan: _ReasonPlan, row: Sequence[str]) -> str:
-        parts = []
-        for text, at, tail, currency in plan:
-            if at is None:
-                parts.append(text)
-                continue
-            figure = self._token(at, row[at]).figure
-            shown = words.amount(figure, currency) if currency else words.number(figure)
-            parts.append(f"{text}{shown}{tail}")
-        return " | ".join(parts)
-
-    def _rate_place(self, out: Chunk, template: Assessment, rate: Rate | None) -> int:
-        ident = (id(template), written(rate) if rate is not None else None)
-        place = out.rate_places.get(ident)
-        if place is None:
-            cells = self.rated.get(ident)
-            if cells is None:
-                cells = self.rated[ident] = rate_cells(convert_result(template, rate))
-            place = out.rate_places[ident] = out.add_converted(cells)
+    def _rate_place(self, out: Chunk, template: Assessment, ident: tuple[int, int],
+                    rate: Rate | None) -> int:
+        """Where the converted cells of a class at a rate are in the chunk: made once per
+        set of money bounds and rate (classes with the same ranges share them)."""
+        found = self.rated.get(ident)
+        if found is None:
+            cells = rate_cells(convert_result(template, rate))
+            found = self.rated[ident] = (cells, csv_cells(cells))
+        place = out.rate_places[ident] = out.add_converted(*found)
         return place
 
     def _single(self, out: Chunk, at: int, row: Sequence[str]) -> None:
@@ -289,6 +355,30 @@ class TableAssessor:
 
 class _Single(Exception):
     """A group whose rows must each go the single row path."""
+
+
+def _amounts(template: Assessment) -> tuple[Any, ...]:
+    """What the converted cells of a class depend on: its money bounds, exactly."""
+    return tuple((p.kind, p.low, p.high) for p in template.principal if p.is_money)
+
+
+def _reasons(plan: _ReasonPlan, columns: list[list[Any]], rows: list[int]) -> list[str]:
+    """The reasons of a class for each of some rows, with each row's figures (``columns``:
+    the cells by column), sentence by sentence."""
+    parts: list[list[str]] = []
+    for text, at, tail, currency in plan:
+        if at is None:
+            parts.append([text] * len(rows))
+            continue
+        column = columns[at]
+        head = f"{text}{currency} " if currency else text  # as words.amount writes it
+        figures = words.numbers([column[row] for row in rows])
+        parts.append([f"{head}{figure}{tail}" for figure in figures])
+    if not parts:
+        return [""] * len(rows)
+    if len(parts) == 1:
+        return parts[0]
+    return [" | ".join(texts) for texts in zip(*parts, strict=True)]
 
 
 def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
