@@ -32,8 +32,8 @@ from penalties._vocabulary import Fact
 from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
-__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "read", "read_column",
-           "read_option"]
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "plain_column", "read",
+           "read_column", "read_option"]
 
 #: Longest text accepted for a value.
 MAX_TEXT = 100
@@ -159,32 +159,46 @@ def read_column(fact: Fact, texts: Sequence[str]) -> list[object]:
     """:func:`read` of every text of a column, an error given as the
     :class:`~penalties._errors.InvalidFacts` itself (a batch reads a column at once).
 
-    Plain ASCII digits, the common cell of an amount or count column, are read in one short
-    pass with the same limits; any other text goes through :func:`read`. The test suite
-    checks that both give the same values and errors.
+    Blank cells and plain ASCII digits, the common cells of an amount or count column, are
+    read in one short pass with the same limits; any other text goes through :func:`read`.
+    The test suite checks that both give the same values and errors.
     """
-    out: list[object] = []
-    append = out.append
-    amount = fact.kind == "amount" and not fact.currency_required
-    count = fact.kind == "count"
-    low, high = fact.low, fact.high
-    for text in texts:
-        if not text:
-            append(None)  # blank: not given
-            continue
-        if (amount or count) and text.isascii() and text.isdigit() and len(text) <= 18:
-            if amount:  # at most 18 digits: under 10^18; the tuple built in C
-                append(_new_amount(Amount, (Decimal(text), None)))
-                continue
-            number = int(text)
-            if low <= number <= high:
-                append(number)
-                continue
-        try:
-            append(read(fact, text))
-        except InvalidFacts as exc:
-            append(exc)
-    return out
+    if fact.kind == "amount" and not fact.currency_required:
+        new, amount = _new_amount, Amount
+        return [(new(amount, (Decimal(t), None)) if t.isdigit() and t.isascii() and len(t) <= 18
+                 else _read_or_error(fact, t)) if t else None for t in texts]
+    if fact.kind == "count":
+        low, high = fact.low, fact.high
+        return [(n if t.isdigit() and t.isascii() and len(t) <= 18 and low <= (n := int(t)) <= high
+                 else _read_or_error(fact, t)) if t else None for t in texts]
+    return [_read_or_error(fact, t) if t else None for t in texts]
+
+
+#: A column of blank cells and plain ASCII digits (at most 18: under 10^18), one per line.
+_PLAIN_COLUMN = re.compile(r"(?:[0-9]{1,18})?(?:\n(?:[0-9]{1,18})?)*")
+
+
+def plain_column(fact: Fact, texts: Sequence[str]) -> list[int | None] | None:
+    """The values of an amount or count column whose every cell is blank or plain ASCII
+    digits, as whole numbers (``None`` for blank): what :func:`read` reads of them, the
+    amounts without a currency (so in the law's own); ``None`` for any other column (then
+    :func:`read_column` reads it). The test suite checks both give the same numbers."""
+    plain = (fact.kind == "amount" and not fact.currency_required) or fact.kind == "count"
+    joined = "\n".join(texts)
+    if not plain or joined.count("\n") != len(texts) - 1 or not _PLAIN_COLUMN.fullmatch(joined):
+        return None
+    numbers = [int(t) if t else None for t in texts]
+    if fact.kind == "count" and not all(fact.low <= n <= fact.high for n in numbers if n
+                                        is not None):
+        return None  # out of range: read_column says so, cell by cell
+    return numbers
+
+
+def _read_or_error(fact: Fact, text: str) -> object:
+    try:
+        return read(fact, text)
+    except InvalidFacts as exc:
+        return exc
 
 
 _new_amount = tuple.__new__

@@ -81,7 +81,8 @@ def amount(value: Exact | int, currency: str) -> str:
 
 def numbers(values: Iterable[Exact | int]) -> list[str]:
     """:func:`number` of many values (a batch column of figures)."""
-    return [f"{v:,f}" if type(v) is Decimal else number(v) for v in values]
+    return [f"{v:,f}" if type(v) is Decimal else f"{v:,}" if type(v) is int else number(v)
+            for v in values]
 
 
 def number(value: Exact | int) -> str:

@@ -172,26 +172,23 @@ class Lens:
                currency: str | None) -> list[int | None]:
         """For many values of one fact (a batch column at once): the position of each
         amount or count the law only compares, else ``None`` (the value itself is what the
-        law sees: an amount to convert, a value read exactly, anything else)."""
+        law sees: an amount to convert, a value read exactly, anything else). A whole
+        number stands for an amount in the law's currency (see
+        :func:`~penalties._values.plain_column`)."""
         if kind not in ("amount", "count") or name in self.exact_facts:
             return [None] * len(values)
         points = self.points(name, currency if kind == "amount" else None)
         left, right = bisect.bisect_left, bisect.bisect_right
-        out: list[int | None] = []
-        append = out.append
-        for value in values:
-            if type(value) is Amount:
-                if (value.currency is not None and value.currency != currency) or currency is None:
-                    append(None)  # converted by the engine, exactly
-                    continue
-                figure: Exact | int = value.value
-            elif type(value) is int:
-                figure = value
-            else:
-                append(None)
-                continue
-            append(left(points, figure) + right(points, figure))
-        return out
+        if kind == "count":
+            return [left(points, v) + right(points, v) if type(v) is int else None
+                    for v in values]
+        if currency is None:
+            return [None] * len(values)  # every amount converted by the engine, exactly
+        return [left(points, v) + right(points, v) if type(v) is int  # a plain amount
+                else left(points, v.value) + right(points, v.value)
+                if type(v) is Amount and (v.currency is None or v.currency == currency)
+                else None  # not an amount, or one the engine converts, exactly
+                for v in values]
 
     def see(self, facts: Facts, today: date, rate_source: str | None = None,
             rate_date: date | None = None) -> tuple[Key, Row]:

@@ -29,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from penalties import _words as words
 from penalties._errors import PenaltyError
 from penalties._facts import given
-from penalties._values import Amount, read_column
+from penalties._values import Amount, plain_column, read_column
 from penalties.assessment._conversion import convert_result
 from penalties.assessment._engine import run
 from penalties.assessment._seen import EXACT_ROLES, TODAY_BASIS, Key
@@ -106,8 +106,10 @@ class TableAssessor:
         self.grouped = self.currency is not None
         self.facts = [vocabulary.facts.get(name) for name in self.header]
         self.day_at = self.header.index("offence_date") if "offence_date" in header else None
-        self.texts: list[dict[str, Any] | None] = [
-            {} if fact is not None and fact.kind in _REPEATING else None for fact in self.facts]
+        #: The code and payload of each text met, in the columns whose values repeat.
+        self.texts: list[tuple[dict[str, int], dict[str, Any]] | None] = [
+            ({}, {}) if fact is not None and fact.kind in _REPEATING else None
+            for fact in self.facts]
         #: For each set of tokens met: the engine's answer of its key (the key of the first
         #: row with those tokens), the answer's cells, its reasons' plan, its bounds' number.
         self.known: dict[tuple[Any, ...], tuple[Assessment, tuple[tuple[str, ...], Any],
@@ -131,44 +133,50 @@ class TableAssessor:
             return [0] * len(column), [None] * len(column)
         known = self.texts[at]
         if known is None:
-            return self._cells(fact, read_column(fact, column))
-        fresh = list(set(column).difference(known))
-        if len(known) + len(fresh) > MAX_TEXTS:
-            known.clear()
+            plain = plain_column(fact, column)
+            return self._cells(fact, plain if plain is not None else read_column(fact, column))
+        codes_of, payloads_of = known
+        fresh = list(set(column).difference(codes_of))
+        if len(codes_of) + len(fresh) > MAX_TEXTS:
+            codes_of.clear()
+            payloads_of.clear()
             fresh = list(set(column))
         codes, payloads = self._cells(fact, read_column(fact, fresh))
-        known.update(zip(fresh, zip(codes, payloads, strict=True), strict=True))
-        found = list(map(known.__getitem__, column))
-        return [c for c, _ in found], [p for _, p in found]
+        codes_of.update(zip(fresh, codes, strict=True))
+        payloads_of.update(zip(fresh, payloads, strict=True))
+        return (list(map(codes_of.__getitem__, column)),
+                list(map(payloads_of.__getitem__, column)))
 
-    def _cells(self, fact: Fact, values: list[object]) -> tuple[list[int], list[Any]]:
+    def _cells(self, fact: Fact, values: Sequence[object]) -> tuple[list[int], list[Any]]:
         """The codes and payloads of the values of one fact (read, or the error of a text
         that is not)."""
         if fact.name == "offence_date":
             days = [(_LONE, None) if isinstance(v, PenaltyError)
                     else self._day(given(fact, v)) for v in values]  # type: ignore[arg-type]
             return [c for c, _ in days], [d for _, d in days]
-        compared = fact.role in EXACT_ROLES  # a date the engine compares with the offence's
-        default, numbers = fact.default, self.numbers[fact.name]
-        codes: list[int] = [0] * len(values)
-        payloads: list[Any] = [None] * len(values)
         places = self.lens.places(fact.name, fact.kind, values, self.currency)
-        for at, (value, place) in enumerate(zip(values, places, strict=True)):
-            if value is None or value == default:
-                continue  # not given, or what not giving it means (_facts.given)
-            if place is not None:  # a position: the row's own figure is in the reasons
-                codes[at] = place + 1
-                payloads[at] = value.value if type(value) is Amount else value
-            elif compared or isinstance(value, PenaltyError) or (
-                    isinstance(value, Amount) and value.currency not in (None, self.currency)):
-                codes[at] = _LONE  # the single row path reports it, or the engine sees it whole
-            else:
-                token = given(fact, value)  # the offender as an Offender
-                number = numbers.get(token)
-                if number is None:
-                    number = numbers[token] = _LONE - 1 - len(numbers)
-                codes[at] = number
+        default = fact.default
+        # A position p is p + 1 (the figure goes into the reasons); not given (or what not
+        # giving it means, _facts.given) is 0; anything else is numbered by _other.
+        codes = [0 if v is None or v == default else (p + 1 if p is not None
+                 else self._other(fact, v)) for v, p in zip(values, places, strict=True)]
+        payloads = [(v.value if type(v) is Amount else v) if p is not None else None
+                    for v, p in zip(values, places, strict=True)]
         return codes, payloads
+
+    def _other(self, fact: Fact, value: object) -> int:
+        """The code of a value that is not a position: _LONE when the single row path must
+        report it (an error) or the engine see it whole (a date compared with the offence
+        date, an amount to convert), else its number in the column's numbering."""
+        if fact.role in EXACT_ROLES or isinstance(value, PenaltyError) or (
+                isinstance(value, Amount) and value.currency not in (None, self.currency)):
+            return _LONE
+        token = given(fact, value)  # the offender as an Offender
+        numbers = self.numbers[fact.name]
+        number = numbers.get(token)
+        if number is None:
+            number = numbers[token] = _LONE - 1 - len(numbers)
+        return number
 
     def _day(self, value: date | None) -> tuple[int, _Day | None]:
         day = value if value is not None else self.assessor.today

@@ -1,0 +1,78 @@
+"""The one reader of values: the column readers a batch uses read exactly what ``read`` reads,
+with the same limits, and the lens places a plain number as it places the amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from penalties import InvalidFacts, get_provision
+from penalties._values import Amount, plain_column, read, read_column
+from penalties._vocabulary import builtin_vocabulary
+from penalties.statutes._catalog import default_catalog
+
+VOCABULARY = builtin_vocabulary()
+TEXTS = st.one_of(
+    st.sampled_from(["", "0", "1", "2", "01", "999999999999999999", "1000000000000000000",
+                     "1000000", "1000001", " 5", "5 ", "²", "٢", "1.5", "1,000", "-1", "x",
+                     "250000000 VND", "1000 USD", "12\n34"]),
+    st.integers(0, 10**19).map(str),
+    st.text(alphabet="0123456789 .,-", max_size=20),
+)
+FACTS = ["illicit_profit", "times", "copies", "turnover", "organised", "offence_date",
+         "offender", "prior_conviction"]
+
+
+def plain(result: object) -> object:
+    """A value or error, comparable: errors by their message."""
+    if isinstance(result, Exception):
+        return ("error", type(result).__name__, str(result))
+    return result
+
+
+def one_by_one(name: str, texts: list[str]) -> list[object]:
+    out: list[object] = []
+    for text in texts:
+        try:
+            out.append(read(VOCABULARY[name], text))
+        except InvalidFacts as exc:
+            out.append(exc)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(FACTS), st.lists(TEXTS, max_size=30))
+def test_a_column_is_read_as_its_cells_are(name: str, texts: list[str]) -> None:
+    fact = VOCABULARY[name]
+    assert [plain(v) for v in read_column(fact, texts)] == [
+        plain(v) for v in one_by_one(name, texts)]
+    numbers = plain_column(fact, texts)
+    if numbers is not None:
+        values = one_by_one(name, texts)
+        assert not any(isinstance(v, InvalidFacts) for v in values)
+        assert numbers == [v.value if isinstance(v, Amount) else v for v in values]
+        assert all(v.currency is None for v in values if isinstance(v, Amount))
+
+
+def test_plain_columns() -> None:
+    profit, times = VOCABULARY["illicit_profit"], VOCABULARY["times"]
+    assert plain_column(profit, ["1", "", "250000000"]) == [1, None, 250000000]
+    assert plain_column(profit, ["1", "2 VND"]) is None  # read cell by cell
+    assert plain_column(profit, ["9" * 19]) is None  # too long for a plain amount
+    assert plain_column(times, ["0"]) is None  # out of range: read_column says so
+    assert plain_column(VOCABULARY["turnover"], ["5"]) is None  # needs a currency
+
+
+@pytest.mark.parametrize("figure", [0, 49_999_999, 50_000_000, 50_000_001, 300_000_000,
+                                    10**18 - 1])
+def test_a_plain_number_is_placed_as_the_amount(figure: int) -> None:
+    lens = default_catalog().lens(get_provision("vn-225"))
+    as_amount = Amount(Decimal(figure), None)
+    in_currency = Amount(Decimal(figure), "VND")
+    places = lens.places("illicit_profit", "amount", [figure, as_amount, in_currency], "VND")
+    assert places[0] == places[1] == places[2]
+    assert lens.token("illicit_profit", "amount", as_amount, "VND") == ("@", places[0])
+    assert lens.places("illicit_profit", "amount", [Amount(Decimal(1), "USD")], "VND") == [None]
