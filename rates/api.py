@@ -179,6 +179,16 @@ class UpdateReport:
     missing: int
     failures: tuple[str, ...]
 
+    def summary(self) -> str:
+        """The report in one line: ``ecb: 20 of 22 lookups answered, 2 without a rate...``."""
+        if not self.tried:
+            return f"{self.source} is offline: nothing to fetch"
+        line = f"{self.source}: {self.answered} of {self.tried} lookups answered"
+        line += f", {self.missing} without a rate for their day" if self.missing else ""
+        if self.failures:
+            line += f", {len(self.failures)} failed (the first: {self.failures[0]})"
+        return line
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
         return {

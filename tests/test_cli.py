@@ -347,7 +347,7 @@ def test_unexpected_errors_while_rendering(monkeypatch: pytest.MonkeyPatch) -> N
     def broken(*args: Any, **kwargs: Any) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(cli, "_render", broken)
+    monkeypatch.setattr(cli, "_show", broken)
     result = run("assess", "vn-225", "--organised", "--offence-date", "2019-01-01")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1

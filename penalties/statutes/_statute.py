@@ -10,6 +10,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from penalties import _words as words
 from penalties._errors import NoVersionInForce
@@ -127,6 +128,15 @@ class Statute:
     def currency(self) -> str:
         """ISO 4217 code of the amounts in the statute."""
         return self.model.currency
+
+    def summary(self) -> dict[str, Any]:
+        """The provision in a few fields (what ``penalties list --json`` prints)."""
+        m = self.model
+        return {"id": m.id, "aliases": m.aliases, "title": m.title.en,
+                "title_original": m.title.original, "jurisdiction": m.jurisdiction,
+                "instrument": m.instrument, "article": m.article, "currency": m.currency,
+                "coverage": self.coverage(),
+                "versions": [v.effective_from.isoformat() for v in self.versions]}
 
     def coverage(self) -> str:
         """The dates the versions cover, in words."""

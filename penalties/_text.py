@@ -1,0 +1,197 @@
+"""Results as text for people: the lines and tables the command line prints.
+
+Each function turns a result of the library into :data:`Text`: plain lines and
+:class:`Table` values (a title, column names, rows), so that the command line only prints
+them (a table through rich, which fits it to the terminal). The phrases are
+:mod:`penalties._words`'; amounts are shown as the JSON holds them (rounded once, with
+their currency's minor-unit digits), formatted for ``locale``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from penalties import _words as words
+
+if TYPE_CHECKING:
+    from penalties.assessment._results import Assessment
+    from penalties.assessment._thresholds import Thresholds
+    from penalties.statutes._statute import Statute
+    from rates.model import Conversion, Rate
+
+__all__ = ["Table", "Text", "assessment", "comparison", "conversion", "provision",
+           "thresholds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table to print: ``title`` above it (``None``: the first column's name is the
+    title), the column names, the rows, and the columns never to wrap."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    title: str | None = None
+    no_wrap: tuple[str, ...] = ()
+
+
+#: What a result looks like for people: lines and tables, in order.
+Text = list[str | Table]
+
+
+def assessment(result: Assessment, locale: str) -> Text:
+    """An assessment: the provision and version, the tier and why, the penalties, the
+    notes, and the rate of the converted amounts."""
+    p = result.provision
+    amended = f", amended by {p.amended_by}" if p.amended_by else ""
+    basis = "offence date" if result.date_basis == "offence_date" else result.date_basis
+    out: Text = [f"{p.id}: {p.title}", f"{p.instrument}, {p.section_word} {p.article}, "
+                 f"version in force from {p.version.isoformat()}{amended}",
+                 f"Offender: {result.offender.value}; date: {result.offence_date.isoformat()} "
+                 f"({basis})", *(f"Law applied: {line}" for line in result.law_choice),
+                 *(f"Input: {item.text}" for item in result.inputs), ""]
+    if result.tier is None:
+        out.append("No liability." if not result.liable else "No tier applies.")
+    else:
+        out += [f"Tier {result.tier.ref} [{result.tier.confidence}] because:",
+                *(f"  - {r.text}" for r in result.tier.reasons)]
+    rule = words.principal_rule(result.principal_rule)
+    for title, items in ((f"principal penalty ({rule})", result.principal),
+                         ("additional penalty (optional)", result.additional)):
+        if items:
+            out.append(Table((title, "from", "to", "ref"), tuple(
+                (words.range_name(i), *words.range_ends(i, locale), i.ref) for i in items)))
+            out += [f"  {words.kind(i.kind)} {line}" for i in items for line in i.basis]
+    out += [f"Note: {note}" for note in result.notes]
+    out += [f"See also: {pointer}" for pointer in result.see_also]
+    if result.ignored:
+        out.append(f"Not used by this provision: {', '.join(result.ignored)}")
+    if result.rate is not None:
+        out.append(f"Converted at {words.rate(result.rate)}. {result.rate.attribution}")
+    return out
+
+
+def comparison(results: list[Assessment], locale: str, one_currency: bool) -> Text:
+    """Several assessments of one set of facts, side by side."""
+    rows = []
+    for r in results:
+        principal = words.joiner(r.principal_rule).join(
+            words.range_line(p, locale) for p in r.principal)
+        tier = r.tier.ref if r.tier else ("not liable" if not r.liable else "none")
+        rows.append((r.provision.id, tier, principal or "-",
+                     ", ".join(words.kind(p.kind) for p in r.additional) or "-"))
+    out: Text = [Table(("provision", "tier", "principal penalties", "additional"), tuple(rows))]
+    out += [f"{r.provision.id}: converted at {words.rate(r.rate)}" for r in results if r.rate]
+    currencies = sorted({r.provision.currency for r in results})
+    if not one_currency and len(currencies) > 1:
+        out.append(f"The provisions use {', '.join(currencies)}: add --to CUR to compare them "
+                   "in one currency.")
+    return out
+
+
+def provision(statute: Statute, locale: str) -> Text:
+    """A provision: versions, tiers with their triggers and penalties, modifiers."""
+    m = statute.model
+
+    def fmt(amount: Any, currency: str) -> str:  # noqa: ANN401 - a Decimal
+        return words.money(amount, currency, locale)
+
+    out: Text = [f"{m.id} ({', '.join(m.aliases)}): {m.title.en}",
+                 f"{m.title.original} ({m.instrument}, {m.section_word} {m.article}); {m.kind}; "
+                 f"amounts in {m.currency}"]
+    out += [f"Earlier offences: {m.predecessor}"] if m.predecessor else []
+    out += [f"Repealed on {m.repealed_on.isoformat()}" + (
+        f" by {m.repealed_by}" if m.repealed_by else "")] if m.repealed_on else []
+    out += [f"Lex mitior: {m.lex_mitior.citation.translation}"] if m.lex_mitior else []
+    out += [f"Act {act.id!r}: {act.label}" for act in m.acts]
+    for version in statute.versions:
+        until = version.provision.version_until
+        out.append(f"\nVersion in force from {version.effective_from.isoformat()}"
+                   + (f" to {until.isoformat()}" if until else "")
+                   + (f", amended by {version.model.amended_by}" if version.model.amended_by
+                      else ""))
+        for subject, tiers in version.tiers.items():
+            for tier in reversed(tiers):
+                out.append(f"  {tier.ref} ({statute.subjects[subject].label}) "
+                           f"[{tier.model.citation.confidence.value}]")
+                out += words.outline(tier.node, "    ")
+                rule = words.principal_rule(tier.model.principal_rule)
+                out += [f"    principal ({rule}): {words.range_spec(s, m.currency, fmt)}"
+                        for s in tier.principal]
+                out += [f"    additional: {words.range_spec(s, m.currency, fmt)}"
+                        for s in tier.additional]
+        for mod in version.modifiers:
+            who = f" for a {mod.subject.value}" if mod.subject else ""
+            when = f" when {words.node(mod.node)}" if mod.node else ""
+            targets = ", ".join(".".join(t) for t in sorted(mod.targets))
+            out.append(f"  × {mod.factor:f} on {targets}{who}{when} [{mod.ref}]")
+    return out
+
+
+def thresholds(table: Thresholds, locale: str) -> Text:
+    """Every boundary of a provision, one table per kind of offender."""
+    statute = table.statute
+    out: Text = [f"{statute.id}: {statute.model.title.en} (version in force from "
+                 f"{table.version.isoformat()})"]
+    labels = {s.kind.value: s.label for s in statute.model.subjects}
+    for subject in dict.fromkeys(r.subject for r in table):
+        rows = tuple((r.ref if r.ref.startswith(r.tier_ref) else f"{r.tier_ref} via {r.ref}",
+                      r.fact, words.threshold(r, locale), r.condition or "")
+                     for r in table if r.subject == subject)
+        out.append(Table(("clause", "fact", "threshold", "only if"), rows,
+                         labels.get(subject, subject), ("clause", "fact")))
+    if table.rate is not None:
+        out.append(f"Converted at {words.rate(table.rate)}. {table.rate.attribution}")
+    return out
+
+
+def conversion(result: Conversion, locale: str) -> Text:
+    """A conversion, with the amount given shown with every digit it has."""
+    given = words.money(result.original.amount, result.currency, locale, exact=True)
+    shown = words.money(result.rounded, result.target, locale)
+    return [f"{given} = {shown}", f"Rate: {words.rate(result.rate)}",
+            f"Rounded once to the minor unit of {result.target} ({result.rounding}); "
+            f"unrounded {result.to_dict()['unrounded']}",
+            *dict.fromkeys(_attributions(result.rate))]
+
+
+def _attributions(rate: Rate) -> Iterable[str]:
+    yield rate.attribution
+    for leg in rate.legs:
+        yield from _attributions(leg)
+
+
+def provisions(rows: list[dict[str, Any]]) -> Text:
+    """The catalogue: one block per provision (an id is copied, never cut to fit)."""
+    return [f"{r['id']}" + (f"  ({', '.join(r['aliases'])})" if r["aliases"] else "")
+            + f"  {r['currency']}  {r['coverage']}\n    {r['title']}" for r in rows]
+
+
+def snapshot(info: dict[str, Any]) -> Text:
+    """The datasets of the embedded snapshot: coverage, rule, attribution."""
+    return [line for d in info["datasets"] for line in (
+        f"{d['title']} ({d['basis']}): {d['first']} to {d['last']}, {len(d['coverage'])} "
+        "currencies", f"  rule: {d['rule']}", f"  {d['attribution']}; {d['licence']}")]
+
+
+def sources(rows: list[dict[str, Any]]) -> Text:
+    """The rate sources."""
+    return [Table(("name", "online", "title"), tuple(
+        (str(r["name"]), "yes" if r["online"] else "no (default)", str(r["title"]))
+        for r in rows))]
+
+
+def validation(report: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """What ``penalties validate`` says of each file: the files that passed, then what
+    failed (a file's error, or a golden case and its differences)."""
+    passed, failed = [], []
+    for entry in report:
+        failures = entry.get("failures") or []
+        if "error" in entry:
+            failed.append(f"FAIL {entry['error']}")
+        failed += [f"FAIL {entry['file']}: golden case {f['case']!r}: "
+                   + "; ".join(f["differences"]) for f in failures]
+        if "error" not in entry and not failures:
+            passed.append(f"ok   {entry['file']} ({entry['id']}, {entry['cases']} golden cases)")
+    return passed, failed
