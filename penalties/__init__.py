@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from penalties.assessment._thresholds import Threshold, Thresholds, thresholds
     from penalties.batch._cells import CSV_COLUMNS
     from penalties.batch._rows import BatchResult, assess_many
-    from penalties.batch._table import assess_frame, csv_to_csv
+    from penalties.batch._streams import assess_frame, csv_to_csv
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._golden import CaseOutcome, run_cases
     from penalties.statutes._loader import load_statute
@@ -83,12 +83,12 @@ _WHERE = {
     "UnsupportedCurrency": "_errors",
     "Vocabulary": "_vocabulary",
     "assess": "_api",
-    "assess_frame": "batch._table",
+    "assess_frame": "batch._streams",
     "assess_many": "batch._rows",
     "builtin_vocabulary": "_vocabulary",
     "compare": "_api",
     "convert_assessment": "assessment._conversion",
-    "csv_to_csv": "batch._table",
+    "csv_to_csv": "batch._streams",
     "get_provision": "_api",
     "list_provisions": "_api",
     "load_statute": "statutes._loader",

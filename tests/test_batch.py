@@ -277,7 +277,7 @@ class _Midnight(date):
 
 def test_a_batch_has_one_today_for_rows_without_an_offence_date(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from penalties.batch._table import csv_to_csv
+    from penalties.batch._streams import csv_to_csv
 
     monkeypatch.setattr("penalties.batch._rows.date", _Midnight)
     rows = [{"offender": "entity", "illicit_profit": "250000000"}] * 3

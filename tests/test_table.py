@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from penalties import list_provisions
 from penalties.batch._files import CSV_COLUMNS, read_cases, write_csv
 from penalties.batch._rows import assess_many
-from penalties.batch._table import TableAssessor, csv_to_csv
+from penalties.batch._streams import csv_to_csv
+from penalties.batch._table import TableAssessor
 from penalties.statutes._statute import Statute
 
 AMOUNTS = st.one_of(
@@ -178,7 +179,7 @@ def test_frame_gives_the_csv_columns() -> None:
         "illicit_profit": [250_000_000, None, 5],
         "offence_date": [pandas.Timestamp("2018-03-19"), "2019-01-01", "2018-02-30"],
     }, index=[10, 11, 12])
-    from penalties.batch._table import assess_frame
+    from penalties.batch._streams import assess_frame
 
     result = assess_frame(frame, "vn-225", to="USD", first_row=7)
     assert list(result.columns) == list(CSV_COLUMNS)
@@ -245,7 +246,7 @@ def test_dask_runs_the_frame_function_unchanged(tmp_path: Any) -> None:
     # each partition's result equals the row by row path on the same rows.
     dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
-    from penalties.batch._table import assess_frame
+    from penalties.batch._streams import assess_frame
 
     rows = [[str(i), ["entity", "person"][i % 2], f"20{18 + i % 7}-0{1 + i % 9}-1{i % 10}",
              str(37_000_000 * i), "true" if i % 5 == 0 else ""] for i in range(400)]

@@ -82,7 +82,7 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
     rows after the first are not written."""
     from penalties.batch._files import read_cases, write_csv, write_jsonl
     from penalties.batch._rows import assess_many
-    from penalties.batch._table import csv_to_csv
+    from penalties.batch._streams import csv_to_csv
 
     tick = progress or (lambda rows, read: None)
     failures = 0
