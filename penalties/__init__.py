@@ -33,15 +33,8 @@ if TYPE_CHECKING:
     from penalties._values import Amount
     from penalties._vocabulary import Fact, Vocabulary, builtin_vocabulary
     from penalties.assessment._conversion import convert_assessment
-    from penalties.assessment._results import (
-        Assessment,
-        Figure,
-        InputConversion,
-        PenaltyRange,
-        ProvisionRef,
-        Reason,
-        TierResult,
-    )
+    from penalties.assessment._figures import Figure, InputConversion, PenaltyRange
+    from penalties.assessment._results import Assessment, ProvisionRef, Reason, TierResult
     from penalties.assessment._thresholds import Threshold, Thresholds, thresholds
     from penalties.batch._cells import CSV_COLUMNS
     from penalties.batch._rows import BatchResult, assess_many
@@ -62,16 +55,16 @@ _WHERE = {
     "Catalog": "statutes._catalog",
     "Fact": "_vocabulary",
     "Facts": "_facts",
-    "Figure": "assessment._results",
+    "Figure": "assessment._figures",
     "FileUnavailable": "_errors",
     "GoldenCaseFailure": "_errors",
-    "InputConversion": "assessment._results",
+    "InputConversion": "assessment._figures",
     "InvalidFacts": "_errors",
     "InvalidInput": "_errors",
     "NoVersionInForce": "_errors",
     "Offender": "_facts",
     "PenaltyError": "_errors",
-    "PenaltyRange": "assessment._results",
+    "PenaltyRange": "assessment._figures",
     "ProvisionRef": "assessment._results",
     "Reason": "assessment._results",
     "Statute": "statutes._statute",

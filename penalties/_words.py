@@ -28,12 +28,8 @@ from rates.exact import CONTEXT, Exact, decimal_text
 from rates.money import minor_unit, round_exact
 
 if TYPE_CHECKING:
-    from penalties.assessment._results import (
-        Assessment,
-        Figure,
-        InputConversion,
-        PenaltyRange,
-    )
+    from penalties.assessment._figures import Figure, InputConversion, PenaltyRange
+    from penalties.assessment._results import Assessment
     from penalties.assessment._thresholds import Threshold
     from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
     from penalties.statutes._triggers import Node

@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from penalties.assessment._results import Assessment, Figure, PenaltyRange, Reason, TierResult
+from penalties.assessment._figures import Figure, PenaltyRange
+from penalties.assessment._results import Assessment, Reason, TierResult
 from rates.exact import product
 from rates.money import DEFAULT_ROUNDING, check_currency
 

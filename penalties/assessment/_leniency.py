@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from penalties import _words as words
-from penalties.assessment._results import Assessment, PenaltyRange
+from penalties.assessment._figures import PenaltyRange
+from penalties.assessment._results import Assessment
 from rates.exact import Exact
 
 if TYPE_CHECKING:

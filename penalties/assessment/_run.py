@@ -12,8 +12,9 @@ from typing import Any
 from penalties import _words as words
 from penalties._errors import InvalidFacts
 from penalties._values import Amount
+from penalties.assessment._figures import InputConversion, PenaltyRange
 from penalties.assessment._law import Day, Law, add_months
-from penalties.assessment._results import Assessment, InputConversion, PenaltyRange, TierResult
+from penalties.assessment._results import Assessment, TierResult
 from penalties.assessment._seen import Key, Lens
 from penalties.statutes._ranges import AmountContext, RangeSpec, maximum, scale
 from penalties.statutes._statute import CompiledTier, cite

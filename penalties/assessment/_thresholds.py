@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
 from penalties.assessment._conversion import convert_figure, report_rate
-from penalties.assessment._results import Figure, conversion_json
+from penalties.assessment._figures import Figure, conversion_json
 from penalties.statutes._triggers import AllNode, AnyNode, BandNode, FlagNode, Node
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from fractions import Fraction
 from penalties._errors import InvalidFacts, StatuteFileError, shown
 from penalties._facts import Facts, Offender
 from penalties._vocabulary import Vocabulary, builtin_vocabulary, read_facts
-from penalties.assessment._results import PenaltyRange, ProvisionRef
+from penalties.assessment._figures import PenaltyRange
+from penalties.assessment._results import ProvisionRef
 from penalties.statutes._compile_triggers import (
     MAX_TRIGGER_DEPTH,
     MAX_TRIGGER_NODES,

@@ -18,7 +18,7 @@ from penalties._facts import Facts
 if TYPE_CHECKING:
     from moneyed import Money
 
-    from penalties.assessment._results import PenaltyRange
+    from penalties.assessment._figures import PenaltyRange
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._schema import ExpectedPenalty
     from penalties.statutes._statute import Statute

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from penalties import _words as words
-from penalties.assessment._results import Figure, PenaltyRange
+from penalties.assessment._figures import Figure, PenaltyRange
 from rates.exact import Exact, product
 from rates.money import MAXIMUM_ROUNDING, MINIMUM_ROUNDING
 
