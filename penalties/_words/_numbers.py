@@ -1,0 +1,196 @@
+"""Words for amounts, numbers and rates: exact amounts every digit, money for a locale with
+its currency's ISO 4217 minor-unit digits, bands and intervals, a rate and its provenance,
+an amount converted for the legal tests, a threshold. Part of :mod:`penalties._words`."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from rates.exact import CONTEXT, Exact, decimal_text
+from rates.money import minor_unit, round_exact
+
+if TYPE_CHECKING:
+    from penalties.assessment._figures import Figure, InputConversion
+    from penalties.assessment._thresholds import Threshold
+    from rates.model import Rate
+
+__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "figure",
+           "input_conversion", "interval", "locale", "money", "months", "number",
+           "numbers", "rate", "threshold"]
+
+Bound = tuple[Decimal, bool]
+#: Formats an amount in a currency for people (default: :func:`amount`).
+Formatter = Callable[[Decimal, str], str]
+#: Significant digits of an exact figure whose decimals do not end (then followed by "…").
+DIGITS = 30
+
+
+def amount(value: Exact | int, currency: str) -> str:
+    """An exact amount, locale-neutral, every digit: ``VND 49,999,999.72065``; a quotient
+    whose decimals do not end shows 30 significant digits and "…"."""
+    return f"{currency} {number(value)}"
+
+
+def numbers(values: Iterable[Exact | int]) -> list[str]:
+    """:func:`number` of many values (a batch column of figures)."""
+    return [f"{v:,f}" if type(v) is Decimal else f"{v:,}" if type(v) is int else number(v)
+            for v in values]
+
+
+def number(value: Exact | int) -> str:
+    """An exact number with thousands separators: ``1,000,000``; ``2.5``; ``0.3333…``."""
+    if type(value) is Decimal:
+        return f"{value:,f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    digits, exact = decimal_text(value, DIGITS)
+    return f"{Decimal(digits):,f}" + ("" if exact else "…")
+
+
+def money(value: Decimal, currency: str, locale: str, exact: bool = False) -> str:
+    """A rounded amount formatted for a CLDR locale, with exactly the currency's ISO 4217
+    minor-unit digits (never the locale's own number of digits); ``exact``: with every
+    digit it has, if it has more (an amount someone typed)."""
+    from babel.numbers import format_currency
+
+    digits = minor_unit(currency)
+    exponent = value.as_tuple().exponent
+    if exact and isinstance(exponent, int):
+        digits = max(digits, -exponent)
+    return str(format_currency(value, currency, format=_pattern(locale, digits),
+                               locale=locale, currency_digits=False))
+
+
+@cache
+def _pattern(locale: str, digits: int) -> Any:  # noqa: ANN401 - a babel NumberPattern
+    from babel import Locale
+
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+def figure(value: Figure, locale: str | None = None) -> str:
+    """A figure of a result as shown: rounded once, in ``locale`` (default: locale-neutral),
+    with its converted amount when the result was converted: ``₫300,000,000 (≈ $13,355.30)``."""
+
+    def one(f: Figure) -> str:
+        return money(f.amount, f.currency, locale) if locale else amount(f.amount, f.currency)
+
+    text = one(value)
+    if value.converted is not None:
+        text += f" (≈ {one(value.converted)})"
+    return text
+
+
+def months(value: Exact | int) -> str:
+    """A duration: ``6 months``, ``13.5 months``."""
+    return f"{number(value)} months"
+
+
+def band(lower: Bound | None, upper: Bound | None, is_money: bool, currency: str,
+         show: Callable[[Decimal], str] | None = None) -> str:
+    """A band in words, as the law words it; ``show`` formats its bounds (default: an
+    amount in ``currency``, or a plain number).
+
+    >>> band((Decimal(2500), False), None, True, "USD")
+    'more than USD 2,500'
+    """
+
+    def shown(bound: Bound) -> str:
+        if show is not None:
+            return show(bound[0])
+        return amount(bound[0], currency) if is_money else number(bound[0])
+
+    if lower and upper:
+        low = f"from {shown(lower)}" if lower[1] else f"more than {shown(lower)}"
+        high = f"to {shown(upper)}" if upper[1] else f"to under {shown(upper)}"
+        return f"{low} {high}"
+    if lower:
+        return f"{shown(lower)} or more" if lower[1] else f"more than {shown(lower)}"
+    assert upper is not None
+    return f"{shown(upper)} or less" if upper[1] else f"under {shown(upper)}"
+
+
+def interval(lower: Bound | None, upper: Bound | None) -> str:
+    """Interval notation: ``[50000000, 300000000)``; ``∞`` for no upper bound."""
+    low = f"[{lower[0]:f}" if lower and lower[1] else (f"({lower[0]:f}" if lower else "[0")
+    high = f"{upper[0]:f}]" if upper and upper[1] else (f"{upper[0]:f})" if upper else "∞)")
+    return f"{low}, {high}"
+
+
+def rate(value: Rate) -> str:
+    """``22,463 VND per USD (IMF monthly end-of-period USD→VND, 2018-02; asked for
+    2018-03-19; source snapshot)``: the larger way round, with its provenance."""
+    if value.value >= 1:
+        shown = f"{_significant(value.value):,f} {value.quote} per {value.base}"
+    else:
+        inverse = Fraction(1) / Fraction(value.exact)
+        shown = (f"{_significant(Decimal(decimal_text(inverse, 50)[0])):,f} {value.base} "
+                 f"per {value.quote}")
+    stale = ", stale" if value.stale else ""
+    return f"{shown} ({value.describe()}; source {value.source}{stale})"
+
+
+def _significant(value: Decimal, digits: int = 8) -> Decimal:
+    """``value`` to ``digits`` significant digits, without trailing zeros (for display)."""
+    if not value:
+        return value
+    places = max(0, digits - 1 - value.adjusted())
+    return round_exact(value, places, ROUND_HALF_EVEN).normalize(CONTEXT)
+
+
+def input_conversion(item: InputConversion) -> str:
+    """``illicit_profit: USD 2,225.88255 = VND 49,999,999.72065 at 22,463 VND per USD
+    (...); the legal tests use this exact figure``, and a warning when a boundary lies
+    within the rate's precision."""
+    assert item.given.currency is not None
+    text = (f"{item.fact}: {amount(item.given.value, item.given.currency)} = "
+            f"{amount(item.value, item.currency)} at {rate(item.rate)}; the legal tests use "
+            "this exact figure")
+    refs: dict[Decimal, list[str]] = {}
+    for boundary, ref in item.near:
+        refs.setdefault(boundary, []).append(ref)
+    for boundary, clauses in refs.items():
+        text += (f". It lies within the rate's own precision of {amount(boundary, item.currency)}"
+                 f" (a boundary of {' and '.join(clauses)}): a rate published with more digits "
+                 "could fall on the other side of it")
+    return text
+
+
+def locale(name: str | None) -> str:
+    """The CLDR locale for money: ``name``, else ``PENALTIES_LOCALE``, else the
+    environment's LC_MONETARY/LANG; a bare C or POSIX environment means en_US. An unknown
+    locale is an :class:`~penalties._errors.InvalidInput`."""
+    import os
+
+    from babel import Locale, UnknownLocaleError, default_locale
+
+    from penalties._errors import InvalidInput
+
+    chosen = name or os.environ.get("PENALTIES_LOCALE") or default_locale("LC_MONETARY")
+    if not chosen or chosen in ("C", "POSIX", "en_US_POSIX"):
+        chosen = "en_US"
+    try:
+        Locale.parse(chosen)
+    except (UnknownLocaleError, ValueError):
+        raise InvalidInput("--locale", f"unknown locale {chosen!r}",
+                           "a CLDR locale such as en_US, fr_FR or vi_VN") from None
+    return chosen
+
+
+def threshold(row: Threshold, locale: str | None = None) -> str:
+    """A threshold as the law words it, its amounts formatted for ``locale`` with their
+    converted amounts: ``from ₫50,000,000 (≈ $2,225.88) to under ₫300,000,000 (≈ ...)``."""
+    if row.kind != "band" or (row.low is None and row.high is None):
+        return row.words
+    figures = {f.exact: f for f in (row.low, row.high) if f is not None}
+    lower = (row.lower, row.lower_included) if row.lower is not None else None
+    upper = (row.upper, row.upper_included) if row.upper is not None else None
+    return band(lower, upper, True, row.currency or "",
+                lambda value: figure(figures[value], locale))
