@@ -30,10 +30,9 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from penalties._facts import Offender
-from penalties._vocabulary import fact_problems
 from penalties.statutes._schema_base import (
     MAX_NESTING,
     MAX_TEXT,
@@ -50,6 +49,14 @@ from penalties.statutes._schema_base import (
     Text,
     Title,
     document_problems,
+)
+from penalties.statutes._schema_general import (
+    LENIENCY_CRITERIA,
+    FactSpec,
+    GeneralFile,
+    GeneralHistory,
+    GeneralLeniency,
+    Leniency,
 )
 from penalties.statutes._schema_penalties import (
     BOUND_TAGS,
@@ -101,6 +108,7 @@ __all__ = [
     "Floor",
     "GeneralFile",
     "GeneralHistory",
+    "GeneralLeniency",
     "GoldenCase",
     "GreatestOf",
     "HistoryRule",
@@ -126,22 +134,6 @@ __all__ = [
     "document_problems",
 ]
 
-
-def _fact_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    problems = fact_problems(spec)
-    if problems:
-        raise ValueError("; ".join(f"{where}: {message}" if where else message
-                                   for where, message in problems))
-    return spec
-
-
-#: A fact a file declares (see ``data/facts.toml`` for the fields of a fact).
-FactSpec = Annotated[dict[str, Any], AfterValidator(_fact_spec)]
-
-#: What leniency can be judged on, from the most to the least decisive when ordered.
-LENIENCY_CRITERIA = ("tier", *(f"{kind.value}.{bound}" for bound in ("max", "min")
-                              for kind in PenaltyKind))
-Criterion = Literal[LENIENCY_CRITERIA]  # type: ignore[valid-type]
 
 class Version(Model):
     """The provision as in force from ``effective_from`` until the next version begins."""
@@ -212,16 +204,6 @@ class SeeAlso(Model):
 
     id: Text
     why: Text
-
-
-class Leniency(Model):
-    """How leniency is judged when a later law may reach back (lex mitior): the criteria,
-    compared in order, the first that differs deciding (``tier``: whether any tier
-    applies; ``imprisonment.max``: the maximum imprisonment...). Money criteria are
-    skipped when the two laws are in different currencies."""
-
-    order: Annotated[list[Criterion], Field(min_length=1)]
-    citation: Citation
 
 
 class LexMitior(Model):
@@ -300,36 +282,6 @@ class StatuteFile(Model):
         if checked != code:
             raise ValueError(f"write the currency code in capitals: {checked!r}")
         return code
-
-
-class GeneralHistory(HistoryRule):
-    """A history rule of a jurisdiction's general part, for the provisions whose id starts
-    with one of ``applies_to``, in their versions in force from ``effective_from`` (and
-    before ``until``, the first day it no longer applies)."""
-
-    applies_to: Annotated[list[Text], Field(min_length=1)]
-    effective_from: date
-    until: date | None = None
-
-
-class GeneralLeniency(Leniency):
-    """The leniency rule of a jurisdiction's general part, for the provisions whose id
-    starts with one of ``applies_to``."""
-
-    applies_to: Annotated[list[Text], Field(min_length=1)]
-
-
-class GeneralFile(Model):
-    """A jurisdiction's general rules (``data/<jurisdiction>/general.toml``): facts its
-    provisions share (e.g. the categories of a prior sentence), history rules (expungement
-    periods) and the order in which leniency is judged, each with its citation."""
-
-    schema_version: Literal[1] = Field(description="version of this file format")
-    jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    facts: list[FactSpec] = []
-    history: list[GeneralHistory] = []
-    leniency: list[GeneralLeniency] = []
-
 
 
 def clean_location(loc: tuple[int | str, ...]) -> str:

@@ -1,0 +1,74 @@
+"""The statute file format, continued: what a jurisdiction's general part holds
+(``data/<jurisdiction>/general.toml``: shared facts, history rules such as expungement
+periods, the order in which leniency is judged) and the facts and leniency rule a statute
+file may declare itself. See :mod:`penalties.statutes._schema`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field
+
+from penalties._vocabulary import fact_problems
+from penalties.statutes._schema_base import Citation, Model, PenaltyKind, Text
+from penalties.statutes._schema_penalties import HistoryRule
+
+__all__ = ["LENIENCY_CRITERIA", "FactSpec", "GeneralFile", "GeneralHistory", "GeneralLeniency",
+           "Leniency"]
+
+
+def _fact_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    problems = fact_problems(spec)
+    if problems:
+        raise ValueError("; ".join(f"{where}: {message}" if where else message
+                                   for where, message in problems))
+    return spec
+
+
+#: A fact a file declares (see ``data/facts.toml`` for the fields of a fact).
+FactSpec = Annotated[dict[str, Any], AfterValidator(_fact_spec)]
+
+#: What leniency can be judged on, from the most to the least decisive when ordered.
+LENIENCY_CRITERIA = ("tier", *(f"{kind.value}.{bound}" for bound in ("max", "min")
+                              for kind in PenaltyKind))
+Criterion = Literal[LENIENCY_CRITERIA]  # type: ignore[valid-type]
+
+
+class Leniency(Model):
+    """How leniency is judged when a later law may reach back (lex mitior): the criteria,
+    compared in order, the first that differs deciding (``tier``: whether any tier
+    applies; ``imprisonment.max``: the maximum imprisonment...). Money criteria are
+    skipped when the two laws are in different currencies."""
+
+    order: Annotated[list[Criterion], Field(min_length=1)]
+    citation: Citation
+
+
+class GeneralHistory(HistoryRule):
+    """A history rule of a jurisdiction's general part, for the provisions whose id starts
+    with one of ``applies_to``, in their versions in force from ``effective_from`` (and
+    before ``until``, the first day it no longer applies)."""
+
+    applies_to: Annotated[list[Text], Field(min_length=1)]
+    effective_from: date
+    until: date | None = None
+
+
+class GeneralLeniency(Leniency):
+    """The leniency rule of a jurisdiction's general part, for the provisions whose id
+    starts with one of ``applies_to``."""
+
+    applies_to: Annotated[list[Text], Field(min_length=1)]
+
+
+class GeneralFile(Model):
+    """A jurisdiction's general rules (``data/<jurisdiction>/general.toml``): facts its
+    provisions share (e.g. the categories of a prior sentence), history rules (expungement
+    periods) and the order in which leniency is judged, each with its citation."""
+
+    schema_version: Literal[1] = Field(description="version of this file format")
+    jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    facts: list[FactSpec] = []
+    history: list[GeneralHistory] = []
+    leniency: list[GeneralLeniency] = []
