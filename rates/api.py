@@ -141,7 +141,8 @@ def _amount(amount: object, currency: str | None) -> tuple[Decimal, str]:
     value, named = _parsed(amount) if type(amount) is str else parse_amount(amount)
     if named is None:
         if currency is None:
-            raise InvalidAmount(amount, "the amount names no currency (pass currency=...)")
+            raise InvalidAmount(amount, "the amount names no currency (write it with its ISO "
+                                        "4217 code, e.g. '1000000 VND')")
         return value, check_currency(currency)
     if currency is not None and check_currency(currency) != named:
         raise CurrencyMismatch(named, check_currency(currency))

@@ -301,7 +301,7 @@ class SnapshotSource:
         if not covered:
             return (
                 f"no rate for {pair} in the embedded snapshot: it has no series for {code} "
-                "(see rates.snapshot_info() for the currencies it covers)"
+                "('penalties rates info' lists the currencies it covers)"
             )
         return (
             f"no rate for {pair} in the embedded snapshot: {code} is covered by "

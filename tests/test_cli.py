@@ -404,3 +404,22 @@ def test_convert_shows_the_amount_given_with_every_digit() -> None:
     assert first == "$0.125 = $0.13"  # not "$0.12 = $0.13"
     first = run("convert", "100 EUR", "--to", "USD", "--on", "2018-03-19").stdout.splitlines()[0]
     assert first == "€100.00 = $123.09"
+
+
+def test_h_is_help_everywhere() -> None:
+    for args in (["-h"], ["assess", "-h"], ["rates", "-h"], ["rates", "info", "-h"]):
+        result = run(*args)
+        assert result.exit_code == 0, args
+        assert "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["convert", "1000", "--to", "USD", "--on", "2019-01-01"],
+    ["convert", "1000 XAU", "--to", "USD", "--on", "2019-01-01"],
+])
+def test_messages_name_no_python_function(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code in (EXIT_BAD_INPUT, EXIT_NO_DATA)
+    assert result.stderr.count("\n") == 1
+    for python in ("currency=", "()", "rates.", "penalties."):
+        assert python not in result.stderr, python
