@@ -29,7 +29,7 @@ def test_unknown_attribute() -> None:
 
 def test_error_tree() -> None:
     for name in ("UnknownCurrency", "InvalidAmount", "InvalidDate", "InvalidRounding",
-                 "InvalidRate", "CurrencyMismatch", "SourceExists"):
+                 "InvalidRate", "CurrencyMismatch", "SourceExists", "NotExact"):
         error = getattr(rates, name)
         assert issubclass(error, rates.RateError), name
         assert issubclass(error, ValueError), name
