@@ -88,7 +88,8 @@ class Reason:
                     value["converted"] = self.converted.to_dict(unrounded=False)
                 out["value"] = value
             else:
-                out["value"] = int(self.figure) if is_whole(self.figure) else str(self.figure)
+                out["value"] = (int(self.figure) if is_whole(self.figure)
+                                else decimal_text(self.figure, SHOWN_DIGITS)[0])
         if self.interval:
             out["interval"] = self.interval
         if self.rule:
