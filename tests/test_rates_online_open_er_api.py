@@ -58,9 +58,17 @@ def session(tmp_path: Path) -> Iterator[CachedSession]:
         yield cached
 
 
+#: The client's timeout where an answer is expected: far above any normal run, so that a
+#: busy machine never turns an answer into a timeout. Tests of a timeout pass their own
+#: short one, against a server held until the test releases it.
+ANSWER_TIMEOUT = 30.0
+SHORT_TIMEOUT = 0.3
+
+
 def source(server: HTTPServer, session: CachedSession, **options: object) -> OpenErApiSource:
+    settings: dict[str, object] = {"timeout": ANSWER_TIMEOUT, **options}
     return OpenErApiSource(
-        base_url=server.url_for("/v6"), session=session, timeout=0.3, **options  # type: ignore[arg-type]
+        base_url=server.url_for("/v6"), session=session, **settings  # type: ignore[arg-type]
     )
 
 
@@ -105,13 +113,21 @@ def test_expiry_then_stale_if_error_then_refresh(
 ) -> None:
     now = datetime.now(UTC)
     today = now.date()
-    httpserver.expect_oneshot_request("/v6/latest/USD").respond_with_data(
-        payload(updated=now - timedelta(hours=1), following=now + timedelta(seconds=1))
-    )
+    expires: list[datetime] = []
+
+    def soon(request: Request) -> Response:
+        # The provider's next update, a few seconds after the answer is sent (not after the
+        # test started: a busy machine may take long to get here).
+        following = datetime.now(UTC) + timedelta(seconds=2)
+        expires.append(following)
+        return Response(payload(updated=now - timedelta(hours=1), following=following))
+
+    httpserver.expect_oneshot_request("/v6/latest/USD").respond_with_handler(soon)
     api = source(httpserver, session)
     fresh = api.rate("USD", "VND", today)
     assert not fresh.stale
-    time.sleep(1.2)  # the provider's next update time has passed: the entry is expired
+    # Wait until the provider's next update time has passed: the entry is then expired.
+    time.sleep(max(0.0, (expires[0] - datetime.now(UTC)).total_seconds()) + 0.2)
 
     # HTTP 500: the expired response is served, and the rate says so
     httpserver.expect_oneshot_request("/v6/latest/USD").respond_with_data("oops", status=500)
@@ -127,11 +143,11 @@ def test_expiry_then_stale_if_error_then_refresh(
     release = threading.Event()
 
     def slow(request: Request) -> Response:
-        release.wait(5)
+        release.wait(120)  # held until the client has timed out (a hang guard)
         return Response(payload(), content_type="application/json")
 
     httpserver.expect_oneshot_request("/v6/latest/USD").respond_with_handler(slow)
-    assert api.rate("USD", "VND", today).stale
+    assert source(httpserver, session, timeout=SHORT_TIMEOUT).rate("USD", "VND", today).stale
     release.set()  # let the (single-threaded) test server go on
     deadline = time.monotonic() + 120  # a hang guard: the loop ends with the count
     while len(httpserver.log) < 3 and time.monotonic() < deadline:
@@ -156,13 +172,14 @@ def test_timeout_with_nothing_cached(httpserver: HTTPServer, session: CachedSess
     release = threading.Event()
 
     def slow(request: Request) -> Response:
-        release.wait(5)
+        release.wait(120)  # held until the client has timed out (a hang guard)
         return Response(payload())
 
     httpserver.expect_request("/v6/latest/USD").respond_with_handler(slow)
     try:
         with pytest.raises(SourceUnavailable, match=r"no answer within 0\.3 s"):
-            source(httpserver, session).rate("USD", "VND", date(2026, 11, 28))
+            source(httpserver, session, timeout=SHORT_TIMEOUT).rate("USD", "VND",
+                                                                   date(2026, 11, 28))
     finally:
         release.set()
 
