@@ -159,3 +159,43 @@ def write_statute(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+#: Runs a command with its stderr on a pseudo-terminal; returns its exit status and what it
+#: wrote there.
+OnATerminal = Callable[..., tuple[int, bytes]]
+
+
+@pytest.fixture(scope="session")
+def stderr_on_a_terminal() -> OnATerminal:
+    """Run ``command`` with stderr on a pseudo-terminal (stdout is not one, stdin is
+    ``stdin`` or nothing) until it ends; its exit status (hang guard: 120 s) and what it
+    wrote on the terminal. POSIX only."""
+    import os
+    import pty
+    import subprocess
+
+    def run(command: list[str], *, stdin: str | None = None, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> tuple[int, bytes]:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=follower, env=env, cwd=cwd)
+        os.close(follower)
+        assert process.stdin is not None
+        if stdin is not None:
+            process.stdin.write(stdin.encode())
+        process.stdin.close()
+        seen = b""
+        while True:
+            try:
+                piece = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not piece:
+                break
+            seen += piece
+        os.close(leader)
+        return process.wait(timeout=120), seen
+
+    return run
+

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED, app
 from penalties import InvalidFacts, assess, get_provision
 from penalties.batch._files import CSV_COLUMNS, read_cases, write_csv
 from penalties.batch._rows import assess_many, facts_from_row
+
+#: The ``stderr_on_a_terminal`` fixture (tests/conftest.py).
+OnATerminal = Callable[..., tuple[int, bytes]]
 
 runner = CliRunner()
 
@@ -292,48 +296,30 @@ def test_a_batch_has_one_today_for_rows_without_an_offence_date(
     assert {r.assessment.offence_date for r in pinned if r.assessment} == {date(2020, 1, 1)}
 
 
-def _stderr_on_a_terminal(args: list[str], stdin: str | None = None) -> str:
-    """What ``penalties ARGS`` writes to stderr when stderr is a terminal (a pseudo-terminal
-    here; stdout is not one)."""
+def _batch_on_a_terminal(run: OnATerminal, args: list[str], stdin: str | None = None) -> str:
+    """What ``penalties ARGS`` writes to stderr when stderr is a terminal."""
     import os
-    import pty
-    import subprocess
 
-    leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
-    with subprocess.Popen([sys.executable, "-m", "penalties", *args], stdin=subprocess.PIPE,
-                          stdout=subprocess.DEVNULL, stderr=follower, env=env) as process:
-        os.close(follower)
-        if stdin is not None:
-            assert process.stdin is not None
-            process.stdin.write(stdin.encode())
-        assert process.stdin is not None
-        process.stdin.close()
-        seen = b""
-        while True:
-            try:
-                piece = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not piece:
-                break
-            seen += piece
-    os.close(leader)
-    assert process.returncode == 0, seen
+    status, seen = run([sys.executable, "-m", "penalties", *args], stdin=stdin,
+                       env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+    assert status == 0, seen
     return seen.decode("utf-8", "replace")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_a_long_batch_shows_its_progress_on_a_terminal(tmp_path: Path) -> None:
+def test_a_long_batch_shows_its_progress_on_a_terminal(
+    tmp_path: Path, stderr_on_a_terminal: OnATerminal
+) -> None:
     cases = tmp_path / "cases.csv"
     rows = "".join(f"{i},entity,{i * 1000},2018-03-19\n" for i in range(25_000))
     cases.write_text("id,offender,illicit_profit,offence_date\n" + rows, encoding="utf-8")
-    shown = _stderr_on_a_terminal(["batch", str(cases), "--provision", "vn-225", "-o",
-                                   str(tmp_path / "out.csv")])
+    shown = _batch_on_a_terminal(stderr_on_a_terminal, [
+        "batch", str(cases), "--provision", "vn-225", "-o", str(tmp_path / "out.csv")])
     assert "100%" in shown  # a bar for a file
     assert "25,000 rows" in shown
-    piped = _stderr_on_a_terminal(["batch", "-", "--provision", "vn-225", "-o",
-                                   str(tmp_path / "out2.csv")], stdin=cases.read_text())
+    piped = _batch_on_a_terminal(stderr_on_a_terminal, [
+        "batch", "-", "--provision", "vn-225", "-o", str(tmp_path / "out2.csv")],
+        stdin=cases.read_text())
     assert "25,000 rows" in piped  # standard input: a row counter
     assert "%" not in piped
     quiet = CliRunner().invoke(app, ["batch", str(cases), "--provision", "vn-225", "-o",

@@ -22,6 +22,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -53,6 +54,8 @@ UNREACHABLE = ("NewConnectionError", "Failed to establish a new connection",
 PIP_TIMEOUT = 240
 
 registry = pytest.mark.registry
+#: The ``stderr_on_a_terminal`` fixture (tests/conftest.py).
+OnATerminal = Callable[..., tuple[int, bytes]]
 
 
 def _environment() -> dict[str, str]:
@@ -342,30 +345,17 @@ def test_at_the_floors_help_and_usage_errors_work(floors: Floors) -> None:
 
 @registry
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_at_the_floors_batch_shows_its_progress_on_a_terminal(floors: Floors) -> None:
-    import pty
-
+def test_at_the_floors_batch_shows_its_progress_on_a_terminal(
+    floors: Floors, stderr_on_a_terminal: OnATerminal
+) -> None:
     cases = floors.home / "cases.csv"
     cases.write_text("id,offender,illicit_profit,offence_date\n1,entity,250000000,2018-03-19\n",
                      encoding="utf-8")
     results = floors.home / "results.csv"
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([str(floors.script), "batch", str(cases), "--provision",
-                                "vn-225", "-o", str(results)], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=follower, cwd=floors.home,
-                               env=_environment())
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            piece = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process is done
-            break
-        if not piece:
-            break
-        seen += piece
-    os.close(leader)
-    assert process.wait(timeout=120) == 0, seen.decode("utf-8", "replace")
+    status, seen = stderr_on_a_terminal([str(floors.script), "batch", str(cases),
+                                         "--provision", "vn-225", "-o", str(results)],
+                                        cwd=floors.home, env=_environment())
+    assert status == 0, seen.decode("utf-8", "replace")
     assert b"100%" in seen  # rich's bar (rich.progress.TaskProgressColumn from 12.3)
     assert len(results.read_text(encoding="utf-8").splitlines()) == 2
 
