@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rates.errors import shown
+
 __all__ = [
     "FieldProblem",
     "FileUnavailable",
@@ -38,28 +40,8 @@ __all__ = [
     "shown",
 ]
 
-#: Longest quotation of a bad value in an error message; longer ones are cut with "...".
-SHOWN_CHARS = 80
 #: Problems of a statute file spelled out in the message; all are kept in ``problems``.
 SHOWN_PROBLEMS = 20
-
-
-def shown(value: object) -> str:
-    """``repr(value)`` for an error message, cut to :data:`SHOWN_CHARS` characters so that a
-    hostile input is not echoed back whole.
-
-    >>> shown("short")
-    "'short'"
-    >>> shown("x" * 100)[-24:]
-    'xxxx... (102 characters)'
-    """
-    try:
-        text = repr(value)
-    except ValueError:  # an int of more than 4,300 digits
-        return f"<{type(value).__name__} too large to show>"
-    if len(text) <= SHOWN_CHARS:
-        return text
-    return f"{text[:SHOWN_CHARS - 3]}... ({len(text)} characters)"
 
 
 class PenaltyError(Exception):

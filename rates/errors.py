@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "SHOWN_CHARS",
     "BadPayload",
     "CacheWarning",
     "CurrencyMismatch",
@@ -45,19 +46,21 @@ __all__ = [
     "SourceUnavailable",
     "UnknownCurrency",
     "UnknownSource",
+    "shown",
 ]
 
 
-#: The longest ``repr`` of a wrong value an error message shows.
-_SHOWN = 120
+#: Longest quotation of a bad value in an error message (of either side of the library);
+#: longer ones are cut, with their length.
+SHOWN_CHARS = 80
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """``repr(value)`` cut to a readable length: a message stays short whatever it quotes.
 
-    >>> _shown("x" * 200).endswith("xx… (202 characters)")
+    >>> shown("x" * 200).endswith("xx… (202 characters)")
     True
-    >>> _shown(10 ** 5000)
+    >>> shown(10 ** 5000)
     '<int of 16610 bits>'
     """
     try:
@@ -65,9 +68,9 @@ def _shown(value: object) -> str:
     except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
         size = value.bit_length() if isinstance(value, int) else "?"
         return f"<{type(value).__name__} of {size} bits>"
-    if len(text) <= _SHOWN:
+    if len(text) <= SHOWN_CHARS:
         return text
-    return f"{text[:_SHOWN]}… ({len(text)} characters)"
+    return f"{text[:SHOWN_CHARS - 1]}… ({len(text)} characters)"
 
 
 class RateError(Exception):
@@ -80,7 +83,7 @@ class UnknownCurrency(RateError, ValueError):
     def __init__(self, code: object) -> None:
         self.code = code
         super().__init__(
-            f"unknown currency code {_shown(code)} (allowed: a three-letter ISO 4217 code such as "
+            f"unknown currency code {shown(code)} (allowed: a three-letter ISO 4217 code such as "
             "VND, USD or EUR)"
         )
 
@@ -92,7 +95,7 @@ class InvalidAmount(RateError, ValueError):
         self.value = value
         self.problem = problem
         super().__init__(
-            f"{problem}: {_shown(value)} (accepted forms: 250000000, 250,000,000, 250_000_000, "
+            f"{problem}: {shown(value)} (accepted forms: 250000000, 250,000,000, 250_000_000, "
             "'250000000 VND', 'VND 250000000', 1234.56)"
         )
 
@@ -116,7 +119,7 @@ class InvalidDate(RateError, ValueError):
         self.field = field
         self.value = value
         self.problem = problem
-        super().__init__(f"{field}: {_shown(value)} {problem} (allowed: {allowed})")
+        super().__init__(f"{field}: {shown(value)} {problem} (allowed: {allowed})")
 
 
 class InvalidRounding(RateError, ValueError):
@@ -126,7 +129,7 @@ class InvalidRounding(RateError, ValueError):
         self.value = value
         self.allowed = tuple(allowed)
         super().__init__(
-            f"rounding: {_shown(value)} is not a rounding mode (allowed: {', '.join(self.allowed)})"
+            f"rounding: {shown(value)} is not a rounding mode (allowed: {', '.join(self.allowed)})"
         )
 
 
@@ -137,7 +140,7 @@ class InvalidRate(RateError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {_shown(value)} is not allowed (allowed: {allowed})")
+        super().__init__(f"{field}: {shown(value)} is not allowed (allowed: {allowed})")
 
 
 class CurrencyMismatch(RateError, ValueError):
@@ -158,7 +161,7 @@ class SourceExists(RateError, ValueError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(
-            f"source name {_shown(name)} is already registered (allowed: a new name, or "
+            f"source name {shown(name)} is already registered (allowed: a new name, or "
             "replace=True to replace it on purpose)"
         )
 
@@ -169,7 +172,7 @@ class UnknownSource(RateError, LookupError):
     def __init__(self, name: object, known: Sequence[str]) -> None:
         self.name = name
         self.known = tuple(known)
-        super().__init__(f"unknown rate source {_shown(name)} (known: {', '.join(self.known)})")
+        super().__init__(f"unknown rate source {shown(name)} (known: {', '.join(self.known)})")
 
 
 class RateNotFound(RateError, LookupError):
