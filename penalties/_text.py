@@ -125,7 +125,7 @@ def provision(statute: Statute, locale: str) -> Text:
             who = f" for a {mod.subject.value}" if mod.subject else ""
             when = f" when {words.node(mod.node)}" if mod.node else ""
             targets = ", ".join(".".join(t) for t in sorted(mod.targets))
-            out.append(f"  × {mod.factor:f} on {targets}{who}{when} [{mod.ref}]")
+            out.append(f"  {words.factor(mod.factor)} on {targets}{who}{when} [{mod.ref}]")
     return out
 
 

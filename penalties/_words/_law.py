@@ -5,10 +5,11 @@ a range as the statute writes it, a trigger tree, an assessment in one line. Par
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from penalties._words._numbers import Formatter, amount, figure, months, number
-from rates.exact import decimal_text
+from rates.exact import Exact, decimal_text
 
 if TYPE_CHECKING:
     from penalties.assessment._figures import PenaltyRange
@@ -16,9 +17,9 @@ if TYPE_CHECKING:
     from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
     from penalties.statutes._triggers import Node
 
-__all__ = ["additional_cell", "bound", "bound_cells", "joiner", "kind", "node",
-           "outline", "principal_rule", "range_ends", "range_line", "range_name",
-           "range_spec", "summary", "term"]
+__all__ = ["additional_cell", "bound", "bound_cells", "evaluated", "factor", "joiner",
+           "kind", "node", "outline", "principal_rule", "range_ends", "range_line",
+           "range_name", "range_spec", "summary", "term"]
 
 
 
@@ -107,6 +108,25 @@ def summary(result: Assessment) -> str:
             high = number(item.max_months) if item.max_months is not None else "no maximum"
             parts.append(f"{kind(item.kind)} {low} to {high} months")
     return f"tier {result.tier.ref}: " + ", ".join(parts)
+
+
+def factor(value: Decimal) -> str:
+    """A modifier's multiplier: ``× 1.5``."""
+    return f"× {value:f}"
+
+
+def evaluated(total: Exact | None, currency: str, ref: str | None,
+              times: Decimal | None = None, what: str = "") -> str:
+    """A term of a bound as computed for a case: ``EUR 20,000,000 (83(5))``; ``0.04 ×
+    turnover EUR 1,782,848,992.69… = EUR 71,313,959.70… (83(5))``; ``2 × gross_gain: not
+    given (3571(d))``."""
+    cite = f" ({ref})" if ref else ""
+    if times is None:
+        assert total is not None
+        return f"{amount(total, currency)}{cite}"
+    if total is None:
+        return f"{times:f} × {what}: not given{cite}"
+    return f"{times:f} × {what} = {amount(total, currency)}{cite}"
 
 
 def term(spec: TermSpec, currency: str, fmt: Formatter = amount) -> str:

@@ -155,7 +155,7 @@ class Run:
         for modifier in self.version.modifiers:
             if modifier.subject not in (None, offender):
                 continue
-            why = f"× {modifier.factor:f}: {modifier.ref} ({modifier.translation})"
+            why = f"{words.factor(modifier.factor)}: {modifier.ref} ({modifier.translation})"
             if modifier.node is not None:
                 reasons = modifier.node.evaluate(self.context)
                 if reasons is None:

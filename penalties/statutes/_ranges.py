@@ -66,22 +66,20 @@ class TermSpec:
 
     def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str]:
         """The amount (``None`` when its fact is not given) and how it was reached."""
-        cite = f" ({self.ref})" if self.ref else ""
         currency = ctx.currency
         if self.amount is not None:
-            return self.amount, f"{words.amount(self.amount, currency)}{cite}"
+            return self.amount, words.evaluated(self.amount, currency, self.ref)
         if self.units is not None:
             value, described = ctx.unit_value()
             total = product(self.units, value)
-            return total, (f"{self.units:f} × {described} = "
-                           f"{words.amount(total, currency)}{cite}")
+            return total, words.evaluated(total, currency, self.ref, self.units, described)
         assert self.fact is not None
         base = ctx.money_fact(self.fact)
         if base is None:
-            return None, f"{self.times:f} × {self.fact}: not given{cite}"
+            return None, words.evaluated(None, currency, self.ref, self.times, self.fact)
         total = product(self.times, base)
-        return total, (f"{self.times:f} × {self.fact} {words.amount(base, currency)} = "
-                       f"{words.amount(total, currency)}{cite}")
+        return total, words.evaluated(total, currency, self.ref, self.times,
+                                      f"{self.fact} {words.amount(base, currency)}")
 
 
 @dataclass(frozen=True, slots=True)
