@@ -11,6 +11,7 @@ the closest builtin, so callers can catch either::
     ├── NoVersionInForce (LookupError)       the provision has no version for the date
     ├── FileUnavailable (LookupError)        a batch file that cannot be opened
     ├── StatuteFileError (ValueError)        a statute data file failed to load or validate
+    │   └── DuplicateProvision               its id or alias is another file's (a built-in's)
     └── GoldenCaseFailure (AssertionError)   a statute file's own golden case disagrees
 
 The money side has its own tree (:mod:`rates.errors`, ``RateError``) with the same builtins.
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from rates.errors import shown
 
 __all__ = [
+    "DuplicateProvision",
     "FieldProblem",
     "FileUnavailable",
     "GoldenCaseFailure",
@@ -37,11 +39,28 @@ __all__ = [
     "StatuteFileError",
     "UnknownProvision",
     "UnsupportedCurrency",
+    "printable",
     "shown",
 ]
 
 #: Problems of a statute file spelled out in the message; all are kept in ``problems``.
 SHOWN_PROBLEMS = 20
+#: Files that did not load named in an :class:`UnknownProvision` message.
+SHOWN_FILES = 5
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on a terminal as one line: every character that is not
+    printable (line breaks, control and bidirectional characters, separators) escaped, so
+    that a file name cannot move the cursor or reorder what is shown.
+
+    >>> print(printable("d/x\u202e.toml"))
+    d/x\u202e.toml
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 class PenaltyError(Exception):
@@ -74,12 +93,20 @@ class UnsupportedCurrency(InvalidFacts):
 
 
 class UnknownProvision(PenaltyError, LookupError):
-    """No provision in the catalogue has this id or alias."""
+    """No provision in the catalogue has this id or alias. ``unloaded`` names the statute
+    files of the catalogue that did not load (one of them may have been meant)."""
 
-    def __init__(self, provision_id: str, known: Sequence[str]) -> None:
+    def __init__(self, provision_id: str, known: Sequence[str],
+                 unloaded: Sequence[str] = ()) -> None:
         self.provision_id = provision_id
         self.known = tuple(known)
+        self.unloaded = tuple(unloaded)
         shown = ", ".join(self.known) if self.known else "none loaded"
+        if self.unloaded:
+            files = ", ".join(map(printable, self.unloaded[:SHOWN_FILES]))
+            more = len(self.unloaded) - SHOWN_FILES
+            shown += (f"; {len(self.unloaded)} statute file{'s' * (len(self.unloaded) > 1)} "
+                      f"did not load: {files}" + (f" and {more} more" if more > 0 else ""))
         super().__init__(f"unknown provision {provision_id!r} (known: {shown})")
 
     def __str__(self) -> str:
@@ -120,7 +147,8 @@ class StatuteFileError(PenaltyError, ValueError):
     """A statute data file could not be read, parsed or validated.
 
     ``path`` is the file, ``problems`` lists each field path with what was expected (the
-    message spells out the first :data:`SHOWN_PROBLEMS` of them).
+    message spells out the first :data:`SHOWN_PROBLEMS` of them, and the path as
+    :func:`printable`).
     """
 
     def __init__(self, path: str, problems: Sequence[FieldProblem]) -> None:
@@ -129,7 +157,23 @@ class StatuteFileError(PenaltyError, ValueError):
         details = "; ".join(str(p) for p in self.problems[:SHOWN_PROBLEMS])
         if len(self.problems) > SHOWN_PROBLEMS:
             details += f"; and {len(self.problems) - SHOWN_PROBLEMS} more problems"
-        super().__init__(f"{path}: {details}")
+        super().__init__(f"{printable(path)}: {details}")
+
+
+class DuplicateProvision(StatuteFileError):
+    """A statute file that loads but declares an id or alias (``name``) that another file
+    of the catalogue already defines (``other``): a second copy, or a user file shadowing a
+    built-in provision (``builtin``). The file is refused; the other stays usable."""
+
+    def __init__(self, path: str, name: str, other: str, *, builtin: bool = False) -> None:
+        self.name = name
+        self.other = other
+        self.builtin = builtin
+        owner = f"the built-in file {printable(other)}" if builtin else printable(other)
+        super().__init__(path, [FieldProblem(
+            "id" if "/" in name else "aliases",
+            f"{shown(name)} is already defined by {owner}; give this file's provision "
+            "another id and aliases")])
 
 
 class GoldenCaseFailure(PenaltyError, AssertionError):

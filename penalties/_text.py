@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from penalties import _words as words
 
 if TYPE_CHECKING:
+    from penalties._errors import StatuteFileError
     from penalties.assessment._results import Assessment
     from penalties.assessment._thresholds import Thresholds
     from penalties.statutes._statute import Statute
     from rates.model import Conversion, Rate
 
-__all__ = ["Table", "Text", "assessment", "comparison", "conversion", "provision",
-           "thresholds"]
+__all__ = ["Table", "Text", "assessment", "comparison", "conversion", "one_line", "provision",
+           "thresholds", "unloaded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,26 @@ def provisions(rows: list[dict[str, Any]]) -> Text:
     """The catalogue: one block per provision (an id is copied, never cut to fit)."""
     return [f"{r['id']}" + (f"  ({', '.join(r['aliases'])})" if r["aliases"] else "")
             + f"  {r['currency']}  {r['coverage']}\n    {r['title']}" for r in rows]
+
+
+def unloaded(problems: Iterable[StatuteFileError]) -> list[str]:
+    r"""What ``penalties list`` says of each statute file that did not load (see
+    :attr:`Catalog.problems <penalties.Catalog.problems>`): one line per file, its own
+    error, as :func:`one_line`.
+
+    >>> from penalties._errors import FieldProblem, StatuteFileError
+    >>> print(*unloaded([StatuteFileError("d/x\u202e.toml", [FieldProblem("id", "missing")])]))
+    not loaded: d/x\u202e.toml: id: missing
+    """
+    return [f"not loaded: {one_line(str(error))}" for error in problems]
+
+
+def one_line(text: str) -> str:
+    """``text`` safe to print as one line on a terminal: every character that is not
+    printable (line breaks, control and bidirectional characters, separators) escaped."""
+    from penalties._errors import printable
+
+    return printable(text)
 
 
 def snapshot(info: dict[str, Any]) -> Text:

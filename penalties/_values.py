@@ -4,7 +4,9 @@ Every path reads facts here: :class:`~penalties._facts.Facts` (Python and JSON),
 rows and columns, the command line. One set of limits applies, the vocabulary's
 (:mod:`penalties._vocabulary`): an amount up to 10^18 units, a count within its fact's
 ``min`` and ``max``, text up to :data:`MAX_TEXT` characters. Blank text means "not given"
-(``None``). A value that cannot be read is an :class:`~penalties._errors.InvalidFacts`
+(``None``). Numbers and dates are written in ASCII digits 0-9 only: any other digit
+(Arabic-Indic, full-width, mathematical...) is refused, in every kind of value, with one
+message. A value that cannot be read is an :class:`~penalties._errors.InvalidFacts`
 naming the fact, quoting the value briefly and saying what is allowed.
 
 >>> from penalties._vocabulary import builtin_vocabulary
@@ -17,6 +19,10 @@ Amount(value=Decimal('250000000'), currency='VND')
 Traceback (most recent call last):
 ...
 penalties._errors.InvalidFacts: times: 5000000 is out of range (allowed: 1 to 1000000)
+>>> read(facts["times"], "３")
+Traceback (most recent call last):
+...
+penalties._errors.InvalidFacts: times: '３' is written with U+FF13 FULLWIDTH DIGIT THREE; ...
 """
 
 from __future__ import annotations
@@ -32,8 +38,8 @@ from penalties._vocabulary import Fact
 from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
-__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "plain_column", "read",
-           "read_column", "read_option"]
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "digit_problem", "plain_column",
+           "read", "read_column", "read_option"]
 
 #: Longest text accepted for a value.
 MAX_TEXT = 100
@@ -63,10 +69,34 @@ def read(fact: Fact, raw: object) -> object:
     blank text)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str) and len(raw) > MAX_TEXT:
-        raise InvalidFacts(fact.name, f"the text is {len(raw):,} characters long",
-                           f"at most {MAX_TEXT} characters")
+    if isinstance(raw, str):
+        if len(raw) > MAX_TEXT:
+            raise InvalidFacts(fact.name, f"the text is {len(raw):,} characters long",
+                               f"at most {MAX_TEXT} characters")
+        if not raw.isascii():
+            _check_digits(fact, raw)
     return _READERS[fact.kind](fact, raw)
+
+
+def _check_digits(fact: Fact, text: str) -> None:
+    problem = digit_problem(text)
+    if problem is not None:
+        raise InvalidFacts(fact.name, problem, fact.allowed)
+
+
+def digit_problem(text: str) -> str | None:
+    """The one rule for digits: numbers and dates are written in ASCII digits 0-9. Other
+    digits (Arabic-Indic ``٣``, full-width ``３``, mathematical ``𝟑``, superscript ``³``...)
+    are refused, in every kind of value and in the dates of statute files, with this
+    message (``None``: the text has no other digit)."""
+    digit = None if text.isascii() else next(
+        (c for c in text if c.isdigit() and not c.isascii()), None)
+    if digit is None:
+        return None
+    import unicodedata
+
+    return (f"{shown(text)} is written with U+{ord(digit):04X} "
+            f"{unicodedata.name(digit, 'a digit')}; write numbers and dates in ASCII digits 0-9")
 
 
 def _amount(fact: Fact, raw: object) -> Amount:

@@ -17,7 +17,7 @@ from rates.errors import InvalidDate
 
 __all__ = ["as_date", "parse_date"]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: object, field: str) -> date:

@@ -2,16 +2,19 @@
 
 Every file is made from a valid statute (each built-in file and ``minimal_statute()``) by one
 mutation that makes it invalid by construction: broken TOML, invalid UTF-8, NUL and control
-characters, a file over the size limit, random bytes, wrong types, unknown fields, missing
-required fields, huge numbers (``1e400``, ``10**30``, NaN, infinities, negatives), text over
-the length limit, deep nesting, overlapping and gapped bands, ``same_as`` cycles, chains and
+characters, bidirectional controls and line separators, a file over the size limit, random
+bytes, wrong types, unknown fields, missing required fields, huge numbers (``1e400``,
+``10**30``, NaN, infinities, negatives), text over the length limit, deep nesting,
+overlapping and gapped bands, ``same_as`` cycles, chains and
 fan-out bombs, duplicate ids and ranks. Each must give a
 :class:`~penalties._errors.StatuteFileError` naming the file and, among its problems, the
 field path the mutation touched (or the whole file, ``""``, when it cannot be parsed), with
 no other exception and with bounded work: each trigger table of the file is compiled at most
-once, however ``same_as`` expands it. No test here measures time (CI machines are shared and
-noisy); the suite's hang guard (``timeout`` in ``pyproject.toml``) stops a run that hangs.
-Mutants are drawn from a fixed seed, so a failure names a file that can be made again.
+once, however ``same_as`` expands it. Beside a good file (of the same id, for mutants of
+``minimal_statute()``), a catalogue stays usable and names the file with that error. No test
+here measures time (CI machines are shared and noisy); the suite's hang guard (``timeout``
+in ``pyproject.toml``) stops a run that hangs. Mutants are drawn from a fixed seed, so a
+failure names a file that can be made again.
 """
 
 from __future__ import annotations
@@ -111,6 +114,8 @@ WRONG = {"zz_unknown": [1]}  # no field of the format takes this table
 HUGE: list[object] = [10**30, 2**64, Decimal("1e400"), Decimal("-1e400"), Decimal("NaN"),
                       Decimal("Infinity"), Decimal("-Infinity"), -1]
 CONTROL = ["\x00", "\x1b[2J", "\x07", "\x7f", "\x85", "\x08"]
+# Text that makes a terminal show other text than the file holds (bidi controls, separators).
+SPOOFING = ["\u202e", "\u202d", "\u2067", "\u2069", "\u200f", "\u061c", "\u2028", "\u2029"]
 # Keys a table cannot lack wherever the format uses them.
 REQUIRED = {"schema_version", "id", "jurisdiction", "title", "currency", "language",
             "subjects", "versions", "effective_from", "sources", "tiers", "rank", "citation",
@@ -188,6 +193,15 @@ def control_character(doc: Doc, rng: random.Random) -> Mutant:
     text = text[:cut] + rng.choice(CONTROL) + text[cut:]
     return Mutant("control character", put(doc, path, text), rendered(path),
                   ("control character",))
+
+
+def spoofing_character(doc: Doc, rng: random.Random) -> Mutant:
+    path = rng.choice([p for p, v in nodes(doc) if isinstance(v, str)])
+    text = at(doc, path)
+    cut = rng.randint(0, len(text))
+    text = text[:cut] + rng.choice(SPOOFING) + text[cut:]
+    return Mutant("spoofing character", put(doc, path, text), rendered(path),
+                  ("bidirectional control character", "line or paragraph separator"))
 
 
 def deep_nesting(doc: Doc, rng: random.Random) -> Mutant:
@@ -317,7 +331,8 @@ def bad_bytes(doc: Doc, rng: random.Random) -> Mutant:
         bad = rng.choice([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf8\x88\x80"])
         return Mutant(kind, raw[:cut] + bad + raw[cut:], "", ("not UTF-8",))
     if kind == "NUL byte":
-        return Mutant(kind, raw[:cut] + b"\x00" + raw[cut:], "", ("not valid TOML",))
+        # inside a character of several bytes, the NUL also breaks the UTF-8
+        return Mutant(kind, raw[:cut] + b"\x00" + raw[cut:], "", ("not valid TOML", "not UTF-8"))
     if kind == "over the size limit":
         padding = b"# " + b"x" * (MAX_FILE_BYTES - len(raw) + rng.randint(1, 10_000)) + b"\n"
         return Mutant(kind, padding + raw, "", ("larger than",))
@@ -390,11 +405,46 @@ def test_hostile_statute_files_give_typed_errors_with_bounded_work(
             assert str(error).startswith(str(path)), context
             assert mutant.explained_by(error), context
             figures["typed errors checked"] += 1
+        if number % 8 == 0:
+            usable_beside(path, tmp_path / f"beside{number}", mutant, make_statute())
+            figures["hostile statute files beside a good one (catalogue usable)"] += 1
         figures["statute files fuzzed"] += 1
         figures["statute catalogues fuzzed"] += len(readers) - 1
         kinds[mutant.kind] += 1
     assert sum(kinds.values()) >= 1_000
     assert min(kinds.values()) >= 15, kinds
+
+
+def usable_beside(hostile: Path, folder: Path, mutant: Mutant, good: Doc) -> None:
+    """The hostile file in a directory beside a good one (which has its id, for mutants of
+    ``minimal_statute()``): the catalogue lists the good one and names the hostile file,
+    with the error it has alone, as its one problem."""
+    folder.mkdir()
+    copied = folder / hostile.name
+    copied.write_bytes(hostile.read_bytes())
+    (folder / "good.toml").write_text(tomli_w.dumps(good), encoding="utf-8")
+    catalog = Catalog([folder], builtin=False, use_env=False, strict=False)
+    assert catalog.ids() == [good["id"]], mutant.kind
+    (problem,) = catalog.problems
+    assert problem.path == str(copied), problem
+    assert mutant.explained_by(problem), f"{mutant.kind}: {problem}"
+    assert "already defined" not in str(problem), problem
+
+
+def test_spoofing_characters_in_any_text_are_refused(
+        make_statute: Callable[[], Doc], tmp_path: Path, figures: Counter[str]) -> None:
+    """A bidirectional control or a line separator put in a random text of each base file
+    (an id, a title, a quote, a key's value...) is refused naming that field."""
+    rng = random.Random(SEED + 1)  # its own draws: the mutants above stay as they are
+    for name, base in bases(make_statute()).items():
+        for number in range(4):
+            mutant = spoofing_character(copied(base), rng)
+            assert not isinstance(mutant.content, bytes)
+            path = tmp_path / f"{number}.toml"
+            path.write_text(tomli_w.dumps(mutant.content), encoding="utf-8")
+            error = refusal(partial(load_statute, path), f"{mutant.kind} of {name}")
+            assert mutant.explained_by(error), f"{mutant.kind} of {name}: {error}"
+            figures["spoofing characters refused"] += 1
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[int]:

@@ -3,14 +3,18 @@ with the same limits, and the lens places a plain number as it places the amount
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from penalties import InvalidFacts, get_provision
-from penalties._values import Amount, plain_column, read, read_column
+from penalties import InvalidFacts, StatuteFileError, get_provision, load_statute
+from penalties._values import Amount, TextReader, plain_column, read, read_column, read_option
 from penalties._vocabulary import builtin_vocabulary
 from penalties.statutes._catalog import default_catalog
 
@@ -76,3 +80,49 @@ def test_a_plain_number_is_placed_as_the_amount(figure: int) -> None:
     assert places[0] == places[1] == places[2]
     assert lens.token("illicit_profit", "amount", as_amount, "VND") == ("@", places[0])
     assert lens.places("illicit_profit", "amount", [Amount(Decimal(1), "USD")], "VND") == [None]
+
+
+# One rule for digits (issue 12, item 7): numbers and dates are written in ASCII digits 0-9.
+# Arabic-Indic, full-width, mathematical and superscript digits are refused in every kind of
+# value, by every reader (one cell, a column, the batch's cache), with one message.
+OTHER_DIGITS = {
+    "illicit_profit": ["٣٠٠", "３００", "𝟑𝟎𝟎", "٣٠٠ VND", "VND ３００", "3٠0", "۳۰۰", "३००"],
+    "times": ["٣", "３", "𝟑", "³"],
+    "offence_date": ["２０１８-０３-１９", "٢٠١٨-٠٣-١٩", "𝟐𝟎𝟏𝟖-03-19"],
+    "organised": ["١"],
+}
+
+
+@pytest.mark.parametrize(("name", "text"), [(n, t) for n, texts in OTHER_DIGITS.items()
+                                            for t in texts])
+def test_digits_other_than_ascii_are_refused_with_one_message(
+        name: str, text: str, figures: Counter[str]) -> None:
+    fact = VOCABULARY[name]
+    with pytest.raises(InvalidFacts) as info:
+        read(fact, text)
+    error = info.value
+    assert error.field == name
+    assert error.problem.startswith(f"{text!r} is written with U+")
+    assert error.problem.endswith("; write numbers and dates in ASCII digits 0-9")
+    assert str(error).startswith(f"{name}: {text!r} is written with U+")
+    (in_column,) = read_column(fact, [text])
+    assert plain(in_column) == plain(error)
+    assert plain_column(fact, [text]) is None
+    with pytest.raises(InvalidFacts, match="ASCII digits 0-9"):
+        TextReader()(fact, text)
+    with pytest.raises(InvalidFacts, match="ASCII digits 0-9"):
+        read_option(fact.kind, "--on", text)
+    figures["non-ASCII digit forms refused"] += 1
+
+
+def test_statute_dates_follow_the_same_rule(write_statute: Callable[..., Path],
+                                            statute_data: dict[str, Any]) -> None:
+    for written, says in [("２０１８-０１-０１", "is written with U+FF12 FULLWIDTH DIGIT TWO; "
+                           "write numbers and dates in ASCII digits 0-9"),
+                          (1514764800, "expected a valid date written as a TOML date"),
+                          ("1514764800", "expected a valid date written as a TOML date")]:
+        statute_data["versions"][0]["effective_from"] = written
+        with pytest.raises(StatuteFileError) as info:
+            load_statute(write_statute(statute_data))
+        found = {p.location: p.message for p in info.value.problems}
+        assert says in found["versions[0].effective_from"], written

@@ -89,22 +89,43 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
     """Check statute files (and the files of directories, recursively) and run their
     golden cases: one report per file, with its id and the number of golden cases, the
     cases that failed, or the error that stopped it. A path that does not exist is an
-    :class:`~penalties._errors.InvalidInput`."""
+    :class:`~penalties._errors.InvalidInput`.
+
+    A file is checked once however many paths lead to it (a symlink, a hard link). One
+    whose id or alias is a built-in provision's, or an earlier checked file's, is refused
+    with a :class:`~penalties._errors.DuplicateProvision` naming both files: a catalogue
+    would refuse it too."""
     from pathlib import Path
 
-    from penalties._errors import InvalidInput, PenaltyError
+    from penalties._errors import DuplicateProvision, InvalidInput, PenaltyError
     from penalties.statutes._catalog import statute_files
+    from penalties.statutes._index import builtin_names
     from penalties.statutes._loader import load_statute
 
     report: list[dict[str, object]] = []
+    seen: set[tuple[int, int]] = set()
+    claimed: dict[str, Path] = dict(builtin_names())
+    builtin = set(claimed.values())
     for given in map(Path, paths):
         if not given.exists():
             raise InvalidInput(str(given), "no such file or directory",
                                "statute files or directories of them")
         for file in statute_files(given) if given.is_dir() else [given]:
+            identity = _identity(file)
+            if identity is not None:
+                if identity in seen:
+                    continue  # the same file again
+                seen.add(identity)
             entry: dict[str, object] = {"file": str(file)}
             try:
                 statute = load_statute(file)
+                names = [statute.id, *statute.model.aliases]
+                for name in names:
+                    other = claimed.get(name)
+                    if other is not None and _identity(other) != identity:
+                        raise DuplicateProvision(str(file), name, str(other),
+                                                 builtin=other in builtin)
+                claimed.update(dict.fromkeys(names, file))
                 failures = [o for o in run_cases(statute) if not o.passed]
                 entry.update(id=statute.id, cases=len(statute.model.cases),
                              failures=[{"case": o.name, "differences": list(o.differences)}
@@ -113,3 +134,12 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
                 entry["error"] = str(exc)
             report.append(entry)
     return report
+
+
+def _identity(path: os.PathLike[str]) -> tuple[int, int] | None:
+    """What a file is (device, inode), whichever path leads to it; ``None`` if unreadable."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino

@@ -11,6 +11,7 @@ import errno
 import os
 import stat
 import tomllib
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from penalties.statutes._general import General
     from penalties.statutes._statute import Statute
 
-__all__ = ["MAX_FILE_BYTES", "check_inside", "load_statute", "read_document", "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "check_inside", "load_listed", "load_statute", "read_document",
+           "read_limited"]
 
 #: The largest statute or general rules file read.
 MAX_FILE_BYTES = 1_000_000
@@ -63,9 +65,46 @@ def load(path: Path, root: Path | None, vocabulary: Vocabulary | None = None,
     return compile_statute(model, named, vocabulary, general), text
 
 
+def load_listed(path: Path, root: Path | None, vocabulary: Vocabulary,
+                general_of: Callable[[str], General | None],
+                names: Collection[str]) -> Statute:
+    """:func:`load` for a file of a catalogue: compiled with the general rules of its
+    jurisdiction (``general_of``), its top lines naming its id and aliases (the catalogue
+    indexes it by them), and every provision it refers to among the catalogue's ``names``.
+    """
+    from penalties.statutes._index import jurisdiction_of, names_in
+
+    jurisdiction = jurisdiction_of(path, root)
+    statute, text = load(path, root, vocabulary, general_of(jurisdiction) if jurisdiction
+                         else None)
+    if set(names_in(text, path)) != {statute.id, *statute.model.aliases}:
+        raise StatuteFileError(str(path), [FieldProblem(
+            "id", "write id and aliases as plain top-level lines (id = \"...\", "
+            "aliases = [\"...\"]) so the catalogue can index the file")])
+    if jurisdiction is None or jurisdiction != statute.model.jurisdiction:
+        general = general_of(statute.model.jurisdiction)
+        if general is not None:  # compiled again with its jurisdiction's rules
+            statute, _ = load(path, root, vocabulary, general)
+    _check_references(statute, names)
+    return statute
+
+
+def _check_references(statute: Statute, names: Collection[str]) -> None:
+    """Every ``predecessor`` and ``see_also`` id must name a provision of the catalogue."""
+    model = statute.model
+    refs = [("predecessor", model.predecessor)] if model.predecessor else []
+    refs += [(f"see_also[{i}].id", s.id) for i, s in enumerate(model.see_also)]
+    for location, target in refs:
+        if target not in names:
+            known = ", ".join(sorted(n for n in names if "/" in n))
+            problem = FieldProblem(location, f"unknown provision {shown(target)} (known: {known})")
+            raise StatuteFileError(statute.path, [problem])
+
+
 def read_document(path: Path, root: Path | None) -> tuple[dict[str, Any], str]:
     """The parsed TOML document of a file and its text, after the checks every document
-    passes (size, encoding, nesting, text length, control characters)."""
+    passes (size, encoding, nesting, text length, control and bidirectional characters,
+    line separators)."""
     from penalties.statutes._schema import document_problems
 
     named = str(path)

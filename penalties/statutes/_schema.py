@@ -27,7 +27,6 @@ Cross-field rules (bands that overlap or leave gaps, unknown references) live in
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -42,6 +41,7 @@ from penalties.statutes._schema_base import (
     Amount,
     Citation,
     Confidence,
+    Day,
     Model,
     Months,
     PenaltyKind,
@@ -138,7 +138,7 @@ __all__ = [
 class Version(Model):
     """The provision as in force from ``effective_from`` until the next version begins."""
 
-    effective_from: date
+    effective_from: Day
     amended_by: str | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
     floors: list[Floor] = []
@@ -155,7 +155,7 @@ class Subject(Model):
 
     kind: Offender
     label: Text
-    liable_from: date | None = None
+    liable_from: Day | None = None
     liability_citation: Citation | None = None
     tiers_from: Offender | None = Field(
         default=None, description="use the tiers of another subject (with the modifiers "
@@ -184,7 +184,7 @@ class Act(Model):
 class UnitValue(Model):
     """The value of one indexed unit from a date (e.g. an Australian penalty unit)."""
 
-    effective_from: date
+    effective_from: Day
     amount: Amount
     source: Text
     confidence: Confidence
@@ -259,7 +259,7 @@ class StatuteFile(Model):
         default=None, description="id of the provision that covered the same conduct before "
         "this one's first version; offences before then are assessed under it")
     lex_mitior: LexMitior | None = None
-    repealed_on: date | None = None
+    repealed_on: Day | None = None
     repealed_by: str | None = None
     acts: list[Act] = []
     see_also: list[SeeAlso] = []

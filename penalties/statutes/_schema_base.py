@@ -7,6 +7,7 @@ See :mod:`penalties.statutes._schema` for the file format itself.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -25,6 +26,7 @@ __all__ = [
     "Amount",
     "Citation",
     "Confidence",
+    "Day",
     "Months",
     "Name",
     "PenaltyKind",
@@ -61,6 +63,26 @@ def _amount(value: object) -> Decimal:
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
+def _day(value: object) -> object:
+    from penalties._values import digit_problem
+
+    if isinstance(value, str) and (problem := digit_problem(value)) is not None:
+        raise ValueError(problem)
+    if isinstance(value, datetime) or not isinstance(value, date | str) or (
+            isinstance(value, str) and not _ISO_DATE.fullmatch(value)):
+        got = (f"a date and time, {value.isoformat()}" if isinstance(value, datetime)
+               else shown(value))
+        raise ValueError(f"expected a valid date written as a TOML date such as 2018-01-01, "
+                         f"got {got}")
+    return value  # a date, or its text checked by pydantic (2018-02-30 is no date)
+
+
+#: A calendar date: a TOML date (``2018-01-01``) or that text in quotes; never a number
+#: (pydantic would read one as seconds since 1970) nor a date and time.
+Day = Annotated[date, BeforeValidator(_day)]
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Months = Annotated[int, Field(strict=True, ge=0, le=1200)]
 
 
@@ -148,15 +170,24 @@ class Title(Model):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters that make a terminal show other text than the file holds: the bidirectional
+#: controls (embeddings, overrides, isolates, marks) and the line and paragraph separators.
+_SPOOFING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def document_problems(data: object) -> list[tuple[str, str]]:
     """What a parsed TOML document breaks before its fields are read, as (location, message):
     nesting deeper than :data:`MAX_NESTING`, text longer than :data:`MAX_TEXT` characters,
-    and control characters (other than tab and line breaks) in any text or key.
+    control characters (other than tab and line breaks), bidirectional controls
+    (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and the line and paragraph
+    separators (U+2028, U+2029) in any text or key: every text of the file, ids, titles,
+    citations, notes and descriptions alike.
 
     >>> document_problems({"versions": [{"note": "a\\x1b[2Jb"}]})
     [('versions[0].note', 'control character U+001B in the text')]
+    >>> location, message = document_problems({"title": {"en": "fee \\u202e10,00"}})[0]
+    >>> location, message.split(" (")[0]
+    ('title.en', 'bidirectional control character U+202E in the text')
     """
     problems: list[tuple[str, str]] = []
     stack: list[tuple[str, object, int]] = [("", data, 0)]
@@ -183,4 +214,11 @@ def _text_problems(text: str) -> list[str]:
     control = _CONTROL.search(text)
     if control:
         return [f"control character U+{ord(control.group()):04X} in the text"]
+    spoofing = _SPOOFING.search(text)
+    if spoofing:
+        found = ord(spoofing.group())
+        kind = "line or paragraph separator" if found in (0x2028, 0x2029) else (
+            "bidirectional control character")
+        return [f"{kind} U+{found:04X} in the text (it can make a terminal show other text "
+                "than the file holds)"]
     return []

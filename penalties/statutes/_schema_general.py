@@ -5,13 +5,12 @@ file may declare itself. See :mod:`penalties.statutes._schema`."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
 from penalties._vocabulary import fact_problems
-from penalties.statutes._schema_base import Citation, Model, PenaltyKind, Text
+from penalties.statutes._schema_base import Citation, Day, Model, PenaltyKind, Text
 from penalties.statutes._schema_penalties import HistoryRule
 
 __all__ = ["LENIENCY_CRITERIA", "FactSpec", "GeneralFile", "GeneralHistory", "GeneralLeniency",
@@ -51,8 +50,8 @@ class GeneralHistory(HistoryRule):
     before ``until``, the first day it no longer applies)."""
 
     applies_to: Annotated[list[Text], Field(min_length=1)]
-    effective_from: date
-    until: date | None = None
+    effective_from: Day
+    until: Day | None = None
 
 
 class GeneralLeniency(Leniency):
