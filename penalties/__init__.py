@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from penalties._api import assess, compare, get_provision, list_provisions, statute_schema
     from penalties._errors import (
+        DuplicateProvision,
         FileUnavailable,
         GoldenCaseFailure,
         InvalidFacts,
@@ -57,6 +58,7 @@ _WHERE = {
     "Facts": "_facts",
     "Figure": "assessment._figures",
     "FileUnavailable": "_errors",
+    "DuplicateProvision": "_errors",
     "GoldenCaseFailure": "_errors",
     "InputConversion": "assessment._figures",
     "InvalidFacts": "_errors",
@@ -97,6 +99,7 @@ __all__ = [
     "BatchResult",
     "CaseOutcome",
     "Catalog",
+    "DuplicateProvision",
     "Fact",
     "Facts",
     "Figure",
