@@ -3,9 +3,10 @@
 Exit codes (documented in the README): 0 success (including "no tier applies"); 2 bad input
 or usage (a malformed amount, date, currency or option, an invalid statute file); 3 data not
 available (an unknown provision, no version in force on the date, no rate, a file that
-cannot be opened); 4 ``batch --skip-invalid`` with rows in error; 1 anything unexpected (a
-bug). The fact options are made from the facts vocabulary (``penalties/data/facts.toml``);
-the text is the library's (:mod:`penalties._text`). Library modules are imported inside the
+cannot be opened or written); 4 ``batch --skip-invalid`` with rows in error; 130 a batch
+interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM); 1 anything unexpected (a bug). The
+fact options are made from the facts vocabulary (``penalties/data/facts.toml``); the text
+is the library's (:mod:`penalties._text`). Library modules are imported inside the
 commands that need them, so ``--help`` and ``--version`` stay fast.
 """
 
@@ -27,10 +28,14 @@ if TYPE_CHECKING:
     from penalties import Assessment, Catalog
     from penalties._text import Text
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_DATA", "EXIT_OK", "EXIT_SOME_ROWS_FAILED",
-           "EXIT_UNEXPECTED", "app", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "EXIT_NO_DATA", "EXIT_OK",
+           "EXIT_SOME_ROWS_FAILED", "EXIT_TERMINATED", "EXIT_UNEXPECTED", "app", "main"]
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED = 0, 1, 2, 3, 4
+#: 128 + the signal's number, as a shell reports a command the signal ended: SIGINT (Ctrl-C),
+#: SIGTERM, and SIGPIPE (the reader of standard output went away: ``| head``), which ends
+#: the console script itself (:mod:`penalties.__main__`).
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_BROKEN_PIPE = 130, 143, 141
 _BUG = "(this is a bug; please report it with the command you ran)"
 
 
@@ -98,12 +103,14 @@ def _json(document: object) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def _catalog(extra: list[Path] | None = None) -> Catalog:
+def _catalog(extra: list[Path] | None = None, *, strict: bool = True) -> Catalog:
     from penalties import Catalog
     from penalties.statutes._catalog import default_catalog
 
     directories = [*_state["statutes"], *(extra or [])]
-    return Catalog(directories) if directories else default_catalog()
+    if directories or not strict:
+        return Catalog(directories, strict=strict)
+    return default_catalog()
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -247,9 +254,17 @@ def compare(provisions: Annotated[list[str], typer.Argument(
 
 @app.command("list")
 def list_command(as_json: Json = False, statutes: Statutes = None) -> None:
-    """List the provisions in the catalogue."""
-    rows = [s.summary() for s in _catalog(statutes)]
+    """List the provisions in the catalogue; a statute file that does not load is named on
+    stderr with its own error, one line each (exit code 2)."""
+    catalog = _catalog(statutes, strict=False)
+    rows = [s.summary() for s in catalog]
     _answer(as_json, lambda: rows, lambda text: text.provisions(rows))
+    from penalties._text import unloaded
+
+    for line in unloaded(catalog.problems):
+        _say(line)
+    if catalog.problems:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -354,20 +369,28 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
     failures: list[int] = []
 
     def report(row: int, error: str) -> None:
-        if not skip_invalid:
-            _fail(f"row {row}: {error} (rows before it were written; --skip-invalid goes on "
-                  "past invalid rows)", EXIT_BAD_INPUT)
         failures.append(row)
         if len(failures) <= 20:  # the first ones: the output has them all
             typer.echo(f"penalties: row {row}: {error}", err=True)
 
     files = BatchFiles.of(input_path, output, input_format, output_format)
     from penalties._console import progress
+    from penalties._process import Terminated, quiet_standard_output, terminated_as_an_exception
 
-    with progress(files.size(), "") as tick:
-        run_batch(files, provision, catalog=_catalog(statutes), to=to,
-                  rate_date=_day(rate_date, "--rate-date"), rate_source=source,
-                  stop_at_error=not skip_invalid, on_error=report, progress=tick)
+    try:
+        with terminated_as_an_exception(), progress(files.size(), "") as tick:
+            run_batch(files, provision, catalog=_catalog(statutes), to=to,
+                      rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                      stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
+                      progress=tick)
+    except (KeyboardInterrupt, Terminated) as exc:
+        said = "; ".join(getattr(exc, "__notes__", ()))
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        _fail(f"{'interrupted' if interrupted else 'terminated'}{'; ' if said else ''}{said}",
+              EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
+    except BrokenPipeError:  # the reader of standard output went away: end quietly
+        quiet_standard_output()
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     if failures:
         rows = "1 row" if len(failures) == 1 else f"{len(failures)} rows"
         typer.echo(f"penalties: {rows} failed; they are in the output with their error",

@@ -42,6 +42,22 @@ def test_list_human_and_json() -> None:
         "2018-01-01 onwards")
 
 
+def test_list_names_a_broken_statute_file_and_lists_the_rest(tmp_path: Path) -> None:
+    """Issue 12: one broken user file made `penalties list` fail entirely."""
+    (tmp_path / "broken.toml").write_text('id = "xx/broken/1"\nnonsense = 1\n',
+                                          encoding="utf-8")
+    for args in (["list"], ["list", "--json"]):
+        result = run(*args, "--statutes", str(tmp_path))
+        assert result.exit_code == EXIT_BAD_INPUT
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith("penalties: error: not loaded: ")
+        assert "broken.toml" in lines[0]
+        assert "nonsense: unknown field" in lines[0]
+        assert "vn/penal-code/225" in result.stdout  # the rest is listed
+    assert "vn/penal-code/225" in {r["id"] for r in json.loads(result.stdout)}
+
+
 def test_show() -> None:
     result = run("show", "vn-226")
     assert result.exit_code == 0

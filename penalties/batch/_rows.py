@@ -20,12 +20,13 @@ gives it. Results are converted at one rate per currency, rate date and source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from penalties._errors import InvalidFacts, PenaltyError
+from penalties._errors import InvalidFacts, PenaltyError, shown
 from penalties._facts import Facts, fact_of, given
 from penalties._values import TextReader, read
 from rates.errors import RateError
@@ -37,10 +38,63 @@ if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
     from rates.model import Rate
 
-__all__ = ["BatchResult", "assess_many", "facts_from_row", "input_columns"]
+__all__ = ["BadRow", "BatchResult", "assess_many", "facts_from_row", "input_columns",
+           "refused_id"]
 
 #: Rates remembered by a batch (one per currency, rate date and source).
 MAX_RATES = 100_000
+#: A lone surrogate: no character of Unicode text (a ``\\ud800`` escape of JSON, or a byte of
+#: a file that is not UTF-8 as :mod:`penalties.batch._files` reads it).
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class BadRow(Mapping[str, Any]):
+    """A row that could not be read as a case (a line that is not a JSON object, a CSV row
+    with too few fields...): why (``field``, ``problem``, ``allowed``), and its id if it has
+    one, which is all it holds as a mapping.
+
+    The batch knows it by its type, never by a key, so no input can pass for one.
+    """
+
+    __slots__ = ("allowed", "field", "ident", "problem")
+
+    def __init__(self, problem: str, allowed: str = "one JSON object per line", *,
+                 field: str = "row", ident: str | None = None) -> None:
+        self.problem = problem
+        self.allowed = allowed
+        self.field = field
+        self.ident = ident
+
+    def error(self) -> InvalidFacts:
+        """The error of the row."""
+        return InvalidFacts(self.field, self.problem, self.allowed)
+
+    def __getitem__(self, key: str) -> Any:  # noqa: ANN401 - a mapping of cases' values
+        if key == "id" and self.ident is not None:
+            return self.ident
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("id",) if self.ident is not None else ())
+
+    def __len__(self) -> int:
+        return 0 if self.ident is None else 1
+
+    def __bool__(self) -> bool:
+        return True  # a row in error, even without an id, is never "no row"
+
+    def __repr__(self) -> str:
+        return f"BadRow({self.error()})"
+
+
+def refused_id(text: str) -> str | None:
+    """Why an id cannot be written to the output (a NUL character, a lone surrogate), or
+    ``None``: an id is copied through as it is, any other text."""
+    if "\x00" in text:
+        return f"{shown(text)} holds a NUL character"
+    if not text.isascii() and LONE_SURROGATE.search(text):
+        return f"{shown(text)} is not Unicode text (a lone surrogate)"
+    return None
 
 
 def input_columns(vocabulary: Vocabulary) -> tuple[str, ...]:
@@ -57,15 +111,16 @@ def facts_from_row(row: Mapping[str, Any], vocabulary: Vocabulary | None = None,
         from penalties._vocabulary import builtin_vocabulary
 
         vocabulary = builtin_vocabulary()
-    if "__error__" in row:
-        raise InvalidFacts("row", str(row["__error__"]),
-                           str(row.get("__expected__", "one JSON object per line")))
+    if type(row) is BadRow:
+        raise row.error()
     values: dict[str, Any] = {}
     for name, raw in row.items():
         if name == "id":
             continue
         if name not in vocabulary:
-            raise InvalidFacts(str(name), "unknown column", ", ".join(input_columns(vocabulary)))
+            text = str(name)
+            raise InvalidFacts(text if text.isprintable() else shown(text), "unknown column",
+                               ", ".join(input_columns(vocabulary)))
         fact = fact_of(vocabulary, name)
         value = reader(fact, raw) if reader is not None and type(raw) is str else read(fact, raw)
         value = given(fact, value)
@@ -180,7 +235,12 @@ class Assessor:
         try:
             if not isinstance(case, Facts):
                 raw_id = case.get("id")
-                ident = None if raw_id in (None, "") else str(raw_id)
+                ident = None if raw_id is None or raw_id == "" else str(raw_id)
+                refused = (refused_id(ident) if ident is not None and (
+                    "\x00" in ident or not ident.isascii()) else None)
+                if refused is not None:
+                    ident = None
+                    raise InvalidFacts("id", refused, "text to copy to the output")
                 facts = facts_from_row(case, self.vocabulary, self.reader)
             else:
                 from penalties._api import facts_for

@@ -2,27 +2,37 @@
 
 CSV to CSV goes by columns (:mod:`penalties.batch._table`); any other pair row by row
 (:func:`~penalties.batch._rows.assess_many` with :mod:`penalties.batch._files`). Text is
-UTF-8 (a byte order mark at the start of an input, as spreadsheets write, is skipped). The
-output file is created only when its first line is written, so a run refused before any
-result (a bad header, an unknown provision) leaves it as it was, and never over the input.
+UTF-8 (a byte order mark at the start of an input, as spreadsheets write, is skipped; a
+row holding bytes that are not UTF-8 is a row in error).
+
+The output never replaces the input: the two are compared by the files they are, paths and
+standard streams alike (:mod:`penalties.batch._output`). A regular output file is written
+beside itself and renamed into place when the run ends well, so a run refused before any
+result (a bad header, an unknown provision) leaves it as it was, and a run that ends early
+(its first invalid row without ``--skip-invalid``, a CSV file that cannot be parsed
+further, an interruption) leaves it as it was too, with the rows written so far in
+``NAME.partial``. Errors say where the rows are; an interruption carries it as a note
+(``exc.__notes__``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
-from penalties._errors import FileUnavailable, InvalidInput
+from penalties._errors import FileUnavailable, InvalidFacts, InvalidInput
+from penalties.batch._output import Output, file_of, refuse_the_same
 
 if TYPE_CHECKING:
+    from penalties.batch._rows import Assessor, BatchResult
     from penalties.statutes._catalog import Catalog
 
 __all__ = ["FORMATS", "BatchFiles", "file_format", "run_batch"]
@@ -59,7 +69,7 @@ class BatchFiles:
         """Check the formats and refuse to write the results over the cases."""
         files = cls(source, target, file_format(source_format, source, "--input-format"),
                     file_format(target_format, target, "--output-format"))
-        _check_not_the_same(source, target)
+        refuse_the_same(source, file_of(source, sys.stdin if source == "-" else None), target)
         return files
 
     def size(self) -> int | None:
@@ -78,101 +88,142 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
               rate_source: str | None = None, stop_at_error: bool = True,
               on_error: RowError | None = None, progress: Progress | None = None) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
-    rows in error. Each row in error is told to ``on_error``; with ``stop_at_error`` the
-    rows after the first are not written."""
-    from penalties.batch._files import read_cases, write_csv, write_jsonl
-    from penalties.batch._rows import assess_many
-    from penalties.batch._streams import csv_to_csv
+    rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
+    first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
+    and saying where the rows before it are.
 
-    tick = progress or (lambda rows, read: None)
-    failures = 0
-    try:
-        with _open(files.source, "r") as source, _open(files.target, "w") as sink:
-            if files.source_format == files.target_format == "csv":
-                for done, errors in csv_to_csv(source, sink, provision, catalog=catalog, to=to,
-                                               rate_date=rate_date, rate_source=rate_source,
-                                               stop_at_error=stop_at_error):
-                    tick(done, _read_so_far(source))
-                    for row, error in errors:
-                        failures += 1
-                        if on_error is not None:
-                            on_error(row, error)
-                return failures
-            vocabulary = None if catalog is None else catalog.get(provision).vocabulary
-            results = assess_many(read_cases(source, files.source_format, vocabulary),
-                                  provision, catalog=catalog, to=to, rate_date=rate_date,
-                                  rate_source=rate_source)
-            writer = write_csv if files.target_format == "csv" else write_jsonl
-            count = 0
-            for count, result in enumerate(writer(results, sink), start=1):
-                if count % 10_000 == 0:
-                    tick(count, _read_so_far(source))
-                if result.error is not None:
-                    failures += 1
-                    if on_error is not None:
-                        on_error(result.row, result.error)
-                    if stop_at_error:
-                        break
-            tick(count, _read_so_far(source))
-    except csv.Error as exc:
-        raise InvalidInput(files.source, f"not a CSV file this program can read ({exc}); "
-                           "the rows before the problem were written") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(files.source, f"not UTF-8 text ({exc.reason}); the rows before "
-                           "the problem were written") from None
-    return failures
+    The run is refused (:class:`~penalties._errors.InvalidInput`) when the output is the
+    input file. An output file is in place, complete, only when the function returns.
+    """
+    with _input(files.source) as source:
+        cases = file_of(files.source, source)  # the file opened
+        refuse_the_same(files.source, cases, files.target)
+        output = Output(files.target, header=files.target_format == "csv", cases=cases)
+        run = _Run(files, output, stop_at_error, on_error, progress)
+        try:
+            run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
+                       rate_source=rate_source)
+        except csv.Error as exc:
+            raise InvalidInput(run.source, f"not a CSV file this program can read ({exc}); "
+                               f"{run.where(output.abort(), True)}") from None
+        except UnicodeDecodeError as exc:  # standard input that is not a file of bytes
+            raise InvalidInput(run.source, f"not UTF-8 text ({exc.reason}); "
+                               f"{run.where(output.abort(), True)}") from None
+        except FileUnavailable:
+            output.abort()  # (its message says what became of the output)
+            raise
+        except BaseException as exc:
+            exc.add_note(run.where(output.abort(), False))
+            raise
+        if run.stopped is not None:
+            row, error = run.stopped
+            raise InvalidFacts(f"row {row}", f"{error} ({run.where(output.abort(), True)}; "
+                               "--skip-invalid goes on past invalid rows)")
+        output.commit()
+    return run.failures
 
 
-@contextmanager
-def _open(path: str, mode: str) -> Iterator[IO[str]]:
-    if path == "-":
-        yield sys.stdin if mode == "r" else sys.stdout
+class _Run:
+    """One run's rows: counted, told to the caller, stopped at the first error if asked."""
+
+    def __init__(self, files: BatchFiles, output: Output, stop_at_error: bool,
+                 on_error: RowError | None, progress: Progress | None) -> None:
+        self.files = files
+        self.source = "standard input" if files.source == "-" else files.source
+        self.output = output
+        self.stop_at_error = stop_at_error
+        self.on_error = on_error
+        self.tick = progress or (lambda rows, read: None)
+        self.failures = 0
+        self.stopped: tuple[int, str] | None = None
+
+    def assess(self, source: IO[str], provision: str, *, catalog: Catalog | None,
+               to: str | None, rate_date: date | None, rate_source: str | None) -> None:
+        """Assess every row of ``source`` into the output, by columns from CSV to CSV."""
+        from penalties.batch._files import read_cases, write_csv, write_jsonl
+        from penalties.batch._rows import Assessor
+        from penalties.batch._streams import csv_to_csv
+
+        files, sink, tick = self.files, self.output, self.tick
+        if files.source_format == files.target_format == "csv":
+            for done, errors in csv_to_csv(source, sink, provision, catalog=catalog, to=to,
+                                           rate_date=rate_date, rate_source=rate_source,
+                                           stop_at_error=self.stop_at_error):
+                tick(done, _read_so_far(source))
+                for row, error in errors:
+                    self.failed(row, error)
+            return
+        assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
+                            rate_source=rate_source)
+        cases = read_cases(source, files.source_format, assessor.vocabulary)
+        writer = write_csv if files.target_format == "csv" else write_jsonl
+        count = 0
+        for count, _ in enumerate(writer(self._results(assessor, cases), sink), start=1):
+            if count % 10_000 == 0:
+                tick(count, _read_so_far(source))
+        tick(count, _read_so_far(source))
+
+    def _results(self, assessor: Assessor, cases: Iterable[Mapping[str, Any]]
+                 ) -> Iterator[BatchResult]:
+        """The result of each case, up to the first in error with ``stop_at_error``."""
+        one = assessor.one
+        for number, case in enumerate(cases, start=1):
+            result = one(number, case)
+            if result.error is not None:
+                self.failed(result.row, result.error)
+                if self.stopped is not None:
+                    return
+            yield result
+
+    def failed(self, row: int, error: str) -> None:
+        """A row in error: told, counted, and the end of the run with ``stop_at_error``."""
+        self.failures += 1
+        if self.on_error is not None:
+            self.on_error(row, error)
+        if self.stop_at_error:
+            self.stopped = (row, error)
+
+    def where(self, kept: str | None, before: bool) -> str:
+        """Where the rows written before the end are (``before``: the end is a row or line
+        in error; else an interruption)."""
+        output, target = self.output, self.files.target
+        shown = "standard output" if target == "-" else target
+        if kept is not None:
+            return (f"the rows {'before it' if before else 'done'} are in {kept}, "
+                    f"not in {shown}")
+        if output.lost is not None:
+            return f"{shown} cannot be written: {output.lost}"
+        if output.streamed and output.rows:
+            return (f"the rows before it were written to {shown}" if before
+                    else f"{shown} holds only the rows done")
+        return "no rows were written"
+
+
+@contextlib.contextmanager
+def _input(path: str) -> Iterator[IO[str]]:
+    """The input, as UTF-8 text read with the batch's error handler
+    (:data:`~penalties.batch._files.UNDECODABLE`); standard input too, when it has bytes."""
+    from penalties.batch._files import UNDECODABLE
+
+    if path != "-":
+        try:
+            stream = open(path, encoding="utf-8-sig", errors=UNDECODABLE,  # noqa: SIM115
+                          newline="")
+        except OSError as exc:
+            raise FileUnavailable(f"{path}: {exc.strerror}") from None
+        with stream:
+            yield stream
         return
-    if mode == "w":
-        with _Output(path) as output:
-            yield output  # type: ignore[misc]  # all the writers use of an IO is write()
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        yield sys.stdin
         return
-    with _opened(path, mode) as stream:
-        yield stream
-
-
-def _opened(path: str, mode: str) -> IO[str]:
+    wrapped = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors=UNDECODABLE, newline="")
     try:
-        return open(path, mode, encoding="utf-8-sig" if mode == "r" else "utf-8",
-                    newline="")
-    except OSError as exc:
-        raise FileUnavailable(f"{path}: {exc.strerror}") from None
-
-
-class _Output:
-    """A batch output file, opened for writing at its first ``write``."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.stream: IO[str] | None = None
-
-    def write(self, text: str) -> int:
-        if self.stream is None:
-            self.stream = _opened(self.path, "w")
-        return self.stream.write(text)
-
-    def __enter__(self) -> _Output:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.stream is not None:
-            self.stream.close()
-
-
-def _check_not_the_same(source: str, target: str) -> None:
-    """Refuse to write the results over the cases."""
-    try:
-        same = "-" not in (source, target) and os.path.samefile(source, target)
-    except OSError:
-        return  # one of them does not exist (yet): opening it says so if it matters
-    if same:
-        raise InvalidInput("--output", f"{target} is the input file; the results would "
-                           "overwrite the cases", "another file, or - for standard output")
+        yield wrapped
+    finally:
+        with contextlib.suppress(ValueError):
+            wrapped.detach()  # standard input stays open
 
 
 def _read_so_far(stream: IO[str]) -> int | None:

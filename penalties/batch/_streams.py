@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING
 
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
+from penalties.batch._files import Sink, undecodable, undecodable_rows
 from penalties.batch._table import TableAssessor
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ __all__ = ["CHUNK_ROWS", "assess_frame", "csv_to_csv"]
 CHUNK_ROWS = 10_000
 
 
-def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
+def csv_to_csv(source: IO[str], sink: Sink, provision: str | Statute, *,
                catalog: Catalog | None = None, to: str | None = None,
                rate_date: date | None = None, rate_source: str | None = None,
                stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
@@ -37,26 +38,33 @@ def csv_to_csv(source: IO[str], sink: IO[str], provision: str | Statute, *,
     date of rows that give no offence date (default: the day the batch starts), as for
     :func:`~penalties.batch._rows.assess_many`.
 
-    The header is checked as :func:`~penalties.batch._files.read_cases` checks it. With
-    ``stop_at_error``, the rows after the first row in error are not written and the
-    iteration ends there.
+    The header is checked as :func:`~penalties.batch._files.read_cases` checks it, and
+    rows are read as it reads them (from a stream opened with its error handler, a row
+    holding bytes that are not UTF-8 is a row in error). With ``stop_at_error``, the rows
+    after the first row in error are not written and the iteration ends there. A file the
+    ``csv`` module cannot parse further raises ``csv.Error`` naming the line, after the
+    rows before it are written.
     """
-    reader = csv.reader(source)
-    header = next(reader, [])
-    table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                          rate_source=rate_source, today=today)
-    sink.write(csv_cells(CSV_COLUMNS) + "\n")
-    done = 0
-    for rows in _chunks(reader, chunk_rows):
-        chunk = table.chunk(rows, done + 1)
-        errors = chunk.errors
-        if errors and stop_at_error:
-            sink.write(chunk.csv(stop=errors[0][0]))
-            yield errors[0][0] - 1, errors[:1]
-            return
-        sink.write(chunk.csv())
-        done += len(chunk)
-        yield done, errors
+    reader, before = csv.reader(source), undecodable()
+    try:
+        header = next(reader, [])
+        table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
+                              rate_source=rate_source, today=today)
+        sink.write(csv_cells(CSV_COLUMNS) + "\n")
+        done = 0
+        for rows in _chunks(reader, chunk_rows):
+            bad = undecodable_rows(header, rows) if undecodable() != before else None
+            chunk = table.chunk(rows, done + 1, bad)
+            errors = chunk.errors
+            if errors and stop_at_error:
+                sink.write(chunk.csv(stop=errors[0][0]))
+                yield errors[0][0] - 1, errors[:1]
+                return
+            sink.write(chunk.csv())
+            done += len(chunk)
+            yield done, errors
+    except csv.Error as exc:
+        raise csv.Error(f"line {reader.line_num}: {exc}") from None
 
 
 def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:

@@ -20,7 +20,7 @@ that path's, word for word.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from penalties.batch._chunk import Chunk, class_csv, csv_cells
 from penalties.batch._columns import LONE, MAX_TEXTS, Columns, Day
 from penalties.batch._files import check_header, ragged_row
 from penalties.batch._reasons import ReasonPlan, reason_plan, reasons
-from penalties.batch._rows import Assessor, facts_from_row
+from penalties.batch._rows import LONE_SURROGATE, Assessor, BadRow, facts_from_row, refused_id
 from rates.errors import RateError
 
 if TYPE_CHECKING:
@@ -83,12 +83,16 @@ class TableAssessor:
         self.said: dict[Any, int] = {}
         self.rated: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
         self.rates: dict[str, dict[date, Any]] = {}
+        #: The rows of the chunk being assessed that could not be read.
+        self.bad: Mapping[int, BadRow] = {}
 
     # -- chunks ---------------------------------------------------------------------------
 
-    def chunk(self, rows: Sequence[Sequence[str]], first: int) -> Chunk:
+    def chunk(self, rows: Sequence[Sequence[str]], first: int,
+              bad: Mapping[int, BadRow] | None = None) -> Chunk:
         """The results of ``rows`` (cells in the header's order), the first being row
-        number ``first``."""
+        number ``first``; the rows of ``bad`` (by place in ``rows``) could not be read and
+        are rows in error, as is a row whose id cannot be copied to the output."""
         header, width, count = self.header, len(self.header), len(rows)
         ids_at = header.index("id") if "id" in header else None
         ids = ([row[ids_at] if len(row) > ids_at else "" for row in rows]
@@ -96,11 +100,15 @@ class TableAssessor:
         out = Chunk(first, ids, [""] * count, [""] * count, [0] * count, [0] * count)
         if not rows:
             return out
+        self.bad = bad or {}
         if not self.grouped:
             for at, row in enumerate(rows):
                 self._single(out, at, row)
             return out
         ragged = {at for at, row in enumerate(rows) if len(row) != width}
+        ragged.update(self.bad)
+        if ids_at is not None:
+            ragged.update(_refused_ids(ids))
         even = [[""] * width if at in ragged else row for at, row in enumerate(rows)]
         columns = [self.columns.column(i, column) for i, column in
                    enumerate(zip(*even, strict=True))]
@@ -229,10 +237,13 @@ class TableAssessor:
     def _single(self, out: Chunk, at: int, row: Sequence[str]) -> None:
         header = self.header
         number = out.first + at
-        case = (dict(zip(header, row, strict=True)) if len(row) == len(header)
-                else ragged_row(header, row))
+        case: Mapping[str, str] | None = self.bad.get(at) if self.bad else None
+        if case is None:
+            case = (dict(zip(header, row, strict=True)) if len(row) == len(header)
+                    else ragged_row(header, row))
         result = self.assessor.one(number, case)
         cells = row_cells(result)
+        out.ids[at] = cells[1]  # the id as the single row path copies it (none if refused)
         out.of_class[at] = out.add_class((*cells[2:DAY], *cells[DAY + 1:CONVERTED],
                                           *cells[REASONS + 1:]))
         out.of_rate[at] = out.add_converted(cells[CONVERTED:REASONS])
@@ -240,6 +251,16 @@ class TableAssessor:
         out.reasons[at] = cells[REASONS]
         if result.error is not None:
             out.errors.append((number, result.error))
+
+
+def _refused_ids(ids: list[str]) -> list[int]:
+    """The places of the ids that cannot be copied to the output (see
+    :func:`~penalties.batch._rows.refused_id`), looked for one by one only when the chunk's
+    ids hold a NUL or a non-ASCII character."""
+    joined = "".join(ids)
+    if "\x00" not in joined and (joined.isascii() or not LONE_SURROGATE.search(joined)):
+        return []
+    return [at for at, ident in enumerate(ids) if refused_id(ident) is not None]
 
 
 class _Single(Exception):
