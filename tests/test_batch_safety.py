@@ -441,6 +441,22 @@ def test_standard_output_on_a_full_device_is_one_line_and_exit_3(
     figures["write failures tried (one line, documented code)"] += 1
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="no /proc/self/mem")
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_an_input_that_cannot_be_read_is_one_line_and_exit_3(
+        output_format: str, tmp_path: Path, figures: Counter[str]) -> None:
+    """A read error in the middle of a run (EIO: /proc/self/mem opens, then fails to read)
+    is one line and exit code 3, not "a bug"."""
+    target = tmp_path / f"out.{output_format}"
+    done = runner.invoke(app, ["batch", "/proc/self/mem", "--input-format", "csv",
+                               "--provision", "vn-225", "-o", str(target)])
+    assert done.exit_code == EXIT_NO_DATA
+    assert error_lines(done.stderr) == ["penalties: error: /proc/self/mem: cannot be read: "
+                                        "Input/output error; no rows were written"]
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary file, no NAME.partial
+    figures["write failures tried (one line, documented code)"] += 1
+
+
 def test_an_output_directory_that_vanishes_is_one_error_and_nothing_kept(
         tmp_path: Path, figures: Counter[str]) -> None:
     import shutil

@@ -113,7 +113,12 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
             output.abort()  # (its message says what became of the output)
             raise
         except BaseException as exc:
-            exc.add_note(run.where(output.abort(), False))
+            kept = run.where(output.abort(), False)
+            if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+                # the output's own errors are FileUnavailable: reading the input failed
+                raise FileUnavailable(f"{run.source}: cannot be read: "
+                                      f"{exc.strerror or exc}; {kept}") from None
+            exc.add_note(kept)
             raise
         if run.stopped is not None:
             row, error = run.stopped
