@@ -1,125 +1,56 @@
-"""The SQLite file of the HTTP cache: made private, checked, moved aside when corrupt, and
-read on one connection per thread.
+"""The SQLite file of the HTTP cache: made private, checked, moved aside when corrupt, read
+on one connection per thread, and rebuilt when it is damaged under a running process.
 
 :func:`rates.session.build_session` calls :func:`prepare` on the file, then opens it with
-the backend of :func:`sqlite_backend_class`. What the file is (where it lives, what it
-caches, for how long) is the session's business; how the file is kept safe and usable is
-this module's.
+the backend of :func:`rates.cachedb.sqlite_backend_class` (the recovery while running
+described below lives there). What the file caches, and for how long, is the
+session's business; how the file is kept safe and usable is this module's.
 
 * Modes: a directory created here gets mode 0700; the cache file (and the ``-wal``/``-shm``
   files SQLite adds beside it, which take the file's mode) has mode 0600.
 * Concurrency: SQLite in WAL mode (readers never block the writer) with a busy timeout of
-  :data:`BUSY_TIMEOUT_MS`, so threads (one shared session per process and directory) and
-  processes can share one cache directory.
-* Robustness: a cache file that SQLite reports corrupt or that is not a database is moved
-  aside to ``<name>.corrupt-<UTC timestamp>`` and rebuilt; a cache that cannot be written
-  (read-only directory, no space, a path that is not a directory) means working without a
-  cache, in memory, for the life of the session. Both say so with a
-  :class:`~rates.errors.CacheWarning`; neither raises.
+  :data:`BUSY_TIMEOUT_MS`, so threads and processes can share one cache directory.
+* At start: a file that SQLite reports corrupt or that is not a database is moved aside to
+  ``<name>.corrupt-<UTC timestamp>`` and rebuilt; a cache that cannot be written (read-only
+  directory, no space, a path that is not a directory) means a cache in memory.
+* While running: each operation first checks that the path is still the file it opened
+  (device and inode). A file deleted or replaced by another process (``rm``, an older
+  ``penalties rates clear``), a dropped table, or any SQLite error (a file emptied, cut
+  short or overwritten) is answered by rebuilding the file and running the operation again;
+  every thread reopens its connection on its next use. A full disk, a write lock held by
+  another process beyond the busy timeout, or damage that :data:`REBUILDS` rebuilds do not
+  cure moves the cache to memory for the rest of the session. No SQLite error reaches the
+  caller.
 
-Nothing here imports ``requests_cache`` or ``sqlite3`` until a cache file is first prepared
-or opened.
+Moving a file aside and moving to memory each say so once, with a
+:class:`~rates.errors.CacheWarning`; rebuilding a deleted file or a dropped table is silent.
+Nothing here imports ``requests_cache`` or ``sqlite3`` until a cache file is first used.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import warnings
-from collections.abc import Callable, Iterator
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rates.errors import CacheWarning
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["BUSY_TIMEOUT_MS", "COMPANIONS", "prepare", "sqlite_backend_class", "sqlite_error"]
+__all__ = ["BUSY_TIMEOUT_MS", "COMPANIONS", "REBUILDS", "move_aside", "prepare",
+           "sqlite_error"]
 
 #: How long SQLite waits for a lock held by another thread or process, in milliseconds.
 BUSY_TIMEOUT_MS = 30_000
 #: Files SQLite keeps beside the database.
 COMPANIONS = ("-wal", "-shm", "-journal")
+#: Rebuilds tried for one failing operation before the cache moves to memory.
+REBUILDS = 2
 
 #: Mode of a cache directory created here, and of the cache file.
 _DIRECTORY_MODE = 0o700
 _FILE_MODE = 0o600
-
-
-@cache
-def sqlite_backend_class() -> Callable[..., Any]:
-    """requests-cache's SQLite backend, with reads on one connection per thread (defined on
-    first use, so importing this module does not import requests-cache)."""
-    import sqlite3
-    from contextlib import contextmanager
-
-    from requests_cache.backends.base import BaseCache
-    from requests_cache.backends.sqlite import SQLiteCache, SQLiteDict
-
-    class ThreadSafeSQLiteDict(SQLiteDict):
-        """requests-cache's ``SQLiteDict`` whose reads use a connection of their thread.
-
-        requests-cache reads on the connection its writes use, from any thread and without
-        its lock. A thread that begins a write while another reads on that connection can
-        get "busy" at once (a stale WAL snapshot, which no busy timeout waits out), and the
-        other thread's result code, left on the shared connection, turns it into a
-        ``DatabaseError`` ("no more rows available") that escapes requests-cache's retry
-        loop. Here writes keep requests-cache's shared connection and lock, one transaction
-        at a time, and every thread reads on its own connection.
-        """
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-            self._readers: dict[threading.Thread, sqlite3.Connection] = {}
-            self._readers_lock = threading.Lock()
-            super().__init__(*args, **kwargs)
-
-        @contextmanager
-        def connection(self, commit: bool = False) -> Iterator[sqlite3.Connection]:
-            """The shared connection to write (``commit=True``), else this thread's."""
-            if commit:
-                with super().connection(commit=True) as shared:
-                    yield shared
-            else:
-                yield self._reader()
-
-        def _reader(self) -> sqlite3.Connection:
-            thread = threading.current_thread()
-            reader = self._readers.get(thread)
-            if reader is None:
-                reader = sqlite3.connect(
-                    self.db_path, isolation_level=None, **self.connection_kwargs
-                )
-                if self.busy_timeout is not None:
-                    reader.execute(f"PRAGMA busy_timeout={int(self.busy_timeout)}")
-                with self._readers_lock:
-                    for gone in [known for known in self._readers if not known.is_alive()]:
-                        self._readers.pop(gone).close()
-                    self._readers[thread] = reader
-            return reader
-
-        def close(self) -> None:
-            """Close the shared connection and every thread's."""
-            super().close()  # type: ignore[no-untyped-call]
-            with self._readers_lock:
-                for reader in self._readers.values():
-                    reader.close()
-                self._readers.clear()
-
-    class ThreadSafeSQLiteCache(SQLiteCache):
-        """:class:`SQLiteCache` over :class:`ThreadSafeSQLiteDict` tables."""
-
-        def __init__(self, db_path: str, serializer: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
-            BaseCache.__init__(self, cache_name=db_path, **kwargs)
-            self.responses = ThreadSafeSQLiteDict(
-                db_path, table_name="responses", serializer=serializer, **kwargs
-            )
-            self.redirects = ThreadSafeSQLiteDict(
-                db_path, table_name="redirects", lock=self.responses._lock, serializer=None,
-                **kwargs,
-            )
-
-    return ThreadSafeSQLiteCache
 
 
 def sqlite_error() -> type[Exception]:
@@ -146,7 +77,7 @@ def prepare(file: Path) -> str | None:
             corrupt, problem = _check_database(file)
             if not corrupt:
                 return problem
-            _move_aside(file, inode, problem)
+            move_aside(file, inode, problem)
     except OSError as error:
         return f"{error.strerror or error}: {error.filename or file}"
     return problem
@@ -200,7 +131,7 @@ def _check_database(file: Path) -> tuple[bool, str | None]:
     return False, None
 
 
-def _move_aside(file: Path, inode: int, problem: str | None) -> None:
+def move_aside(file: Path, inode: int, problem: str | None) -> None:
     """Rename a corrupt cache file (and its companions) to ``<name>.corrupt-<timestamp>``
     and say so, unless another process already replaced it."""
     from datetime import UTC, datetime

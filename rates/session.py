@@ -13,10 +13,12 @@ re-exports their public names from here:
 
 * :mod:`rates.cachefile`: the SQLite file (private modes, WAL and :data:`BUSY_TIMEOUT_MS`,
   a corrupt file moved aside, an unwritable one replaced by a cache in memory, reads on one
-  connection per thread).
+  connection per thread, and a file damaged while the session runs rebuilt, or replaced by
+  memory when the disk is full, in every thread, without an error reaching the caller).
 * :mod:`rates.retry`: :class:`RetryPolicy` and the default :data:`RETRY`.
-* :mod:`rates.redaction`: :data:`SECRET_PARAMETERS`, kept out of cache keys, the cache
-  file (a JSON serializer, never pickle) and the logs.
+* :mod:`rates.redaction`: :data:`SECRET_PARAMETERS` (kept out of cache keys) and the
+  registered secret values, kept out of the cache file (a JSON serializer, never pickle)
+  and the logs in every encoding.
 
 Nothing here imports ``requests``, ``requests_cache``, ``urllib3`` or ``sqlite3`` until a
 session is first needed, so offline use of :mod:`rates` never loads the HTTP stack.
@@ -34,7 +36,8 @@ import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from rates.cachefile import BUSY_TIMEOUT_MS, COMPANIONS, prepare, sqlite_backend_class, sqlite_error
+from rates.cachedb import sqlite_backend_class
+from rates.cachefile import BUSY_TIMEOUT_MS, COMPANIONS, prepare, sqlite_error
 from rates.errors import CacheWarning
 from rates.redaction import SECRET_PARAMETERS, json_serializer, redact_logged_urls
 from rates.retry import RETRY, RetryPolicy
@@ -106,8 +109,9 @@ def build_session(
 
     ``retry`` replaces :data:`RETRY` (read here, as ``rates.session.RETRY``). A corrupt
     ``file`` is moved aside and rebuilt; when no SQLite cache can be written there the
-    session caches in memory only. Both cases emit a :class:`~rates.errors.CacheWarning`
-    (see :mod:`rates.cachefile`).
+    session caches in memory only. Both cases emit a :class:`~rates.errors.CacheWarning`.
+    A file damaged, deleted or replaced while the session runs is rebuilt; a disk that
+    fills moves the cache to memory, with one warning (see :mod:`rates.cachefile`).
     """
     from pathlib import Path
 
@@ -180,16 +184,50 @@ def add_secret_parameters(names: Iterable[str]) -> None:
 
 
 def clear_cache(path: str | os.PathLike[str] | None = None) -> None:
-    """Delete every cached HTTP response of the cache directory ``path``."""
+    """Delete every cached HTTP response of the cache directory ``path``.
+
+    The file is emptied in place, so that threads and processes using it go on as they were;
+    a file that is not a cache, or that cannot be emptied (no space to rewrite it), is
+    removed (its users rebuild it, see :mod:`rates.cachefile`).
+    """
     file = cache_file(path)
     session = _sessions.get(str(file))
     if session is not None:
         session.cache.clear()  # type: ignore[no-untyped-call]
+        if not getattr(session.cache, "in_memory", True):
+            return  # the file itself was emptied
+    if file.is_file() and _empty(file):
         return
     for suffix in ("", *COMPANIONS):
         candidate = file.with_name(file.name + suffix)
-        if candidate.exists():
+        if candidate.is_file():
             candidate.unlink()
+
+
+def _empty(file: Path) -> bool:
+    """Delete the rows of the cache's tables in ``file`` and give back the space; False when
+    it is not a cache, or when the disk is too full for either."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(file, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     isolation_level=None)) as database:
+            found = database.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                     "AND name IN ('responses', 'redirects')").fetchall()
+            if not found:
+                return False
+            database.execute("BEGIN IMMEDIATE")
+            for (table,) in found:
+                database.execute(f"DELETE FROM {table}")  # noqa: S608 - one of two names
+            database.execute("COMMIT")
+            try:
+                database.execute("VACUUM")  # may wait for readers: then the space stays
+            except sqlite3.OperationalError as error:
+                return error.sqlite_errorname != "SQLITE_FULL"
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def close_sessions() -> None:

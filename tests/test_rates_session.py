@@ -127,10 +127,19 @@ def test_clear_cache(tmp_path: Path) -> None:
     live.cache.responses["k"] = "v"  # type: ignore[assignment]
     sessions.clear_cache(tmp_path)
     assert len(live.cache.responses) == 0
+    live.cache.responses["k"] = "v"  # type: ignore[assignment]
     sessions.close_sessions()
-    assert (tmp_path / sessions.CACHE_FILE).exists()
-    sessions.clear_cache(tmp_path)  # no open session: the file is removed
-    assert not (tmp_path / sessions.CACHE_FILE).exists()
+    file = tmp_path / sessions.CACHE_FILE
+    with closing(sessions.build_session(file)) as other:  # another process's session
+        assert len(other.cache.responses) == 1
+        sessions.clear_cache(tmp_path)  # no session here: emptied in place, file kept
+        assert len(other.cache.responses) == 0  # the other session goes on, no rebuild
+        other.cache.responses["k2"] = "v"  # type: ignore[assignment]
+        assert getattr(other.cache, "rebuilds", None) == 0
+    assert file.exists()
+    file.write_bytes(b"not a database")
+    sessions.clear_cache(tmp_path)  # not a cache: removed
+    assert not file.exists()
     sessions.clear_cache(tmp_path)  # nothing to clear is fine
 
 
