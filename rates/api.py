@@ -30,7 +30,6 @@ from rates.errors import (
     InvalidDate,
     RateError,
     RateNotFound,
-    SourceUnavailable,
 )
 from rates.model import Conversion, Rate, identity
 from rates.money import DEFAULT_ROUNDING, check_currency, parse_amount
@@ -238,7 +237,7 @@ def update(
                 answered += 1
             except RateNotFound:
                 missing += 1
-            except SourceUnavailable as error:
+            except RateError as error:  # down, bad payload, deadline...: the next lookup
                 failures.append(f"{day.isoformat()} {code}: {error}")
             done += 1
             if progress is not None:

@@ -11,11 +11,16 @@
     ├── InvalidRate (ValueError)         a rate that is not a finite positive number
     ├── CurrencyMismatch (ValueError)    an amount in another currency than the rate's base
     ├── SourceExists (ValueError)        registering a second source under a taken name
+    ├── InvalidOption (ValueError)       a source option out of range (a timeout, a size limit)
     ├── UnknownSource (LookupError)      no rate source registered under that name
     ├── RateNotFound (LookupError)       no rate for that pair and date
     └── SourceUnavailable (LookupError)  an online source failed and nothing usable is cached
         ├── NotCached                    offline mode and the answer is not in the cache
+        ├── DeadlineExceeded             no complete answer within the lookup's time limit
+        ├── SourceFailed                 a source raised an unexpected exception (a bug in it)
         └── BadPayload                   the source answered with something that is not a rate
+            ├── PayloadTooLarge          a body larger than the limit once decompressed
+            └── PayloadTooDeep           a JSON body nested deeper than the limit
 
     CacheWarning (UserWarning)           the HTTP cache was corrupt (moved aside and rebuilt)
                                          or cannot be written (working without a cache)
@@ -34,15 +39,20 @@ __all__ = [
     "BadPayload",
     "CacheWarning",
     "CurrencyMismatch",
+    "DeadlineExceeded",
     "InvalidAmount",
     "InvalidDate",
+    "InvalidOption",
     "InvalidRate",
     "InvalidRounding",
     "NotCached",
     "NotExact",
+    "PayloadTooDeep",
+    "PayloadTooLarge",
     "RateError",
     "RateNotFound",
     "SourceExists",
+    "SourceFailed",
     "SourceUnavailable",
     "UnknownCurrency",
     "UnknownSource",
@@ -166,6 +176,16 @@ class SourceExists(RateError, ValueError):
         )
 
 
+class InvalidOption(RateError, ValueError):
+    """An option of a rate source that is out of range (a timeout, a size limit)."""
+
+    def __init__(self, option: str, value: object, allowed: str) -> None:
+        self.option = option
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{option}: {shown(value)} is not allowed (allowed: {allowed})")
+
+
 class UnknownSource(RateError, LookupError):
     """No rate source is registered under that name."""
 
@@ -186,10 +206,12 @@ class SourceUnavailable(RateError, LookupError):
     """An online source could not be reached or failed, and nothing usable is cached."""
 
     def __init__(self, source: str, url: str, reason: str) -> None:
+        from rates.redaction import redact  # a key a server sent back never reaches a message
+
         self.source = source
-        self.url = url
-        self.reason = reason
-        super().__init__(f"rate source {source!r} is unavailable: {reason} ({url})")
+        self.url = redact(url)
+        self.reason = redact(reason)
+        super().__init__(f"rate source {source!r} is unavailable: {self.reason} ({self.url})")
 
 
 class NotCached(SourceUnavailable):
@@ -202,6 +224,35 @@ class NotCached(SourceUnavailable):
         )
 
 
+class DeadlineExceeded(SourceUnavailable):
+    """A lookup of an online source ran out of time: no complete answer within ``seconds``
+    (every connection, request, retry and wait of the lookup counted), after ``attempts``
+    requests. However slowly a server sends, the lookup ends there."""
+
+    def __init__(self, source: str, url: str, seconds: float, attempts: int,
+                 what: str = "the lookup's deadline") -> None:
+        self.seconds = seconds
+        self.attempts = attempts
+        tries = f"{attempts} attempt" + ("" if attempts == 1 else "s")
+        super().__init__(
+            source, url,
+            f"no answer within {round(seconds, 2):g} s: {what} was reached after {tries}",
+        )
+
+
+class SourceFailed(SourceUnavailable):
+    """A rate source raised something other than a :class:`RateError` (a bug in that
+    source, or in a third-party one): turned into this typed error, so that a chain of
+    sources goes on to the next one. ``error`` is the exception raised."""
+
+    def __init__(self, source: str, error: BaseException) -> None:
+        self.source = source
+        self.url = ""
+        self.error = error
+        self.reason = f"failed unexpectedly ({type(error).__name__}: {shown(str(error))})"
+        RateError.__init__(self, f"rate source {source!r} {self.reason}")
+
+
 class BadPayload(SourceUnavailable):
     """A source answered, but not with a usable rate: the number is never used.
 
@@ -209,9 +260,34 @@ class BadPayload(SourceUnavailable):
     """
 
     def __init__(self, source: str, url: str, field: str, problem: str) -> None:
+        from rates.redaction import redact
+
         self.field = field
-        self.problem = problem
-        super().__init__(source, url, f"bad payload at {field}: {problem}")
+        self.problem = redact(problem)
+        super().__init__(source, url, f"bad payload at {field}: {self.problem}")
+
+
+class PayloadTooLarge(BadPayload):
+    """A body larger than ``limit`` bytes once decompressed: reading stopped after
+    ``read`` bytes (at most the limit and one chunk), and nothing was cached."""
+
+    def __init__(self, source: str, url: str, limit: int, read: int) -> None:
+        self.limit = limit
+        self.read = read
+        super().__init__(
+            source, url, "body", f"larger than the limit of {limit:,} bytes once decompressed "
+            f"(reading stopped after {read:,} bytes; allowed: max_bytes= of the source)"
+        )
+
+
+class PayloadTooDeep(BadPayload):
+    """A JSON body nested deeper than ``limit`` levels: refused before it is parsed."""
+
+    def __init__(self, source: str, url: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            source, url, "body", f"JSON nested more than {limit} levels deep (the limit)"
+        )
 
 
 class CacheWarning(UserWarning):

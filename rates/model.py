@@ -21,6 +21,9 @@ Decimal('0.81241368104638882118774880168982045657648874807052')
 >>> usd.convert("1000 EUR").converted
 Money('1230.90', 'USD')
 
+A rate answered by a chain of sources (:class:`rates.sources.ChainSource`) lists in
+``fallbacks`` the sources asked before, each with why it gave no rate (:class:`Fallback`).
+
 A :class:`Conversion` keeps the amount converted, the exact result, the result rounded
 once to the target currency's ISO 4217 minor unit (:func:`rates.money.round_exact`), the
 rounding mode and the rate.
@@ -29,7 +32,7 @@ rounding mode and the rate.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -58,6 +61,7 @@ __all__ = [
     "ROUNDING_MODES",
     "Basis",
     "Conversion",
+    "Fallback",
     "Rate",
     "coarsest",
     "cross",
@@ -88,6 +92,21 @@ def coarsest(*bases: Basis) -> Basis:
 
 
 @dataclass(frozen=True, slots=True)
+class Fallback:
+    """A source of a chain that gave no rate before another one answered: its name, the
+    kind of error (``"BadPayload"``, ``"RateNotFound"``, ``"DeadlineExceeded"``...) and the
+    error's message."""
+
+    source: str
+    error: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready: ``{"source", "error", "reason"}``."""
+        return {"source": self.source, "error": self.error, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class Rate:
     """Units of ``quote`` per one unit of ``base``, with provenance.
 
@@ -97,7 +116,9 @@ class Rate:
     ``period_start``/``period_end`` is the period the value belongs to: one day for a daily
     rate, a calendar month for a monthly one, a calendar year for an annual one; ``note``
     says which lookup rule picked it. ``legs`` is empty for a published rate and holds the
-    published rates a derived (inverse or cross) rate was computed from.
+    published rates a derived (inverse or cross) rate was computed from. ``fallbacks``
+    lists the sources of a chain asked before the one that answered, and why each gave no
+    rate (not compared: a rate is the same whichever way it was found).
     """
 
     base: str
@@ -118,6 +139,7 @@ class Rate:
     #: The exact value: ``value`` itself for a published rate, the rational number its legs
     #: make for a derived one (set by :meth:`inverse` and :meth:`then`).
     exact: Exact = Decimal(0)
+    fallbacks: tuple[Fallback, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         value = self.value
@@ -265,6 +287,7 @@ class Rate:
             "note": self.note,
             "description": self.describe(),
             "legs": [leg.to_dict() for leg in self.legs],
+            "fallbacks": [fallback.to_dict() for fallback in self.fallbacks],
         }
 
 
@@ -310,6 +333,7 @@ def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: s
         stale=any(leg.stale for leg in legs),
         legs=legs,
         note=how,
+        fallbacks=tuple(fallback for leg in legs for fallback in leg.fallbacks),
     )
 
 

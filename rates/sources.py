@@ -5,7 +5,8 @@ and a ``rate(base, quote, on)`` method that returns a :class:`~rates.model.Rate`
 :class:`~rates.errors.RateNotFound` / :class:`~rates.errors.SourceUnavailable`. Built-in
 names: ``snapshot`` (default, offline), ``ecb``, ``currency-api``, ``worldbank`` and
 ``open-er-api`` (online, opt-in). A comma-separated name such as ``"ecb,snapshot"`` is a
-:class:`ChainSource`: the first source that answers wins and the rate says which one did.
+:class:`ChainSource`: the first source that answers wins, and the rate says which one did
+and why each one before it did not (``Rate.fallbacks``).
 
 >>> get_source().name
 'snapshot'
@@ -28,8 +29,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from rates.errors import RateNotFound, SourceExists, SourceUnavailable, UnknownSource
-from rates.model import Rate
+from rates.errors import RateError, RateNotFound, SourceExists, SourceFailed, UnknownSource
+from rates.model import Fallback, Rate
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -182,10 +183,16 @@ def _reset() -> None:
 class ChainSource:
     """Ask sources in order; the first one that answers wins.
 
-    A source that has no rate (:class:`~rates.errors.RateNotFound`) or cannot give one
-    (:class:`~rates.errors.SourceUnavailable`, including bad payloads) is skipped, and the
-    rate's ``note`` records why. Other errors (bad input) propagate. Items may be source
-    objects or registered names, resolved when first asked.
+    The chain checks its own input first (``base`` and ``quote`` ISO 4217 codes, ``on`` a
+    date): bad input raises at once, before any source is asked. Then *any* failure of a
+    source passes to the next one: a :class:`~rates.errors.RateError` (no rate, source
+    down, bad payload, deadline...) and any other exception a source raises (a bug in a
+    third-party source, turned into :class:`~rates.errors.SourceFailed`), as does a result
+    that is not a :class:`~rates.model.Rate`. The rate returned lists the sources passed
+    over in ``fallbacks`` (and says so in its ``note``); when no source answers,
+    :class:`~rates.errors.RateNotFound` says why each one did not. Items may be source
+    objects or registered names, resolved when first asked (an unknown name is
+    :class:`~rates.errors.UnknownSource`: a mistake in the chain, not a failing source).
     """
 
     def __init__(self, sources: Sequence[Source | str], *, name: str | None = None) -> None:
@@ -208,21 +215,38 @@ class ChainSource:
         return tuple(get_source(item) for item in self._items)
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
-        """The first answer among the chained sources."""
-        failures: list[str] = []
+        """The first answer among the chained sources, with the ones passed over."""
+        from rates.dates import parse_date
+        from rates.money import check_currency
+
+        base, quote = check_currency(base), check_currency(quote)
+        on = parse_date(on, "on")
+        fallbacks: list[Fallback] = []
         for source in self.sources:
+            name = _name_of(source)
             try:
                 found = source.rate(base, quote, on)
-            except (RateNotFound, SourceUnavailable) as error:
-                failures.append(f"{source.name}: {error}")
+                if not isinstance(found, Rate):
+                    raise TypeError(f"rate() returned {type(found).__name__}, not a Rate")
+            except RateError as error:
+                fallbacks.append(Fallback(name, type(error).__name__, str(error)))
                 continue
-            if failures:
-                skipped = "; ".join(failures)
-                note = f"{found.note} (answered by {source.name} after {skipped})"
-                found = replace(found, note=note.strip())
+            except Exception as error:  # a third-party source's bug: the next one is asked
+                failed = SourceFailed(name, error)
+                fallbacks.append(Fallback(name, type(failed).__name__, str(failed)))
+                continue
+            if fallbacks:
+                skipped = "; ".join(f"{f.source}: {f.reason}" for f in fallbacks)
+                note = f"{found.note} (answered by {name} after {skipped})"
+                found = replace(found, note=note.strip(), fallbacks=tuple(fallbacks))
             return found
         raise RateNotFound(
             f"no source in the chain {self.name} has a rate for {base}→{quote} on "
-            f"{on.isoformat()}: " + "; ".join(failures)
+            f"{on.isoformat()}: " + "; ".join(f"{f.source}: {f.reason}" for f in fallbacks)
         )
 
+
+def _name_of(source: object) -> str:
+    """A source's name for a message (a broken third-party source may lack one)."""
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) and name else type(source).__name__

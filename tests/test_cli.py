@@ -439,3 +439,36 @@ def test_messages_name_no_python_function(args: list[str]) -> None:
     assert result.stderr.count("\n") == 1
     for python in ("currency=", "()", "rates.", "penalties."):
         assert python not in result.stderr, python
+
+
+class _BrokenSource:
+    """A registered source whose answers are never rates (as a hostile server's)."""
+
+    name, title, online, description = "broken-test", "broken", True, "always a bad payload"
+
+    def rate(self, base: str, quote: str, on: Any) -> Any:
+        from rates.errors import BadPayload
+
+        raise BadPayload(self.name, "https://example.invalid/rates", "rates.VND",
+                         "'lots' is not a number")
+
+
+def test_a_chain_says_which_source_answered_and_why_the_ones_before_did_not() -> None:
+    """Issue 12: a chain falls through any failure of a source, and every output says so."""
+    from rates.sources import register_source, unregister_source
+
+    register_source(_BrokenSource())
+    try:
+        said = run("convert", "100 USD", "--to", "EUR", "--on", "2019-01-02", "--source",
+                   "broken-test,snapshot")
+        assert said.exit_code == 0, said.output
+        assert ("source snapshot; broken-test gave no rate first (BadPayload: rate source "
+                "'broken-test' is unavailable: bad payload at rates.VND: 'lots' is not a "
+                "number") in said.stdout
+        document = json.loads(run(*ENTITY_2018, "--to", "USD", "--source",
+                                  "broken-test,snapshot", "--json").stdout)
+    finally:
+        unregister_source("broken-test")
+    assert document["conversion"]["source"] == "snapshot"
+    assert [f["source"] for f in document["conversion"]["fallbacks"]] == ["broken-test"]
+    assert document["conversion"]["fallbacks"][0]["error"] == "BadPayload"

@@ -6,7 +6,8 @@ table of faults (:data:`FAULTS`: network, HTTP and payload faults), each run twi
 every cell: the lookup raises the typed error the fault calls for (naming the field of a
 bad payload) or, when a cached answer exists, serves it flagged ``stale=True``; it never
 returns a number other than the one the source published. Retried faults are seen by the
-server exactly ``RETRIES + 1`` times per URL.
+server exactly ``RETRIES + 1`` times per URL; a server that does not answer in time is
+asked once, since the source's timeout is the deadline of the whole lookup.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import json
 import re
 import socket
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -41,8 +44,10 @@ from rates.sources import Source
 #: Retries per request in these tests, with no backoff and Retry-After capped at 50 ms.
 RETRIES = 1
 FAST = RetryPolicy(retries=RETRIES, backoff_factor=0, max_wait=0.05)
-#: The source's timeout when the fault is a server that does not answer in time.
-SHORT_TIMEOUT = 0.1
+#: The source's timeout (the deadline of one lookup, all attempts included) when the fault
+#: is a server that does not answer in time: one attempt, then the deadline. A source with
+#: a fallback mirror gives each mirror its share (half of it) of what is left.
+SHORT_TIMEOUT = 0.5
 RATE = "@RATE@"  # where a body template takes the rate, as raw JSON or CSV text
 
 
@@ -259,12 +264,26 @@ def _cut_body(scenario: Scenario) -> str:
     return body[: body.index(scenario.good) + len(scenario.good) // 2]
 
 
+@cache
+def _bomb_body(body: str) -> bytes:
+    """``body`` then 9 MiB of spaces (past the 8 MiB limit), gzipped to a few kilobytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(body.encode()), *(packer.compress(b" " * 2**20) for _ in range(9))]
+    return b"".join([*parts, packer.flush()])
+
+
+def _bomb(scenario: Scenario) -> Handler:
+    bomb = _bomb_body(scenario.body(scenario.good))
+    return lambda request: Response(bomb, headers={"Content-Encoding": "gzip"})
+
+
 HTML = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 XML = "<?xml version='1.0'?><message:GenericData><Obs value='1.2309'/></message:GenericData>"
 
 FAULTS = [
-    Fault("timeout", _late, SourceUnavailable, rf"no answer within {SHORT_TIMEOUT} s",
-          retried=True, timeout=SHORT_TIMEOUT),
+    Fault("timeout", _late, SourceUnavailable,
+          r"no answer within [\d.]+ s: .*deadline was reached after 1 attempt",
+          timeout=SHORT_TIMEOUT),
     Fault("connection-refused", None, SourceUnavailable, r"request failed .*could not connect"),
     Fault("http-500", _data(lambda s: "Internal Server Error", 500), SourceUnavailable,
           r"HTTP 500 after 2 attempts", retried=True),
@@ -286,6 +305,8 @@ FAULTS = [
     Fault("rate-minus-infinity", _rate("-Infinity")),
     Fault("rate-absurdly-large", _rate("1e300")),
     Fault("rate-absurdly-small", _rate("1e-300")),
+    Fault("gzip-bomb", _bomb, message=r"larger than the limit of 8,388,608 bytes",
+          named=lambda s: "body"),
     Fault("currency-missing", _data(lambda s: s.missing), RateNotFound, answer=True),
 ]
 

@@ -17,6 +17,7 @@ from requests_cache import CachedSession
 
 from rates.errors import BadPayload, RateNotFound, SourceUnavailable
 from rates.online.openexchangerates import OpenExchangeRatesSource
+from rates.redaction import redact
 from rates.session import SECRET_PARAMETERS, RetryPolicy, build_session
 
 KEY = "s3cr3t-app-id-0123456789abcdef"
@@ -133,3 +134,10 @@ def test_cross_through_usd_and_errors(httpserver: HTTPServer, session: CachedSes
 
 def test_app_id_is_declared_secret() -> None:
     assert "app_id" in SECRET_PARAMETERS
+
+
+def test_the_key_itself_is_a_secret_once_the_source_exists(session: CachedSession) -> None:
+    key = "registered-when-built-0123456789"
+    assert redact(f"/k/{key}/") == f"/k/{key}/"
+    OpenExchangeRatesSource(app_id=key, session=session)
+    assert redact(f"/k/{key}/ {key.upper()} token={key}") == "/k/REDACTED/ REDACTED token=REDACTED"

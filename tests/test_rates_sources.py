@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,9 +12,11 @@ import pytest
 from rates.errors import (
     BadPayload,
     InvalidAmount,
+    InvalidDate,
     RateNotFound,
     SourceExists,
     SourceUnavailable,
+    UnknownCurrency,
     UnknownSource,
 )
 from rates.model import Rate
@@ -148,6 +150,9 @@ def test_chain_first_answer_wins_and_says_why() -> None:
     assert rate.note.startswith("fixed (answered by fixed after down: ")
     assert "empty: nothing here" in rate.note
     assert "garbage: " in rate.note
+    assert [(f.source, f.error) for f in rate.fallbacks] == [
+        ("down", "SourceUnavailable"), ("empty", "RateNotFound"), ("garbage", "BadPayload")]
+    assert rate.fallbacks[1].reason == "nothing here"
     assert chain.name == "down,empty,garbage,fixed"
     assert chain.title == "first of: down, empty, garbage, fixed"
     assert not chain.online
@@ -161,9 +166,46 @@ def test_chain_without_an_answer() -> None:
 
 
 def test_chain_does_not_hide_bad_input() -> None:
-    chain = ChainSource([FixedSource(error=InvalidAmount("x", "bad")), FixedSource(name="b")])
-    with pytest.raises(InvalidAmount):
-        chain.rate("USD", "VND", DAY)
+    """The chain's own input is checked before any source is asked."""
+    first = FixedSource()
+    chain = ChainSource([first, FixedSource(name="b")])
+    with pytest.raises(UnknownCurrency):
+        chain.rate("USD", "XYZ", DAY)
+    with pytest.raises(InvalidDate):
+        chain.rate("USD", "VND", "2018-02-30")  # type: ignore[arg-type]
+    assert first.calls == []
+
+
+def test_chain_falls_through_any_failure_of_a_source() -> None:
+    """Any error of a source, typed or not, passes to the next one; the rate lists why."""
+    class Broken:
+        name, title, online, description = "broken", "Broken", False, "A buggy plug-in."
+
+        def rate(self, base: str, quote: str, on: date) -> Rate:
+            table: dict[str, Rate] = {}
+            return table["x"]  # a KeyError: a bug in the source
+
+    class Liar(Broken):
+        name = "liar"
+
+        def rate(self, base: str, quote: str, on: date) -> Rate:
+            return "1.5"  # type: ignore[return-value]
+
+    odd = FixedSource(name="odd", error=InvalidAmount("x", "bad"))
+    chain = ChainSource([Broken(), Liar(), odd, FixedSource()])
+    rate = chain.rate("USD", "VND", DAY)
+    assert rate.source == "fixed"
+    assert [(f.source, f.error) for f in rate.fallbacks] == [
+        ("broken", "SourceFailed"), ("liar", "SourceFailed"), ("odd", "InvalidAmount")]
+    assert "failed unexpectedly (KeyError: \"'x'\")" in rate.fallbacks[0].reason
+    assert "returned str, not a Rate" in rate.fallbacks[1].reason
+    assert rate.to_dict()["fallbacks"][2] == {
+        "source": "odd", "error": "InvalidAmount", "reason": str(odd.error)}
+    plain = FixedSource().rate("USD", "VND", DAY)
+    assert replace(rate, note=plain.note) == plain  # fallbacks are not compared
+    assert hash(replace(rate, note=plain.note)) == hash(plain)
+    with pytest.raises(RateNotFound, match=r"broken: rate source 'broken' failed unexpectedly"):
+        ChainSource([Broken()]).rate("USD", "VND", DAY)
 
 
 def test_chain_by_names_with_the_snapshot_as_fallback() -> None:

@@ -126,7 +126,8 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
 
 def rate(value: Rate) -> str:
     """``22,463 VND per USD (IMF monthly end-of-period USD→VND, 2018-02; asked for
-    2018-03-19; source snapshot)``: the larger way round, with its provenance."""
+    2018-03-19; source snapshot)``: the larger way round, with its provenance, and each
+    source of a chain that gave no rate before this one answered, and why."""
     if value.value >= 1:
         shown = f"{_significant(value.value):,f} {value.quote} per {value.base}"
     else:
@@ -134,7 +135,9 @@ def rate(value: Rate) -> str:
         shown = (f"{_significant(Decimal(decimal_text(inverse, 50)[0])):,f} {value.base} "
                  f"per {value.quote}")
     stale = ", stale" if value.stale else ""
-    return f"{shown} ({value.describe()}; source {value.source}{stale})"
+    passed = "".join(f"; {f.source} gave no rate first ({f.error}: {f.reason})"
+                     for f in value.fallbacks)
+    return f"{shown} ({value.describe()}; source {value.source}{stale}{passed})"
 
 
 def _significant(value: Decimal, digits: int = 8) -> Decimal:

@@ -212,6 +212,7 @@ def conversion_json(rate: Rate) -> dict[str, Any]:
         "period_end": rate.period_end.isoformat(),
         "asked_for": rate.asked_for.isoformat(),
         "stale": rate.stale,
+        "fallbacks": [fallback.to_dict() for fallback in rate.fallbacks],
         "rounding": {"minimum": MINIMUM_ROUNDING, "maximum": MAXIMUM_ROUNDING,
                      "other": DEFAULT_ROUNDING},
         "description": rate.describe(),

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Unpack
 
-from rates.errors import NotCached, RateNotFound, SourceUnavailable
+from rates.errors import NotCached, RateNotFound, SourceUnavailable, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
 from rates.model import Rate
 from rates.online.http import NEVER_EXPIRE, Check, Fetched, HttpOptions, HttpSource
@@ -79,15 +79,17 @@ class CurrencyApiSource(HttpSource):
     def _day(self, code: str, day: date, check: Check) -> Fetched | None:
         """The file of ``day`` from jsDelivr, else Cloudflare; None if neither has it.
 
-        A mirror that fails, or answers with a body ``check`` refuses, is passed over.
+        A mirror that fails, or answers with a body ``check`` refuses, is passed over. The
+        first mirror gets half of what is left of the lookup's deadline, so that one that
+        hangs leaves time for the other.
         """
         failure: SourceUnavailable | None = None
-        for template in (self.base_url, self.fallback_url):
+        for share, template in ((0.5, self.base_url), (1.0, self.fallback_url)):
             version = f"{day.year}.{day.month}.{day.day}"
             url = template.format(date=day.isoformat(), version=version, code=code.lower())
             try:
                 fetched = self.fetch(
-                    url, expire_after=NEVER_EXPIRE, missing_ok=True, check=check
+                    url, expire_after=NEVER_EXPIRE, missing_ok=True, check=check, share=share
                 )
             except NotCached:
                 raise
@@ -109,7 +111,7 @@ class CurrencyApiSource(HttpSource):
         try:
             published = date.fromisoformat(str(published_text))
         except ValueError:
-            raise self.bad(fetched, "date", f"{published_text!r} is not a date") from None
+            raise self.bad(fetched, "date", f"{shown(published_text)} is not a date") from None
         if published > day:
             raise self.bad(
                 fetched, "date", f"{published.isoformat()} is after the day asked for ({day})"

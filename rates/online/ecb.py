@@ -12,7 +12,9 @@ line break: a body cut short never yields a shortened number. A month that ended
 yesterday (UTC) never changes, so its response never expires; the current month's expires
 after an hour (the ECB publishes around 16:00 CET on TARGET working days). The lookup rule
 is the daily one of :mod:`rates.lookback`: the last rate on or before the date, at most 14
-days earlier. Pairs without EUR are crossed through EUR.
+days earlier. Pairs without EUR are crossed through EUR. The body is bounded like every
+online source's (:mod:`rates.online._limits`); the CSV reader's field limit (128 KiB) and a
+NUL byte are refused as not CSV.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import csv
 import io
 from datetime import date, timedelta
 
-from rates.errors import RateNotFound
+from rates.errors import RateNotFound, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note, daily_window_start
 from rates.model import Rate, through_pivot
 from rates.online.http import NEVER_EXPIRE, Fetched, HttpSource, today_utc
@@ -106,7 +108,7 @@ class EcbSource(HttpSource):
 
     def _rows(self, fetched: Fetched, body: str, code: str) -> list[tuple[date, str]]:
         reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-        columns = next(reader)
+        columns = next(reader, [])
         for needed in ("TIME_PERIOD", "OBS_VALUE"):
             if needed not in columns:
                 raise self.bad(fetched, needed, "column missing from the CSV header")
@@ -132,7 +134,7 @@ class EcbSource(HttpSource):
             try:
                 day = date.fromisoformat(period)
             except ValueError:
-                raise self.bad(fetched, "TIME_PERIOD", f"{period!r} is not a date") from None
+                raise self.bad(fetched, "TIME_PERIOD", f"{shown(period)} is not a date") from None
             self.number(fetched, f"OBS_VALUE of {period}", text, text=True)
             found.append((day, text))
         return found

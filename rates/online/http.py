@@ -12,6 +12,16 @@ usable answer is never cached, and when an expired answer is cached it is served
 (stale). A cached body found bad when read is dropped from the cache, so the next lookup
 asks the source again.
 
+Every lookup is bounded (:mod:`rates.online._limits`, :mod:`rates.online._deadline`): a
+subclass's ``rate()`` runs within one deadline, the source's ``timeout`` (10 s by default:
+every connection, request, retry and wait counted, however slowly the server sends), else
+:class:`~rates.errors.DeadlineExceeded`; a body is read decompressed up to ``max_bytes``
+(8 MiB), else :class:`~rates.errors.PayloadTooLarge`; JSON nested more than 32 levels is
+:class:`~rates.errors.PayloadTooDeep`; an expiry taken from the server is kept at most a
+day ahead. A payload that makes the parsing code fail in an untyped way (a ``TypeError``,
+an ``OverflowError``...) is a :class:`~rates.errors.BadPayload` too: no exception from a
+payload reaches the caller untyped.
+
 Subclasses set ``name``, ``title``, ``description``, ``series``, ``attribution``,
 ``default_base_url`` and, for keyed sources, ``secret_parameters`` (query parameters that
 must never reach the cache file or an error message), and implement ``rate()``.
@@ -28,8 +38,35 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 from urllib.parse import urlencode
 
-from rates.errors import BadPayload, NotCached, RateError, SourceUnavailable
+from rates.errors import (
+    BadPayload,
+    DeadlineExceeded,
+    InvalidOption,
+    NotCached,
+    PayloadTooDeep,
+    PayloadTooLarge,
+    RateError,
+    SourceUnavailable,
+    shown,
+)
 from rates.model import Basis, Rate
+from rates.online._deadline import bound, one_lookup
+from rates.online._limits import (
+    DEFAULT_TIMEOUT,
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    MAX_SERVER_EXPIRY,
+    PAYLOAD_ERRORS,
+    NumberTooLong,
+    deeper_than,
+    read_body,
+    read_decimal,
+    read_integer,
+    seconds_option,
+    shown_seconds,
+    unreadable,
+)
+from rates.retry import Deadline, current_deadline, deadline
 from rates.session import add_secret_parameters, get_session, offline_by_default
 
 if TYPE_CHECKING:
@@ -40,6 +77,7 @@ __all__ = [
     "MAX_RATE",
     "MIN_RATE",
     "NEVER_EXPIRE",
+    "PAYLOAD_ERRORS",
     "Check",
     "Fetched",
     "HttpOptions",
@@ -53,6 +91,7 @@ NEVER_EXPIRE = -1
 #: Rates outside [MIN_RATE, MAX_RATE] are refused as absurd.
 MAX_RATE = Decimal("1e15")
 MIN_RATE = Decimal("1e-15")
+
 
 
 def today_utc() -> date:
@@ -84,6 +123,7 @@ class HttpOptions(TypedDict, total=False):
     session: CachedSession | None
     offline: bool | None
     timeout: float
+    max_bytes: int
 
 
 class HttpSource:
@@ -92,7 +132,10 @@ class HttpSource:
     ``base_url`` replaces the source's default (tests point it at a local server);
     ``cache_dir`` picks the cache directory, ``session`` a session built by
     :func:`rates.session.build_session`; ``offline=True`` only reads the cache (default:
-    the ``PENALTIES_OFFLINE`` environment variable); ``timeout`` is in seconds.
+    the ``PENALTIES_OFFLINE`` environment variable). ``timeout`` is the deadline of one
+    lookup in seconds (default 10, at most 3600): every connection, request, retry and
+    wait of a ``rate()`` call counted, however slowly a server sends. ``max_bytes`` is the
+    largest body read, counted after decompression (default 8 MiB).
     """
 
     name: ClassVar[str] = ""
@@ -113,24 +156,40 @@ class HttpSource:
         cache_dir: str | os.PathLike[str] | None = None,
         session: CachedSession | None = None,
         offline: bool | None = None,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.cache_dir = cache_dir
         self.offline = offline_by_default() if offline is None else offline
-        self.timeout = timeout
+        self.timeout = seconds_option(timeout)
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise InvalidOption("max_bytes", max_bytes, "a whole number of bytes, at least 1")
+        self.max_bytes = max_bytes
         self._session = session
         if self.secret_parameters:
             add_secret_parameters(self.secret_parameters)
+        from rates.redaction import register_url_secrets
+
+        register_url_secrets(self.base_url)  # a key given in the base URL is a secret too
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:  # noqa: ANN401
+        """A subclass's own ``rate()`` becomes one bounded lookup (see
+        :func:`rates.online._deadline.one_lookup`)."""
+        super().__init_subclass__(**kwargs)
+        method = cls.__dict__.get("rate")
+        if callable(method) and not getattr(method, "_one_lookup", False):
+            setattr(cls, "rate", one_lookup(method))  # noqa: B010
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, offline={self.offline})"
 
     @property
     def session(self) -> CachedSession:
-        """The cached session (built on first use)."""
+        """The cached session (built on first use), its connections watched for deadlines."""
         if self._session is None:
             self._session = get_session(self.cache_dir)
+        bound(self._session)
         return self._session
 
     def warm_pair(self, code: str) -> tuple[str, str]:
@@ -141,14 +200,17 @@ class HttpSource:
         return self.pivot, "EUR" if self.pivot == "USD" else "USD"
 
     def display_url(self, url: str, params: dict[str, str] | None = None) -> str:
-        """The URL with secret parameters shown as ``REDACTED`` (for messages)."""
-        if not params:
-            return url
-        shown = {
-            key: "REDACTED" if key in self.secret_parameters else value
-            for key, value in params.items()
-        }
-        return f"{url}?{urlencode(shown)}"
+        """The URL as messages show it: the values of secret parameters and every registered
+        secret, in any encoding, as ``REDACTED`` (see :mod:`rates.redaction`)."""
+        from rates.redaction import redact
+
+        if params:
+            shown = {
+                key: "REDACTED" if key in self.secret_parameters else value
+                for key, value in params.items()
+            }
+            url = f"{url}?{urlencode(shown)}"
+        return redact(url)
 
     def fetch(
         self,
@@ -158,6 +220,7 @@ class HttpSource:
         expire_after: int | timedelta | datetime = NEVER_EXPIRE,
         missing_ok: bool = False,
         check: Check | None = None,
+        share: float = 1.0,
     ) -> Fetched | None:
         """GET ``url`` through the cache; ``None`` for a 404 when ``missing_ok``.
 
@@ -166,29 +229,47 @@ class HttpSource:
         answer, if any, is served instead (stale); otherwise the error is raised. Other
         errors of the check (a :class:`~rates.errors.RateNotFound`: the source answered
         that it has no such rate) do not stop the body from being cached.
+
+        The request takes at most ``share`` of what is left of the lookup's deadline (a
+        source with a fallback mirror keeps the rest for it); once the deadline is
+        reached, only the cache is read. Every body (of any status, redirects included) is
+        read decompressed up to ``max_bytes``.
         """
         import requests
 
         shown = self.display_url(url, params)
-        hooks = None if check is None or self.offline else {"response": _checker(shown, check)}
-        try:
-            response = self.session.get(
-                url,
-                params=params,
-                timeout=self.timeout,
-                expire_after=expire_after,
-                only_if_cached=self.offline,
-                hooks=hooks,
-            )
-        except requests.RequestException as error:
-            raise SourceUnavailable(self.name, shown, self._failure(error)) from None
-        status = response.status_code
-        if self.offline and status == 504:
-            raise NotCached(self.name, shown)
-        if status == 404 and missing_ok:
-            return None
-        if status != 200:
-            raise SourceUnavailable(self.name, shown, _status_reason(response))
+        lookup = current_deadline()
+        allowed = (lookup.remaining() if lookup is not None else self.timeout) * share
+        with deadline(allowed) as budget:
+            late = budget.reached  # nothing left: the cache only
+            hooks = None if self.offline or late else {
+                "response": self._reader(shown, check, budget, lookup)
+            }
+            try:
+                response = self.session.get(
+                    url,
+                    params=params,
+                    timeout=max(budget.remaining(), 0.001),
+                    expire_after=expire_after,
+                    only_if_cached=self.offline or late,
+                    hooks=hooks,
+                )
+            except requests.RequestException as error:
+                if budget.reached or budget.cut:
+                    raise self._late(shown, budget, lookup) from None
+                raise SourceUnavailable(self.name, shown, self._failure(error)) from None
+            status = response.status_code
+            if (self.offline or late) and status == 504:
+                if self.offline:
+                    raise NotCached(self.name, shown)
+                raise self._late(shown, budget, lookup)
+            if status == 404 and missing_ok:
+                return None
+            if status != 200:
+                reason = _status_reason(response)
+                if budget.cut:
+                    reason += f" (no time left to try again within {shown_seconds(allowed)} s)"
+                raise SourceUnavailable(self.name, shown, reason)
         from_cache = bool(getattr(response, "from_cache", False))
         created = getattr(response, "created_at", None) or datetime.now(UTC)
         if created.tzinfo is None:
@@ -202,6 +283,42 @@ class HttpSource:
             response=response,
         )
 
+    def _late(self, shown: str, budget: Deadline, lookup: Deadline | None) -> DeadlineExceeded:
+        """The error of a request stopped by the deadline: the lookup's, or the request's
+        share of it."""
+        whole = lookup or budget
+        if whole.reached or budget.end >= whole.end:
+            return DeadlineExceeded(self.name, shown, self.timeout, whole.attempts)
+        return DeadlineExceeded(
+            self.name, shown, budget.seconds, budget.attempts,
+            f"this request's share of the lookup's {shown_seconds(self.timeout)} s deadline",
+        )
+
+    def _reader(
+        self, shown: str, check: Check | None, budget: Deadline, lookup: Deadline | None
+    ) -> Callable[..., None]:
+        """A requests response hook: reads each fresh body within the size limit, refuses
+        one cut by the deadline, then runs ``check`` on a 200 body (see :func:`_checked`).
+
+        requests calls it before requests-cache stores the response, so an error raised
+        here keeps the body out of the cache and lets requests-cache serve the expired
+        cached answer (stale-if-error) if there is one.
+        """
+
+        def too_large(size: int) -> PayloadTooLarge:
+            return PayloadTooLarge(self.name, shown, self.max_bytes, size)
+
+        def hook(response: Any, *args: object, **kwargs: object) -> None:  # noqa: ANN401
+            if getattr(response, "from_cache", False) or response._content_consumed:
+                return  # a cached answer, or read already (requests-cache calls hooks twice)
+            read_body(response, self.max_bytes, too_large)
+            if budget.reached:  # the body may have been cut: never used, never cached
+                raise self._late(shown, budget, lookup)
+            if check is not None and response.status_code == 200:
+                _checked(self, shown, check, response)
+
+        return hook
+
     def _failure(self, error: requests.RequestException) -> str:
         """Why a request failed, in words that never show the URL (it may hold a key)."""
         import requests
@@ -212,15 +329,18 @@ class HttpSource:
         if isinstance(cause, NewConnectionError):  # urllib3 makes it a TimeoutError too
             return f"request failed ({type(error).__name__}: could not connect)"
         if isinstance(error, requests.Timeout) or isinstance(cause, TimeoutError):
-            return f"no answer within {self.timeout} s"
+            return f"no answer within {shown_seconds(self.timeout)} s"
         return f"request failed ({type(error).__name__})"
 
     def keep_until(self, fetched: Fetched, expires: datetime) -> None:
-        """Reset the cache expiry of a freshly fetched response (e.g. to the next update)."""
+        """Reset the cache expiry of a freshly fetched response (e.g. to the next update
+        the server announces), at most :data:`~rates.online._limits.MAX_SERVER_EXPIRY`
+        (one day) from now: a server cannot make an answer last longer."""
         response = fetched.response
         key = getattr(response, "cache_key", None)
         if not fetched.from_cache and key:
-            self.session.cache.save_response(response, key, expires)
+            latest = datetime.now(UTC) + MAX_SERVER_EXPIRY
+            self.session.cache.save_response(response, key, min(expires, latest))
 
     # -- reading payloads ---------------------------------------------------------------
 
@@ -229,10 +349,14 @@ class HttpSource:
         the cache (the next lookup asks the source again)."""
         if isinstance(fetched, str):
             return BadPayload(self.name, fetched, field, problem)
+        self._drop(fetched)
+        return BadPayload(self.name, fetched.url, field, problem)
+
+    def _drop(self, fetched: Fetched) -> None:
+        """Remove a cached body found bad from the cache."""
         key = getattr(fetched.response, "cache_key", None)
         if fetched.from_cache and key:
             self.session.cache.delete(key)
-        return BadPayload(self.name, fetched.url, field, problem)
 
     def text(self, fetched: Fetched) -> str:
         """The body as text; an HTML page where data was expected is refused."""
@@ -247,12 +371,26 @@ class HttpSource:
 
     def json(self, fetched: Fetched) -> object:
         """The body as JSON, numbers as Decimal; ``NaN`` and ``Infinity`` are read as
-        non-finite Decimals, which :meth:`number` refuses naming the field."""
+        non-finite Decimals, which :meth:`number` refuses naming the field. Nesting deeper
+        than 32 levels is :class:`~rates.errors.PayloadTooDeep`; a number longer than 100
+        characters is refused."""
         body = self.text(fetched)
         try:
-            return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
-        except ValueError as error:
-            raise self.bad(fetched, "body", f"not JSON ({error})") from None
+            payload = json.loads(
+                body, parse_int=read_integer, parse_float=read_decimal,
+                parse_constant=Decimal,
+            )
+        except RecursionError:
+            self._drop(fetched)
+            raise PayloadTooDeep(self.name, fetched.url, MAX_DEPTH) from None
+        except NumberTooLong as error:
+            raise self.bad(fetched, "body", f"{error} (at most 100 allowed)") from None
+        except (ValueError, ArithmeticError) as error:
+            raise self.bad(fetched, "body", f"not JSON ({shown(str(error))})") from None
+        if deeper_than(payload, MAX_DEPTH):
+            self._drop(fetched)
+            raise PayloadTooDeep(self.name, fetched.url, MAX_DEPTH)
+        return payload
 
     def number(self, fetched: Fetched, field: str, raw: object, *, text: bool = False) -> Decimal:
         """A rate from a payload value: a finite positive number of sane magnitude.
@@ -261,17 +399,17 @@ class HttpSource:
         """
         allowed = (int, Decimal, str) if text else (int, Decimal)
         if isinstance(raw, bool) or not isinstance(raw, allowed):
-            raise self.bad(fetched, field, f"{raw!r} is not a number")
+            raise self.bad(fetched, field, f"{shown(raw)} is not a number")
         try:
             value = Decimal(raw) if not isinstance(raw, Decimal) else raw
-        except ArithmeticError:
-            raise self.bad(fetched, field, f"{raw!r} is not a number") from None
+        except (ArithmeticError, ValueError):
+            raise self.bad(fetched, field, f"{shown(raw)} is not a number") from None
         if not value.is_finite():
-            raise self.bad(fetched, field, f"{raw!r} is not a finite number")
+            raise self.bad(fetched, field, f"{shown(raw)} is not a finite number")
         if value <= 0:
-            raise self.bad(fetched, field, f"{raw!r} is not a positive rate")
+            raise self.bad(fetched, field, f"{shown(raw)} is not a positive rate")
         if not MIN_RATE <= value <= MAX_RATE:
-            raise self.bad(fetched, field, f"{raw!r} is an absurd magnitude for a rate")
+            raise self.bad(fetched, field, f"{shown(raw)} is an absurd magnitude for a rate")
         return value
 
     def make_rate(
@@ -308,35 +446,26 @@ class HttpSource:
         )
 
 
-def _checker(shown: str, check: Check) -> Callable[..., None]:
-    """A requests response hook that runs ``check`` on a fresh 200 body, once.
-
-    requests calls it before requests-cache stores the response, so a
-    :class:`~rates.errors.BadPayload` raised here keeps the body out of the cache and lets
-    requests-cache serve the expired cached answer (stale-if-error) if there is one.
-    """
-    done: list[bool] = []
-
-    def hook(response: Any, *args: object, **kwargs: object) -> None:  # noqa: ANN401
-        if done or getattr(response, "from_cache", False) or response.status_code != 200:
-            return
-        fetched = Fetched(
-            url=shown,
-            content=response.content,
-            fetched_at=datetime.now(UTC),
-            stale=False,
-            from_cache=False,
-            response=response,
-        )
-        try:
-            check(fetched)
-        except BadPayload:
-            raise
-        except RateError:
-            pass  # an answer such as "no such rate": cached; the caller reads it again
-        done.append(True)
-
-    return hook
+def _checked(source: HttpSource, shown: str, check: Check, response: Any) -> None:  # noqa: ANN401
+    """Run ``check`` on a fresh 200 body: a :class:`~rates.errors.BadPayload` (or an untyped
+    failure of the parsing code, made one) keeps it out of the cache; another
+    :class:`~rates.errors.RateError` (an answer such as "no such rate") does not."""
+    fetched = Fetched(
+        url=shown,
+        content=response.content,
+        fetched_at=datetime.now(UTC),
+        stale=False,
+        from_cache=False,
+        response=response,
+    )
+    try:
+        check(fetched)
+    except BadPayload:
+        raise
+    except RateError:
+        pass  # an answer such as "no such rate": cached; the caller reads it again
+    except PAYLOAD_ERRORS as error:
+        raise source.bad(shown, "body", unreadable(error)) from error
 
 
 def _status_reason(response: Any) -> str:  # noqa: ANN401 - a requests or cached response

@@ -4,7 +4,9 @@
 ``{"result": "success", "base_code": "USD", "time_last_update_unix": ...,
 "time_next_update_unix": ..., "rates": {"VND": 26227.8, ...}}``. The rates are refreshed
 once a day; a fetched response is kept until ``time_next_update_unix`` (the provider asks
-clients not to call before it), an hour at first. There is no history: the answer is used
+clients not to call before it), an hour at first, and never more than a day ahead whatever
+the server announces. Both times must be whole Unix seconds from 2000 to 9999 (anything
+else is a :class:`~rates.errors.BadPayload`). There is no history: the answer is used
 for dates from the day of its last update up to 14 days later, and any earlier date is
 refused. The provider allows caching but not redistribution, and asks for attribution.
 """
@@ -14,12 +16,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from rates.errors import RateNotFound
+from rates.errors import RateNotFound, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
 from rates.model import Rate
 from rates.online.http import Fetched, HttpSource
 
 __all__ = ["OpenErApiSource"]
+
+#: The Unix times a payload may give: 2000-01-01 to 9999-12-31 UTC.
+EARLIEST_UNIX = 946_684_800
+LATEST_UNIX = 253_402_300_799
 
 
 class OpenErApiSource(HttpSource):
@@ -62,9 +68,9 @@ class OpenErApiSource(HttpSource):
             problem = payload.get("error-type", payload.get("result"))
             if problem == "unsupported-code":
                 raise RateNotFound(f"open-er-api does not quote {base}")
-            raise self.bad(fetched, "result", f"{problem!r} instead of 'success'")
+            raise self.bad(fetched, "result", f"{shown(problem)} instead of 'success'")
         if payload.get("base_code") != base:
-            raise self.bad(fetched, "base_code", f"{payload.get('base_code')!r}, asked {base}")
+            raise self.bad(fetched, "base_code", f"{shown(payload.get('base_code'))}, asked {base}")
         self._stamp(fetched, payload, "time_last_update_unix")
         self._stamp(fetched, payload, "time_next_update_unix")
         if not isinstance(payload.get("rates"), dict):
@@ -95,7 +101,14 @@ class OpenErApiSource(HttpSource):
         )
 
     def _stamp(self, fetched: Fetched, payload: dict[str, Any], field: str) -> datetime:
+        """A Unix time of the payload: whole seconds from 2000 to 9999 (so never an
+        overflow: 1e20, a negative number, NaN and text are refused naming the field)."""
         raw = payload.get(field)
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
-            raise self.bad(fetched, field, f"{raw!r} is not a Unix time")
+        if isinstance(raw, bool) or not isinstance(raw, int) or not (
+            EARLIEST_UNIX <= raw <= LATEST_UNIX
+        ):
+            raise self.bad(
+                fetched, field, f"{shown(raw)} is not a Unix time (allowed: whole seconds "
+                "from 2000 to 9999)",
+            )
         return datetime.fromtimestamp(raw, UTC)

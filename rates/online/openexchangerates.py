@@ -3,8 +3,11 @@
 ``GET {base_url}/historical/YYYY-MM-DD.json?app_id=KEY`` (base URL
 ``https://openexchangerates.org/api``) answers ``{"timestamp": ..., "base": "USD",
 "rates": {"VND": 22750.5, ...}}``. The key travels as the ``app_id`` query parameter, which
-is declared secret: it is left out of cache keys, redacted from the cache file and never
-shown in error messages. Not registered by default (it needs the user's key)::
+is declared secret (left out of cache keys), and the key itself is registered as a secret
+(:func:`rates.redaction.register_secret`): wherever a server sends it back (a redirect's
+path, fragment or query, a header, a body) and in whatever encoding, it is redacted from
+the cache file, the logs and error messages. Not registered by default (it needs the
+user's key)::
 
     from rates import register_source
     from rates.online.openexchangerates import OpenExchangeRatesSource
@@ -20,6 +23,7 @@ from rates.errors import RateNotFound
 from rates.lookback import daily_note
 from rates.model import Rate, through_pivot
 from rates.online.http import NEVER_EXPIRE, Fetched, HttpOptions, HttpSource, today_utc
+from rates.redaction import redact, register_secret
 
 __all__ = ["OpenExchangeRatesSource"]
 
@@ -36,11 +40,12 @@ class OpenExchangeRatesSource(HttpSource):
     secret_parameters = ("app_id",)
 
     def __init__(self, *, app_id: str, **options: Unpack[HttpOptions]) -> None:
+        register_secret(app_id)  # first: nothing may show it, even while being built
         super().__init__(**options)
         self._app_id = app_id
 
     def __repr__(self) -> str:  # never show the key
-        return f"OpenExchangeRatesSource(base_url={self.base_url!r}, app_id='REDACTED')"
+        return f"OpenExchangeRatesSource(base_url={redact(repr(self.base_url))}, app_id='REDACTED')"
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
         """base→quote for ``on``; crossed through USD when neither is USD."""

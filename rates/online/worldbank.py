@@ -8,7 +8,10 @@ Indicators are revised a few times a year)::
 
 (base URL ``https://api.worldbank.org/v2``). The body is ``[meta, observations]`` with
 ``meta.pages`` and observations ``{"countryiso3code", "date": "2018", "value": 22602.05}``
-(``value`` may be null). The annual rule of :mod:`rates.lookback` picks the year.
+(``value`` may be null). The annual rule of :mod:`rates.lookback` picks the year. Anything
+else (observations that are not a list, a page count that is not a small whole number, a
+year that is not four ASCII digits) is a :class:`~rates.errors.BadPayload` naming the
+place; at most :data:`MAX_PAGES` pages are read.
 
 Which country for a currency: the ``countries`` argument first, then a few currency
 unions (EUR → EMU, the World Bank's euro area; XOF → SN, XAF → CM, XCD → AG, members whose
@@ -24,14 +27,16 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, Unpack
 
-from rates.errors import InvalidRate, RateNotFound
+from rates.errors import InvalidRate, RateNotFound, shown
 from rates.lookback import ANNUAL_RULES, AnnualRule, annual_note, annual_years
 from rates.model import Rate, through_pivot
 from rates.online.http import Fetched, HttpOptions, HttpSource
 
-__all__ = ["UNION_COUNTRIES", "WorldBankSource", "imf_countries"]
+__all__ = ["MAX_PAGES", "UNION_COUNTRIES", "WorldBankSource", "imf_countries"]
 
 INDICATOR = "PA.NUS.FCRF"
+#: The most pages of one series read (a series has about 65 years: one page).
+MAX_PAGES = 50
 
 #: Currencies of unions, asked through one member (or aggregate) the World Bank knows.
 UNION_COUNTRIES = {"EUR": "EMU", "XOF": "SN", "XAF": "CM", "XCD": "AG"}
@@ -130,26 +135,35 @@ class WorldBankSource(HttpSource):
         return series, first
 
     def _page(self, fetched: Fetched, country: str, series: dict[int, Any]) -> int:
-        """Read one page of observations into ``series``; the number of pages."""
+        """Read one page of observations into ``series``; the number of pages (at most
+        :data:`MAX_PAGES`)."""
         payload = self.json(fetched)
         if isinstance(payload, list) and payload and isinstance(payload[0], dict):
             message = payload[0].get("message")
             if message:
-                raise RateNotFound(f"worldbank: {country}: {message}")
+                raise RateNotFound(f"worldbank: {country}: {shown(message)}")
         if not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[0], dict):
             raise self.bad(fetched, "body", "expected [meta, observations]")
         meta, rows = payload
         pages = meta.get("pages")
-        if isinstance(pages, bool) or not isinstance(pages, int | str) or not str(pages).isdigit():
-            raise self.bad(fetched, "[0].pages", f"{pages!r} is not a page count")
-        for index, row in enumerate(rows or ()):
+        text = str(pages) if isinstance(pages, int | str) and not isinstance(pages, bool) else ""
+        if not (0 < len(text) <= 6 and text.isascii() and text.isdigit()):
+            raise self.bad(fetched, "[0].pages", f"{shown(pages)} is not a page count")
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list):
+            raise self.bad(fetched, "[1]", f"{shown(rows)} is not a list of observations")
+        for index, row in enumerate(rows):
             where = f"[1][{index}]"
             if not isinstance(row, dict) or "date" not in row or "value" not in row:
                 raise self.bad(fetched, where, "an observation without date or value")
-            year = str(row["date"])
-            if not (len(year) == 4 and year.isdigit()):
-                raise self.bad(fetched, f"{where}.date", f"{year!r} is not a year")
+            year = row["date"]
+            if type(year) is int and 1000 <= year <= 9999:
+                year = str(year)
+            if not (isinstance(year, str) and len(year) == 4 and year.isascii()
+                    and year.isdigit() and year != "0000"):
+                raise self.bad(fetched, f"{where}.date", f"{shown(year)} is not a year")
             if row["value"] is None:
                 continue
             series[int(year)] = self.number(fetched, f"{where}.value", row["value"])
-        return min(int(pages), 50)
+        return min(int(text), MAX_PAGES)
