@@ -73,47 +73,33 @@ def _pool_classes() -> dict[str, Any]:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    class WatchedHTTPConnection(HTTPConnection):
-        """An HTTP connection shut down when the lookup it works for reaches its deadline."""
+    def watched(base: type[Any]) -> type[Any]:
+        class Watched(base):  # type: ignore[misc]
+            """A connection shut down when the lookup it works for reaches its deadline."""
 
-        deadline: Any = None
-        counted: bool = False
+            deadline: Any = None
+            counted: bool = False
 
-        def connect(self) -> None:
-            _before(self, connecting=True)
-            super().connect()
-            _after_connect(self)
+            def connect(self) -> None:
+                _before(self, connecting=True)
+                super().connect()
+                _after_connect(self)
 
-        def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-            _before(self, connecting=False)
-            try:
-                super().request(*args, **kwargs)
-            finally:
-                self.counted = False
+            def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+                _before(self, connecting=False)
+                try:
+                    super().request(*args, **kwargs)
+                finally:
+                    self.counted = False
 
-    class WatchedHTTPSConnection(HTTPSConnection):
-        """An HTTPS connection shut down when the lookup it works for reaches its deadline."""
-
-        deadline: Any = None
-        counted: bool = False
-
-        def connect(self) -> None:
-            _before(self, connecting=True)
-            super().connect()
-            _after_connect(self)
-
-        def request(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-            _before(self, connecting=False)
-            try:
-                super().request(*args, **kwargs)
-            finally:
-                self.counted = False
+        Watched.__name__ = Watched.__qualname__ = f"Watched{base.__name__}"
+        return Watched
 
     class WatchedHTTPConnectionPool(HTTPConnectionPool):
-        ConnectionCls = WatchedHTTPConnection
+        ConnectionCls = watched(HTTPConnection)
 
     class WatchedHTTPSConnectionPool(HTTPSConnectionPool):
-        ConnectionCls = WatchedHTTPSConnection
+        ConnectionCls = watched(HTTPSConnection)
 
     return {"http": WatchedHTTPConnectionPool, "https": WatchedHTTPSConnectionPool}
 
