@@ -115,8 +115,9 @@ def build_session(
     """
     from pathlib import Path
 
-    from requests.adapters import HTTPAdapter
     from requests_cache import DEFAULT_IGNORED_PARAMS, CachedSession
+
+    from rates.online._deadline import bounded_adapter
 
     settings: dict[str, Any] = {
         "expire_after": DEFAULT_EXPIRY_SECONDS,
@@ -150,7 +151,8 @@ def build_session(
             stacklevel=2,
         )
         session = CachedSession(str(target), backend="memory", **settings)
-    adapter = HTTPAdapter(max_retries=(retry or RETRY).urllib3_retry())
+    # connections watched for the deadline of the lookup they work for (rates.online._deadline)
+    adapter = bounded_adapter((retry or RETRY).urllib3_retry())
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = "penalties-rates/0.1 (python-requests)"
