@@ -35,11 +35,12 @@ from typing import NamedTuple
 
 from penalties._errors import InvalidFacts, UnsupportedCurrency, shown
 from penalties._vocabulary import Fact
+from rates.digits import digit_problem
 from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
-__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "digit_problem", "plain_column",
-           "read", "read_column", "read_option"]
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "plain_column", "read",
+           "read_column", "read_option"]
 
 #: Longest text accepted for a value.
 MAX_TEXT = 100
@@ -81,22 +82,7 @@ def read(fact: Fact, raw: object) -> object:
 def _check_digits(fact: Fact, text: str) -> None:
     problem = digit_problem(text)
     if problem is not None:
-        raise InvalidFacts(fact.name, problem, fact.allowed)
-
-
-def digit_problem(text: str) -> str | None:
-    """The one rule for digits: numbers and dates are written in ASCII digits 0-9. Other
-    digits (Arabic-Indic ``٣``, full-width ``３``, mathematical ``𝟑``, superscript ``³``...)
-    are refused, in every kind of value and in the dates of statute files, with this
-    message (``None``: the text has no other digit)."""
-    digit = None if text.isascii() else next(
-        (c for c in text if c.isdigit() and not c.isascii()), None)
-    if digit is None:
-        return None
-    import unicodedata
-
-    return (f"{shown(text)} is written with U+{ord(digit):04X} "
-            f"{unicodedata.name(digit, 'a digit')}; write numbers and dates in ASCII digits 0-9")
+        raise InvalidFacts(fact.name, f"{shown(text)} {problem}", fact.allowed)
 
 
 def _amount(fact: Fact, raw: object) -> Amount:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from rates.digits import digit_problem
 from rates.errors import InvalidDate
 
 __all__ = ["as_date", "parse_date"]
@@ -31,7 +32,8 @@ def parse_date(value: object, field: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             raise InvalidDate(field, value, "is not a real calendar date") from None
-    raise InvalidDate(field, value)
+    problem = digit_problem(value) if isinstance(value, str) else None
+    raise InvalidDate(field, value, *(() if problem is None else (problem,)))
 
 
 def as_date(value: date | str | None, field: str = "on") -> date:

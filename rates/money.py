@@ -50,6 +50,7 @@ from decimal import (
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from rates.digits import digit_problem
 from rates.errors import InvalidAmount, InvalidRounding, UnknownCurrency
 from rates.exact import CONTEXT, Exact, as_fraction
 
@@ -230,7 +231,9 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
         if match:
             break
     else:
-        raise InvalidAmount(text, "not an amount this library can read unambiguously")
+        problem = digit_problem(stripped)
+        raise InvalidAmount(text, "not an amount this library can read unambiguously" if
+                            problem is None else f"the amount {problem}")
     number = match["number"].replace(",", "").replace("_", "")
     try:
         amount = Decimal(number)  # exact whatever the context: the pattern admits a number

@@ -126,3 +126,20 @@ def test_statute_dates_follow_the_same_rule(write_statute: Callable[..., Path],
             load_statute(write_statute(statute_data))
         found = {p.location: p.message for p in info.value.problems}
         assert says in found["versions[0].effective_from"], written
+
+
+@pytest.mark.parametrize("text", ["٣٠٠ USD", "USD ３００", "𝟑𝟎𝟎"])
+def test_the_rate_side_follows_the_same_rule_for_digits(text: str,
+                                                         figures: Counter[str]) -> None:
+    """`penalties convert "٣٠٠ USD"` said "not an amount..." while `--profit` named the
+    digit; amounts and dates read by `rates` now give the one message too."""
+    import rates
+    from rates.errors import InvalidAmount, InvalidDate
+
+    with pytest.raises(InvalidAmount, match=r"is written with U\+.*; write numbers and dates "
+                       r"in ASCII digits 0-9"):
+        rates.convert(text, to="EUR", on="2019-01-02")
+    with pytest.raises(InvalidDate, match=r"is written with U\+FF12 FULLWIDTH DIGIT TWO; "
+                       r"write numbers and dates in ASCII digits 0-9"):
+        rates.convert("300 USD", to="EUR", on="２０１９-01-02")
+    figures["non-ASCII digit forms refused"] += 1

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from penalties._errors import shown
+from rates.digits import digit_problem
 from rates.money import MAX_AMOUNT
 
 __all__ = [
@@ -66,10 +67,8 @@ Amount = Annotated[Decimal, BeforeValidator(_amount)]
 
 
 def _day(value: object) -> object:
-    from penalties._values import digit_problem
-
     if isinstance(value, str) and (problem := digit_problem(value)) is not None:
-        raise ValueError(problem)
+        raise ValueError(f"{shown(value)} {problem}")
     if isinstance(value, datetime) or not isinstance(value, date | str) or (
             isinstance(value, str) and not _ISO_DATE.fullmatch(value)):
         got = (f"a date and time, {value.isoformat()}" if isinstance(value, datetime)
