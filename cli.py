@@ -4,18 +4,20 @@ Exit codes (documented in the README): 0 success (including "no tier applies"); 
 or usage (a malformed amount, date, currency or option, an invalid statute file); 3 data not
 available (an unknown provision, no version in force on the date, no rate, a file that
 cannot be opened or written); 4 ``batch --skip-invalid`` with rows in error; 130 a batch
-interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM); 1 anything unexpected (a bug). The
-fact options are made from the facts vocabulary (``penalties/data/facts.toml``); the text
-is the library's (:mod:`penalties._text`). Library modules are imported inside the
-commands that need them, so ``--help`` and ``--version`` stay fast.
+interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP); 1 anything
+unexpected (a bug). The fact options are made from the facts vocabulary
+(``penalties/data/facts.toml``); the text is the library's (:mod:`penalties._text`).
+Library modules are imported inside the commands that need them, so ``--help`` and
+``--version`` stay fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -28,14 +30,14 @@ if TYPE_CHECKING:
     from penalties import Assessment, Catalog
     from penalties._text import Text
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "EXIT_NO_DATA", "EXIT_OK",
-           "EXIT_SOME_ROWS_FAILED", "EXIT_TERMINATED", "EXIT_UNEXPECTED", "app", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_HANGUP", "EXIT_INTERRUPTED", "EXIT_NO_DATA",
+           "EXIT_OK", "EXIT_SOME_ROWS_FAILED", "EXIT_TERMINATED", "EXIT_UNEXPECTED", "app", "main"]
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED = 0, 1, 2, 3, 4
 #: 128 + the signal's number, as a shell reports a command the signal ended: SIGINT (Ctrl-C),
-#: SIGTERM, and SIGPIPE (the reader of standard output went away: ``| head``), which ends
-#: the console script itself (:mod:`penalties.__main__`).
-EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_BROKEN_PIPE = 130, 143, 141
+#: SIGTERM, SIGHUP (the terminal closed), and SIGPIPE (the reader of standard output went
+#: away: ``| head``), which ends the console script itself (:mod:`penalties.__main__`).
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_HANGUP, EXIT_BROKEN_PIPE = 130, 143, 129, 141
 _BUG = "(this is a bug; please report it with the command you ran)"
 
 
@@ -54,8 +56,9 @@ class _OneLineErrors(TyperGroup):
             return super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)
         try:
-            code = super().main(args, prog_name, complete_var, False, windows_expand_args,
-                                **extra)
+            with _warnings_as_lines():
+                code = super().main(args, prog_name, complete_var, False,
+                                    windows_expand_args, **extra)
         except (PenaltyError, RateError) as exc:
             code = (EXIT_NO_DATA if isinstance(exc, LookupError) else EXIT_BAD_INPUT
                     if isinstance(exc, ValueError) else EXIT_UNEXPECTED)
@@ -76,6 +79,21 @@ class _OneLineErrors(TyperGroup):
 
 def _say(message: str) -> None:
     typer.echo(f"penalties: error: {message}", err=True)
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """The library's warnings (a cache moved aside or kept in memory) as one line each,
+    ``penalties: warning: ...``, not Python's two lines naming a source file."""
+    import warnings
+
+    def line(message: Warning | str, category: type[Warning], *args: object,
+             **kwargs: object) -> None:
+        typer.echo(f"penalties: warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = line
+        yield
 
 
 _HELP = {"help_option_names": ["-h", "--help"]}
@@ -384,10 +402,10 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
                       progress=tick)
     except (KeyboardInterrupt, Terminated) as exc:
-        said = "; ".join(getattr(exc, "__notes__", ()))
-        interrupted = isinstance(exc, KeyboardInterrupt)
-        _fail(f"{'interrupted' if interrupted else 'terminated'}{'; ' if said else ''}{said}",
-              EXIT_INTERRUPTED if interrupted else EXIT_TERMINATED)
+        said = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
+        if isinstance(exc, KeyboardInterrupt):
+            _fail(f"interrupted{said}", EXIT_INTERRUPTED)
+        _fail(f"terminated ({exc.name}){said}", 128 + exc.number)
     except BrokenPipeError:  # the reader of standard output went away: end quietly
         quiet_standard_output()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None

@@ -1,10 +1,11 @@
 """The process around a long command: SIGTERM ended like Ctrl-C, and a closed standard
 output left quietly.
 
-A batch interrupted by SIGINT (Python's :class:`KeyboardInterrupt`) or SIGTERM ends the same
-way: the exception unwinds through the batch, which keeps the rows done as ``NAME.partial``
-(:mod:`penalties.batch._output`), and the command line reports it with 128 + the signal's
-number (130, 143), as a shell reports a command a signal ended.
+A batch interrupted by SIGINT (Python's :class:`KeyboardInterrupt`), SIGTERM or SIGHUP (the
+terminal or the SSH session closed) ends the same way: the exception unwinds through the
+batch, which keeps the rows done as ``NAME.partial`` (:mod:`penalties.batch._output`), and
+the command line reports it with 128 + the signal's number (130, 143, 129), as a shell
+reports a command a signal ended.
 """
 
 from __future__ import annotations
@@ -14,33 +15,47 @@ import os
 import sys
 from collections.abc import Iterator
 
-__all__ = ["Terminated", "quiet_standard_output", "terminated_as_an_exception"]
+__all__ = ["ENDING_SIGNALS", "Terminated", "quiet_standard_output",
+           "terminated_as_an_exception"]
+
+
+#: The signals that end a batch as Ctrl-C does, by name (those the platform has).
+ENDING_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised where the program is (a :class:`BaseException`, like
-    :class:`KeyboardInterrupt`, so that no ``except Exception`` swallows it)."""
+    """SIGTERM or SIGHUP, raised where the program is (a :class:`BaseException`, like
+    :class:`KeyboardInterrupt`, so that no ``except Exception`` swallows it); ``number`` and
+    ``name`` are the signal's."""
+
+    def __init__(self, number: int, name: str) -> None:
+        super().__init__(name)
+        self.number = number
+        self.name = name
 
 
 @contextlib.contextmanager
 def terminated_as_an_exception() -> Iterator[None]:
-    """While the block runs in the main thread, SIGTERM raises :class:`Terminated` (unless
-    the process ignores SIGTERM or handles it itself: then nothing changes)."""
+    """While the block runs in the main thread, each of :data:`ENDING_SIGNALS` raises
+    :class:`Terminated` (unless the process ignores that signal or handles it itself: then
+    nothing changes for it)."""
     import signal
     import threading
 
     def terminated(number: int, frame: object) -> None:
-        raise Terminated
+        raise Terminated(number, signal.Signals(number).name)
 
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
-        yield
-        return
-    signal.signal(signal.SIGTERM, terminated)
+    taken = [] if threading.current_thread() is not threading.main_thread() else [
+        number for name in ENDING_SIGNALS
+        if (number := getattr(signal, name, None)) is not None
+        and signal.getsignal(number) is signal.SIG_DFL]
+    for number in taken:
+        signal.signal(number, terminated)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for number in taken:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def quiet_standard_output() -> None:

@@ -31,7 +31,7 @@ CLI = Path(__file__).resolve().parent.parent / "cli.py"
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX streams and signals")
 HEADER = "id,offender,illicit_profit,offence_date\n"
 CASES = HEADER + "A-1,entity,250000000,2018-03-19\nA-2,person,lots,2018-03-19\n"
-EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_BROKEN_PIPE = 130, 143, 141
+EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_HANGUP, EXIT_BROKEN_PIPE = 130, 143, 129, 141
 
 
 def penalties(*args: str, stdin: Any = None, stdout: Any = subprocess.PIPE
@@ -125,6 +125,57 @@ def test_an_output_that_is_a_link_to_the_input_is_refused(
 
 
 @POSIX
+def test_standard_error_that_appends_to_the_input_is_refused(
+        tmp_path: Path, figures: Counter[str]) -> None:
+    """``penalties batch cases.csv ... 2>> cases.csv`` read its own messages as cases."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(CASES, encoding="utf-8")
+    with cases.open("ab") as appending:
+        done = subprocess.run([sys.executable, "-m", "penalties", "batch", str(cases),
+                               "--provision", "vn-225", "--skip-invalid", "-o",
+                               str(tmp_path / "out.csv")], stderr=appending, timeout=20,
+                              check=False)
+    assert done.returncode == EXIT_BAD_INPUT
+    said = cases.read_text(encoding="utf-8").removeprefix(CASES)
+    assert said == (f"penalties: error: standard error: is the input file {cases}: the batch "
+                    "would read its own messages as cases (allowed: standard error sent "
+                    "elsewhere)\n")  # the one line, and no case read
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.csv"]
+    figures["same-file combinations tried (input kept)"] += 1
+
+
+def test_a_new_file_keeps_the_permissions_and_group_of_the_one_it_replaces(
+        tmp_path: Path) -> None:
+    """Rerunning a batch over private results made them world-readable (0600 -> 0644)."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(CASES, encoding="utf-8")
+    for mode in (0o600, 0o640, 0o604):
+        target = tmp_path / f"private-{mode:o}.csv"
+        target.write_text("yesterday's results\n", encoding="utf-8")
+        target.chmod(mode)
+        done = runner.invoke(app, ["batch", str(cases), "--provision", "vn-225", "-o",
+                                   str(target), "--skip-invalid"])
+        assert done.exit_code == EXIT_SOME_ROWS_FAILED
+        assert target.read_text(encoding="utf-8").startswith('"row"')
+        assert target.stat().st_mode & 0o7777 == mode
+
+
+def test_rows_are_not_kept_over_an_input_named_like_the_partial_file(
+        tmp_path: Path) -> None:
+    """With the input at NAME.partial, the rows before an invalid one cannot be kept there;
+    the message said they were written to NAME, which did not exist."""
+    cases = tmp_path / "out.csv.partial"
+    cases.write_text(CASES, encoding="utf-8")
+    done = runner.invoke(app, ["batch", str(cases), "--input-format", "csv", "--provision",
+                               "vn-225", "-o", str(tmp_path / "out.csv")])
+    assert done.exit_code == EXIT_BAD_INPUT
+    assert error_lines(done.stderr)[-1].endswith(
+        f"(no rows were kept ({cases} is the input); --skip-invalid goes on past invalid rows)")
+    assert cases.read_text(encoding="utf-8") == CASES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv.partial"]
+
+
+@POSIX
 def test_standard_streams_that_are_other_files_still_work(tmp_path: Path) -> None:
     cases = tmp_path / "cases.csv"
     cases.write_text(CASES, encoding="utf-8")
@@ -209,6 +260,7 @@ def test_a_run_with_no_cases_leaves_an_empty_output(tmp_path: Path) -> None:
     ("SIGINT", "results.csv", EXIT_INTERRUPTED),  # by columns
     ("SIGINT", "results.jsonl", EXIT_INTERRUPTED),  # row by row
     ("SIGTERM", "results.csv", EXIT_TERMINATED),
+    ("SIGHUP", "results.csv", EXIT_HANGUP),  # the terminal or the SSH session closed
 ])
 def test_an_interrupted_run_leaves_no_complete_looking_output(
         big_cases: Path, tmp_path: Path, name: str, output: str, code: int,
@@ -218,7 +270,8 @@ def test_an_interrupted_run_leaves_no_complete_looking_output(
 
     process = subprocess.Popen(  # signals as at a terminal, even if the tests run in background
         [*launched("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                   "signal.signal(signal.SIGTERM, signal.SIG_DFL)"), "batch", str(big_cases),
+                   "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+                   "signal.signal(signal.SIGHUP, signal.SIG_DFL)"), "batch", str(big_cases),
          "--provision", "vn-225", "-o", str(target)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -229,7 +282,7 @@ def test_an_interrupted_run_leaves_no_complete_looking_output(
     process.send_signal(getattr(signal, name))
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == code
-    said = "interrupted" if name == "SIGINT" else "terminated"
+    said = "interrupted" if name == "SIGINT" else f"terminated ({name})"
     assert error_lines(stderr) == [f"penalties: error: {said}; the rows done are in "
                                    f"{target}.partial, not in {target}"]
     assert target.read_text(encoding="utf-8") == "yesterday's results\n"

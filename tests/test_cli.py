@@ -472,3 +472,34 @@ def test_a_chain_says_which_source_answered_and_why_the_ones_before_did_not() ->
     assert document["conversion"]["source"] == "snapshot"
     assert [f["source"] for f in document["conversion"]["fallbacks"]] == ["broken-test"]
     assert document["conversion"]["fallbacks"][0]["error"] == "BadPayload"
+
+
+class _WarningSource(_BrokenSource):
+    """A source that warns about its cache, then answers nothing."""
+
+    name = "warning-test"
+
+    def rate(self, base: str, quote: str, on: Any) -> Any:
+        import warnings
+
+        from rates.errors import CacheWarning
+
+        warnings.warn(CacheWarning("the HTTP cache x.sqlite cannot be written (disk full): "
+                                   "caching in memory"), stacklevel=2)
+        return super().rate(base, quote, on)
+
+
+@pytest.mark.filterwarnings("always::rates.errors.CacheWarning")  # as on a command line
+def test_a_library_warning_is_one_line() -> None:
+    """A cache warning came out in Python's format (a source path, then a line of code)."""
+    from rates.sources import register_source, unregister_source
+
+    register_source(_WarningSource())
+    try:
+        said = run("convert", "100 USD", "--to", "EUR", "--on", "2019-01-02", "--source",
+                   "warning-test,snapshot")
+    finally:
+        unregister_source("warning-test")
+    assert said.exit_code == 0, said.output
+    assert said.stderr.splitlines() == ["penalties: warning: the HTTP cache x.sqlite cannot be "
+                                        "written (disk full): caching in memory"]

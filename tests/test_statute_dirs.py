@@ -273,7 +273,8 @@ def test_statutes_of_a_jurisdiction_whose_general_rules_failed_say_so(
 # --- text that spoofs a terminal --------------------------------------------------------------
 
 SPOOFING = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-            "\u2069", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029"]
+            "\u2069", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029",
+            "\u200b", "\u2060", "\ufeff"]  # (the last three invisible: look-alike ids and titles)
 FIELDS = {"title.en": ("title", "en"), "title.original": ("title", "original"),
           "versions[0].tiers[0].citation.quote": ("versions", 0, "tiers", 0, "citation", "quote"),
           "versions[0].sources[0].title": ("versions", 0, "sources", 0, "title"),

@@ -58,7 +58,11 @@ def same_file(cases: Identity | None, target: str) -> bool:
 
 
 def refuse_the_same(source: str, cases: Identity | None, target: str) -> None:
-    """Refuse a run whose output is its input (``cases``: the input's identity)."""
+    """Refuse a run whose output, or standard error, is its input (``cases``: the input's
+    identity): the messages about its rows would become rows."""
+    if cases is not None and file_of("-", sys.stderr) == cases:
+        raise InvalidInput("standard error", f"is the input file {source}: the batch would "
+                           "read its own messages as cases", "standard error sent elsewhere")
     if not same_file(cases, target):
         return
     if target == "-":
@@ -85,12 +89,16 @@ class Output:
         self.header = header
         self.file: BinaryIO | None = None
         self.temporary: str | None = None
+        #: Whether the output is a device or a pipe, written directly.
+        self.direct = False
         self.final = target
         #: The bytes and writes accepted so far (a write is a row, or a chunk of rows), and
         #: the bytes of the write under way.
         self.size = self.writes = self.pending = 0
         #: Why the output could not be written to the end, when an early end found it out.
         self.lost: str | None = None
+        #: Why the rows written were not kept, when they could have been.
+        self.dropped: str | None = None
 
     @property
     def rows(self) -> bool:
@@ -100,7 +108,7 @@ class Output:
     @property
     def streamed(self) -> bool:
         """Whether the output is written as the run goes (standard output, a device)."""
-        return self.standard or (self.file is not None and self.temporary is None)
+        return self.standard or self.direct
 
     def write(self, text: str) -> int:
         """Write ``text`` (one or more whole rows, or the header)."""
@@ -172,12 +180,15 @@ class Output:
         if temporary is None:
             return None
         partial = self.final + PARTIAL
-        if trusted and self.rows and (self.cases is None or file_of(partial) != self.cases):
-            try:
-                os.replace(temporary, partial)
-                return partial
-            except OSError:
-                pass
+        if trusted and self.rows:
+            if self.cases is not None and file_of(partial) == self.cases:
+                self.dropped = f"{partial} is the input"
+            else:
+                try:
+                    os.replace(temporary, partial)
+                    return partial
+                except OSError as exc:
+                    self.dropped = f"{partial} cannot be written: {exc.strerror or exc}"
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return None
@@ -197,6 +208,7 @@ class Output:
         try:
             if found is not None and not stat.S_ISREG(found.st_mode):
                 self.file = open(final, "wb")  # noqa: SIM115 - closed by commit or abort
+                self.direct = True
                 return self.file
             folder, name = os.path.split(final)
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL  # (and not inherited, PEP 446)
@@ -209,6 +221,8 @@ class Output:
                     if attempt == 7:
                         raise
             self.temporary, self.final = temporary, final
+            if found is not None:
+                _keep_access(number, found)
             self.file = os.fdopen(number, "wb")
         except OSError as exc:
             raise self._failed(exc, opening=True) from None
@@ -229,3 +243,14 @@ class Output:
             self.temporary = None
             return FileUnavailable(f"{where}: cannot be written: {problem}; no rows were kept")
         return FileUnavailable(f"{where}: cannot be written: {problem}")
+
+
+def _keep_access(descriptor: int, old: os.stat_result) -> None:
+    """Give the new file (open on ``descriptor``) the permissions and group of the file it
+    replaces, so that results written over private results stay private (the owner is the
+    process's: another user's file is not ours to recreate)."""
+    with contextlib.suppress(OSError):
+        os.fchmod(descriptor, stat.S_IMODE(old.st_mode))
+    with contextlib.suppress(OSError, AttributeError):
+        if os.fstat(descriptor).st_gid != old.st_gid:
+            os.fchown(descriptor, -1, old.st_gid)

@@ -198,6 +198,8 @@ class _Run:
                     f"not in {shown}")
         if output.lost is not None:
             return f"{shown} cannot be written: {output.lost}"
+        if output.dropped is not None:
+            return f"no rows were kept ({output.dropped})"
         if output.streamed and output.rows:
             return (f"the rows before it were written to {shown}" if before
                     else f"{shown} holds only the rows done")

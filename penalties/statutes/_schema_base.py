@@ -170,17 +170,21 @@ class Title(Model):
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Characters that make a terminal show other text than the file holds: the bidirectional
-#: controls (embeddings, overrides, isolates, marks) and the line and paragraph separators.
-_SPOOFING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+#: controls (embeddings, overrides, isolates, marks), the line and paragraph separators, and
+#: the invisible zero-width space, word joiner and byte order mark (a look-alike id or
+#: title that differs from another by an unseen character).
+_SPOOFING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                       "\u200b\u2060\ufeff]")
+_INVISIBLE = (0x200B, 0x2060, 0xFEFF)
 
 
 def document_problems(data: object) -> list[tuple[str, str]]:
     """What a parsed TOML document breaks before its fields are read, as (location, message):
     nesting deeper than :data:`MAX_NESTING`, text longer than :data:`MAX_TEXT` characters,
     control characters (other than tab and line breaks), bidirectional controls
-    (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and the line and paragraph
-    separators (U+2028, U+2029) in any text or key: every text of the file, ids, titles,
-    citations, notes and descriptions alike.
+    (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), the line and paragraph
+    separators (U+2028, U+2029) and the invisible U+200B, U+2060 and U+FEFF in any text or
+    key: every text of the file, ids, titles, citations, notes and descriptions alike.
 
     >>> document_problems({"versions": [{"note": "a\\x1b[2Jb"}]})
     [('versions[0].note', 'control character U+001B in the text')]
@@ -216,8 +220,9 @@ def _text_problems(text: str) -> list[str]:
     spoofing = _SPOOFING.search(text)
     if spoofing:
         found = ord(spoofing.group())
-        kind = "line or paragraph separator" if found in (0x2028, 0x2029) else (
-            "bidirectional control character")
+        kind = ("line or paragraph separator" if found in (0x2028, 0x2029) else
+                "invisible character" if found in _INVISIBLE else
+                "bidirectional control character")
         return [f"{kind} U+{found:04X} in the text (it can make a terminal show other text "
                 "than the file holds)"]
     return []
