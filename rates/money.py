@@ -3,7 +3,9 @@
 Amounts are :class:`decimal.Decimal`; floats are refused because a binary float cannot hold
 most decimal amounts exactly. Currency facts (which codes exist, how many minor-unit digits
 each has) come from py-moneyed, whose table follows ISO 4217, including legacy codes such
-as FRF or DEM.
+as FRF or DEM, and from ``rates/currencies.toml``: the ISO 4217 codes py-moneyed lacks
+(ZWG, XCG, XAD, and CSJ of the IMF's files), each with its numeric code, minor unit and
+source, registered with py-moneyed on first use (:func:`added_currencies`).
 
 **The rounding rule.** Every amount is computed exactly (:mod:`rates.exact`) and rounded
 once, at the end, when it is shown or written, to the ISO 4217 minor unit of its currency
@@ -32,7 +34,10 @@ Decimal('1235')
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from dataclasses import dataclass
 from decimal import (
     ROUND_05UP,
     ROUND_CEILING,
@@ -58,11 +63,14 @@ if TYPE_CHECKING:
     from moneyed import Money
 
 __all__ = [
+    "CURRENCIES_FILE",
     "DEFAULT_ROUNDING",
     "MAXIMUM_ROUNDING",
     "MAX_AMOUNT",
     "MINIMUM_ROUNDING",
     "ROUNDING_MODES",
+    "AddedCurrency",
+    "added_currencies",
     "amount_text",
     "check_currency",
     "minor_unit",
@@ -99,12 +107,68 @@ _FORMS = (
 )
 
 
+#: The ISO 4217 currencies py-moneyed lacks, with their sources (package data).
+CURRENCIES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "currencies.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class AddedCurrency:
+    """An ISO 4217 currency of :data:`CURRENCIES_FILE`: what py-moneyed is told, and why."""
+
+    code: str
+    numeric: str
+    minor_unit: int
+    name: str
+    status: str  # "current" (ISO 4217 List One) or "historic" (List Three: withdrawn)
+    entities: tuple[str, ...]
+    source: str
+    note: str = ""
+
+
+def added_currencies() -> dict[str, AddedCurrency]:
+    """The currencies of :data:`CURRENCIES_FILE`, by code, registered with py-moneyed (each
+    one it still lacks) on the first call.
+
+    >>> added_currencies()["ZWG"].numeric, added_currencies()["ZWG"].minor_unit
+    ('924', 2)
+    """
+    return dict(_added())
+
+
+_ADDING = threading.Lock()
+
+
+@cache
+def _added() -> dict[str, AddedCurrency]:
+    import tomllib
+
+    import moneyed
+
+    with open(CURRENCIES_FILE, "rb") as handle:
+        table = tomllib.load(handle)
+    added = {code: AddedCurrency(code=code, numeric=entry["numeric"],
+                                 minor_unit=entry["minor_unit"], name=entry["name"],
+                                 status=entry["status"], entities=tuple(entry["entities"]),
+                                 source=entry["source"], note=entry.get("note", ""))
+             for code, entry in table.items()}
+    with _ADDING:
+        for currency in added.values():
+            if currency.code in moneyed.CURRENCIES:  # a newer py-moneyed knows it
+                continue
+            holder = moneyed.CURRENCIES_BY_ISO.get(currency.numeric)
+            moneyed.add_currency(currency.code, currency.numeric, 10**currency.minor_unit,
+                                 currency.name, list(currency.entities))
+            if holder is not None and currency.status == "historic":
+                moneyed.CURRENCIES_BY_ISO[currency.numeric] = holder  # 203 stays CZK's
+    return added
+
+
 @cache
 def check_currency(code: str) -> str:
     """Return ``code`` upper-cased if it is an ISO 4217 currency, else raise.
 
-    >>> check_currency("vnd")
-    'VND'
+    >>> check_currency("vnd"), check_currency("ZWG")
+    ('VND', 'ZWG')
     """
     if not isinstance(code, str) or not re.fullmatch(_CODE, code):
         raise UnknownCurrency(code)
@@ -114,7 +178,8 @@ def check_currency(code: str) -> str:
     try:
         get_currency(upper)
     except CurrencyDoesNotExist:
-        raise UnknownCurrency(code) from None
+        if upper not in _added():  # registers the codes py-moneyed lacks, once
+            raise UnknownCurrency(code) from None
     return upper
 
 
@@ -258,7 +323,11 @@ def money_json(amount: Decimal, currency: str) -> dict[str, Any]:
 
 
 def money(amount: Decimal, currency: str) -> Money:
-    """Build a py-moneyed ``Money`` (imported on first use)."""
-    from moneyed import Money
+    """Build a py-moneyed ``Money`` (imported on first use), in any currency
+    :func:`check_currency` accepts."""
+    from moneyed import CurrencyDoesNotExist, Money
 
-    return Money(amount, currency)
+    try:
+        return Money(amount, currency)
+    except CurrencyDoesNotExist:  # one of the added currencies, not registered yet
+        return Money(amount, check_currency(currency))

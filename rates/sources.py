@@ -8,6 +8,21 @@ names: ``snapshot`` (default, offline), ``ecb``, ``currency-api``, ``worldbank``
 :class:`ChainSource`: the first source that answers wins, and the rate says which one did
 and why each one before it did not (``Rate.fallbacks``).
 
+**What a source carries.** A source may declare ``currencies``: the ISO 4217 codes it can
+quote at some date, its pivot included (a frozen set), or ``None`` when it does not say
+(then it is asked). The ECB declares its reference-rate currencies, the World Bank those it
+has a country for; currency-api, open-er-api and openexchangerates publish long lists that
+change, so they say nothing and are asked. A source that declares its currencies refuses
+any other one at once (:func:`require_carried`: no request), with a
+:class:`~rates.errors.RateNotFound` that names the registered sources carrying it; a
+chain passes over it without asking it; ``rates.update`` warms only what the source
+publishes (:func:`update_currencies`).
+
+>>> carried(get_source("ecb")) >= {"EUR", "USD", "JPY"}, "VND" in carried(get_source("ecb"))
+(True, False)
+>>> carried(get_source("currency-api")) is None
+True
+
 >>> get_source().name
 'snapshot'
 >>> get_source("ecb,snapshot").name
@@ -24,7 +39,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Protocol, runtime_checkable
@@ -34,22 +49,39 @@ from rates.model import Fallback, Rate
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "UPDATE_CURRENCIES",
     "ChainSource",
     "Source",
+    "carried",
+    "carriers",
     "get_source",
     "list_sources",
+    "not_carried",
     "register_source",
+    "require_carried",
     "source_names",
     "unregister_source",
+    "update_currencies",
 ]
 
 #: The source used when none is named.
 DEFAULT_SOURCE = "snapshot"
 
+#: What ``rates.update`` warms when no currency is named and the source does not say what it
+#: publishes (``published(first, last)``): those of these it carries.
+UPDATE_CURRENCIES = ("VND", "EUR")
+
 
 @runtime_checkable
 class Source(Protocol):
-    """What the library needs from a rate source (plain class attributes are enough)."""
+    """What the library needs from a rate source (plain class attributes are enough).
+
+    Optional members, read when present: ``currencies`` (the ISO 4217 codes the source can
+    quote, its pivot included, or ``None`` when it does not say: see :func:`carried`),
+    ``currency_list`` (how a message names that list: ``"the ECB's reference rates"``),
+    ``published(first, last)`` (the codes ``rates.update`` warms by default) and
+    ``warm_pair(code)`` (the pair whose lookup caches what ``code`` needs).
+    """
 
     @property
     def name(self) -> str:
@@ -184,7 +216,9 @@ class ChainSource:
     """Ask sources in order; the first one that answers wins.
 
     The chain checks its own input first (``base`` and ``quote`` ISO 4217 codes, ``on`` a
-    date): bad input raises at once, before any source is asked. Then *any* failure of a
+    date): bad input raises at once, before any source is asked. A source that declares the
+    currencies it carries (:func:`carried`) and lacks one of the pair is passed over
+    without being asked (a ``RateNotFound`` fallback). Then *any* failure of a
     source passes to the next one: a :class:`~rates.errors.RateError` (no rate, source
     down, bad payload, deadline...) and any other exception a source raises (a bug in a
     third-party source, turned into :class:`~rates.errors.SourceFailed`), as does a result
@@ -224,6 +258,11 @@ class ChainSource:
         fallbacks: list[Fallback] = []
         for source in self.sources:
             name = _name_of(source)
+            absent = _absent(source, (base, quote))
+            if absent is not None:  # passed over at once: no request for what it never has
+                fallbacks.append(Fallback(name, RateNotFound.__name__,
+                                          f"{absent} is not among {_list_name(source)}"))
+                continue
             try:
                 found = source.rate(base, quote, on)
                 if not isinstance(found, Rate):
@@ -250,3 +289,106 @@ def _name_of(source: object) -> str:
     """A source's name for a message (a broken third-party source may lack one)."""
     name = getattr(source, "name", None)
     return name if isinstance(name, str) and name else type(source).__name__
+
+
+# -- what a source carries ----------------------------------------------------------------
+
+
+def carried(source: object) -> frozenset[str] | None:
+    """The currencies ``source`` declares it carries (its ``currencies``), or ``None`` when
+    it declares none, or something that is not a collection of upper-case ISO 4217 codes
+    (then it is asked)."""
+    try:
+        declared = getattr(source, "currencies", None)
+    except Exception:  # a broken third-party property: as if it said nothing
+        return None
+    if isinstance(declared, frozenset | set | tuple | list) and all(
+        isinstance(code, str) and len(code) == 3 and code.isupper() for code in declared
+    ):
+        return declared if isinstance(declared, frozenset) else frozenset(declared)
+    return None
+
+
+def _absent(source: object, codes: Iterable[str]) -> str | None:
+    """The first of ``codes`` that ``source`` declares it does not carry, if any."""
+    declared = carried(source)
+    if declared is None:
+        return None
+    return next((code for code in codes if code not in declared), None)
+
+
+def _list_name(source: object) -> str:
+    """How a message names what ``source`` carries: ``"the ECB's reference rates"``."""
+    phrase = getattr(source, "currency_list", None)
+    if isinstance(phrase, str) and phrase:
+        return phrase
+    return f"the currencies of {_name_of(source)}"
+
+
+def _snapshot_series(source: object, code: str) -> list[str] | None:
+    """The series of a snapshot-like source (one with ``info().datasets``) that hold
+    ``code``, or ``None`` for a source that is not one."""
+    info = getattr(source, "info", None)
+    if not callable(info) or getattr(source, "online", True):
+        return None
+    try:
+        datasets = info().datasets
+        return [dataset.series for dataset in datasets
+                if code in dataset.coverage or code == dataset.base]
+    except Exception:  # not a snapshot after all
+        return None
+
+
+def carriers(code: str, *, besides: str = "") -> tuple[list[str], list[str]]:
+    """The registered sources, other than ``besides``, that carry ``code`` (a snapshot with
+    the series that hold it: ``"snapshot (IMF annual average)"``), and those that do not
+    say what they carry (they may). Builds the registered sources, asks none of them."""
+    carrying: list[str] = []
+    unknown: list[str] = []
+    for name in source_names():
+        if name == besides:
+            continue
+        try:
+            source = get_source(name)
+        except RateError:  # a source that cannot be built (a bad option) is no help here
+            continue
+        series = _snapshot_series(source, code)
+        declared = carried(source)
+        if series:
+            carrying.append(f"{name} ({', '.join(series)})")
+        elif declared is not None and code in declared:
+            carrying.append(name)
+        elif declared is None and series is None:
+            unknown.append(name)
+    return carrying, unknown
+
+
+def not_carried(source: object, code: str) -> RateNotFound:
+    """The error of a source asked for a currency it does not carry, naming the sources
+    that do: ``VND is not among the ECB's reference rates; sources that carry it: ...``."""
+    name = _name_of(source)
+    carrying, unknown = carriers(code, besides=name)
+    message = f"{code} is not among {_list_name(source)}; sources that carry it: "
+    message += ", ".join(carrying) if carrying else "none registered"
+    if unknown:
+        message += "; sources that do not list their currencies (they may): " + ", ".join(
+            unknown)
+    return RateNotFound(message)
+
+
+def require_carried(source: object, *codes: str) -> None:
+    """Raise :func:`not_carried`'s error for the first of ``codes`` that ``source``
+    declares it does not carry; nothing for a source that declares nothing."""
+    absent = _absent(source, codes)
+    if absent is not None:
+        raise not_carried(source, absent)
+
+
+def update_currencies(source: object, first: date, last: date) -> list[str]:
+    """What ``rates.update`` warms when no currency is named: the source's own
+    ``published(first, last)``, else those of :data:`UPDATE_CURRENCIES` it carries."""
+    published = getattr(source, "published", None)
+    if callable(published):
+        return [str(code) for code in published(first, last)]
+    declared = carried(source)
+    return [code for code in UPDATE_CURRENCIES if declared is None or code in declared]

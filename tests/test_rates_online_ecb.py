@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
@@ -200,4 +201,37 @@ def test_source_attributes() -> None:
     assert source.name == "ecb"
     assert source.warm_pair("USD") == ("EUR", "USD")
     assert source.warm_pair("EUR") == ("EUR", "USD")  # not EUR→EUR
+    assert source.currency_list == "the ECB's reference rates"
+    assert {"EUR", "USD", "JPY", "CYP", "BGN"} <= source.currencies
+    assert "VND" not in source.currencies
+    assert "BGN" not in source.published(date(2026, 1, 2), date(2026, 1, 5))  # the euro
     assert "EcbSource" in repr(source)
+
+
+@pytest.mark.parametrize(("base", "quote"), [("USD", "VND"), ("EUR", "VND"), ("VND", "EUR")])
+def test_vnd_is_refused_at_once_naming_the_sources_that_carry_it(
+    httpserver: HTTPServer, ecb: EcbSource, figures: Counter[str], base: str, quote: str
+) -> None:
+    """Issue 13: the ECB does not publish VND; asking it was a request that failed."""
+    with pytest.raises(RateNotFound) as error:
+        ecb.rate(base, quote, date(2018, 3, 19))
+    message = str(error.value)
+    assert message.startswith("VND is not among the ECB's reference rates; sources that "
+                              "carry it: snapshot (IMF monthly end-of-period, IMF annual "
+                              "average), worldbank")
+    for name in ("currency-api", "open-er-api"):
+        assert name in message
+    assert httpserver.log == []  # no request
+    figures["lookups refused without a request (currency not carried)"] += 1
+
+
+def test_a_chain_skips_the_ecb_for_vnd_without_a_request(
+    httpserver: HTTPServer, ecb: EcbSource
+) -> None:
+    from rates.sources import ChainSource
+
+    rate = ChainSource([ecb, "snapshot"]).rate("USD", "VND", date(2018, 3, 19))
+    assert (rate.source, rate.value) == ("snapshot", Decimal("22463"))
+    assert [(f.source, f.error, f.reason) for f in rate.fallbacks] == [
+        ("ecb", "RateNotFound", "VND is not among the ECB's reference rates")]
+    assert httpserver.log == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from rates.errors import (
     BadPayload,
@@ -21,7 +23,7 @@ from rates.errors import (
 )
 from rates.model import Rate
 from rates.online.ecb import EcbSource
-from rates.snapshot import SnapshotSource, default_snapshot
+from rates.snapshot import DATA_DIR, SnapshotSource, default_snapshot
 from rates.sources import (
     ChainSource,
     Source,
@@ -224,3 +226,107 @@ def test_chain_by_names_with_the_snapshot_as_fallback() -> None:
 def test_empty_chain_is_refused() -> None:
     with pytest.raises(UnknownSource):
         ChainSource([])
+
+
+# -- what a source carries ------------------------------------------------------------------
+
+
+@dataclass
+class Carrying(FixedSource):
+    """A user source that declares the currencies it carries."""
+
+    currencies: object = frozenset({"USD", "EUR"})
+
+
+def test_sources_declare_what_they_carry() -> None:
+    from rates.online.ecb import FORMER_CURRENCIES, REFERENCE_CURRENCIES
+    from rates.online.worldbank import WorldBankSource
+    from rates.sources import carried
+
+    embedded = SnapshotSource(DATA_DIR).info().datasets
+    (ecb_data,) = [dataset for dataset in embedded if dataset.id == "ecb-daily"]
+    assert carried(get_source("ecb")) == frozenset(ecb_data.coverage) | {"EUR"}  # all seen
+    current = {code for code, (_, last) in ecb_data.coverage.items() if last == ecb_data.last}
+    assert current == REFERENCE_CURRENCIES
+    assert {code: day.isoformat() for code, day in FORMER_CURRENCIES.items()} == {
+        code: last for code, (_, last) in ecb_data.coverage.items() if last != ecb_data.last}
+    assert len(REFERENCE_CURRENCIES) == 29
+    worldbank = carried(WorldBankSource(countries={"DEM": "DEU"}))
+    assert worldbank is not None
+    assert {"VND", "USD", "EUR", "XOF", "DEM"} <= worldbank
+    assert "DEM" not in (carried(get_source("worldbank")) or ())  # legacy: asked in euros
+    for unknown in ("currency-api", "open-er-api", "snapshot"):
+        assert carried(get_source(unknown)) is None  # not declared: asked
+    assert carried(FixedSource()) is None
+
+
+def test_a_declared_list_is_read_with_care() -> None:
+    from rates.sources import carried
+
+    class Odd(FixedSource):
+        @property
+        def currencies(self) -> object:
+            raise KeyError("broken plug-in")
+
+    assert carried(Odd()) is None
+    assert carried(Carrying(currencies=["usd"])) is None
+    assert carried(Carrying(currencies=["USD", 3])) is None
+    assert carried(Carrying(currencies=["USD", "EUR"])) == frozenset({"USD", "EUR"})
+
+
+def test_a_chain_passes_over_a_source_that_does_not_carry_the_currency(
+    figures: Counter[str],
+) -> None:
+    narrow = Carrying(name="narrow")
+    chain = ChainSource([narrow, FixedSource()])
+    rate = chain.rate("USD", "VND", DAY)
+    assert rate.source == "fixed"
+    assert narrow.calls == []  # never asked
+    assert [(f.source, f.error) for f in rate.fallbacks] == [("narrow", "RateNotFound")]
+    assert rate.fallbacks[0].reason == "VND is not among the currencies of narrow"
+    assert chain.rate("USD", "EUR", DAY).source == "narrow"  # it carries both
+    assert narrow.calls == [("USD", "EUR", DAY)]
+    figures["lookups passed over without a request (currency not carried)"] += 1
+
+
+def test_the_refusal_names_the_sources_that_carry_the_currency() -> None:
+    from rates.sources import carriers, not_carried
+
+    register_source(Carrying(name="mine", currencies={"USD", "VND"}))
+    carrying, unknown = carriers("VND", besides="ecb")
+    assert carrying[0] == "snapshot (IMF monthly end-of-period, IMF annual average)"
+    assert {"worldbank", "mine"} <= set(carrying)
+    assert {"currency-api", "open-er-api"} <= set(unknown)
+    message = str(not_carried(get_source("ecb"), "VND"))
+    assert message.startswith("VND is not among the ECB's reference rates; sources that "
+                              "carry it: snapshot (IMF monthly end-of-period, IMF annual "
+                              "average), worldbank")
+    assert "ecb" not in message.split("carry it:")[1]
+    assert "they may): currency-api, open-er-api" in message
+
+
+def test_worldbank_refuses_a_currency_without_a_country_without_a_request(
+    httpserver: HTTPServer, figures: Counter[str],
+) -> None:
+    from rates.online.worldbank import WorldBankSource
+
+    source = WorldBankSource(base_url=httpserver.url_for("/v2"))
+    with pytest.raises(RateNotFound, match=r"DEM is not among the currencies the World Bank "
+                       r"source has a country for \(others: pass countries="):
+        source.rate("EUR", "DEM", DAY)
+    assert httpserver.log == []
+    figures["lookups refused without a request (currency not carried)"] += 1
+
+
+def test_update_currencies_by_default() -> None:
+    from datetime import date as day
+
+    from rates.sources import update_currencies
+
+    ecb = get_source("ecb")
+    assert "VND" not in update_currencies(ecb, day(2026, 11, 1), day(2026, 11, 2))
+    assert "BGN" not in update_currencies(ecb, day(2026, 11, 1), day(2026, 11, 2))
+    assert {"BGN", "HRK", "USD"} <= set(update_currencies(ecb, day(2022, 1, 1), DAY))
+    assert "CYP" in update_currencies(ecb, day(2005, 1, 1), day(2005, 1, 2))
+    assert update_currencies(get_source("currency-api"), DAY, DAY) == ["VND", "EUR"]
+    assert update_currencies(Carrying(currencies={"USD", "EUR"}), DAY, DAY) == ["EUR"]

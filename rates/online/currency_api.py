@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
-from typing import Unpack
+from typing import ClassVar, Unpack
 
 from rates.errors import NotCached, RateNotFound, SourceUnavailable, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
@@ -44,9 +44,13 @@ class CurrencyApiSource(HttpSource):
         "Online. Daily rates of ~200 currencies including VND, 2024-03-02 on only; sources "
         "undisclosed, no licence stated."
     )
+    rate_type = "market"
     series = "currency-api daily rate"
     attribution = "Rates from fawazahmed0/exchange-api (currency-api); no licence stated"
     default_base_url = JSDELIVR
+    #: Not declared: the files list every currency of the day (~200 of ISO 4217 and more),
+    #: a list that changes; a currency is looked up in the file (see rates.sources).
+    currencies: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, *, fallback_url: str | None = None, **options: Unpack[HttpOptions]) -> None:
         super().__init__(**options)

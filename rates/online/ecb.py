@@ -15,6 +15,11 @@ is the daily one of :mod:`rates.lookback`: the last rate on or before the date, 
 days earlier. Pairs without EUR are crossed through EUR. The body is bounded like every
 online source's (:mod:`rates.online._limits`); the CSV reader's field limit (128 KiB) and a
 NUL byte are refused as not CSV.
+
+What it carries (:data:`EcbSource.currencies`): the ECB's reference-rate currencies, today's
+(:data:`REFERENCE_CURRENCIES`) and those it published and no longer does
+(:data:`FORMER_CURRENCIES`), and EUR. Any other currency (VND...) is refused at once, with
+no request, naming the sources that carry it (:func:`rates.sources.require_carried`).
 """
 
 from __future__ import annotations
@@ -22,13 +27,33 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import ClassVar
 
 from rates.errors import RateNotFound, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note, daily_window_start
 from rates.model import Rate, through_pivot
 from rates.online.http import NEVER_EXPIRE, Fetched, HttpSource, today_utc
 
-__all__ = ["EcbSource"]
+__all__ = ["FORMER_CURRENCIES", "REFERENCE_CURRENCIES", "EcbSource"]
+
+#: The currencies of the ECB's euro foreign exchange reference rates today: the ECB's list
+#: (ecb.europa.eu, "Euro foreign exchange reference rates"), 29 since the lev (BGN) gave
+#: way to the euro on 2026-01-01; the same as the embedded snapshot's ECB history file.
+REFERENCE_CURRENCIES = frozenset({
+    "AUD", "BRL", "CAD", "CHF", "CNY", "CZK", "DKK", "GBP", "HKD", "HUF", "IDR", "ILS",
+    "INR", "ISK", "JPY", "KRW", "MXN", "MYR", "NOK", "NZD", "PHP", "PLN", "RON", "SEK",
+    "SGD", "THB", "TRY", "USD", "ZAR",
+})
+
+#: Currencies the ECB published reference rates for and no longer does, with the last day
+#: of each (the ECB history file, eurofxref-hist): replaced by the euro, redenominated
+#: (ROL by RON, TRL by TRY) or suspended (RUB, since 2022-03-02).
+FORMER_CURRENCIES: dict[str, date] = {
+    "BGN": date(2025, 12, 31), "CYP": date(2007, 12, 31), "EEK": date(2010, 12, 31),
+    "HRK": date(2022, 12, 30), "LTL": date(2014, 12, 31), "LVL": date(2013, 12, 31),
+    "MTL": date(2007, 12, 31), "ROL": date(2005, 6, 30), "RUB": date(2022, 3, 1),
+    "SIT": date(2006, 12, 29), "SKK": date(2008, 12, 31), "TRL": date(2004, 12, 31),
+}
 
 
 def _months(start: date, end: date) -> list[tuple[date, date]]:
@@ -51,13 +76,30 @@ class EcbSource(HttpSource):
         "Online. Daily reference rates of about 30 currencies against EUR, 1999 on, "
         "published around 16:00 CET on TARGET working days. No VND."
     )
+    rate_type = "reference"
     series = "ECB daily reference rate"
     attribution = "Source: ECB statistics"
     default_base_url = "https://data-api.ecb.europa.eu/service/data/EXR"
     pivot = "EUR"
+    #: Every currency the ECB has published a reference rate for, and EUR.
+    currencies: ClassVar[frozenset[str]] = (
+        REFERENCE_CURRENCIES | FORMER_CURRENCIES.keys() | {"EUR"}
+    )
+    currency_list = "the ECB's reference rates"
+
+    def published(self, first: date, last: date) -> list[str]:
+        """The currencies with reference rates in [first, last] (what ``rates.update``
+        warms by default): today's, and former ones published until ``first`` at least."""
+        del last  # every current currency has rates up to today
+        former = [code for code, end in FORMER_CURRENCIES.items() if end >= first]
+        return sorted(REFERENCE_CURRENCIES.union(former))
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
-        """base→quote for ``on``; crossed through EUR when neither is EUR."""
+        """base→quote for ``on``; crossed through EUR when neither is EUR. A currency the
+        ECB never published is refused at once (no request)."""
+        from rates.sources import require_carried
+
+        require_carried(self, base, quote)
         return through_pivot("EUR", base, quote, lambda code: self._leg(code, on))
 
     def _leg(self, code: str, on: date) -> Rate:

@@ -49,7 +49,7 @@ from rates.errors import (
     SourceUnavailable,
     shown,
 )
-from rates.model import Basis, Rate
+from rates.model import Basis, Rate, RateType
 from rates.online._deadline import bound, one_lookup
 from rates.online._limits import (
     DEFAULT_TIMEOUT,
@@ -146,6 +146,8 @@ class HttpSource:
     default_base_url: ClassVar[str] = ""
     secret_parameters: ClassVar[tuple[str, ...]] = ()
     online: ClassVar[bool] = True
+    #: What kind of rate the publisher gives (:data:`rates.model.RATE_TYPES`).
+    rate_type: ClassVar[RateType] = "unstated"
     #: The currency the source quotes against, used to warm the cache (rates.update).
     pivot: ClassVar[str] = "USD"
 
@@ -438,6 +440,7 @@ class HttpSource:
             period_start=start,
             period_end=end,
             asked_for=on,
+            rate_type=self.rate_type,
             fetched_at=fetched.fetched_at,
             stale=fetched.stale,
             note=f"{note} (served from an expired cache: the source failed)"

@@ -14,7 +14,7 @@ refused. The provider allows caching but not redistribution, and asks for attrib
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from rates.errors import RateNotFound, shown
 from rates.lookback import DAILY_LOOKBACK_DAYS, daily_note
@@ -37,9 +37,13 @@ class OpenErApiSource(HttpSource):
         "Online. Latest rates only (refreshed daily) for ~160 currencies including VND; no "
         "history, no redistribution."
     )
+    rate_type = "market"
     series = "open.er-api latest daily rate"
     attribution = "Rates By Exchange Rate API (https://www.exchangerate-api.com)"
     default_base_url = "https://open.er-api.com/v6"
+    #: Not declared: the provider's list (~160 currencies, VND included) changes; the answer
+    #: says whether it quotes a currency (see rates.sources).
+    currencies: ClassVar[frozenset[str] | None] = None
 
     def warm_pair(self, code: str) -> tuple[str, str]:
         """One file per base currency: warm ``code``→USD (or USD→EUR)."""

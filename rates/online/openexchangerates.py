@@ -17,7 +17,7 @@ user's key)::
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Unpack
+from typing import ClassVar, Unpack
 
 from rates.errors import RateNotFound
 from rates.lookback import daily_note
@@ -34,10 +34,13 @@ class OpenExchangeRatesSource(HttpSource):
     name = "openexchangerates"
     title = "Open Exchange Rates (historical, keyed)"
     description = "Online, needs an app_id. End-of-day rates per US$, 1999 on."
+    rate_type = "market"
     series = "Open Exchange Rates end-of-day rate"
     attribution = "Exchange rates provided by Open Exchange Rates (https://openexchangerates.org)"
     default_base_url = "https://openexchangerates.org/api"
     secret_parameters = ("app_id",)
+    #: Not declared: the provider's list changes; the answer says (see rates.sources).
+    currencies: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, *, app_id: str, **options: Unpack[HttpOptions]) -> None:
         register_secret(app_id)  # first: nothing may show it, even while being built

@@ -18,7 +18,9 @@ unions (EUR → EMU, the World Bank's euro area; XOF → SN, XAF → CM, XCD →
 rate is the union's), then the country the IMF annual file gives for the currency (package
 data), for currencies still current in that file (a legacy currency such as DEM is not
 asked: the World Bank reports such countries in euros). The API accepts ISO 3166 alpha-2
-and alpha-3 codes.
+and alpha-3 codes. Those are what the source carries (:attr:`WorldBankSource.currencies`,
+USD included): any other currency is refused at once, with no request, naming the sources
+that carry it.
 """
 
 from __future__ import annotations
@@ -59,12 +61,17 @@ class WorldBankSource(HttpSource):
         "Online. Annual averages, local currency per US$, most countries, 1960 on (VND from "
         "1983); the IMF's figures republished under CC BY 4.0."
     )
+    rate_type = "official"
     series = "World Bank PA.NUS.FCRF annual average"
     attribution = (
         "The World Bank: World Development Indicators: Official exchange rate (LCU per US$, "
         "period average) (PA.NUS.FCRF), CC BY 4.0"
     )
     default_base_url = "https://api.worldbank.org/v2"
+    currency_list = (
+        "the currencies the World Bank source has a country for (others: pass "
+        "countries={'CODE': 'ISO3'} to WorldBankSource)"
+    )
 
     def __init__(
         self,
@@ -78,6 +85,17 @@ class WorldBankSource(HttpSource):
             raise InvalidRate("annual_rule", annual_rule, ", ".join(ANNUAL_RULES))
         self.annual_rule: AnnualRule = annual_rule
         self._countries = dict(countries or {})
+        self._carried: frozenset[str] | None = None
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        """Every currency with a country to ask (see :meth:`country`), and USD."""
+        carried = self._carried
+        if carried is None:
+            carried = self._carried = frozenset(
+                {"USD", *self._countries, *UNION_COUNTRIES, *imf_countries()}
+            )
+        return carried
 
     def country(self, code: str) -> str:
         """The country asked for ``code``'s rate (see the module docstring)."""
@@ -92,7 +110,11 @@ class WorldBankSource(HttpSource):
         return found
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
-        """base→quote for ``on``; crossed through USD when neither is USD."""
+        """base→quote for ``on``; crossed through USD when neither is USD. A currency
+        without a country to ask is refused at once (no request)."""
+        from rates.sources import require_carried
+
+        require_carried(self, base, quote)
         return through_pivot("USD", base, quote, lambda code: self._leg(code, on))
 
     def _leg(self, code: str, on: date) -> Rate:
