@@ -29,6 +29,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     from penalties import Assessment, Catalog
     from penalties._text import Text
+    from rates import Rate
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_BROKEN_PIPE", "EXIT_HANGUP", "EXIT_INTERRUPTED", "EXIT_NO_DATA",
            "EXIT_OK", "EXIT_SOME_ROWS_FAILED", "EXIT_TERMINATED", "EXIT_UNEXPECTED", "app", "main"]
@@ -129,6 +130,20 @@ def _catalog(extra: list[Path] | None = None, *, strict: bool = True) -> Catalog
     if directories or not strict:
         return Catalog(directories, strict=strict)
     return default_catalog()
+
+
+def _today() -> date:
+    from rates.lookback import today
+
+    return today()
+
+
+def _warn_stale(*found: Rate | None) -> None:
+    """One line on stderr for each stale rate a result used: how old, and how to refresh."""
+    from penalties._text import stale_warning
+
+    for line in dict.fromkeys(filter(None, map(stale_warning, found))):
+        typer.echo(f"penalties: warning: {line}", err=True)
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -254,6 +269,7 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
     """Assess the facts of a case under a provision."""
     [result] = _assess([provision], facts, statutes, to, rate_date, input_rate_date, source)
     _answer(as_json, result.to_dict, lambda text: text.assessment(result, _locale(locale)))
+    _warn_stale(result.rate, *(item.rate for item in result.inputs))
 
 
 @app.command()
@@ -268,6 +284,7 @@ def compare(provisions: Annotated[list[str], typer.Argument(
     results = _assess(provisions, facts, statutes, to, rate_date, input_rate_date, source)
     _answer(as_json, lambda: {"results": [r.to_dict() for r in results]},
             lambda text: text.comparison(results, _locale(locale), to is not None))
+    _warn_stale(*(r.rate for r in results), *(i.rate for r in results for i in r.inputs))
 
 
 @app.command("list")
@@ -304,8 +321,9 @@ def thresholds(provision: Provision, on: Day = None, in_currency: Annotated[
     from penalties import thresholds as boundaries
 
     statute = _catalog(statutes).get(provision)
-    table = boundaries(statute, _day(on, "--on") or date.today(), in_currency, source)
+    table = boundaries(statute, _day(on, "--on") or _today(), in_currency, source)
     _answer(as_json, table.to_dict, lambda text: text.thresholds(table, _locale(locale)))
+    _warn_stale(table.rate)
 
 
 @app.command()
@@ -316,8 +334,9 @@ def convert(amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount
     """Convert an amount at the rate for a date, with the rate's provenance."""
     import rates
 
-    result = rates.convert(amount, to, _day(on, "--on") or date.today(), source=source)
+    result = rates.convert(amount, to, _day(on, "--on") or _today(), source=source)
     _answer(as_json, result.to_dict, lambda text: text.conversion(result, _locale(locale)))
+    _warn_stale(result.rate)
 
 
 @rates_app.command("sources")
@@ -343,16 +362,18 @@ def rates_info(as_json: Json = False) -> None:
 def rates_update(source: Annotated[str, typer.Option(metavar="NAME", help="Online source to "
                  "warm.")], start: Annotated[str, typer.Option(metavar="YYYY-MM-DD",
                  help="First day.")], end: Annotated[str, typer.Option(metavar="YYYY-MM-DD",
-                 help="Last day.")], currencies: Annotated[str, typer.Option(
-                 metavar="CUR,...", help="Currencies to fetch, comma-separated.")] = "VND,EUR",
-                 ) -> None:
+                 help="Last day.")], currencies: Annotated[str | None, typer.Option(
+                 metavar="CUR,...", help="Currencies to fetch, comma-separated (default: "
+                 "those the source publishes; VND and EUR for a source that does not say)."
+                 )] = None) -> None:
     """Fetch rates for a date range into the cache, so later lookups work offline."""
     import rates
     from penalties._console import progress
 
+    codes = None if currencies is None else [c.strip() for c in currencies.split(",")
+                                             if c.strip()]
     with progress(None, f"warming {source}") as tick:
-        report = rates.update(source, start, end, [c.strip() for c in currencies.split(",")
-                                                   if c.strip()],
+        report = rates.update(source, start, end, codes,
                               progress=lambda done, total: tick(done, total))
     typer.echo(f"penalties: {report.summary()}", err=True)
     if report.failures:

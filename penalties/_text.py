@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rates.model import Conversion, Rate
 
 __all__ = ["Table", "Text", "assessment", "comparison", "conversion", "one_line", "provision",
-           "thresholds", "unloaded"]
+           "stale_warning", "thresholds", "unloaded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +190,55 @@ def one_line(text: str) -> str:
 
 
 def snapshot(info: dict[str, Any]) -> Text:
-    """The datasets of the embedded snapshot: coverage, rule, attribution."""
-    return [line for d in info["datasets"] for line in (
-        f"{d['title']} ({d['basis']}): {d['first']} to {d['last']}, {len(d['coverage'])} "
-        "currencies", f"  rule: {d['rule']}", f"  {d['attribution']}; {d['licence']}")]
+    """The datasets of the embedded snapshot: coverage, kind of rate, last observation and
+    its age on ``as_of`` (today), rule, attribution."""
+    as_of = info.get("as_of")
+    out: Text = [f"Which rate: {info['rule']}."] if info.get("rule") else []
+    for d in info["datasets"]:
+        count = len(d["coverage"])
+        age = f"{d['last']}, {d['age_days']} days before {as_of}" if as_of else str(d["last"])
+        if d.get("stale"):
+            age += f"; older than its look-back allows: rates for {as_of} use it, marked stale"
+        out += [f"{d['title']} ({d['basis']}): {d['first']} to {d['last']}, {count} "
+                + ("currency" if count == 1 else "currencies"),
+                *([f"  kind: {d['kind']}"] if d.get("kind") else []),
+                f"  last observation: {age}", f"  rule: {d['rule']}",
+                f"  {d['attribution']}; {d['licence']}"]
+    return out
+
+
+def stale_warning(rate: Rate | None) -> str | None:
+    """The one line the command line prints on stderr (after ``penalties: warning: ``) when
+    a result's rate is stale: which rate, how old, and how to get a fresher one; ``None``
+    for a rate that is not stale.
+
+    ``penalties rates refresh`` (a user snapshot) does not exist yet: the hint names what
+    works today, an online source in a chain before the snapshot, and ``rates update`` to
+    keep its answers for offline use.
+    """
+    if rate is None or not rate.stale:
+        return None
+    legs = [leg for leg in rate.legs or (rate,) if leg.stale] or [rate]
+    age = max(leg.age_days for leg in legs)
+    which = " and ".join(f"{leg.series} {leg.base}→{leg.quote} of {leg.period}"
+                         for leg in legs)
+    if all(leg.source == "snapshot" for leg in legs):
+        which += ", the last in the embedded snapshot"
+    old = f"is {age} days old on {rate.asked_for.isoformat()}" if age else "is stale"
+    return f"the rate {rate.base}→{rate.quote} {old} ({which}); refresh: {_refresh(rate, legs)}"
+
+
+def _refresh(rate: Rate, legs: list[Rate]) -> str:
+    """A command that fetches a fresher rate for the date asked: the ECB for daily euro
+    rates, currency-api (daily market rates) for anything else, such as VND; then the same
+    question with that source in a chain before the snapshot."""
+    day = rate.asked_for.isoformat()
+    if all(leg.basis == "daily" and leg.base == "EUR" for leg in legs):
+        source, codes, kind = "ecb", ",".join(dict.fromkeys(leg.quote for leg in legs)), ""
+    else:
+        source, codes, kind = "currency-api", rate.base, " (market rates, not official ones)"
+    return (f"penalties rates update --source {source} --start {day} --end {day} "
+            f"--currencies {codes}, then repeat with --source {source},snapshot{kind}")
 
 
 def sources(rows: list[dict[str, Any]]) -> Text:

@@ -4,13 +4,20 @@
 >>> result = convert("1000000000 VND", "USD", date(2018, 3, 19))
 >>> result.converted
 Money('44517.65', 'USD')
->>> result.rate.describe()
-'VND→USD derived from IMF monthly end-of-period USD→VND, 2018-02; asked for 2018-03-19'
+>>> result.rate.label, result.rate.legs[0].period
+('month-end official rate', '2018-02')
 >>> get_rate("EUR", "USD", "2018-03-19").value
 Decimal('1.2309')
 
+Past the end of the snapshot, the last rate answers, marked stale with its age (the rule is
+in :mod:`rates.lookback`):
+
+>>> late = convert("100 USD", "EUR", "2026-12-01")
+>>> late.converted, late.rate.period, late.rate.stale, late.rate.age_days
+(Money('89.51', 'EUR'), '2026-10-30', True, 32)
+
 Dates: ``on`` is a :class:`datetime.date` or ``YYYY-MM-DD`` text; it defaults to *today in
-the local time zone* (:meth:`datetime.date.today`). Law-side callers should always pass
+the local time zone* (:func:`rates.lookback.today`). Law-side callers should always pass
 the offence date.
 """
 
@@ -23,6 +30,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from rates import lookback
 from rates.dates import as_date
 from rates.errors import (
     CurrencyMismatch,
@@ -59,7 +67,7 @@ def get_rate(
     """
     base_code = check_currency(base)
     quote_code = check_currency(quote)
-    day = on if type(on) is date else as_date(on)
+    day = on if type(on) is date else lookback.today() if on is None else as_date(on)
     if base_code == quote_code:
         return identity(base_code, day)
     if source is None:
@@ -157,9 +165,11 @@ def _parsed(text: str) -> tuple[Decimal, str | None]:
     return parse_amount(text)
 
 
-def snapshot_info() -> SnapshotInfo:
-    """Coverage, attribution and input hashes of the embedded snapshot's datasets."""
-    return default_snapshot().info()
+def snapshot_info(on: date | str | None = None) -> SnapshotInfo:
+    """Coverage, attribution and input hashes of the embedded snapshot's datasets, and the
+    age of each one's last observation on ``on`` (default: today,
+    :func:`rates.lookback.today`)."""
+    return default_snapshot().info(None if on is None else as_date(on))
 
 
 def clear_cache(cache_dir: str | None = None) -> None:
@@ -204,34 +214,45 @@ def update(
     source: str | Source,
     start: date | str,
     end: date | str,
-    currencies: Iterable[str],
+    currencies: Iterable[str] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> UpdateReport:
     """Warm the HTTP cache of an online source for every day of [start, end].
 
     For each day and currency the source is asked the pair it needs for that currency
-    (``warm_pair``; against USD otherwise), so later lookups work offline. ``progress`` is
-    called with (done, total) after each lookup. An offline source (the snapshot) needs no
-    warming: nothing is asked.
+    (``warm_pair``; against USD otherwise), so later lookups work offline. ``currencies``
+    defaults to what the source publishes in the range (the ECB: its reference-rate
+    currencies; a source that does not say: VND and EUR, those of them it carries). A
+    currency the source declares it does not carry raises
+    :class:`~rates.errors.RateNotFound` naming the sources that carry it, before anything
+    is asked. ``progress`` is called with (done, total) after each lookup. An offline source
+    (the snapshot) needs no warming: nothing is asked.
     """
+    from rates.sources import require_carried, update_currencies
+
     chosen = get_source(source)
     first, last = as_date(start, "start"), as_date(end, "end")
     if last < first:
         raise InvalidDate("end", last.isoformat(), f"is before start {first.isoformat()}",
                           f"a day on or after {first.isoformat()}")
-    codes = [check_currency(code) for code in currencies]
+    if currencies is None:
+        currencies = update_currencies(chosen, first, last)
+    codes = list(dict.fromkeys(check_currency(code) for code in currencies))
     if not chosen.online:
         return UpdateReport(chosen.name, 0, 0, 0, ())
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     pair_for: Callable[[str], tuple[str, str]] = getattr(
         chosen, "warm_pair", lambda code: ("USD", "EUR" if code == "USD" else code)
     )
+    pairs = {code: pair_for(code) for code in codes}
+    for code in codes:  # a currency it never has: refused before any request
+        require_carried(chosen, code, *pairs[code])
     total, done, answered, missing = len(days) * len(codes), 0, 0, 0
     failures: list[str] = []
     for day in days:
         for code in codes:
-            base, quote = pair_for(code)
+            base, quote = pairs[code]
             try:
                 chosen.rate(base, quote, day)
                 answered += 1

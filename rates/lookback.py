@@ -1,7 +1,31 @@
-"""Which published value answers "the rate on this date": one rule per basis.
+"""Which rate answers for a date: the one written rule, and the look-back of each basis.
 
-Every rule picks a value published for a period that starts on or before the date asked
-for, never interpolates and never reaches further back than its window:
+**The rule.** Every source and every path (``convert``, ``assess``, ``thresholds``, batch
+rows) asks the same question, "the rate for this pair on this date", and gets the answer
+of this rule:
+
+1. *Each series answers within its own look-back* (below): a daily series with the last
+   rate published on or before the date, at most :data:`DAILY_LOOKBACK_DAYS` days
+   earlier; a monthly end-of-period series with the last month-end on or before the date;
+   an annual series with the average of the last complete year.
+2. *The finest series that answers is used*: daily, then monthly, then annual.
+3. *Past the end of a series* (a date after the last day it holds), a currency that was
+   still published at its end answers with its last observation, marked stale, rather
+   than a coarser series whose value is older (never the 2024 annual average while a
+   32-day-old daily rate exists). A currency whose quotes stopped inside the series (a
+   legacy currency, a suspended quote) is not carried forward. :func:`choose` is this
+   choice between the candidates of the series, finest first.
+4. *Every rate states its age*: ``age_days``, the days between the end of the period its
+   observation belongs to and the date asked for (0 on the day). ``stale`` is true when
+   the observation is older than its basis allows (rule 3), or when an online source
+   served an expired cache after a failure.
+5. *Never a future value* (an observation whose period starts after the date), never an
+   interpolated one; when no series can answer, a typed error states the covered range.
+
+The value stays the same across the end of a series: the last rate, then the same rate
+marked stale with a growing age, and no silent jump to another series.
+
+**The look-back of each basis**, never reaching further back than its window:
 
 * **daily** (:data:`DAILY_RULE`): the last rate published on or before the date, at most
   :data:`DAILY_LOOKBACK_DAYS` days earlier (weekends, holidays such as Easter 2018
@@ -22,12 +46,18 @@ for, never interpolates and never reaches further back than its window:
 (datetime.date(2018, 3, 31), datetime.date(2018, 2, 28))
 >>> annual_years(date(2018, 3, 19), "containing"), annual_years(date(2018, 3, 19), "completed")
 ((2018, 2017), (2017, 2016))
+>>> within_look_back("daily", date(2026, 10, 30), date(2026, 11, 13))
+True
+>>> within_look_back("daily", date(2026, 10, 30), date(2026, 12, 1)), age_days(
+...     date(2026, 10, 30), date(2026, 12, 1))
+(False, 32)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 __all__ = [
     "ANNUAL_RULES",
@@ -35,18 +65,32 @@ __all__ = [
     "DAILY_RULE",
     "MONTHLY_RULE",
     "REACH",
+    "RULE",
     "AnnualRule",
+    "Observation",
+    "age_days",
     "annual_note",
     "annual_years",
+    "choose",
     "daily_note",
     "daily_window_start",
     "is_month_end",
     "month_ends",
     "monthly_note",
+    "past_end_note",
+    "today",
+    "within_look_back",
 ]
 
 #: How many days a daily rate may be older than the date asked for.
 DAILY_LOOKBACK_DAYS = 14
+
+#: The rule in one sentence (``penalties rates info``; the module's docstring has it whole).
+RULE = (
+    "the finest series (daily, then monthly, then annual) with a value on or before the date "
+    "within its own look-back; past the end of a series, its last value, marked stale with "
+    "its age, rather than an older value of a coarser series"
+)
 
 DAILY_RULE = (
     f"the last rate published on or before the date, at most {DAILY_LOOKBACK_DAYS} days earlier"
@@ -73,6 +117,73 @@ ANNUAL_RULES: dict[str, str] = {
     "completed": "the average of the last calendar year that ended on or before the date, or "
     "of the year before if that year is not published",
 }
+
+
+def today() -> date:
+    """The date a lookup without a date is for: today in the local time zone. The one
+    function that says what "today" is (tests replace it)."""
+    return date.today()
+
+
+def age_days(observed_end: date, on: date) -> int:
+    """Days from the end of an observation's period to the date asked for (0 when the
+    period ends on or after it)."""
+    return max(0, on.toordinal() - observed_end.toordinal())
+
+
+def within_look_back(
+    basis: str, observed_end: date, on: date, rule: AnnualRule = "completed"
+) -> bool:
+    """Whether an observation whose period ends on ``observed_end`` may answer for ``on``
+    under the look-back of its basis (``"daily"``, ``"monthly"`` or ``"annual"``, with
+    ``rule`` for an annual average)."""
+    if basis == "annual":
+        preferred, previous = annual_years(on, rule)
+        return previous <= observed_end.year <= preferred
+    if observed_end > on:
+        return False
+    if basis == "daily":
+        return age_days(observed_end, on) <= DAILY_LOOKBACK_DAYS
+    return observed_end >= month_ends(on)[1]
+
+
+class Observation(Protocol):
+    """What :func:`choose` reads of a candidate (a :class:`~rates.model.Rate`)."""
+
+    @property
+    def stale(self) -> bool:
+        """True when older than its basis allows."""
+        ...
+
+    @property
+    def period_end(self) -> date:
+        """The last day of the period the value belongs to."""
+        ...
+
+
+_Candidate = TypeVar("_Candidate", bound=Observation)
+
+
+def choose(candidates: Iterable[_Candidate | None]) -> _Candidate | None:
+    """The candidate the rule picks (rules 2 and 3 of the module's rule).
+
+    ``candidates`` are the answers of the series for one currency and date, finest first
+    (``None`` for a series that has none; it may be a generator: it is read only up to the
+    first candidate within its look-back). The finest fresh candidate wins, unless a finer
+    stale one (the last observation of a series that has ended) is more recent than it;
+    among stale candidates the most recent wins, the finer on a tie.
+    """
+    best: _Candidate | None = None
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        if not candidate.stale:
+            if best is None or best.period_end < candidate.period_end:
+                return candidate
+            return best
+        if best is None or candidate.period_end > best.period_end:
+            best = candidate
+    return best
 
 
 def daily_window_start(on: date, days: int = DAILY_LOOKBACK_DAYS) -> date:
@@ -146,3 +257,23 @@ def annual_note(year: int, on: date, rule: AnnualRule, fallback: bool) -> str:
         preferred = year + 1
         return f"average of {year}: the {preferred} average is not published (one year back)"
     return f"average of {year}, the last complete year on or before {on.isoformat()}"
+
+
+def past_end_note(what: str, series: str, last: date, observed_end: date, on: date,
+                  reach: str) -> str:
+    """Why a stale value (rule 3): the series ends on ``last``, before the date, so the last
+    observation of the currency (its period ending on ``observed_end``) answers, older than
+    the look-back of its basis (``reach``, see :data:`REACH`) allows.
+
+    >>> print(past_end_note("ECB rate of 2026-10-30", "ECB daily reference rate",
+    ...       date(2026, 10, 30), date(2026, 10, 30), date(2026, 12, 1), REACH["daily"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ECB rate of 2026-10-30, the last ECB daily reference rate value in this source (its
+    data end on 2026-10-30): 32 days before 2026-12-01, older than its look-back allows
+    (a rate answers for up to 14 days), so stale
+    """
+    return (
+        f"{what}, the last {series} value in this source (its data end on "
+        f"{last.isoformat()}): {age_days(observed_end, on)} days before {on.isoformat()}, "
+        f"older than its look-back allows ({reach}), so stale"
+    )

@@ -13,9 +13,11 @@ and :attr:`Rate.value` shows it with :data:`PRECISION` significant digits.
 ...            source_name="ECB euro foreign exchange reference rates",
 ...            series="ECB daily reference rate", attribution="Source: ECB statistics",
 ...            basis="daily", period_start=date(2018, 3, 19), period_end=date(2018, 3, 19),
-...            asked_for=date(2018, 3, 19))
+...            asked_for=date(2018, 3, 19), rate_type="reference")
 >>> usd.describe()
 'ECB daily reference rate EUR→USD, 2018-03-19, asked for 2018-03-19'
+>>> usd.label, usd.age_days, usd.stale
+('daily reference rate', 0, False)
 >>> usd.inverse().value
 Decimal('0.81241368104638882118774880168982045657648874807052')
 >>> usd.convert("1000 EUR").converted
@@ -57,12 +59,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASES",
+    "BASIS_WORDS",
     "PRECISION",
+    "RATE_TYPES",
     "ROUNDING_MODES",
     "Basis",
     "Conversion",
     "Fallback",
     "Rate",
+    "RateType",
     "coarsest",
     "cross",
     "identity",
@@ -75,6 +80,28 @@ Basis = Literal["daily", "monthly", "annual"]
 #: Every basis, finest first.
 BASES: tuple[Basis, ...] = ("daily", "monthly", "annual")
 _RANK = {basis: rank for rank, basis in enumerate(BASES)}
+
+#: What each basis is, in words: the library's monthly series are end-of-period values and
+#: its annual ones averages (:mod:`rates.lookback`).
+BASIS_WORDS: dict[str, str] = {"daily": "daily", "monthly": "month-end",
+                               "annual": "annual average"}
+
+#: What kind of rate a value is, as its publisher says: ``"official"`` (set or published by
+#: the authorities as the official rate: the IMF's series, the State Bank of Vietnam's
+#: central rate), ``"reference"`` (published for information, not a rate of market
+#: transactions: the ECB's euro reference rates), ``"market"`` (rates at which currencies
+#: trade), ``"mixed"`` (a cross rate of legs of different kinds) or ``"unstated"`` (the
+#: source does not say).
+RateType = Literal["official", "reference", "market", "mixed", "unstated"]
+
+#: Every kind of rate, with its words.
+RATE_TYPES: dict[str, str] = {
+    "official": "official rate",
+    "reference": "reference rate",
+    "market": "market rate",
+    "mixed": "rate of mixed kinds",
+    "unstated": "rate of a kind the source does not state",
+}
 
 #: Significant digits shown of a derived rate's value (inverse, cross) and of an unrounded
 #: result that is not a finite decimal; the computations themselves are exact.
@@ -119,6 +146,12 @@ class Rate:
     published rates a derived (inverse or cross) rate was computed from. ``fallbacks``
     lists the sources of a chain asked before the one that answered, and why each gave no
     rate (not compared: a rate is the same whichever way it was found).
+
+    ``rate_type`` says what kind of rate the publisher gives (:data:`RATE_TYPES`; a derived
+    rate: its legs' kind, or ``"mixed"``). ``stale`` is true when the observation is older
+    than its basis allows (the source's series has ended: :mod:`rates.lookback`) or came
+    from an expired cache; :attr:`age_days` says how old it is, :attr:`mixed_bases` whether
+    a cross rate's legs differ in basis, and :attr:`label` what it is in a few words.
     """
 
     base: str
@@ -140,6 +173,7 @@ class Rate:
     #: make for a derived one (set by :meth:`inverse` and :meth:`then`).
     exact: Exact = Decimal(0)
     fallbacks: tuple[Fallback, ...] = field(default=(), compare=False)
+    rate_type: RateType = "unstated"
 
     def __post_init__(self) -> None:
         value = self.value
@@ -151,6 +185,8 @@ class Rate:
             raise InvalidRate("exact", self.exact, "the exact value of a derived rate")
         if self.basis not in _RANK:
             raise InvalidRate("basis", self.basis, ", ".join(BASES))
+        if self.rate_type not in RATE_TYPES:
+            raise InvalidRate("rate_type", self.rate_type, ", ".join(RATE_TYPES))
         if self.period_end < self.period_start:
             raise InvalidRate(
                 "period_end", self.period_end, f"a date on or after {self.period_start}"
@@ -188,21 +224,44 @@ class Rate:
                 return str(start.year)
         return f"{start.isoformat()}/{end.isoformat()}"
 
+    @property
+    def age_days(self) -> int:
+        """Days from the end of the observation's period to the date asked for (0 on the
+        day); for a derived rate, the age of its oldest leg."""
+        if self.legs:
+            return max(leg.age_days for leg in self.legs)
+        return max(0, self.asked_for.toordinal() - self.period_end.toordinal())
+
+    @property
+    def mixed_bases(self) -> bool:
+        """True for a derived rate whose legs have different bases (a month-end value crossed
+        with an annual average)."""
+        return len({leg.basis for leg in self.legs}) > 1
+
+    @property
+    def label(self) -> str:
+        """What the rate is, in a few words: its basis and kind (``"month-end official
+        rate"``; a derived rate of mixed bases: ``"month-end and annual average official
+        rate"``)."""
+        bases = dict.fromkeys(leg.basis for leg in self.legs or (self,))
+        return f"{' and '.join(BASIS_WORDS[b] for b in bases)} {RATE_TYPES[self.rate_type]}"
+
     def describe(self) -> str:
-        """One line saying what the rate is: series, pair, period and the date asked for."""
+        """One line saying what the rate is: series, pair, period, basis and kind, the date
+        asked for, and its age when stale; a derived rate names each leg so, and says when
+        their bases differ."""
         if self.published:
-            return (
-                f"{self.series} {self.base}→{self.quote}, {self.period}, "
-                f"asked for {self.asked_for.isoformat()}"
-            )
+            return (f"{self.series} {self.base}→{self.quote}, {self.period}{_kind(self)}, "
+                    f"asked for {self.asked_for.isoformat()}{_staleness(self)}")
         legs = "; ".join(
-            f"{leg.series} {leg.base}→{leg.quote}, {leg.period}" for leg in self.legs
+            f"{leg.series} {leg.base}→{leg.quote}, {leg.period}{_kind(leg)}" for leg in self.legs
         )
-        stale = " (stale)" if self.stale else ""
-        return (
-            f"{self.base}→{self.quote} derived from {legs}; "
-            f"asked for {self.asked_for.isoformat()}{stale}"
-        )
+        mixed = ""
+        if self.mixed_bases:
+            kinds = dict.fromkeys(BASIS_WORDS[leg.basis] for leg in self.legs)
+            mixed = f"; mixed bases: {' and '.join(kinds)}"
+        return (f"{self.base}→{self.quote} derived from {legs}{mixed}; "
+                f"asked for {self.asked_for.isoformat()}{_staleness(self)}")
 
     def inverse(self) -> Rate:
         """Units of ``base`` per unit of ``quote``: ``1 / value`` with 50 digits.
@@ -284,6 +343,10 @@ class Rate:
             "asked_for": self.asked_for.isoformat(),
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "stale": self.stale,
+            "age_days": self.age_days,
+            "rate_type": self.rate_type,
+            "mixed_bases": self.mixed_bases,
+            "label": self.label,
             "note": self.note,
             "description": self.describe(),
             "legs": [leg.to_dict() for leg in self.legs],
@@ -307,12 +370,27 @@ def _last_day(day: date) -> bool:
     )
 
 
+def _kind(rate: Rate) -> str:
+    """``, month-end official rate`` when the series' name does not already say it."""
+    label = rate.label
+    return "" if rate.base == rate.quote or label in rate.series.lower() else f", {label}"
+
+
+def _staleness(rate: Rate) -> str:
+    if not rate.stale:
+        return ""
+    age = rate.age_days
+    sep = ", " if rate.published else "; "
+    return f"{sep}stale: {age} days old" if age else f"{sep}stale"
+
+
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
 def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: str) -> Rate:
     sources = _unique([leg.source for leg in legs])
+    kinds = list(dict.fromkeys(leg.rate_type for leg in legs))
     fetched = [leg.fetched_at for leg in legs if leg.fetched_at is not None]
     shown = exact if isinstance(exact, Decimal) else _CONTEXT.divide(
         Decimal(exact.numerator), Decimal(exact.denominator))
@@ -334,6 +412,7 @@ def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: s
         legs=legs,
         note=how,
         fallbacks=tuple(fallback for leg in legs for fallback in leg.fallbacks),
+        rate_type=kinds[0] if len(kinds) == 1 else "mixed",
     )
 
 

@@ -4,26 +4,34 @@
 ``../shared/data/fx/`` (see the script for the format). Three series, consulted finest first:
 
 1. **ECB daily reference rates**, units per 1 EUR, 1999 on, about 40 currencies (including
-   legacy ones such as CYP or SKK for their years);
-2. **IMF monthly end-of-period** VND per 1 USD, 2010-01 to 2025-10;
-3. **IMF annual averages**, units per 1 USD, about 170 currencies (DEM, FRF... up to 1998).
+   legacy ones such as CYP or SKK for their years): reference rates, which the ECB
+   publishes "for information purposes only", not rates of market transactions;
+2. **IMF monthly end-of-period** VND per 1 USD, 2010-01 to 2025-10: the official rate (the
+   State Bank of Vietnam's central rate on the last day of the month);
+3. **IMF annual averages**, units per 1 USD, about 170 currencies (DEM, FRF... up to 1998):
+   averages of the official rates.
 
-A pair is answered from ECB alone when both currencies have an ECB rate for the date
-(EUR crosses); otherwise each currency is taken against USD at the finest basis available for
-it and the rate is crossed through USD (so EUR→VND is ECB EUR→USD × IMF USD→VND, and its
-``legs`` show both). The rule that picks a value for a date is in :mod:`rates.lookback`.
+A pair is answered from ECB alone when the rule (:mod:`rates.lookback`) picks the daily
+series for both currencies (EUR crosses); otherwise each currency is taken against USD from
+the series the rule picks for it and the rate is crossed through USD (so EUR→VND is ECB
+EUR→USD × IMF USD→VND, and its ``legs`` show both). Past the end of a series, its last
+value answers, marked stale with its age:
+
+>>> from datetime import date
+>>> late = SnapshotSource().rate("USD", "EUR", date(2026, 12, 1))
+>>> late.legs[0].period, late.stale, late.age_days
+('2026-10-30', True, 32)
 
 Nothing is read until the first lookup, and then only the files of the currencies asked
 for: a manifest of a few kilobytes, the list of ECB days and one short text file per
 currency, whose rates stay text until one of them is chosen.
 
->>> from datetime import date
 >>> snapshot = SnapshotSource()
 >>> rate = snapshot.rate("USD", "VND", date(2018, 3, 19))
->>> rate.value, rate.basis, rate.period
-(Decimal('22463'), 'monthly', '2018-02')
+>>> rate.value, rate.basis, rate.period, rate.rate_type
+(Decimal('22463'), 'monthly', '2018-02', 'official')
 >>> rate.describe()
-'IMF monthly end-of-period USD→VND, 2018-02, asked for 2018-03-19'
+'IMF monthly end-of-period USD→VND, 2018-02, month-end official rate, asked for 2018-03-19'
 >>> snapshot.rate("EUR", "USD", date(2018, 3, 18)).note
 'ECB rate of 2018-03-16, the last published on or before 2018-03-18 (look-back 14 days)'
 """
@@ -34,11 +42,13 @@ import json
 import os
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from rates import lookback
 from rates.errors import InvalidRate, RateNotFound
 from rates.lookback import (
     ANNUAL_RULES,
@@ -46,15 +56,20 @@ from rates.lookback import (
     DAILY_RULE,
     MONTHLY_RULE,
     REACH,
+    RULE,
     AnnualRule,
+    age_days,
     annual_note,
     annual_years,
+    choose,
     daily_note,
     daily_window_start,
     month_ends,
     monthly_note,
+    past_end_note,
+    within_look_back,
 )
-from rates.model import Rate, cross, identity
+from rates.model import Rate, RateType, cross, identity
 
 __all__ = ["DATA_DIR", "DatasetInfo", "SnapshotInfo", "SnapshotSource", "default_snapshot"]
 
@@ -63,6 +78,32 @@ DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 _ECB, _MONTHLY, _ANNUAL = "ecb-daily", "imf-monthly", "imf-annual"
 _MEMO_LIMIT = 100_000
+
+#: What kind of rate each dataset holds, as its publisher says (a manifest may say it with
+#: ``"rate_type"``): the ECB's are reference rates, "published for information purposes
+#: only" and not rates of market transactions; the IMF's are official rates (the IMF's
+#: end-of-period official rate for Vietnam is the State Bank of Vietnam's central rate).
+_RATE_TYPES: dict[str, RateType] = {_ECB: "reference", _MONTHLY: "official", _ANNUAL: "official"}
+
+#: What a currency's value is, beyond its dataset's kind, appended to its note.
+_ABOUT: dict[tuple[str, str], str] = {
+    (_MONTHLY, "VND"): "; official rate: the State Bank of Vietnam's central rate on the "
+    "last day of the month, as the IMF publishes it",
+}
+
+
+#: What each dataset holds, in words (``penalties rates info``).
+_KIND_WORDS: dict[str, str] = {
+    _ECB: "reference rates, which the ECB publishes for information only, not rates of "
+    "market transactions",
+    _MONTHLY: "official rates on the last day of each month (VND: the State Bank of "
+    "Vietnam's central rate)",
+    _ANNUAL: "averages of the official rates over each calendar year",
+}
+
+
+def _about(dataset: str, code: str) -> str:
+    return _ABOUT.get((dataset, code), "")
 
 
 class _Store:
@@ -163,6 +204,7 @@ class SnapshotSource:
         self.annual_rule: AnnualRule = annual_rule
         self._store = _Store(os.fspath(data_dir) if data_dir is not None else DATA_DIR)
         self._memo: dict[tuple[str, str, date], Rate] = {}
+        self._lasts: dict[str, date] = {}
 
     @property
     def attribution(self) -> str:
@@ -184,8 +226,8 @@ class SnapshotSource:
     def _lookup(self, base: str, quote: str, on: date) -> Rate:
         if base == quote:
             return identity(base, on)
-        eur_base = None if base == "EUR" else self._ecb(base, on)
-        eur_quote = None if quote == "EUR" else self._ecb(quote, on)
+        eur_base = None if base == "EUR" else self._daily_leg(base, on)
+        eur_quote = None if quote == "EUR" else self._daily_leg(quote, on)
         if (base == "EUR" or eur_base) and (quote == "EUR" or eur_quote):
             if eur_base is None:
                 assert eur_quote is not None
@@ -198,21 +240,75 @@ class SnapshotSource:
             return usd_quote
         return usd_base.inverse() if usd_quote is None else cross(usd_base, usd_quote)
 
+    def _daily_leg(self, code: str, on: date) -> Rate | None:
+        """EUR→code from the ECB series, if the rule picks the daily series for ``code``: a
+        stale daily rate gives way to a coarser series whose value is more recent."""
+        daily = self._daily(code, on)
+        if daily is None or not daily.stale:
+            return daily
+        chosen = choose((daily, self._monthly(code, on), self._annual(code, on)))
+        return daily if chosen is daily else None
+
     def _usd_leg(self, code: str, pair: tuple[str, str], on: date) -> Rate:
-        """USD→code at the finest basis available for ``on``."""
-        eur_usd = self._ecb("USD", on)
-        if eur_usd is not None:
-            if code == "EUR":
-                return eur_usd.inverse()
-            eur_code = self._ecb(code, on)
-            if eur_code is not None:
-                return cross(eur_usd, eur_code)
-        found = self._monthly(code, on) or self._annual(code, on)
+        """USD→code from the series the rule picks for ``on`` (:func:`rates.lookback.choose`)."""
+        found = choose(self._usd_candidates(code, on))
         if found is None:
             raise RateNotFound(self._not_found(*pair, code, on))
         return found
 
+    def _usd_candidates(self, code: str, on: date) -> Iterator[Rate | None]:
+        """The answers of the three series for USD→code, finest first, each computed only
+        when the finer ones gave no fresh answer."""
+        eur_usd = self._daily("USD", on)
+        if eur_usd is not None:
+            if code == "EUR":
+                yield eur_usd.inverse()
+            else:
+                eur_code = self._daily(code, on)
+                yield None if eur_code is None else cross(eur_usd, eur_code)
+        yield self._monthly(code, on)
+        yield self._annual(code, on)
+
     # -- the three series ---------------------------------------------------------------
+
+    def _daily(self, code: str, on: date) -> Rate | None:
+        return self._answer(_ECB, code, on, self._ecb)
+
+    def _monthly(self, code: str, on: date) -> Rate | None:
+        return self._answer(_MONTHLY, code, on, self._month_end)
+
+    def _annual(self, code: str, on: date) -> Rate | None:
+        return self._answer(_ANNUAL, code, on, self._average)
+
+    def _answer(
+        self, dataset: str, code: str, on: date, within: Callable[[str, date], Rate | None]
+    ) -> Rate | None:
+        """The series' answer for ``on``: within its look-back, else, past the end of the
+        series, the currency's answer for the series' last day, marked stale (rule 3 of
+        :mod:`rates.lookback`); a currency no longer published at the end gets none."""
+        found = within(code, on)
+        if found is not None:
+            return found
+        last = self._last(dataset)
+        if on <= last:
+            return None
+        at_end = within(code, last)
+        if at_end is None:
+            return None
+        info = self._store.dataset(dataset)
+        what = {
+            "daily": f"ECB rate of {at_end.period}",
+            "monthly": f"end-of-month value of {at_end.period_end.isoformat()}",
+        }.get(at_end.basis, f"average of {at_end.period}")
+        reach = REACH[self.annual_rule if at_end.basis == "annual" else at_end.basis]
+        note = past_end_note(what, info["series"], last, at_end.period_end, on, reach)
+        return replace(at_end, asked_for=on, stale=True, note=note + _about(dataset, code))
+
+    def _last(self, dataset: str) -> date:
+        last = self._lasts.get(dataset)
+        if last is None:
+            last = self._lasts[dataset] = date.fromisoformat(self._store.dataset(dataset)["last"])
+        return last
 
     def _leaf(
         self, dataset: str, base: str, quote: str, text: str, start: date, end: date, on: date,
@@ -231,7 +327,8 @@ class SnapshotSource:
             period_start=start,
             period_end=end,
             asked_for=on,
-            note=note,
+            note=note + _about(dataset, quote),
+            rate_type=info.get("rate_type", _RATE_TYPES.get(dataset, "unstated")),
         )
 
     def _ecb(self, code: str, on: date) -> Rate | None:
@@ -254,7 +351,7 @@ class SnapshotSource:
             index -= 1
         return None
 
-    def _monthly(self, code: str, on: date) -> Rate | None:
+    def _month_end(self, code: str, on: date) -> Rate | None:
         if self._store.coverage(_MONTHLY, code) is None:
             return None
         series = self._store.dated(_MONTHLY, code, 7)
@@ -270,7 +367,7 @@ class SnapshotSource:
                 )
         return None
 
-    def _annual(self, code: str, on: date) -> Rate | None:
+    def _average(self, code: str, on: date) -> Rate | None:
         if self._store.coverage(_ANNUAL, code) is None:
             return None
         series = self._store.dated(_ANNUAL, code, 4)
@@ -322,9 +419,12 @@ class SnapshotSource:
             if entry["last"] == last and len(entry["country"]) == 2 and entry["country"].isalpha()
         }
 
-    def info(self) -> SnapshotInfo:
-        """What the snapshot holds: each dataset's coverage, attribution and input hash."""
+    def info(self, on: date | None = None) -> SnapshotInfo:
+        """What the snapshot holds: each dataset's coverage, attribution and input hash, its
+        last observation and how old that is on ``on`` (default: today,
+        :func:`rates.lookback.today`)."""
         manifest = self._store.manifest()
+        as_of = on if on is not None else lookback.today()
         datasets = []
         for name in manifest["lookup_order"]:
             data = manifest["datasets"][name]
@@ -336,6 +436,7 @@ class SnapshotSource:
             coverage = {
                 code: _coverage_text(name, entry) for code, entry in data["currencies"].items()
             }
+            last = date.fromisoformat(data["last"])
             datasets.append(
                 DatasetInfo(
                     id=name,
@@ -354,9 +455,14 @@ class SnapshotSource:
                     transformations=data["transformations"],
                     rule=rule,
                     coverage=coverage,
+                    rate_type=data.get("rate_type", _RATE_TYPES.get(name, "unstated")),
+                    kind=data.get("kind", _KIND_WORDS.get(name, "")),
+                    as_of=as_of,
+                    age_days=age_days(last, as_of),
+                    stale=not within_look_back(data["basis"], last, as_of, self.annual_rule),
                 )
             )
-        return SnapshotInfo(format=manifest["format"], datasets=tuple(datasets))
+        return SnapshotInfo(format=manifest["format"], datasets=tuple(datasets), as_of=as_of)
 
 
 def _coverage_text(dataset: str, entry: dict[str, Any]) -> tuple[str, str]:
@@ -371,7 +477,11 @@ def _coverage_text(dataset: str, entry: dict[str, Any]) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class DatasetInfo:
-    """One dataset of the snapshot: what it is, where it comes from, what it covers."""
+    """One dataset of the snapshot: what it is, where it comes from, what it covers, and
+    its last observation (``last``), ``age_days`` old on ``as_of``; ``stale`` when that is
+    beyond the look-back of its basis, so that lookups for ``as_of`` get it marked stale
+    (:mod:`rates.lookback`). ``rate_type`` is the kind of rate it holds
+    (:data:`rates.model.RATE_TYPES`), ``kind`` the same in words."""
 
     id: str
     title: str
@@ -389,6 +499,11 @@ class DatasetInfo:
     transformations: str
     rule: str
     coverage: dict[str, tuple[str, str]]
+    rate_type: RateType = "unstated"
+    kind: str = ""
+    as_of: date | None = None
+    age_days: int = 0
+    stale: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; coverage as {currency: {"first", "last"}}."""
@@ -404,6 +519,10 @@ class DatasetInfo:
             "base": self.base,
             "first": self.first,
             "last": self.last,
+            "age_days": self.age_days,
+            "stale": self.stale,
+            "rate_type": self.rate_type,
+            "kind": self.kind,
             "input": {"file": self.input_file, "sha256": self.input_sha256},
             "transformations": self.transformations,
             "rule": self.rule,
@@ -416,10 +535,12 @@ class DatasetInfo:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotInfo:
-    """The snapshot's datasets, in the order they are consulted (finest basis first)."""
+    """The snapshot's datasets, in the order they are consulted (finest basis first), and
+    the date their ages are counted to (``as_of``)."""
 
     format: int
     datasets: tuple[DatasetInfo, ...]
+    as_of: date | None = None
 
     @property
     def attributions(self) -> tuple[str, ...]:
@@ -430,6 +551,8 @@ class SnapshotInfo:
         """JSON-ready."""
         return {
             "format": self.format,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "rule": RULE,
             "daily_lookback_days": DAILY_LOOKBACK_DAYS,
             "attributions": list(self.attributions),
             "datasets": [dataset.to_dict() for dataset in self.datasets],

@@ -146,7 +146,7 @@ def test_csv_round_trip_columns() -> None:
         "1", "x", "1", "50000000", "300000000")
     assert row["community_sentence_min_months"] == "6"
     assert row["converted_currency"] == "USD"
-    assert row["rate_basis"] == "monthly"
+    assert (row["rate_basis"], row["rate_date"]) == ("month-end", "2018-12-31")
     assert row["reasons"] == "225(1): illicit_profit VND 60,000,000 is from VND 50,000,000 " \
         "to under VND 300,000,000"
 

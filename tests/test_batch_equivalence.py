@@ -114,7 +114,7 @@ def test_rates_are_per_currency_not_per_date(two_currencies: Catalog) -> None:
                     to="USD"))
     written = list(csv.DictReader(io.StringIO(sink.getvalue())))
     assert [(w["currency"], w["error"]) for w in written] == [("EUR", ""), ("GBP", "")]
-    assert written[0]["rate"] != written[1]["rate"]
+    assert written[0]["rate_multiplier"] != written[1]["rate_multiplier"]
 
 
 def test_the_command_line_converts_each_law_at_its_own_rate(two_currencies: Catalog,

@@ -297,7 +297,7 @@ def test_assess_to_usd_json_has_converted_amounts_and_one_conversion() -> None:
     conversion = doc["conversion"]
     assert conversion["rate"].startswith("0.0000445176512487201")
     assert (conversion["source"], conversion["basis"], conversion["rate_date"],
-            conversion["stale"]) == ("snapshot", "monthly", "2018-02", False)
+            conversion["stale"]) == ("snapshot", "monthly", "2018-02-28", False)
 
 
 def test_assess_to_usd_human() -> None:
@@ -310,7 +310,7 @@ def test_assess_to_usd_human() -> None:
 def test_rate_date_and_input_rate_date() -> None:
     doc = json.loads(run(*ENTITY_2018, "--to", "USD", "--rate-date", "2019-06-30",
                          "--json").stdout)
-    assert doc["conversion"]["rate_date"] == "2019-06"
+    assert doc["conversion"]["rate_date"] == "2019-06-30"
     at_offence = json.loads(run("assess", "vn-225", "--profit", "2400 USD", "--offence-date",
                                 "2018-03-19", "--json").stdout)
     assert at_offence["tier"]["id"] == "1"  # USD 2,400 at 22,463 is VND 53,911,200
@@ -404,7 +404,7 @@ def test_thresholds_in_another_currency() -> None:
                          "--json").stdout)
     first = next(r for r in doc["thresholds"] if r["fact"] == "illicit_profit")
     assert first["lower"]["converted"] == {"amount": "2225.88", "currency": "USD"}
-    assert doc["conversion"]["rate_date"] == "2018-02"
+    assert doc["conversion"]["rate_date"] == "2018-02-28"
 
 
 def test_show_every_builtin_provision() -> None:
@@ -503,3 +503,50 @@ def test_a_library_warning_is_one_line() -> None:
     assert said.exit_code == 0, said.output
     assert said.stderr.splitlines() == ["penalties: warning: the HTTP cache x.sqlite cannot be "
                                         "written (disk full): caching in memory"]
+
+
+def test_rates_update_asks_for_what_the_source_publishes(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """Issue 13: `rates update --source ecb` asked for VND by default (10 of 10 failed)."""
+    import rates
+
+    asked: list[object] = []
+
+    def recorded(source: str, start: str, end: str, currencies: object,
+                 **kwargs: Any) -> rates.UpdateReport:
+        asked.append(currencies)
+        return rates.UpdateReport(source, 1, 1, 0, ())
+
+    monkeypatch.setattr(rates, "update", recorded)
+    assert run("rates", "update", "--source", "ecb", "--start", "2018-03-01", "--end",
+               "2018-03-01").exit_code == 0
+    assert run("rates", "update", "--source", "ecb", "--start", "2018-03-01", "--end",
+               "2018-03-01", "--currencies", "USD, JPY").exit_code == 0
+    assert asked == [None, ["USD", "JPY"]]  # None: the currencies the source publishes
+    monkeypatch.undo()
+    refused = run("rates", "update", "--source", "ecb", "--start", "2018-03-01", "--end",
+                  "2018-03-01", "--currencies", "VND")
+    assert refused.exit_code == EXIT_NO_DATA
+    assert "VND is not among the ECB's reference rates; sources that carry it: " in (
+        refused.stderr)
+
+
+def test_a_stale_rate_is_one_warning_line_with_a_refresh_hint() -> None:
+    """Issue 13: past the snapshot the last ECB rate answers, stale, and the command line
+    says how old it is and how to refresh; within the look-back it says nothing."""
+    late = run("convert", "100 USD", "--to", "EUR", "--on", "2026-12-01")
+    assert late.exit_code == 0
+    assert late.stdout.startswith("$100.00 = €89.51\n")
+    assert late.stderr == (
+        "penalties: warning: the rate USD→EUR is 32 days old on 2026-12-01 (ECB daily "
+        "reference rate EUR→USD of 2026-10-30, the last in the embedded snapshot); refresh: "
+        "penalties rates update --source ecb --start 2026-12-01 --end 2026-12-01 --currencies "
+        "USD, then repeat with --source ecb,snapshot\n")
+    assert run("convert", "100 USD", "--to", "EUR", "--on", "2026-11-13").stderr == ""
+    document = json.loads(run("convert", "100 USD", "--to", "EUR", "--on", "2026-12-01",
+                              "--json").stdout)
+    assert (document["rate"]["stale"], document["rate"]["age_days"]) == (True, 32)
+    said = run("assess", "vn-225", "--offender", "entity", "--profit", "250000000",
+               "--offence-date", "2026-12-01", "--to", "USD")
+    assert said.stderr.startswith("penalties: warning: the rate VND→USD is 396 days old on "
+                                  "2026-12-01 (IMF monthly end-of-period USD→VND of 2025-10")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime
@@ -40,7 +42,8 @@ def test_the_done_when_example() -> None:
     rate = result.rate
     assert rate.basis == "monthly"
     assert rate.legs[0].describe() == (
-        "IMF monthly end-of-period USD→VND, 2018-02, asked for 2018-03-19"
+        "IMF monthly end-of-period USD→VND, 2018-02, month-end official rate, asked for "
+        "2018-03-19"
     )
     assert "International Monetary Fund" in rate.attribution
     document = json.loads(json.dumps(result.to_dict()))
@@ -196,6 +199,34 @@ def test_update_reports_missing_and_failures(
     assert (report.answered, report.missing) == (0, 1)
     assert len(report.failures) == 1
     assert "2018-03-19 JPY" in report.failures[0]
+
+
+def test_update_refuses_vnd_for_the_ecb_before_any_request(
+    httpserver: HTTPServer, session: CachedSession, figures: Counter[str]
+) -> None:
+    """Issue 13: ``rates update --source ecb`` asked for VND: 10 of 10 lookups failed."""
+    ecb = EcbSource(base_url=httpserver.url_for("/EXR"), session=session)
+    with pytest.raises(RateNotFound, match="VND is not among the ECB's reference rates; "
+                       "sources that carry it: snapshot"):
+        rates.update(ecb, "2018-03-10", "2018-03-19", ["USD", "VND"])
+    assert httpserver.log == []  # not even the USD lookups
+    figures["lookups refused without a request (currency not carried)"] += 1
+
+
+def test_update_warms_what_the_source_publishes_by_default(
+    httpserver: HTTPServer, session: CachedSession
+) -> None:
+    from rates.online.ecb import REFERENCE_CURRENCIES
+
+    httpserver.expect_request(re.compile(r"/EXR/D\.[A-Z]{3}\.EUR\.SP00\.A")).respond_with_data(
+        "", status=404)
+    ecb = EcbSource(base_url=httpserver.url_for("/EXR"), session=session)
+    report = rates.update(ecb, "2026-11-02", "2026-11-02")
+    assert (report.tried, report.missing, report.failures) == (29, 29, ())
+    asked = {request.path.split("/")[-1].split(".")[1] for request, _ in httpserver.log}
+    assert asked == REFERENCE_CURRENCIES  # no VND, no BGN (the euro since 2026)
+    offline = rates.update("snapshot", "2018-01-01", "2018-01-02")
+    assert offline.tried == 0
 
 
 def test_update_of_the_snapshot_does_nothing() -> None:

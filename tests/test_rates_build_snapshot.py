@@ -104,8 +104,11 @@ def test_tiny_build_is_usable(tmp_path: Path) -> None:
         source.rate("EUR", "JPY", date(2018, 3, 16))
     assert source.rate("EUR", "CYP", date(2008, 1, 5)).value == Decimal("0.585274")
     assert source.rate("USD", "VND", date(2018, 3, 19)).value == Decimal("22463")
-    with pytest.raises(RateNotFound):
-        source.rate("USD", "VND", date(2030, 1, 1))
+    late = source.rate("USD", "VND", date(2030, 1, 1))  # past the end: the last, stale
+    assert (late.value, late.period, late.stale, late.age_days) == (
+        Decimal("22602.05"), "2018", True, 4019)
+    with pytest.raises(RateNotFound):  # quotes that stopped are not carried forward
+        source.rate("EUR", "CYP", date(2030, 1, 1))
 
 
 def test_check_mode_finds_stale_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rates import lookback
 from rates.lookback import (
     ANNUAL_RULES,
     DAILY_LOOKBACK_DAYS,
+    REACH,
+    RULE,
+    age_days,
     annual_note,
     annual_years,
     daily_note,
@@ -17,6 +22,8 @@ from rates.lookback import (
     is_month_end,
     month_ends,
     monthly_note,
+    past_end_note,
+    within_look_back,
 )
 
 dates = st.dates(min_value=date(1950, 2, 1), max_value=date(2100, 12, 31))
@@ -75,3 +82,61 @@ def test_notes_state_the_rule() -> None:
     )
     assert "last complete year" in annual_note(2017, date(2018, 3, 19), "completed", False)
     assert set(ANNUAL_RULES) == {"containing", "completed"}
+
+
+# -- the rule: age and reach of an observation -----------------------------------------
+
+
+def test_age_days() -> None:
+    assert age_days(date(2026, 10, 30), date(2026, 12, 1)) == 32
+    assert age_days(date(2018, 3, 19), date(2018, 3, 19)) == 0
+    assert age_days(date(2018, 12, 31), date(2018, 3, 19)) == 0  # a period still running
+
+
+@pytest.mark.parametrize(
+    ("basis", "end", "on", "within"),
+    [
+        ("daily", "2026-10-30", "2026-11-13", True),  # 14 days
+        ("daily", "2026-10-30", "2026-11-14", False),
+        ("daily", "2018-03-20", "2018-03-19", False),  # never a future rate
+        ("monthly", "2018-02-28", "2018-03-19", True),
+        ("monthly", "2018-01-31", "2018-03-19", True),  # one missing month tolerated
+        ("monthly", "2017-12-31", "2018-03-19", False),
+        ("monthly", "2018-03-31", "2018-03-19", False),  # the March value lies ahead
+        ("annual", "2017-12-31", "2018-03-19", True),
+        ("annual", "2016-12-31", "2018-03-19", True),  # one missing year tolerated
+        ("annual", "2015-12-31", "2018-03-19", False),
+        ("annual", "2018-12-31", "2018-03-19", False),  # a year still running
+        ("annual", "2018-12-31", "2018-12-31", True),  # it ended that day
+    ],
+)
+def test_within_look_back(basis: str, end: str, on: str, within: bool) -> None:
+    assert within_look_back(basis, date.fromisoformat(end), date.fromisoformat(on)) is within
+
+
+def test_within_look_back_of_the_containing_rule() -> None:
+    assert within_look_back("annual", date(2018, 12, 31), date(2018, 3, 19), "containing")
+    assert not within_look_back("annual", date(2016, 12, 31), date(2018, 3, 19), "containing")
+
+
+@given(dates, st.integers(min_value=0, max_value=40))
+def test_the_daily_reach_is_the_window(on: date, back: int) -> None:
+    observed = on - timedelta(days=back)
+    assert within_look_back("daily", observed, on) is (observed >= daily_window_start(on))
+
+
+def test_today_is_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert lookback.today() == date.today()
+    monkeypatch.setattr(lookback, "today", lambda: date(2026, 12, 1))
+    assert lookback.today() == date(2026, 12, 1)
+
+
+def test_the_rule_and_the_stale_note_are_written() -> None:
+    assert "past the end of a series, its last value, marked stale" in RULE
+    note = past_end_note("end-of-month value of 2025-10-31", "IMF monthly end-of-period",
+                         date(2025, 10, 31), date(2025, 10, 31), date(2026, 12, 1),
+                         REACH["monthly"])
+    assert note.startswith("end-of-month value of 2025-10-31, the last IMF monthly "
+                           "end-of-period value in this source (its data end on 2025-10-31)")
+    assert "396 days before 2026-12-01" in note
+    assert note.endswith("so stale")

@@ -39,6 +39,8 @@ def published(
     series: str = "ECB daily reference rate",
     stale: bool = False,
     fetched_at: datetime | None = None,
+    rate_type: str = "reference",
+    asked_for: date = DAY,
 ) -> Rate:
     return Rate(
         base=base,
@@ -51,9 +53,10 @@ def published(
         basis=basis,  # type: ignore[arg-type]
         period_start=start,
         period_end=end,
-        asked_for=DAY,
+        asked_for=asked_for,
         stale=stale,
         fetched_at=fetched_at,
+        rate_type=rate_type,  # type: ignore[arg-type]
     )
 
 
@@ -61,7 +64,11 @@ EUR_USD = published("EUR", "USD", "1.2309")
 EUR_JPY = published("EUR", "JPY", "130.65")
 USD_VND = published(
     "USD", "VND", "22463", basis="monthly", start=date(2018, 2, 1), end=date(2018, 2, 28),
-    source="imf", series="IMF monthly end-of-period",
+    source="imf", series="IMF monthly end-of-period", rate_type="official",
+)
+USD_KHR = published(
+    "USD", "KHR", "4050.579985919098", basis="annual", start=date(2017, 1, 1),
+    end=date(2017, 12, 31), source="imf", series="IMF annual average", rate_type="official",
 )
 
 
@@ -110,13 +117,81 @@ def test_period_label(start: date, end: date, label: str) -> None:
     assert published("EUR", "USD", "1", start=start, end=end).period == label
 
 
-def test_description_names_series_period_and_date_asked() -> None:
+def test_description_names_series_period_kind_and_date_asked() -> None:
     assert USD_VND.describe() == (
-        "IMF monthly end-of-period USD→VND, 2018-02, asked for 2018-03-19"
+        "IMF monthly end-of-period USD→VND, 2018-02, month-end official rate, "
+        "asked for 2018-03-19"
     )
+    # the series' name already says what it is: not said twice
+    assert EUR_USD.describe() == (
+        "ECB daily reference rate EUR→USD, 2018-03-19, asked for 2018-03-19")
     derived = EUR_USD.then(USD_VND)
     assert derived.describe().startswith("EUR→VND derived from ECB daily reference rate")
-    assert "IMF monthly end-of-period USD→VND, 2018-02" in derived.describe()
+    assert "IMF monthly end-of-period USD→VND, 2018-02, month-end official rate" in (
+        derived.describe())
+    assert "mixed bases: daily and month-end" in derived.describe()
+
+
+def test_labels_name_basis_and_kind() -> None:
+    assert (USD_VND.label, EUR_USD.label, USD_KHR.label) == (
+        "month-end official rate", "daily reference rate", "annual average official rate")
+    unstated = published("EUR", "USD", "1.2", rate_type="unstated", series="some rate")
+    assert unstated.label == "daily rate of a kind the source does not state"
+    assert "of a kind the source does not state" in unstated.describe()
+    with pytest.raises(InvalidRate, match="rate_type"):
+        published("EUR", "USD", "1", rate_type="black")
+
+
+def test_a_cross_rate_of_mixed_bases_says_so_leg_by_leg() -> None:
+    # VND→KHR: a February 2018 month-end crossed with a 2017 annual average
+    vnd_khr = cross(USD_VND, USD_KHR)
+    assert vnd_khr.mixed_bases
+    assert vnd_khr.rate_type == "official"  # both legs are official rates
+    assert vnd_khr.label == "month-end and annual average official rate"
+    text = vnd_khr.describe()
+    assert "IMF monthly end-of-period USD→VND, 2018-02, month-end official rate" in text
+    assert "IMF annual average USD→KHR, 2017, annual average official rate" in text
+    assert "mixed bases: month-end and annual average" in text
+    data = vnd_khr.to_dict()
+    assert (data["mixed_bases"], data["rate_type"]) == (True, "official")
+    assert [leg["label"] for leg in data["legs"]] == [
+        "month-end official rate", "annual average official rate"]
+    assert [leg["mixed_bases"] for leg in data["legs"]] == [False, False]
+    assert not EUR_USD.inverse().mixed_bases  # one leg
+    assert not cross(EUR_USD, EUR_JPY).mixed_bases  # two daily legs
+    mixed_kinds = EUR_USD.then(USD_VND)
+    assert mixed_kinds.rate_type == "mixed"  # an ECB reference rate × an IMF official rate
+    assert [leg.rate_type for leg in mixed_kinds.legs] == ["reference", "official"]
+
+
+def test_age_and_staleness() -> None:
+    assert (USD_VND.age_days, USD_KHR.age_days, EUR_USD.age_days) == (19, 78, 0)
+    assert cross(USD_VND, USD_KHR).age_days == 78  # the oldest leg
+    late = published("EUR", "USD", "1.1589", start=date(2026, 10, 30), end=date(2026, 10, 30),
+                     asked_for=date(2026, 12, 1), stale=True)
+    assert late.age_days == 32
+    assert late.describe().endswith("asked for 2026-12-01, stale: 32 days old")
+    assert late.inverse().describe().endswith("asked for 2026-12-01; stale: 32 days old")
+    assert late.inverse().stale
+    expired = published("EUR", "USD", "1.2", stale=True)  # an expired cache on the day
+    assert expired.describe().endswith("asked for 2018-03-19, stale")
+    containing = published("USD", "KHR", "4051", basis="annual", start=date(2018, 1, 1),
+                           end=date(2018, 12, 31))
+    assert containing.age_days == 0  # a period that ends after the date is not old
+    data = late.to_dict()
+    assert (data["stale"], data["age_days"], data["rate_type"]) == (True, 32, "reference")
+
+
+def test_equality_counts_the_kind_of_rate_but_not_the_derived_fields() -> None:
+    same = published("USD", "VND", "22463", basis="monthly", start=date(2018, 2, 1),
+                     end=date(2018, 2, 28), source="imf", series="IMF monthly end-of-period",
+                     rate_type="official")
+    assert same == USD_VND
+    assert hash(same) == hash(USD_VND)
+    other_kind = published("USD", "VND", "22463", basis="monthly", start=date(2018, 2, 1),
+                           end=date(2018, 2, 28), source="imf",
+                           series="IMF monthly end-of-period", rate_type="market")
+    assert other_kind != USD_VND  # the same number, another kind of rate
 
 
 # -- inverse and cross ------------------------------------------------------------------
@@ -282,6 +357,8 @@ def test_to_dict_is_json_ready_and_complete() -> None:
     assert data["asked_for"] == "2018-03-19"
     assert data["fetched_at"] == "2024-03-06T12:00:00+00:00"
     assert data["stale"] is False
+    assert (data["age_days"], data["rate_type"], data["mixed_bases"]) == (19, "mixed", True)
+    assert data["label"] == "daily and month-end rate of mixed kinds"
     assert [leg["series"] for leg in data["legs"]] == [
         "ECB daily reference rate",
         "IMF monthly end-of-period",

@@ -89,11 +89,14 @@ def test_ecb_coverage_bounds() -> None:
     message = str(error.value)
     assert "ECB daily reference rate 1999-01-04 to 2026-10-30" in message
     assert "IMF annual average 1999 to 2024" in message
-    assert rate("EUR", "USD", "2026-11-13").period == "2026-10-30"  # 14 days later
-    after = rate("EUR", "USD", "2026-11-14")  # beyond the daily window: the IMF averages
-    assert (after.basis, after.legs[0].period) == ("annual", "2024")
-    with pytest.raises(RateNotFound, match="1999-01-04 to 2026-10-30"):
-        rate("EUR", "USD", "2027-01-01")
+    last = rate("EUR", "USD", "2026-11-13")  # 14 days later: still within the look-back
+    assert (last.period, last.stale, last.age_days) == ("2026-10-30", False, 14)
+    after = rate("EUR", "USD", "2026-11-14")  # past the end: the last rate, stale
+    assert (after.basis, after.period, after.value) == ("daily", "2026-10-30", last.value)
+    assert (after.stale, after.age_days) == (True, 15)
+    assert "its data end on 2026-10-30" in after.note
+    years = rate("EUR", "USD", "2027-01-01")  # never the 2024 average while it exists
+    assert (years.period, years.stale, years.age_days) == ("2026-10-30", True, 63)
 
 
 # -- IMF monthly end of period (VND) ----------------------------------------------------
@@ -103,7 +106,9 @@ def test_vnd_uses_the_last_month_end_on_or_before_the_date() -> None:
     found = rate("USD", "VND", "2018-03-19")
     assert found.value == Decimal("22463")
     assert (found.basis, found.period) == ("monthly", "2018-02")
-    assert found.describe() == "IMF monthly end-of-period USD→VND, 2018-02, asked for 2018-03-19"
+    assert found.describe() == (
+        "IMF monthly end-of-period USD→VND, 2018-02, month-end official rate, "
+        "asked for 2018-03-19")
     assert "end-of-month value of 2018-02-28" in found.note
     assert found.attribution.startswith("Source: International Monetary Fund")
 
@@ -124,21 +129,26 @@ def test_vnd_uses_the_last_month_end_on_or_before_the_date() -> None:
 def test_monthly_lookups(on: str, period: str, value: str) -> None:
     found = rate("USD", "VND", on)
     assert (found.basis, found.period, found.value) == ("monthly", period, Decimal(value))
+    assert not found.stale
+    assert found.rate_type == "official"
+    assert "the State Bank of Vietnam's central rate" in found.note
 
 
 def test_missing_month_is_stated() -> None:
     assert "2025-08 is missing from the source" in rate("USD", "VND", "2025-09-15").note
 
 
-def test_monthly_falls_back_to_annual_at_both_ends() -> None:
+def test_monthly_falls_back_to_annual_before_it_and_stays_monthly_after_it() -> None:
     early = rate("USD", "VND", "2010-01-15")  # no month-end value on or before
     assert (early.basis, early.period) == ("annual", "2009")  # the last complete year
-    late = rate("USD", "VND", "2025-12-31")  # two months missing; 2025 average not published
-    assert (late.basis, late.period) == ("annual", "2024")
-    assert "the 2025 average is not published" in late.note
-    assert rate("USD", "VND", "2026-06-01").period == "2024"  # 2025 missing: one year back
-    with pytest.raises(RateNotFound) as error:
-        rate("USD", "VND", "2027-01-01")
+    # past the end of the monthly series, its last month-end (stale) rather than the older
+    # 2024 average
+    for on, age in (("2025-12-31", 61), ("2026-06-01", 213), ("2027-01-01", 427)):
+        late = rate("USD", "VND", on)
+        assert (late.basis, late.period, late.value) == ("monthly", "2025-10", Decimal("25093"))
+        assert (late.stale, late.age_days) == (True, age)
+    with pytest.raises(RateNotFound) as error:  # before both series
+        rate("USD", "VND", "1980-01-01")
     assert "IMF monthly end-of-period 2010-01 to 2025-10" in str(error.value)
     assert "IMF annual average 1983 to 2024" in str(error.value)
 
@@ -245,6 +255,9 @@ PAIRS = [
     ("EUR", "USD"), ("USD", "VND"), ("EUR", "VND"), ("JPY", "VND"), ("USD", "KHR"),
     ("GBP", "ISK"), ("USD", "DEM"), ("EUR", "CYP"), ("THB", "USD"),
 ]
+#: The last day of each series of the embedded snapshot.
+LAST = {"daily": date(2026, 10, 30), "monthly": date(2025, 10, 31),
+        "annual": date(2024, 12, 31)}
 
 
 @settings(max_examples=300, deadline=None)
@@ -258,8 +271,14 @@ def test_never_a_future_rate_never_beyond_the_window(pair: tuple[str, str], on: 
     except RateNotFound:
         return
     assert found.asked_for == on
+    assert found.stale == any(leg.stale for leg in found.legs or (found,))
     for leg in found.legs or (found,):
         assert leg.period_start <= on
+        assert leg.age_days == max(0, (on - leg.period_end).days)
+        if leg.stale:  # only past the end of its series, with the series' last value
+            assert on > LAST[leg.basis]
+            assert leg.period_end <= LAST[leg.basis]
+            continue
         if leg.basis == "daily":
             assert leg.period_start == leg.period_end
             assert timedelta(0) <= on - leg.period_end <= timedelta(days=14)
@@ -329,6 +348,7 @@ def test_info_lists_datasets_finest_first_with_attributions_and_hashes() -> None
     assert "USD" not in annual.coverage
     data = info.to_dict()
     assert data["daily_lookback_days"] == 14
+    assert [d["rate_type"] for d in data["datasets"]] == ["reference", "official", "official"]
     assert data["datasets"][1]["coverage"] == {"VND": {"first": "2010-01", "last": "2025-10"}}
     assert "14 days" in data["datasets"][0]["rule"]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
-from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rates.exact import CONTEXT, Exact, decimal_text
 from rates.money import minor_unit, round_exact
+from rates.quoted import quoted
 
 if TYPE_CHECKING:
     from penalties.assessment._figures import Figure, InputConversion
@@ -125,19 +125,16 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
 
 
 def rate(value: Rate) -> str:
-    """``22,463 VND per USD (IMF monthly end-of-period USD→VND, 2018-02; asked for
-    2018-03-19; source snapshot)``: the larger way round, with its provenance, and each
-    source of a chain that gave no rate before this one answered, and why."""
-    if value.value >= 1:
-        shown = f"{_significant(value.value):,f} {value.quote} per {value.base}"
-    else:
-        inverse = Fraction(1) / Fraction(value.exact)
-        shown = (f"{_significant(Decimal(decimal_text(inverse, 50)[0])):,f} {value.base} "
-                 f"per {value.quote}")
-    stale = ", stale" if value.stale else ""
+    """``22,463 VND per USD (VND→USD derived from IMF monthly end-of-period USD→VND, 2018-02,
+    month-end official rate; asked for 2018-03-19; source snapshot)``: the larger way round,
+    with its provenance (basis and kind of each rate, its age when stale: see
+    :meth:`rates.model.Rate.describe`), and each source of a chain that gave no rate before
+    this one answered, and why."""
+    said = quoted(value)
+    shown = f"{_significant(said.value):,f} {said.unit}"
     passed = "".join(f"; {f.source} gave no rate first ({f.error}: {f.reason})"
                      for f in value.fallbacks)
-    return f"{shown} ({value.describe()}; source {value.source}{stale}{passed})"
+    return f"{shown} ({value.describe()}; source {value.source}{passed})"
 
 
 def _significant(value: Decimal, digits: int = 8) -> Decimal:

@@ -26,6 +26,7 @@ from rates.money import (
     money_json,
     round_to_minor_unit,
 )
+from rates.quoted import quoted_json
 
 if TYPE_CHECKING:
     from moneyed import Money
@@ -198,20 +199,28 @@ class InputConversion:
 
 
 def conversion_json(rate: Rate) -> dict[str, Any]:
-    """The ``conversion`` block of a JSON document: the rate once, with its provenance."""
+    """The ``conversion`` block of a JSON document: the rate once, with its provenance: its
+    basis and kind (``rate_type``: official, reference, market, or mixed for a cross rate of
+    legs of different kinds; ``mixed_bases`` when its legs' bases differ), its age in days
+    and whether it is stale (older than its basis allows: the source's series has ended,
+    see :mod:`rates.lookback`, or an expired cache)."""
     return {
         "from": rate.base,
         "to": rate.quote,
         "rate": amount_text(rate.value),
+        **quoted_json(rate),
         "source": rate.source,
         "source_name": rate.source_name,
         "attribution": rate.attribution,
         "basis": rate.basis,
-        "rate_date": rate.period,
         "period_start": rate.period_start.isoformat(),
         "period_end": rate.period_end.isoformat(),
         "asked_for": rate.asked_for.isoformat(),
         "stale": rate.stale,
+        "age_days": rate.age_days,
+        "rate_type": rate.rate_type,
+        "mixed_bases": rate.mixed_bases,
+        "label": rate.label,
         "fallbacks": [fallback.to_dict() for fallback in rate.fallbacks],
         "rounding": {"minimum": MINIMUM_ROUNDING, "maximum": MAXIMUM_ROUNDING,
                      "other": DEFAULT_ROUNDING},

@@ -4,6 +4,15 @@ Nothing is converted or rounded here: an assessment's figures are rounded once w
 (:mod:`rates.money`), converted ones come from the result's own rate
 (:mod:`penalties.assessment._conversion`), and the words are :mod:`penalties._words`'.
 Rows of one class share its cells, computed once.
+
+A converted row states its one rate as a spreadsheet reads it (:func:`rate_said`, from
+:func:`rates.quoted.quoted_json`, the same fields as the JSON ``conversion`` block):
+``rate_quoted`` and ``rate_unit`` (``22463``, ``VND per USD``: the larger way round, as
+published or exact from the published legs), ``rate_multiplier`` (the exact figure amounts
+are multiplied by), ``rate_basis`` (``daily``, ``month-end``, ``annual average``),
+``rate_date`` and ``rate_period_start`` (ISO dates: the period's end and start). Every
+number is plain decimal text: no exponent, no thousands separators. What the cells say of
+a rate is computed once per distinct rate, never per row.
 """
 
 from __future__ import annotations
@@ -13,18 +22,35 @@ from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
 from rates.money import amount_text
+from rates.quoted import quoted_json
 
 if TYPE_CHECKING:
     from penalties.assessment._results import Assessment, Reason
     from penalties.batch._rows import BatchResult
     from rates.model import Rate
 
-__all__ = ["CSV_COLUMNS", "class_cells", "rate_cells", "reasons_cell", "row_cells", "written"]
+__all__ = ["CSV_COLUMNS", "RATE_SAID", "class_cells", "rate_cells", "rate_said", "reasons_cell",
+           "row_cells", "written"]
 
 _MONEY_KINDS = ("fine", "statutory_damages")
 _TIME_KINDS = ("community_sentence", "imprisonment", "suspension")
 
-#: The columns of the CSV output, in order.
+#: The columns that say what a converted row's rate is, in order. ``rate_quoted`` and
+#: ``rate_unit`` give the rate as quoted (``22463``, ``VND per USD``); ``rate_multiplier`` is
+#: the exact multiplier (``converted = amount × rate_multiplier``), the column called
+#: ``rate`` before: renamed, not kept beside ``rate_quoted``, because a bare ``rate`` is read
+#: as the quoted figure, and the rate columns change meaning in this release anyway
+#: (``rate_basis``, ``rate_date``), so a reader of the old columns fails loudly instead of
+#: reading 0.0000445 as 22463. ``rate_basis`` is ``daily``, ``month-end`` or ``annual
+#: average`` (each leg's, joined by ``and``, for a cross rate whose legs differ);
+#: ``rate_date`` is the end of the rate's period (the day, the month's last day, the year's
+#: last day) and ``rate_period_start`` its start, both YYYY-MM-DD.
+RATE_SAID: tuple[str, ...] = (
+    "rate_quoted", "rate_unit", "rate_multiplier", "rate_source", "rate_basis", "rate_date",
+    "rate_period_start", "rate_stale",
+)
+#: The columns of the CSV output, in order. Every number is plain decimal text (no exponent,
+#: no thousands separators), every date YYYY-MM-DD, as a spreadsheet reads them.
 CSV_COLUMNS: tuple[str, ...] = (
     "row", "id", "provision", "version", "offender", "offence_date", "liable", "tier",
     "tier_ref", "currency",
@@ -32,7 +58,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     *(f"{k}_{b}_months" for k in _TIME_KINDS for b in ("min", "max")),
     "additional", "converted_currency",
     *(f"{k}_{b}_converted" for k in _MONEY_KINDS for b in ("min", "max")),
-    "rate", "rate_source", "rate_basis", "rate_date", "rate_stale", "reasons", "notes", "error",
+    *RATE_SAID, "reasons", "notes", "error",
 )
 #: Where the offence date, the converted cells and the reasons are in a row.
 DAY = CSV_COLUMNS.index("offence_date")
@@ -72,8 +98,14 @@ def rate_cells(converted: Assessment) -> tuple[str, ...]:
                 if key not in amounts and figure is not None and figure.converted is not None:
                     amounts[key] = amount_text(figure.converted.amount)
     return (rate.quote, *(amounts.get(f"{k}_{b}", "") for k in _MONEY_KINDS
-                          for b in ("min", "max")),
-            amount_text(rate.value), rate.source, rate.basis, rate.period,
+                          for b in ("min", "max")), *rate_said(rate))
+
+
+def rate_said(rate: Rate) -> tuple[str, ...]:
+    """The cells of :data:`RATE_SAID`: what a rate is, as a spreadsheet reads it."""
+    said = quoted_json(rate)
+    return (said["rate_quoted"], said["rate_unit"], said["rate_multiplier"], rate.source,
+            said["rate_basis"], said["rate_date"], said["rate_period_start"],
             "true" if rate.stale else "false")
 
 
@@ -96,8 +128,11 @@ def row_cells(result: BatchResult) -> tuple[Any, ...]:
 
 
 def written(rate: Rate) -> tuple[Any, ...]:
-    """What the CSV cells say of a rate. Rates asked for different days often are the same
-    published value (a month-end, a weekend); their cells are the same, so they are shared."""
-    return (rate.value, rate.quote, rate.source, rate.basis, rate.period_start,
-            rate.period_end, rate.stale)
+    """What a rate's CSV cells are made of (:func:`rate_said` and ``converted_currency``):
+    its pair, multiplier, source, series (and so each leg's basis), basis, period and
+    staleness. Rates asked for different days often are the same published value (a
+    month-end, a weekend); their cells are the same, so they are shared, and made once
+    (:func:`rate_cells`)."""
+    return (rate.base, rate.quote, rate.value, rate.source, rate.series, rate.basis,
+            rate.period_start, rate.period_end, rate.stale)
 
