@@ -94,6 +94,7 @@ def test_vnd_rows_to_usd_quote_the_published_rate(tmp_path: Path,
                 row["rate_period_start"], row["rate_source"], row["rate_stale"]) == (
             "22463", "VND per USD", "month-end", "2018-02-28", "2018-02-01", "snapshot",
             "false")
+        assert row["rate_type"] == "official"  # the IMF's (the central bank's), not a market rate
         multiplier = Decimal(row["rate_multiplier"])
         assert row["rate_multiplier"].startswith("0.0000445176512487201")
         assert abs(Fraction(multiplier) * 22463 - 1) < Fraction(1, 10**45)

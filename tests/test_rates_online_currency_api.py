@@ -185,3 +185,19 @@ def test_defaults_and_warm_pair() -> None:
     assert source.fallback_url == "https://{date}.currency-api.pages.dev/v1/currencies/{code}.json"
     assert source.warm_pair("VND") == ("VND", "USD")
     assert source.warm_pair("USD") == ("USD", "EUR")
+
+
+def test_daily_market_vnd_rates_say_they_are_market_rates(
+    httpserver: HTTPServer, api: CurrencyApiSource
+) -> None:
+    """Issue 13 item 4: `--source currency-api` gives daily VND rates, and every result says
+    they are market rates (not the IMF's official central rate)."""
+    httpserver.expect_request(primary("2024-03-06")).respond_with_data(
+        payload("2024-03-06"), content_type="application/json"
+    )
+    rate = api.rate("VND", "USD", date(2024, 3, 6))
+    assert (rate.rate_type, rate.label) == ("market", "daily market rate")
+    assert "daily market rate" in rate.describe()
+    assert rate.to_dict()["rate_type"] == "market"
+    inverse = rate.inverse()
+    assert (inverse.rate_type, inverse.to_dict()["rate_type"]) == ("market", "market")

@@ -43,11 +43,13 @@ _TIME_KINDS = ("community_sentence", "imprisonment", "suspension")
 #: (``rate_basis``, ``rate_date``), so a reader of the old columns fails loudly instead of
 #: reading 0.0000445 as 22463. ``rate_basis`` is ``daily``, ``month-end`` or ``annual
 #: average`` (each leg's, joined by ``and``, for a cross rate whose legs differ);
+#: ``rate_type`` what kind of rate it is (``official``, ``reference``, ``market``, ``mixed``:
+#: :data:`rates.model.RATE_TYPES`);
 #: ``rate_date`` is the end of the rate's period (the day, the month's last day, the year's
 #: last day) and ``rate_period_start`` its start, both YYYY-MM-DD.
 RATE_SAID: tuple[str, ...] = (
-    "rate_quoted", "rate_unit", "rate_multiplier", "rate_source", "rate_basis", "rate_date",
-    "rate_period_start", "rate_stale",
+    "rate_quoted", "rate_unit", "rate_multiplier", "rate_source", "rate_basis", "rate_type",
+    "rate_date", "rate_period_start", "rate_stale",
 )
 #: The columns of the CSV output, in order. Every number is plain decimal text (no exponent,
 #: no thousands separators), every date YYYY-MM-DD, as a spreadsheet reads them.
@@ -105,7 +107,7 @@ def rate_said(rate: Rate) -> tuple[str, ...]:
     """The cells of :data:`RATE_SAID`: what a rate is, as a spreadsheet reads it."""
     said = quoted_json(rate)
     return (said["rate_quoted"], said["rate_unit"], said["rate_multiplier"], rate.source,
-            said["rate_basis"], said["rate_date"], said["rate_period_start"],
+            said["rate_basis"], rate.rate_type, said["rate_date"], said["rate_period_start"],
             "true" if rate.stale else "false")
 
 
@@ -134,5 +136,5 @@ def written(rate: Rate) -> tuple[Any, ...]:
     month-end, a weekend); their cells are the same, so they are shared, and made once
     (:func:`rate_cells`)."""
     return (rate.base, rate.quote, rate.value, rate.source, rate.series, rate.basis,
-            rate.period_start, rate.period_end, rate.stale)
+            rate.rate_type, rate.period_start, rate.period_end, rate.stale)
 
