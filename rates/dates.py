@@ -42,4 +42,8 @@ def as_date(value: date | str | None, field: str = "on") -> date:
     >>> as_date("2018-03-19")
     datetime.date(2018, 3, 19)
     """
-    return date.today() if value is None else parse_date(value, field)
+    if value is None:
+        from rates.lookback import today
+
+        return today()
+    return parse_date(value, field)

@@ -274,22 +274,22 @@ def test_cli_batch_reads_a_byte_order_mark_and_refuses_broken_csv(tmp_path: Path
     assert [row["row"] for row in written] == ["1"]  # the rows before the problem
 
 
-class _Midnight(date):
-    """A ``date`` whose today() is a day later at each call: a batch running past midnight."""
+class _Midnight:
+    """A today() that is a day later at each call: a batch running past midnight."""
 
     calls = 0
 
     @classmethod
-    def today(cls) -> _Midnight:
+    def today(cls) -> date:
         cls.calls += 1
-        return cls(2030, 1, cls.calls)
+        return date(2030, 1, cls.calls)
 
 
 def test_a_batch_has_one_today_for_rows_without_an_offence_date(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from penalties.batch._streams import csv_to_csv
 
-    monkeypatch.setattr("penalties.batch._rows.date", _Midnight)
+    monkeypatch.setattr("rates.lookback.today", _Midnight.today)  # the one "today"
     rows = [{"offender": "entity", "illicit_profit": "250000000"}] * 3
     days = {r.assessment.offence_date for r in assess_many(rows, "vn-225") if r.assessment}
     assert days == {date(2030, 1, 1)}

@@ -36,6 +36,7 @@ from penalties.assessment._results import Assessment, Reason
 from penalties.assessment._run import Run
 from penalties.assessment._seen import Key, Lens, Row
 from penalties.statutes._statute import cite
+from rates import lookback
 
 __all__ = ["assess_facts", "dress", "run"]
 
@@ -48,7 +49,7 @@ def assess_facts(lens: Lens, facts: Facts, today: date | None = None,
     ``rate_source`` and ``rate_date`` choose the rate of amounts given in another currency
     (default: the embedded snapshot, at the offence date).
     """
-    key, row = lens.see(facts, today or date.today(), rate_source, rate_date)
+    key, row = lens.see(facts, today or lookback.today(), rate_source, rate_date)
     template = lens.answers.get(key)
     if template is None:
         template = run(lens, key)

@@ -23,6 +23,7 @@ from penalties import _words as words
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, conversion_json
 from penalties.statutes._triggers import AllNode, AnyNode, BandNode, FlagNode, Node
+from rates import lookback
 
 if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
@@ -114,7 +115,7 @@ def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
         for tier in reversed(tiers):
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
                   rows)
-    rate = report_rate(statute.currency, to, on or date.today(), rate_source) if to else None
+    rate = report_rate(statute.currency, to, on or lookback.today(), rate_source) if to else None
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
                 for r in rows]

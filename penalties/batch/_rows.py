@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from penalties._errors import InvalidFacts, PenaltyError, shown
 from penalties._facts import Facts, fact_of, given
 from penalties._values import TextReader, read
+from rates import lookback
 from rates.errors import RateError
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class Assessor:
         self.target = check_currency(to) if to is not None else None
         self.rate_date = rate_date
         self.rate_source = rate_source
-        self.today = today if today is not None else date.today()  # one "today" per batch
+        self.today = today if today is not None else lookback.today()  # one per batch
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
 
     def rate(self, currency: str, day: date) -> Rate | None:
