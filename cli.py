@@ -380,6 +380,18 @@ def rates_update(source: Annotated[str, typer.Option(metavar="NAME", help="Onlin
         raise typer.Exit(EXIT_NO_DATA)
 
 
+@rates_app.command("refresh")
+def rates_refresh(from_file: Annotated[list[Path] | None, typer.Option("--from-file",
+                  metavar="FILE", help="Build from a file you downloaded (an ECB "
+                  "eurofxref-hist.zip or .csv, an IMF exchange-rate CSV), no network; "
+                  "repeatable.")] = None) -> None:
+    """Download the ECB and IMF files and write a user snapshot, used from then on."""
+    from rates.refresh import refresh
+
+    report = refresh(from_file or ())
+    typer.echo(f"penalties: {report.summary()}", err=True)
+
+
 @rates_app.command("clear")
 def rates_clear() -> None:
     """Delete the HTTP cache of the online sources (the snapshot is not affected)."""

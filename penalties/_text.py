@@ -193,7 +193,10 @@ def snapshot(info: dict[str, Any]) -> Text:
     """The datasets of the embedded snapshot: coverage, kind of rate, last observation and
     its age on ``as_of`` (today), rule, attribution."""
     as_of = info.get("as_of")
-    out: Text = [f"Which rate: {info['rule']}."] if info.get("rule") else []
+    used = info.get("snapshot") or {}
+    out: Text = [f"Snapshot in use: {used.get('label', 'embedded snapshot')}"
+                 + (f" ({used['path']})" if used.get("path") else "")]
+    out += [f"Which rate: {info['rule']}."] if info.get("rule") else []
     for d in info["datasets"]:
         count = len(d["coverage"])
         age = f"{d['last']}, {d['age_days']} days before {as_of}" if as_of else str(d["last"])
@@ -223,15 +226,19 @@ def stale_warning(rate: Rate | None) -> str | None:
     which = " and ".join(f"{leg.series} {leg.base}→{leg.quote} of {leg.period}"
                          for leg in legs)
     if all(leg.source == "snapshot" for leg in legs):
-        which += ", the last in the embedded snapshot"
+        which += ", the last in the snapshot in use"
     old = f"is {age} days old on {rate.asked_for.isoformat()}" if age else "is stale"
     return f"the rate {rate.base}→{rate.quote} {old} ({which}); refresh: {_refresh(rate, legs)}"
 
 
 def _refresh(rate: Rate, legs: list[Rate]) -> str:
-    """A command that fetches a fresher rate for the date asked: the ECB for daily euro
-    rates, currency-api (daily market rates) for anything else, such as VND; then the same
-    question with that source in a chain before the snapshot."""
+    """A command that fetches a fresher rate for the date asked: for the snapshot's rates,
+    ``penalties rates refresh`` (the newest ECB and IMF files, a user snapshot); for an
+    online source's, the ECB for daily euro rates, currency-api (daily market rates) for
+    anything else, such as VND, then the same question with that source in a chain before
+    the snapshot."""
+    if all(leg.source == "snapshot" for leg in legs):
+        return "penalties rates refresh (downloads the newest ECB and IMF files)"
     day = rate.asked_for.isoformat()
     if all(leg.basis == "daily" and leg.base == "EUR" for leg in legs):
         source, codes, kind = "ecb", ",".join(dict.fromkeys(leg.quote for leg in legs)), ""

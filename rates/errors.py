@@ -12,6 +12,7 @@
     ├── CurrencyMismatch (ValueError)    an amount in another currency than the rate's base
     ├── SourceExists (ValueError)        registering a second source under a taken name
     ├── InvalidOption (ValueError)       a source option out of range (a timeout, a size limit)
+    ├── InvalidSnapshotInput (ValueError) an ECB or IMF file that fails the snapshot build's checks
     ├── UnknownSource (LookupError)      no rate source registered under that name
     ├── RateNotFound (LookupError)       no rate for that pair and date
     └── SourceUnavailable (LookupError)  an online source failed and nothing usable is cached
@@ -24,6 +25,8 @@
 
     CacheWarning (UserWarning)           the HTTP cache was corrupt (moved aside and rebuilt)
                                          or cannot be written (working without a cache)
+    SnapshotWarning (UserWarning)        the user snapshot is invalid or unreadable (the
+                                         embedded one is used instead)
 
 Each error also inherits the closest builtin, so ``except ValueError`` works as expected.
 The CLI maps ``ValueError`` to exit code 2 (bad input) and ``LookupError`` to exit code 3
@@ -45,12 +48,14 @@ __all__ = [
     "InvalidOption",
     "InvalidRate",
     "InvalidRounding",
+    "InvalidSnapshotInput",
     "NotCached",
     "NotExact",
     "PayloadTooDeep",
     "PayloadTooLarge",
     "RateError",
     "RateNotFound",
+    "SnapshotWarning",
     "SourceExists",
     "SourceFailed",
     "SourceUnavailable",
@@ -186,6 +191,12 @@ class InvalidOption(RateError, ValueError):
         super().__init__(f"{option}: {shown(value)} is not allowed (allowed: {allowed})")
 
 
+class InvalidSnapshotInput(RateError, ValueError):
+    """A raw file given to the snapshot builder (an ECB history file, an IMF series) does not
+    look like what the snapshot expects: the message names the file, the row and the field.
+    Nothing is written."""
+
+
 class UnknownSource(RateError, LookupError):
     """No rate source is registered under that name."""
 
@@ -297,3 +308,9 @@ class CacheWarning(UserWarning):
     (a read-only directory, a full disk) and the session works without one, in memory.
     Rates stay right either way; only what was cached is lost.
     """
+
+
+class SnapshotWarning(UserWarning):
+    """The user snapshot (``penalties rates refresh``) is invalid or cannot be read: it is
+    ignored and the embedded snapshot answers instead. Run ``penalties rates refresh`` again
+    to rebuild it."""

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -49,7 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from rates import lookback
-from rates.errors import InvalidRate, RateNotFound
+from rates.errors import InvalidRate, InvalidSnapshotInput, RateNotFound, SnapshotWarning
 from rates.lookback import (
     ANNUAL_RULES,
     DAILY_LOOKBACK_DAYS,
@@ -71,10 +72,16 @@ from rates.lookback import (
 )
 from rates.model import Rate, RateType, cross, identity
 
-__all__ = ["DATA_DIR", "DatasetInfo", "SnapshotInfo", "SnapshotSource", "default_snapshot"]
+__all__ = [
+    "DATA_DIR", "ENV_SNAPSHOT_DIR", "DatasetInfo", "SnapshotInfo", "SnapshotSource",
+    "check_snapshot_dir", "current_snapshot_dir", "default_snapshot", "reset_default_snapshot",
+    "user_snapshot_dir",
+]
 
 #: Where the generated snapshot lives (package data).
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+#: The environment variable naming the user snapshot's directory (``rates refresh``).
+ENV_SNAPSHOT_DIR = "PENALTIES_SNAPSHOT_DIR"
 
 _ECB, _MONTHLY, _ANNUAL = "ecb-daily", "imf-monthly", "imf-annual"
 _MEMO_LIMIT = 100_000
@@ -203,8 +210,26 @@ class SnapshotSource:
             raise InvalidRate("annual_rule", annual_rule, ", ".join(ANNUAL_RULES))
         self.annual_rule: AnnualRule = annual_rule
         self._store = _Store(os.fspath(data_dir) if data_dir is not None else DATA_DIR)
+        self._label: str | None = None
         self._memo: dict[tuple[str, str, date], Rate] = {}
         self._lasts: dict[str, date] = {}
+
+    @property
+    def directory(self) -> str:
+        """The directory of the snapshot's files."""
+        return self._store.directory
+
+    @property
+    def label(self) -> str:
+        """``"embedded snapshot"``, or for a snapshot made by ``penalties rates refresh``
+        ``"user snapshot (refreshed YYYY-MM-DD)"`` (the start of each rate's source_name)."""
+        label = self._label
+        if label is None:
+            made = self._store.manifest().get("snapshot") or {}
+            label = ("embedded snapshot" if made.get("kind") != "user"
+                     else f"user snapshot (refreshed {made.get('refreshed', 'unknown')})")
+            self._label = label
+        return label
 
     @property
     def attribution(self) -> str:
@@ -320,7 +345,7 @@ class SnapshotSource:
             quote=quote,
             value=Decimal(text),
             source=self.name,
-            source_name=f"embedded snapshot of {info['title']}",
+            source_name=f"{self.label} of {info['title']}",
             series=info["series"],
             attribution=info["attribution"],
             basis=info["basis"],
@@ -397,11 +422,11 @@ class SnapshotSource:
                 covered.append(f"{data['series']} {first} to {last} ({reach})")
         if not covered:
             return (
-                f"no rate for {pair} in the embedded snapshot: it has no series for {code} "
+                f"no rate for {pair} in the {self.label}: it has no series for {code} "
                 "('penalties rates info' lists the currencies it covers)"
             )
         return (
-            f"no rate for {pair} in the embedded snapshot: {code} is covered by "
+            f"no rate for {pair} in the {self.label}: {code} is covered by "
             + "; ".join(covered)
         )
 
@@ -462,7 +487,12 @@ class SnapshotSource:
                     stale=not within_look_back(data["basis"], last, as_of, self.annual_rule),
                 )
             )
-        return SnapshotInfo(format=manifest["format"], datasets=tuple(datasets), as_of=as_of)
+        made = manifest.get("snapshot") or {}
+        return SnapshotInfo(
+            format=manifest["format"], datasets=tuple(datasets), as_of=as_of,
+            kind="user" if made.get("kind") == "user" else "embedded",
+            path=self._store.directory, refreshed=made.get("refreshed"), label=self.label,
+        )
 
 
 def _coverage_text(dataset: str, entry: dict[str, Any]) -> tuple[str, str]:
@@ -541,6 +571,12 @@ class SnapshotInfo:
     format: int
     datasets: tuple[DatasetInfo, ...]
     as_of: date | None = None
+    #: ``"embedded"`` (package data) or ``"user"`` (made by ``penalties rates refresh``),
+    #: the directory it is read from, the day it was refreshed, and its name in rates.
+    kind: str = "embedded"
+    path: str = ""
+    refreshed: str | None = None
+    label: str = "embedded snapshot"
 
     @property
     def attributions(self) -> tuple[str, ...]:
@@ -551,6 +587,8 @@ class SnapshotInfo:
         """JSON-ready."""
         return {
             "format": self.format,
+            "snapshot": {"kind": self.kind, "label": self.label, "path": self.path,
+                         "refreshed": self.refreshed},
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "rule": RULE,
             "daily_lookback_days": DAILY_LOOKBACK_DAYS,
@@ -561,16 +599,99 @@ class SnapshotInfo:
 
 _DEFAULT: SnapshotSource | None = None
 _DEFAULT_LOCK = threading.Lock()
+_REQUIRED = ("title", "series", "attribution", "licence", "basis", "base", "directory",
+             "first", "last", "currencies", "input")
+
+
+def user_snapshot_dir() -> str:
+    """Where ``penalties rates refresh`` writes the user snapshot: ``$PENALTIES_SNAPSHOT_DIR``,
+    else ``snapshot`` in ``platformdirs.user_data_dir("penalties")``."""
+    chosen = os.environ.get(ENV_SNAPSHOT_DIR, "")
+    if chosen:
+        return os.path.expanduser(chosen)
+    if sys.platform == "linux" and "ANDROID_ROOT" not in os.environ:
+        # platformdirs' XDG rule, without importing it (about 25 ms) before a first lookup
+        base = os.environ.get("XDG_DATA_HOME", "").strip()
+        data = base or os.path.expanduser(os.path.join("~", ".local", "share"))
+        return os.path.join(data, "penalties", "snapshot")
+    import platformdirs
+
+    return os.path.join(platformdirs.user_data_dir("penalties"), "snapshot")
+
+
+def check_snapshot_dir(directory: str | os.PathLike[str]) -> SnapshotSource:
+    """A source for the snapshot in ``directory`` once it looks whole: a format-1
+    manifest with its three datasets, each listed file present and a rate readable;
+    else :class:`~rates.errors.InvalidSnapshotInput` saying what is wrong."""
+    source = SnapshotSource(directory)
+    where = os.fspath(directory)
+    try:
+        manifest = source._store.manifest()
+        order = manifest["lookup_order"]
+        if sorted(order) != sorted((_ECB, _MONTHLY, _ANNUAL)):
+            raise InvalidSnapshotInput(f"{where}: the manifest's datasets are {order}")
+        for name in order:
+            data = manifest["datasets"][name]
+            missing = [key for key in _REQUIRED if key not in data]
+            if missing:
+                raise InvalidSnapshotInput(f"{where}: dataset {name} lacks {missing}")
+            date.fromisoformat(data["last"])
+            folder = os.path.join(where, data["directory"])
+            for code in data["currencies"]:
+                if not os.path.isfile(os.path.join(folder, f"{code}.txt")):
+                    raise InvalidSnapshotInput(f"{where}: {data['directory']}/{code}.txt "
+                                               "is missing")
+        if not os.path.isfile(os.path.join(where, "ecb", "dates.txt")):
+            raise InvalidSnapshotInput(f"{where}: ecb/dates.txt is missing")
+        source.rate("EUR", "USD", date.fromisoformat(manifest["datasets"][_ECB]["last"]))
+    except InvalidSnapshotInput:
+        raise
+    except (OSError, ValueError, LookupError, TypeError, AttributeError) as error:
+        raise InvalidSnapshotInput(
+            f"{where}: not a readable snapshot ({type(error).__name__}: {error})") from None
+    return source
+
+
+def _choose_default() -> SnapshotSource:
+    """The user snapshot if there is one and it is whole, else the embedded one (with one
+    :class:`~rates.errors.SnapshotWarning` for a user snapshot that is not whole)."""
+    import warnings
+
+    directory = user_snapshot_dir()
+    if not os.path.lexists(directory):
+        return SnapshotSource()
+    try:
+        return check_snapshot_dir(directory)
+    except InvalidSnapshotInput as error:
+        warnings.warn(
+            f"the user snapshot is ignored, the embedded one is used: {error} (run "
+            "'penalties rates refresh' to rebuild it)", SnapshotWarning, stacklevel=3)
+        return SnapshotSource()
+
+
+def current_snapshot_dir() -> str:
+    """The directory of the snapshot the default source reads (user or embedded)."""
+    return default_snapshot().directory
 
 
 def default_snapshot() -> SnapshotSource:
-    """The process-wide snapshot source (created on first use)."""
+    """The process-wide snapshot source (created on first use): the user snapshot written
+    by ``penalties rates refresh`` (:func:`user_snapshot_dir`) when it is whole, else the
+    embedded one."""
     global _DEFAULT
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                _DEFAULT = SnapshotSource()
+                _DEFAULT = _choose_default()
     return _DEFAULT
+
+
+def reset_default_snapshot() -> None:
+    """Forget the process-wide snapshot source: the next use chooses again (after a
+    refresh, or in tests)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        _DEFAULT = None
 
 
 def _snapshot_factory(

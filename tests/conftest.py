@@ -199,3 +199,17 @@ def stderr_on_a_terminal() -> OnATerminal:
 
     return run
 
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_snapshot_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``PENALTIES_SNAPSHOT_DIR`` points at an empty temporary place for the whole run, so
+    the suite never reads nor writes the user snapshot in the platform data directory
+    (tests of ``rates refresh`` set their own)."""
+    import os
+
+    patches = pytest.MonkeyPatch()
+    place = tmp_path_factory.mktemp("user-data") / "snapshot"
+    patches.setenv("PENALTIES_SNAPSHOT_DIR", os.fspath(place))
+    yield
+    patches.undo()

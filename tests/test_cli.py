@@ -539,9 +539,8 @@ def test_a_stale_rate_is_one_warning_line_with_a_refresh_hint() -> None:
     assert late.stdout.startswith("$100.00 = €89.51\n")
     assert late.stderr == (
         "penalties: warning: the rate USD→EUR is 32 days old on 2026-12-01 (ECB daily "
-        "reference rate EUR→USD of 2026-10-30, the last in the embedded snapshot); refresh: "
-        "penalties rates update --source ecb --start 2026-12-01 --end 2026-12-01 --currencies "
-        "USD, then repeat with --source ecb,snapshot\n")
+        "reference rate EUR→USD of 2026-10-30, the last in the snapshot in use); refresh: "
+        "penalties rates refresh (downloads the newest ECB and IMF files)\n")
     assert run("convert", "100 USD", "--to", "EUR", "--on", "2026-11-13").stderr == ""
     document = json.loads(run("convert", "100 USD", "--to", "EUR", "--on", "2026-12-01",
                               "--json").stdout)

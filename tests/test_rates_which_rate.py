@@ -235,15 +235,26 @@ def test_the_stale_warning_says_how_old_and_how_to_refresh() -> None:
     line = stale_warning(rates.get_rate("USD", "EUR", "2026-12-01"))
     assert line == (
         "the rate USD→EUR is 32 days old on 2026-12-01 (ECB daily reference rate EUR→USD of "
-        "2026-10-30, the last in the embedded snapshot); refresh: penalties rates update "
-        "--source ecb --start 2026-12-01 --end 2026-12-01 --currencies USD, then repeat with "
-        "--source ecb,snapshot")
+        "2026-10-30, the last in the snapshot in use); refresh: penalties rates refresh "
+        "(downloads the newest ECB and IMF files)")
     vnd = stale_warning(rates.get_rate("VND", "USD", "2026-12-01"))
     assert vnd is not None
     assert vnd.startswith("the rate VND→USD is 396 days old on 2026-12-01 (IMF monthly")
-    assert vnd.endswith("--currencies VND, then repeat with --source currency-api,snapshot "
-                        "(market rates, not official ones)")  # the ECB has no VND
+    assert vnd.endswith("refresh: penalties rates refresh (downloads the newest ECB and IMF "
+                        "files)")
     assert "\n" not in vnd
+    # a stale answer of an online source (an expired cache): ask that source again
+    from dataclasses import replace
+
+    online = replace(rates.get_rate("EUR", "USD", "2026-12-01"), source="ecb")
+    assert stale_warning(online) == (
+        "the rate EUR→USD is 32 days old on 2026-12-01 (ECB daily reference rate EUR→USD of "
+        "2026-10-30); refresh: penalties rates update --source ecb --start 2026-12-01 --end "
+        "2026-12-01 --currencies USD, then repeat with --source ecb,snapshot")
+    market = replace(rates.get_rate("USD", "VND", "2026-12-01"), source="currency-api")
+    assert (stale_warning(market) or "").endswith(
+        "--currencies USD, then repeat with --source currency-api,snapshot (market rates, "
+        "not official ones)")
     assert stale_warning(rates.get_rate("USD", "EUR", "2026-11-13")) is None
     assert stale_warning(None) is None
 

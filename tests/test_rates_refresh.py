@@ -1,0 +1,243 @@
+"""``penalties rates refresh``: a user snapshot built by the one builder, from downloads
+(a real local HTTP server) or the user's files; preferred to the embedded one once whole,
+ignored with one warning when damaged; a failed refresh leaves the previous one in place."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+from werkzeug import Response
+
+import rates
+from cli import app
+from rates import build, refresh, snapshot
+from rates.errors import BadPayload, InvalidSnapshotInput, SnapshotWarning, SourceUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data" / "fx"
+#: A day past the embedded snapshot's last ECB rate (2026-10-30).
+LATE = "2026-12-01"
+
+
+def ecb_csv(usd: str = "1.0500") -> str:
+    """A small ECB history file with a row for 2026-11-30."""
+    return ("Date,USD,JPY,\n"
+            f"2026-11-30,{usd},165.20,\n"
+            "2026-11-27,1.0480,164.90,\n"
+            "2018-03-19,1.2309,130.65,\n")
+
+
+def ecb_zip(text: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("eurofxref-hist.csv", ecb_csv() if text is None else text)
+    return buffer.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A zip of a few kilobytes whose CSV is past the builder's limit once decompressed."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open(
+            "eurofxref-hist.csv", "w", force_zip64=True) as member:
+        member.write(ecb_csv().encode())
+        block = b" " * 2**20
+        for _ in range(build.MAX_MEMBER_BYTES // 2**20 + 1):
+            member.write(block)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh PENALTIES_SNAPSHOT_DIR and a default snapshot chosen again, before and after."""
+    place = tmp_path / "user" / "snapshot"
+    monkeypatch.setenv("PENALTIES_SNAPSHOT_DIR", str(place))
+    snapshot.reset_default_snapshot()
+    yield place
+    snapshot.reset_default_snapshot()
+
+
+def usd_eur() -> rates.Conversion:
+    return rates.convert("100 USD", "EUR", LATE)
+
+
+def serve(server: HTTPServer, body: bytes, status: int = 200,
+          headers: dict[str, str] | None = None) -> str:
+    server.clear()
+    server.expect_request("/eurofxref-hist.zip").respond_with_response(
+        Response(body, status=status, headers=headers or {}))
+    return server.url_for("/eurofxref-hist.zip")
+
+
+def test_refresh_downloads_and_the_default_source_prefers_it(
+        httpserver: HTTPServer, user_dir: Path) -> None:
+    before = usd_eur()
+    assert before.rate.stale
+    url = serve(httpserver, ecb_zip())
+    report = refresh.refresh(urls={"ecb-daily": url}, timeout=30)
+    assert report.refreshed == {"ecb-daily": "2026-11-30"}
+    assert set(report.kept) == {"imf-monthly", "imf-annual"}  # kept from the embedded one
+    assert report.directory == user_dir
+    assert (user_dir / "manifest.json").is_file()
+    after = usd_eur()
+    assert not after.rate.stale
+    assert after.rate.period == "2026-11-30"
+    assert after.rounded == Decimal("95.24")  # 100 / 1.05
+    assert after.rate.source_name.startswith("user snapshot (refreshed ")
+    info = rates.snapshot_info().to_dict()["snapshot"]
+    assert (info["kind"], info["path"]) == ("user", str(user_dir))
+    # the kept IMF series still answer, from the user snapshot
+    assert rates.get_rate("USD", "VND", "2018-03-19").value == Decimal("22463")
+
+
+def test_from_file_on_the_command_line_changes_the_answer(
+        tmp_path: Path, user_dir: Path) -> None:
+    runner = CliRunner()
+    stale = runner.invoke(app, ["convert", "100 USD", "--to", "EUR", "--on", LATE, "--json"])
+    assert stale.exit_code == 0
+    assert '"stale": true' in stale.stdout
+    given = tmp_path / "eurofxref-hist.zip"
+    given.write_bytes(ecb_zip())
+    done = runner.invoke(app, ["rates", "refresh", "--from-file", str(given)])
+    assert done.exit_code == 0, done.output
+    line = done.stderr.strip()
+    assert "\n" not in line
+    assert "ecb-daily (to 2026-11-30)" in line
+    assert str(user_dir) in line
+    snapshot.reset_default_snapshot()  # a new process would choose again
+    fresh = runner.invoke(app, ["convert", "100 USD", "--to", "EUR", "--on", LATE, "--json"])
+    assert fresh.exit_code == 0
+    assert '"stale": false' in fresh.stdout
+    assert '"95.24"' in fresh.stdout
+    # a CSV (the zip's member) works as well
+    plain = tmp_path / "eurofxref-hist.csv"
+    plain.write_text(ecb_csv("1.0000"))
+    assert runner.invoke(app, ["rates", "refresh", "--from-file", str(plain)]).exit_code == 0
+    assert usd_eur().rounded == Decimal("100.00")
+
+
+BAD_DOWNLOADS = {
+    "corrupt-zip": (lambda: b"PK\x03\x04" + b"\x00garbage" * 100, 200, {}, BadPayload),
+    "zip-bomb": (zip_bomb, 200, {}, BadPayload),
+    "fails-the-checks": (lambda: ecb_zip(ecb_csv("abc")), 200, {}, BadPayload),
+    "http-500": (lambda: b"Internal Server Error", 500, {}, SourceUnavailable),
+    "gzip-bomb": (lambda: zlib.compress(b" " * (3 * 2**20), 9), 200,
+                  {"Content-Encoding": "deflate"}, BadPayload),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BAD_DOWNLOADS))
+def test_a_bad_download_leaves_the_previous_snapshot(
+        fault: str, httpserver: HTTPServer, user_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        figures: Counter[str]) -> None:
+    refresh.refresh(urls={"ecb-daily": serve(httpserver, ecb_zip())}, timeout=30)
+    previous = build.existing(user_dir)
+    monkeypatch.setattr(refresh, "MAX_DOWNLOAD_BYTES", 2 * 2**20)  # the gzip bomb: 3 MiB
+    body, status, headers, error = BAD_DOWNLOADS[fault]
+    figures["hostile refresh downloads tried"] += 1
+    with pytest.raises(error) as raised:
+        refresh.refresh(urls={"ecb-daily": serve(httpserver, body(), status, headers)},
+                        timeout=30)
+    assert "refresh" in str(raised.value)
+    assert build.existing(user_dir) == previous  # byte for byte
+    assert sorted(p.name for p in user_dir.parent.iterdir()) == ["snapshot"]  # no leftovers
+    assert not usd_eur().rate.stale
+    figures["hostile refresh downloads refused (previous snapshot kept)"] += 1
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04broken", b"Date,USD\n2026-11-31,1.05\n",
+                                     b"hello\n"])
+def test_a_bad_file_is_exit_2_and_leaves_the_previous_snapshot(
+        content: bytes, tmp_path: Path, user_dir: Path, figures: Counter[str]) -> None:
+    good = tmp_path / "good.zip"
+    good.write_bytes(ecb_zip())
+    refresh.refresh([good])
+    previous = build.existing(user_dir)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(content)
+    figures["hostile refresh files tried"] += 1
+    with pytest.raises(InvalidSnapshotInput):
+        refresh.refresh([bad])
+    result = CliRunner().invoke(app, ["rates", "refresh", "--from-file", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "bad.zip" in result.stderr
+    assert build.existing(user_dir) == previous
+    figures["hostile refresh files refused (previous snapshot kept)"] += 1
+
+
+def test_a_download_failure_is_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise SourceUnavailable("refresh", "https://example.invalid/x.zip", "HTTP 503")
+
+    monkeypatch.setattr(refresh, "_download", fail)
+    result = CliRunner().invoke(app, ["rates", "refresh"])
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "HTTP 503" in result.stderr
+
+
+def test_offline_mode_downloads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PENALTIES_OFFLINE=1 means nothing leaves the machine, refresh included."""
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a download was started in offline mode")
+
+    monkeypatch.setattr(refresh, "_download", never)
+    monkeypatch.setenv("PENALTIES_OFFLINE", "1")
+    result = CliRunner().invoke(app, ["rates", "refresh"])
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1
+    assert "offline mode (PENALTIES_OFFLINE): nothing is downloaded" in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["manifest", "missing-file", "format"])
+def test_a_damaged_user_snapshot_is_ignored_with_one_warning(
+        damage: str, tmp_path: Path, user_dir: Path, figures: Counter[str]) -> None:
+    given = tmp_path / "eurofxref-hist.zip"
+    given.write_bytes(ecb_zip())
+    refresh.refresh([given])
+    if damage == "manifest":
+        (user_dir / "manifest.json").write_text("{not json")
+    elif damage == "missing-file":
+        (user_dir / "ecb" / "USD.txt").unlink()
+    else:
+        text = (user_dir / "manifest.json").read_text()
+        (user_dir / "manifest.json").write_text(text.replace('"format": 1', '"format": 9'))
+    snapshot.reset_default_snapshot()
+    figures["damaged user snapshots tried"] += 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first, second = usd_eur(), usd_eur()
+    assert [w.category for w in caught] == [SnapshotWarning]
+    assert "penalties rates refresh" in str(caught[0].message)
+    assert first.rate.stale
+    assert first.rate.period == "2026-10-30"
+    assert second.rounded == first.rounded == Decimal("89.51")
+    assert rates.snapshot_info().to_dict()["snapshot"]["kind"] == "embedded"
+    figures["damaged user snapshots survived (embedded used)"] += 1
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/fx is not available")
+def test_the_package_builder_makes_the_embedded_snapshot_byte_for_byte() -> None:
+    assert build.build(SHARED) == build.existing(Path(snapshot.DATA_DIR))
+    assert build.differences(build.build(SHARED), Path(snapshot.DATA_DIR)) == []
+
+
+def test_the_default_place_is_the_platform_data_directory(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("PENALTIES_SNAPSHOT_DIR")
+    for xdg in ("", str(tmp_path / "xdg")):
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+        expected = Path(platformdirs.user_data_dir("penalties")) / "snapshot"
+        assert refresh.snapshot_dir() == expected
