@@ -23,10 +23,12 @@ the offence date.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -39,9 +41,20 @@ from rates.errors import (
     RateError,
     RateNotFound,
 )
+from rates.exact import CONTEXT, Exact, as_fraction, simplest
 from rates.model import Conversion, Rate, identity
-from rates.money import DEFAULT_ROUNDING, check_currency, parse_amount
-from rates.snapshot import SnapshotInfo, default_snapshot
+from rates.money import (
+    DEFAULT_ROUNDING,
+    MAX_AMOUNT,
+    QUANTIZING,
+    check_currency,
+    minor_unit,
+    minor_unit_quantum,
+    parse_amount,
+    round_exact,
+    round_ratio,
+)
+from rates.snapshot import SnapshotInfo, SnapshotSource, default_snapshot
 from rates.sources import Source, get_source
 
 __all__ = [
@@ -91,16 +104,143 @@ def convert(
     ``to`` (VND 0 digits, USD 2, KWD 3) with ``rounding``, ``ROUND_HALF_UP`` by default;
     the unrounded value and the rate with its provenance are kept in the result. To convert
     many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
+
+    With the default source, the answer of :func:`get_rate` for each currency, target,
+    date and rounding is kept (:class:`_Prepared`, a bounded cache), with what it takes to
+    apply it, so that converting again on a date already met costs one exact product and
+    one rounding; results are those of :meth:`Rate.convert_checked`, digit for digit.
     """
-    # The common case, text with its currency, without a call to _amount.
-    value, named = _parsed(amount) if type(amount) is str and currency is None else _NONE
+    kind = type(amount)
+    if kind is _MONEY[0] and currency is None and source is None:
+        held: Any = amount  # a py-moneyed Money
+        value, named = held.amount, held.currency.code
+    elif kind is str and currency is None and source is None:
+        value, named = _parsed(amount)
+    else:
+        if _MONEY[0] is None and "moneyed" in sys.modules:  # py-moneyed in use: now known
+            _MONEY[0] = sys.modules["moneyed"].Money
+            if kind is _MONEY[0]:
+                return convert(amount, to, on, source=source, rounding=rounding,
+                               currency=currency)
+        value, named = _amount(amount, currency)
+        return get_rate(named, to, on, source).convert_checked(value, rounding)
+    owner, prepared = _PREPARED
+    snapshot = default_snapshot()
+    day = lookback.today() if on is None else on
+    if owner is snapshot:
+        try:
+            entry = prepared[named][to].get(  # a text without currency: named is None
+                day if rounding == DEFAULT_ROUNDING else (day, rounding))
+            if entry is not None and _ZERO <= value <= MAX_AMOUNT:
+                multiplier = entry.multiplier
+                if multiplier is None:
+                    return entry.apply(value)
+                # Rate.convert_checked's exact product and rounding, prepared: the
+                # library's context, one minor unit of the target, the same mode
+                exact = _MULTIPLY(value, multiplier)
+                return _conversion(Conversion, (
+                    value, entry.base, entry.rate, exact,
+                    exact.quantize(entry.quantum, rounding, QUANTIZING), rounding))
+        except KeyError:  # a currency or target not met yet
+            pass
+        except ArithmeticError:  # too many digits, NaN...: the checks below say so
+            pass
     if named is None:
         value, named = _amount(amount, currency)
-    if source is None and type(on) is date:  # the common case, without get_rate's checks
-        target = check_currency(to)
-        if target != named:
-            return default_snapshot().rate(named, target, on).convert_checked(value, rounding)
-    return get_rate(named, to, on, source).convert_checked(value, rounding)
+    return _prepare(snapshot, amount, named, to, day, rounding).rate.convert_checked(
+        value, rounding)
+
+
+def _prepare(snapshot: SnapshotSource, amount: object, named: str, to: str,
+             on: date | str, rounding: str) -> _Prepared:
+    """Check the inputs of a conversion, find its rate (:func:`get_rate`) and keep both
+    for the next conversion of this currency, target, date and rounding."""
+    global _PREPARED
+    if type(amount) is not str:
+        parse_amount(amount)  # raises for an amount that is not one (a NaN in Money...)
+    rate = get_rate(named, to, on, snapshot)
+    entry = _Prepared.of(rate, rounding)
+    owner, prepared = _PREPARED
+    if owner is not snapshot:
+        prepared = {}
+        _PREPARED = (snapshot, prepared)
+    if type(on) is date or type(on) is str:  # a datetime or a subclass is read each time
+        days = prepared.setdefault(named, {}).setdefault(to, {})
+        if len(days) >= _PREPARED_LIMIT:
+            days.clear()
+        days[on if rounding == DEFAULT_ROUNDING else (on, rounding)] = entry
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A rate with what is derived once to apply it: its exact multiplier (a ``Decimal``,
+    or the numerator, denominator and the part of the denominator other than 2s and 5s
+    of a quotient), the target's minor-unit digits and the rounding mode."""
+
+    rate: Rate
+    base: str
+    multiplier: Decimal | None
+    numerator: int
+    denominator: int
+    odd: int
+    places: int
+    quantum: Decimal
+    rounding: str
+
+    @classmethod
+    def of(cls, rate: Rate, rounding: str) -> _Prepared:
+        """What applying ``rate`` with ``rounding`` needs (``rounding`` is checked)."""
+        round_exact(Decimal(0), 0, rounding)  # raises InvalidRounding for an unknown mode
+        exact = rate.exact
+        places = minor_unit(rate.quote)
+        if type(exact) is Decimal:
+            return cls(rate, rate.base, exact, 0, 1, 1, places, minor_unit_quantum(rate.quote),
+                       rounding)
+        fraction = as_fraction(exact)
+        odd = fraction.denominator
+        while odd % 2 == 0:
+            odd //= 2
+        while odd % 5 == 0:
+            odd //= 5
+        return cls(rate, rate.base, None, fraction.numerator, fraction.denominator, odd, places,
+                   minor_unit_quantum(rate.quote), rounding)
+
+    def apply(self, value: Decimal) -> Conversion:
+        """``rate.convert_checked(value, rounding)``, with the derived parts kept: the same
+        exact product (:func:`rates.exact.product`) and the same rounding
+        (:func:`rates.money.round_exact`), without building them again."""
+        rate = self.rate
+        if self.multiplier is not None:
+            exact = _MULTIPLY(value, self.multiplier)
+            return _conversion(Conversion, (
+                value, rate.base, rate, exact,
+                exact.quantize(self.quantum, self.rounding, QUANTIZING), self.rounding))
+        unrounded: Exact
+        numerator, denominator = value.as_integer_ratio()
+        # the product's decimals end when the amount's numerator holds the odd part of the
+        # rate's denominator (the rate's numerator and the amount's denominator cannot)
+        whole = numerator % self.odd == 0
+        numerator *= self.numerator
+        denominator *= self.denominator
+        unrounded = (simplest(Fraction(numerator, denominator)) if whole
+                     else Fraction(numerator, denominator))
+        rounded = round_ratio(numerator, denominator, self.places, self.rounding)
+        return _conversion(Conversion, (value, rate.base, rate, unrounded, rounded,
+                                        self.rounding))
+
+
+_MULTIPLY = CONTEXT.multiply
+_ZERO = Decimal(0)
+# ``tuple.__new__`` builds a Conversion from its fields in C (as :mod:`rates.model` does).
+_conversion = tuple.__new__
+_PREPARED_LIMIT = 100_000
+#: The snapshot the prepared conversions come from, and the conversions, by currency, then
+#: target (as given), then date (as given; with the rounding mode when it is not the
+#: default); a new snapshot starts anew.
+_PREPARED: tuple[object, dict[str, dict[str, dict[object, _Prepared]]]] = (None, {})
+#: py-moneyed's ``Money`` once it is imported (the library does not import it to start).
+_MONEY: list[type | None] = [None]
 
 
 def convert_many(

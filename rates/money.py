@@ -68,6 +68,7 @@ __all__ = [
     "MAXIMUM_ROUNDING",
     "MAX_AMOUNT",
     "MINIMUM_ROUNDING",
+    "QUANTIZING",
     "ROUNDING_MODES",
     "AddedCurrency",
     "added_currencies",
@@ -79,6 +80,7 @@ __all__ = [
     "money_json",
     "parse_amount",
     "round_exact",
+    "round_ratio",
     "round_to_minor_unit",
 ]
 
@@ -216,24 +218,42 @@ def round_exact(value: Exact, places: int, rounding: str = DEFAULT_ROUNDING) -> 
     if type(value) is Decimal:  # the common case, in C: exact, as the context holds 400 digits
         return value.quantize(_QUANTA[places] if 0 <= places < len(_QUANTA)
                               else Decimal(1).scaleb(-places, CONTEXT), rounding, _QUANTIZING)
-    scaled = as_fraction(value) * 10**places
-    negative = scaled < 0
-    magnitude = -scaled if negative else scaled
-    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    fraction = as_fraction(value)
+    return round_ratio(fraction.numerator, fraction.denominator, places, rounding)
+
+
+def round_ratio(numerator: int, denominator: int, places: int,
+                rounding: str = DEFAULT_ROUNDING) -> Decimal:
+    """``numerator / denominator`` (integers, the denominator positive, not necessarily in
+    lowest terms) rounded once to ``places`` decimal places with ``rounding``: the rule of
+    :func:`round_exact` for a rational value, in integers, for a caller that holds the two
+    integers already (a conversion at a rate that is a quotient).
+
+    >>> round_ratio(10, 12, 2), round_ratio(-10, 12, 0, ROUND_DOWN)
+    (Decimal('0.83'), Decimal('0'))
+    """
+    if rounding not in _ROUNDINGS:
+        raise InvalidRounding(rounding, ROUNDING_MODES)
+    negative = numerator < 0
+    whole, rest = divmod((-numerator if negative else numerator) * 10**places, denominator)
     if rest:
-        twice, denominator = 2 * rest, magnitude.denominator
-        half = (twice > denominator) - (twice < denominator)  # 1 above half, 0 on, -1 below
-        away = {
-            ROUND_UP: True,
-            ROUND_DOWN: False,
-            ROUND_CEILING: not negative,
-            ROUND_FLOOR: negative,
-            ROUND_HALF_UP: half >= 0,
-            ROUND_HALF_DOWN: half > 0,
-            ROUND_HALF_EVEN: half > 0 or (half == 0 and whole % 2 == 1),
-            ROUND_05UP: whole % 10 in (0, 5),
-        }[rounding]
-        whole += away
+        if rounding == ROUND_HALF_UP:  # the default, first
+            whole += 2 * rest >= denominator
+        elif rounding == ROUND_DOWN:
+            pass
+        elif rounding == ROUND_UP:
+            whole += 1
+        elif rounding == ROUND_CEILING:
+            whole += not negative
+        elif rounding == ROUND_FLOOR:
+            whole += negative
+        elif rounding == ROUND_HALF_DOWN:
+            whole += 2 * rest > denominator
+        elif rounding == ROUND_HALF_EVEN:
+            twice = 2 * rest
+            whole += twice > denominator or (twice == denominator and whole % 2 == 1)
+        else:  # ROUND_05UP
+            whole += whole % 10 in (0, 5)
     return Decimal(-whole if negative else whole).scaleb(-places, CONTEXT)
 
 
@@ -245,10 +265,12 @@ def minor_unit_quantum(code: str) -> Decimal:
 
 _ROUNDINGS = frozenset(ROUNDING_MODES)
 _QUANTA = tuple(Decimal(1).scaleb(-places, CONTEXT) for places in range(8))
-# Rounding to a quantum discards digits on purpose: the library's context without the trap
-# on a rounded result (still trapping an invalid one).
-_QUANTIZING = CONTEXT.copy()
-_QUANTIZING.traps[Inexact] = _QUANTIZING.traps[Rounded] = False
+#: The context :func:`round_exact` quantizes a ``Decimal`` in: rounding to a quantum discards
+#: digits on purpose, so it is the library's context without the trap on a rounded result
+#: (still trapping an invalid one).
+QUANTIZING = CONTEXT.copy()
+QUANTIZING.traps[Inexact] = QUANTIZING.traps[Rounded] = False
+_QUANTIZING = QUANTIZING
 
 
 def _checked(value: Decimal, original: object) -> Decimal:

@@ -254,3 +254,15 @@ def test_conversions_in_a_hostile_context_are_exact(hostile_context: Callable[[]
     assert result.unrounded == Fraction(1_000_000_000, 22463)
     assert result.rounded == Decimal("44517.65")
     assert rates.convert("2225.88255 USD", "VND", D).unrounded == Decimal("49999999.72065")
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_warm_money_conversions_ignore_the_callers_context(name: str) -> None:
+    from moneyed import Money
+
+    work = [(Money(Decimal("1234.565"), base), quote, day) for base, quote in
+            (("EUR", "USD"), ("USD", "EUR"), ("VND", "USD")) for day in (D, "2018-03-17")]
+    with decimal.localcontext(Context()):
+        expected = [rates.convert(*w).to_dict() for w in work]  # cold, then kept
+    with decimal.localcontext(HOSTILE[name]):
+        assert [rates.convert(*w).to_dict() for w in work] == expected

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from rates.errors import (
 )
 from rates.online.ecb import EcbSource
 from rates.session import build_session
+from rates.snapshot import SnapshotSource
 
 
 def test_the_done_when_example() -> None:
@@ -277,3 +279,97 @@ def test_convert_many_names_the_bad_item() -> None:
     with pytest.raises(rates.InvalidAmount) as caught:
         list(convert_many(["1 EUR", "ten EUR"], "USD", "2019-06-03"))
     assert "item 2 of the amounts to convert" in caught.value.__notes__
+
+
+# --- the warm path of convert: the answers of get_rate kept, never a second rule -----------
+
+#: Pairs whose rate is published (EUR→USD), an inverse (USD→EUR), a cross through the euro
+#: (USD→JPY), a cross through the dollar of two series (EUR→VND, VND→KWD) and a currency
+#: to itself; dates on weekdays and weekends, past the end of the snapshot too.
+WARM_PAIRS = (("EUR", "USD"), ("USD", "EUR"), ("USD", "JPY"), ("EUR", "VND"),
+              ("VND", "KWD"), ("USD", "USD"))
+WARM_DAYS = (date(2018, 3, 16), date(2018, 3, 17), date(2018, 3, 18), date(2019, 12, 25),
+             date(2024, 2, 29), date(2026, 12, 5))
+WARM_AMOUNTS = ("0", "1", "100", "1234.565", "0.005", "123456789012.375", "22463",
+                "1000000000", "999999999999999999.99")
+
+
+def _fields(conversion: rates.Conversion) -> tuple[object, ...]:
+    """Every field with its type and exact digits (Decimal('1.0') is not Decimal('1.00'))."""
+    return tuple((type(v).__name__, repr(v)) for v in conversion)
+
+
+@pytest.mark.parametrize("rounding", ["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN",
+                                      "ROUND_05UP"])
+def test_warm_conversions_are_those_of_the_rate_digit_for_digit(rounding: str) -> None:
+    for base, quote in WARM_PAIRS:
+        for day in WARM_DAYS:
+            rate = rates.get_rate(base, quote, day)
+            for text in WARM_AMOUNTS:
+                expected = _fields(rate.convert_checked(Decimal(text), rounding))
+                for _ in range(3):  # cold, then warm twice
+                    money_in = rates.convert(Money(Decimal(text), base), quote, day,
+                                             rounding=rounding)
+                    text_in = rates.convert(f"{text} {base}", quote, day.isoformat(),
+                                            rounding=rounding)
+                    assert _fields(money_in) == expected, (base, quote, day, text)
+                    assert _fields(text_in) == expected, (base, quote, day, text)
+                    assert money_in.rate == rate == text_in.rate  # provenance kept
+
+
+def test_repeated_conversions_look_each_rate_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rates.api._PREPARED = (None, {})
+    calls: Counter[tuple[str, str, object]] = Counter()
+    real = rates.api.get_rate
+
+    def counted(base: str, quote: str, on: object = None, source: object = None) -> rates.Rate:
+        calls[base, quote, on] += 1
+        return real(base, quote, on, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rates.api, "get_rate", counted)
+    days = [date(2017, 1, 1) + timedelta(days=n) for n in range(20)]
+    for repeat in range(50):
+        for day in days:
+            rates.convert(Money(Decimal(repeat), "USD"), "EUR", day)
+            rates.convert(f"{repeat} VND", "USD", day)
+    assert sum(calls.values()) <= 2 * len(days)  # 2,000 conversions, 40 (pair, date)
+
+
+def test_a_new_snapshot_is_asked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    day = date(2018, 3, 19)
+    before = rates.convert(Money(Decimal(100), "EUR"), "USD", day)
+    fresh = SnapshotSource()
+    monkeypatch.setattr(rates.api, "default_snapshot", lambda: fresh)
+    after = rates.convert(Money(Decimal(100), "EUR"), "USD", day)
+    assert after.rate is fresh.rate("EUR", "USD", day)
+    assert after.rate is not before.rate
+    assert _fields(after) == _fields(before)
+
+
+def test_warm_conversions_refuse_what_cold_ones_refuse() -> None:
+    day = date(2018, 3, 19)
+    rates.convert(Money(Decimal(1), "EUR"), "USD", day)  # warm
+    for bad in ("NaN", "-1", "Infinity", "1E+19"):
+        with pytest.raises(InvalidAmount):
+            rates.convert(Money(Decimal(bad), "EUR"), "USD", day)
+    with pytest.raises(InvalidRounding):
+        rates.convert(Money(Decimal(1), "EUR"), "USD", day, rounding="ROUND_SOMETIMES")
+    with pytest.raises(UnknownCurrency):
+        rates.convert(Money(Decimal(1), "EUR"), "XYZ", day)
+    with pytest.raises(InvalidDate):
+        rates.convert(Money(Decimal(1), "EUR"), "USD", "2018-02-30")
+    many_digits = Decimal("1." + "1" * 420)  # the exact product would need 420 digits
+    with pytest.raises(rates.errors.NotExact):
+        rates.convert(Money(many_digits, "EUR"), "USD", day)
+
+
+def test_warm_conversions_in_threads_are_the_sequential_ones() -> None:
+    rates.api._PREPARED = (None, {})
+    work = [(Money(Decimal(n) / 8, base), quote, day) for n in range(40)
+            for base, quote in WARM_PAIRS[:4] for day in WARM_DAYS[:4]]
+    expected = [_fields(rates.get_rate(m.currency.code, q, d).convert_checked(m.amount))
+                for m, q, d in work]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        runs = [pool.submit(lambda: [_fields(rates.convert(m, q, d)) for m, q, d in work])
+                for _ in range(8)]
+        assert all(run.result(timeout=120) == expected for run in runs)
