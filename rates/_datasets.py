@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "PRIMARY_COUNTRY", "annual_entry",
-           "ecb_entry", "monthly_entry"]
+__all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "MISLABELLED", "PRIMARY_COUNTRY",
+           "annual_entry", "ecb_entry", "monthly_entry"]
 
 ECB_ATTRIBUTION = "Source: ECB statistics"
 IMF_ATTRIBUTION = (
@@ -16,6 +16,14 @@ IMF_ATTRIBUTION = (
 IMF_LICENCE = ("IMF data may be reused, also commercially, with attribution; material "
                "transformations must be stated.")
 
+
+#: Series of the IMF annual file dropped because their code does not name the currency of
+#: their values, with the reason (stated in the manifest's transformations).
+MISLABELLED = {
+    "ZWG": "Zimbabwe's whole series 1950-2024 is labelled ZWG, but its values are of the "
+           "currencies ZWG replaced (6.7 billion per USD in 2008, 3,266 in 2024, while the "
+           "ZiG traded at 13.5 to 26 per USD in 2024)",
+}
 
 #: For currencies the IMF annual file lists under several countries, whose series to keep.
 #: The other series are either identical or mislabelled by the upstream scraper.
@@ -96,6 +104,7 @@ def annual_entry(source: dict[str, object], found: dict[str, Any]) -> dict[str, 
         "input": source,
         "transformations": "grouped per currency, sorted by date; values as published; "
         "for a currency listed under several countries one country's series is kept "
-        "(see 'country'); the USD series (always 1) is dropped",
+        "(see 'country'); the USD series (always 1) is dropped; dropped as mislabelled: "
+        + "; ".join(f"{code} ({why})" for code, why in sorted(MISLABELLED.items())),
         **found,
     }

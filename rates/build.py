@@ -23,7 +23,9 @@ Rates are kept as the exact text published (no float round trip, no normalisatio
 Transformations, stated as the IMF terms require: rows are regrouped per currency and sorted
 by date; ECB rows with ``N/A`` are left empty; for a currency the IMF file lists under several
 countries, the series of one country (:data:`PRIMARY_COUNTRY`) is kept; the USD annual series
-(always 1) is dropped. The same inputs always give byte-identical output. Every row is checked
+(always 1) and the series whose code is not the currency of their values
+(:data:`~rates._datasets.MISLABELLED`: Zimbabwe's, labelled ZWG) are dropped. The same
+inputs always give byte-identical output. Every row is checked
 (:class:`~rates.errors.InvalidSnapshotInput` names the file, row and field).
 ``scripts/build_snapshot.py`` writes the embedded snapshot with :func:`build`;
 ``penalties rates refresh`` (:mod:`rates.refresh`) a user snapshot with :func:`build_from`.
@@ -43,7 +45,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rates._datasets import PRIMARY_COUNTRY, annual_entry, ecb_entry, monthly_entry
+from rates._datasets import MISLABELLED, PRIMARY_COUNTRY, annual_entry, ecb_entry, monthly_entry
 from rates.errors import InvalidSnapshotInput
 
 __all__ = [
@@ -195,8 +197,8 @@ def read_imf_annual(
     series: dict[str, list[tuple[str, str]]] = {}
     countries: dict[str, str] = {}
     for code, candidates in by_country.items():
-        if code == "USD":
-            continue  # the pivot itself: always 1
+        if code == "USD" or code in MISLABELLED:
+            continue  # the pivot itself (always 1), or a code that is not its values' currency
         if len(candidates) == 1:
             (country,) = candidates
         else:
