@@ -13,11 +13,10 @@ Library modules are imported inside the commands that need them, so ``--help`` a
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -56,8 +55,10 @@ class _OneLineErrors(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args,
                                 **extra)
+        from penalties._process import warnings_as_lines
+
         try:
-            with _warnings_as_lines():
+            with warnings_as_lines():
                 code = super().main(args, prog_name, complete_var, False,
                                     windows_expand_args, **extra)
         except (PenaltyError, RateError) as exc:
@@ -80,21 +81,6 @@ class _OneLineErrors(TyperGroup):
 
 def _say(message: str) -> None:
     typer.echo(f"penalties: error: {message}", err=True)
-
-
-@contextlib.contextmanager
-def _warnings_as_lines() -> Iterator[None]:
-    """The library's warnings (a cache moved aside or kept in memory) as one line each,
-    ``penalties: warning: ...``, not Python's two lines naming a source file."""
-    import warnings
-
-    def line(message: Warning | str, category: type[Warning], *args: object,
-             **kwargs: object) -> None:
-        typer.echo(f"penalties: warning: {message}", err=True)
-
-    with warnings.catch_warnings():
-        warnings.showwarning = line
-        yield
 
 
 _HELP = {"help_option_names": ["-h", "--help"]}
@@ -426,7 +412,12 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
 
     files = BatchFiles.of(input_path, output, input_format, output_format)
     from penalties._console import progress
-    from penalties._process import Terminated, quiet_standard_output, terminated_as_an_exception
+    from penalties._process import (
+        Terminated,
+        ending,
+        quiet_standard_output,
+        terminated_as_an_exception,
+    )
 
     try:
         with terminated_as_an_exception(), progress(files.size(), "") as tick:
@@ -435,10 +426,7 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
                       progress=tick)
     except (KeyboardInterrupt, Terminated) as exc:
-        said = "".join(f"; {note}" for note in getattr(exc, "__notes__", ()))
-        if isinstance(exc, KeyboardInterrupt):
-            _fail(f"interrupted{said}", EXIT_INTERRUPTED)
-        _fail(f"terminated ({exc.name}){said}", 128 + exc.number)
+        _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly
         quiet_standard_output()
         raise typer.Exit(EXIT_BROKEN_PIPE) from None

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-__all__ = ["ENDING_SIGNALS", "Terminated", "quiet_standard_output",
+__all__ = ["ENDING_SIGNALS", "Terminated", "ending", "quiet_standard_output",
            "terminated_as_an_exception"]
 
 
@@ -65,3 +65,29 @@ def quiet_standard_output() -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
+
+
+def ending(interruption: BaseException) -> tuple[str, int]:
+    """What the command line says of a run that ``interruption`` (:class:`KeyboardInterrupt`
+    or :class:`Terminated`) ended, with the notes the run added (where its rows are), and
+    its exit code: 128 + the signal's number."""
+    said = "".join(f"; {note}" for note in getattr(interruption, "__notes__", ()))
+    if isinstance(interruption, Terminated):
+        return f"terminated ({interruption.name}){said}", 128 + interruption.number
+    return f"interrupted{said}", 128 + 2  # SIGINT
+
+
+@contextlib.contextmanager
+def warnings_as_lines() -> Iterator[None]:
+    """While the block runs, each warning is one line on stderr, ``penalties: warning:
+    ...`` (a cache moved aside or kept in memory), not Python's two lines naming a source
+    file; the filters (which warnings are shown, and how often) are unchanged."""
+    import warnings
+
+    def line(message: Warning | str, category: type[Warning], *args: object,
+             **kwargs: object) -> None:
+        sys.stderr.write(f"penalties: warning: {message}\n")
+
+    with warnings.catch_warnings():
+        warnings.showwarning = line
+        yield
