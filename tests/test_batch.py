@@ -21,6 +21,7 @@ from cli import EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_SOME_ROWS_FAILED, app
 from penalties import InvalidFacts, assess, get_provision
 from penalties.batch._files import CSV_COLUMNS, read_cases, write_csv
 from penalties.batch._rows import assess_many, facts_from_row
+from tests._cases import csv_of
 
 #: The ``stderr_on_a_terminal`` fixture (tests/conftest.py).
 OnATerminal = Callable[..., tuple[int, bytes]]
@@ -124,16 +125,8 @@ def test_conversion_one_rate_per_date() -> None:
     assert last.rate.period == "2019-05"
 
 
-def csv_text(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def test_csv_round_trip_columns() -> None:
-    text = csv_text([{"id": "x", "offender": "person", "illicit_profit": "60000000",
+    text = csv_of([{"id": "x", "offender": "person", "illicit_profit": "60000000",
                       "offence_date": "2019-01-01"}])
     out = io.StringIO()
     results = list(write_csv(assess_many(read_cases(io.StringIO(text), "csv"), "vn-225",
@@ -165,7 +158,7 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 def test_cli_batch_csv(tmp_path: Path) -> None:
-    source = write(tmp_path, "cases.csv", csv_text([
+    source = write(tmp_path, "cases.csv", csv_of([
         {"id": "1", "offender": "entity", "illicit_profit": "250000000",
          "offence_date": "2018-03-19"},
         {"id": "2", "offender": "person", "illicit_profit": "10000000",
@@ -180,7 +173,7 @@ def test_cli_batch_csv(tmp_path: Path) -> None:
 
 
 def test_cli_batch_invalid_rows(tmp_path: Path) -> None:
-    source = write(tmp_path, "cases.csv", csv_text([
+    source = write(tmp_path, "cases.csv", csv_of([
         {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"},
         {"offender": "entity", "illicit_profit": "x", "offence_date": "2018-03-19"},
         {"offender": "person", "illicit_profit": "1", "offence_date": "2018-02-30"}]))

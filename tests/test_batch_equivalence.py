@@ -18,19 +18,12 @@ from typer.testing import CliRunner
 
 from cli import EXIT_BAD_INPUT, EXIT_OK, app
 from penalties import Catalog, Facts, InvalidFacts, assess, assess_many, csv_to_csv
+from tests._cases import csv_of
 
 runner = CliRunner()
 TOO_MANY = "times: 5000000 is out of range (allowed: 1 to 1000000)"
 ROW = {"offender": "person", "organised": "true", "commercial_scale": "true",
        "offence_date": "2019-01-01"}
-
-
-def csv_of(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def test_a_count_out_of_range_is_refused_after_one_in_range() -> None:

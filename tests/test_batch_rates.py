@@ -27,6 +27,7 @@ from penalties import assess_many, csv_to_csv
 from penalties.batch._files import CSV_COLUMNS, write_csv
 from rates.exact import decimal_text
 from rates.model import cross as cross_rate
+from tests._cases import csv_of
 
 runner = CliRunner()
 DAY = "2018-03-19"
@@ -38,14 +39,6 @@ NUMBERS = ("rate_quoted", "rate_multiplier",
            *(c for c in CSV_COLUMNS if c.endswith(("_converted", "_min", "_max"))))
 RATE_FIELDS = ("rate_quoted", "rate_unit", "rate_multiplier", "rate_basis", "rate_date",
                "rate_period_start")
-
-
-def csv_of(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def vnd_rows(*days: str) -> list[dict[str, str]]:

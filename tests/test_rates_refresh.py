@@ -9,7 +9,7 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -125,7 +125,8 @@ def test_from_file_on_the_command_line_changes_the_answer(
     assert usd_eur().rounded == Decimal("100.00")
 
 
-BAD_DOWNLOADS = {
+#: Each bad download: its body, HTTP status, headers, and the error it must give.
+BAD_DOWNLOADS: dict[str, tuple[Callable[[], bytes], int, dict[str, str], type[Exception]]] = {
     "corrupt-zip": (lambda: b"PK\x03\x04" + b"\x00garbage" * 100, 200, {}, BadPayload),
     "zip-bomb": (zip_bomb, 200, {}, BadPayload),
     "fails-the-checks": (lambda: ecb_zip(ecb_csv("abc")), 200, {}, BadPayload),
