@@ -206,7 +206,7 @@ def snapshot(info: dict[str, Any]) -> Text:
                 + ("currency" if count == 1 else "currencies"),
                 *([f"  kind: {d['kind']}"] if d.get("kind") else []),
                 f"  last observation: {age}", f"  rule: {d['rule']}",
-                f"  {d['attribution']}; {d['licence']}"]
+                f"  {d['attribution'].rstrip('.')}; {d['licence']}"]
     return out
 
 
