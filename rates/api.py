@@ -23,6 +23,7 @@ the offence date.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -131,19 +132,34 @@ def convert(
         try:
             entry = prepared[named][to].get(  # a text without currency: named is None
                 day if rounding == DEFAULT_ROUNDING else (day, rounding))
-            if entry is not None and _ZERO <= value <= MAX_AMOUNT:
-                multiplier = entry.multiplier
-                if multiplier is None:
-                    return entry.apply(value)
-                # Rate.convert_checked's exact product and rounding, prepared: the
-                # library's context, one minor unit of the target, the same mode
-                exact = _MULTIPLY(value, multiplier)
-                return _conversion(Conversion, (
-                    value, entry.base, entry.rate, exact,
-                    exact.quantize(entry.quantum, rounding, QUANTIZING), rounding))
+            if entry is None:
+                pass
+            elif entry.multiplier is not None:
+                if _ZERO <= value <= MAX_AMOUNT:
+                    # Rate.convert_checked's exact product and rounding, prepared: the
+                    # library's context, one minor unit of the target, the same mode
+                    exact = _MULTIPLY(value, entry.multiplier)
+                    return _conversion(Conversion, (
+                        value, entry.base, entry.rate, exact,
+                        exact.quantize(entry.quantum, rounding, QUANTIZING), rounding))
+            else:  # a quotient: _Prepared.apply, inline (a NaN or an infinity raises)
+                numerator, denominator = value.as_integer_ratio()
+                if numerator >= 0 and value <= MAX_AMOUNT:
+                    if numerator % entry.odd == 0:  # decimals that end: rare
+                        return entry.apply(value, numerator, denominator)
+                    numerator *= entry.numerator
+                    denominator *= entry.denominator
+                    common = _gcd(numerator, denominator)
+                    if common != 1:
+                        numerator //= common
+                        denominator //= common
+                    return _conversion(Conversion, (
+                        value, entry.base, entry.rate, _COPRIME(numerator, denominator),
+                        round_ratio(numerator, denominator, entry.places, rounding),
+                        rounding))
         except KeyError:  # a currency or target not met yet
             pass
-        except ArithmeticError:  # too many digits, NaN...: the checks below say so
+        except (ArithmeticError, ValueError):  # too many digits, NaN...: the checks below
             pass
     if named is None:
         value, named = _amount(amount, currency)
@@ -206,10 +222,12 @@ class _Prepared:
         return cls(rate, rate.base, None, fraction.numerator, fraction.denominator, odd, places,
                    minor_unit_quantum(rate.quote), rounding)
 
-    def apply(self, value: Decimal) -> Conversion:
+    def apply(self, value: Decimal, numerator: int = 0, denominator: int = 0) -> Conversion:
         """``rate.convert_checked(value, rounding)``, with the derived parts kept: the same
         exact product (:func:`rates.exact.product`) and the same rounding
-        (:func:`rates.money.round_exact`), without building them again."""
+        (:func:`rates.money.round_exact`, :func:`rates.money.round_ratio` for a quotient),
+        without building them again. For a quotient, ``numerator`` and ``denominator`` are
+        ``value.as_integer_ratio()`` when the caller has them already."""
         rate = self.rate
         if self.multiplier is not None:
             exact = _MULTIPLY(value, self.multiplier)
@@ -217,19 +235,53 @@ class _Prepared:
                 value, rate.base, rate, exact,
                 exact.quantize(self.quantum, self.rounding, QUANTIZING), self.rounding))
         unrounded: Exact
-        numerator, denominator = value.as_integer_ratio()
+        if not denominator:
+            numerator, denominator = value.as_integer_ratio()
         # the product's decimals end when the amount's numerator holds the odd part of the
         # rate's denominator (the rate's numerator and the amount's denominator cannot)
         whole = numerator % self.odd == 0
         numerator *= self.numerator
         denominator *= self.denominator
-        unrounded = (simplest(Fraction(numerator, denominator)) if whole
-                     else Fraction(numerator, denominator))
+        if whole:
+            unrounded = simplest(Fraction(numerator, denominator))
+        else:  # in lowest terms, as Fraction(numerator, denominator) would be
+            common = _gcd(numerator, denominator)
+            if common != 1:
+                numerator //= common
+                denominator //= common
+            unrounded = _COPRIME(numerator, denominator)
         rounded = round_ratio(numerator, denominator, self.places, self.rounding)
         return _conversion(Conversion, (value, rate.base, rate, unrounded, rounded,
                                         self.rounding))
 
 
+def _coprime_fraction(numerator: int, denominator: int) -> Fraction:
+    """``Fraction(numerator, denominator)`` for integers already in lowest terms (the
+    denominator positive), without normalising them again: the two fields of a
+    ``Fraction`` set directly (its ``__slots__`` since Python 3.0); :data:`_COPRIME` checks
+    on import that this gives what ``Fraction`` gives, else it is ``Fraction`` itself."""
+    made: Any = _new_object(Fraction)
+    made._numerator = numerator
+    made._denominator = denominator
+    return made  # type: ignore[no-any-return]
+
+
+def _coprime_fraction_works() -> bool:
+    try:
+        made, real = _coprime_fraction(-3, 4), Fraction(-3, 4)
+    except (AttributeError, TypeError):  # pragma: no cover - another Fraction layout
+        return False
+    return (repr(made) == repr(real) and made == real and hash(made) == hash(real)
+            and made * 4 == -3 and (made.numerator, made.denominator) == (-3, 4)
+            and str(made + Fraction(1, 4)) == "-1/2")
+
+
+_new_object = object.__new__
+#: Builds a ``Fraction`` from two integers in lowest terms: :func:`_coprime_fraction` when
+#: it gives what ``Fraction`` gives on this Python, else ``Fraction``.
+_COPRIME: Callable[[int, int], Fraction] = (
+    _coprime_fraction if _coprime_fraction_works() else Fraction)
+_gcd = math.gcd
 _MULTIPLY = CONTEXT.multiply
 _ZERO = Decimal(0)
 # ``tuple.__new__`` builds a Conversion from its fields in C (as :mod:`rates.model` does).

@@ -235,7 +235,9 @@ def round_ratio(numerator: int, denominator: int, places: int,
     if rounding not in _ROUNDINGS:
         raise InvalidRounding(rounding, ROUNDING_MODES)
     negative = numerator < 0
-    whole, rest = divmod((-numerator if negative else numerator) * 10**places, denominator)
+    inside = 0 <= places < _PLACES
+    whole, rest = divmod((-numerator if negative else numerator)
+                         * (_POWERS[places] if inside else 10**places), denominator)
     if rest:
         if rounding == ROUND_HALF_UP:  # the default, first
             whole += 2 * rest >= denominator
@@ -254,7 +256,7 @@ def round_ratio(numerator: int, denominator: int, places: int,
             whole += twice > denominator or (twice == denominator and whole % 2 == 1)
         else:  # ROUND_05UP
             whole += whole % 10 in (0, 5)
-    return Decimal(-whole if negative else whole).scaleb(-places, CONTEXT)
+    return _SCALEB(-whole if negative else whole, _SHIFTS[places] if inside else -places)
 
 
 @cache
@@ -264,7 +266,14 @@ def minor_unit_quantum(code: str) -> Decimal:
 
 
 _ROUNDINGS = frozenset(ROUNDING_MODES)
-_QUANTA = tuple(Decimal(1).scaleb(-places, CONTEXT) for places in range(8))
+#: Minor-unit digits met in practice (ISO 4217: 0 to 4), with what rounding to them needs:
+#: one unit (a quantum), 10 ** places and -places as a ``Decimal`` (a ready operand).
+_PLACES = 8
+_QUANTA = tuple(Decimal(1).scaleb(-places, CONTEXT) for places in range(_PLACES))
+_POWERS = tuple(10**places for places in range(_PLACES))
+_SHIFTS = tuple(Decimal(-places) for places in range(_PLACES))
+#: ``Decimal(whole).scaleb(shift, CONTEXT)`` in one call (an integer operand is exact).
+_SCALEB = CONTEXT.scaleb
 #: The context :func:`round_exact` quantizes a ``Decimal`` in: rounding to a quantum discards
 #: digits on purpose, so it is the library's context without the trap on a rounded result
 #: (still trapping an invalid one).

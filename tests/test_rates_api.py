@@ -373,3 +373,35 @@ def test_warm_conversions_in_threads_are_the_sequential_ones() -> None:
         runs = [pool.submit(lambda: [_fields(rates.convert(m, q, d)) for m, q, d in work])
                 for _ in range(8)]
         assert all(run.result(timeout=120) == expected for run in runs)
+
+
+def test_fractions_built_in_lowest_terms_are_those_of_fraction() -> None:
+    from fractions import Fraction
+    from math import gcd
+
+    pairs = [(n, d) for n in (-7, -1, 0, 1, 3, 4115200, 10**40 + 1) for d in (1, 3, 4103, 12309)
+             if gcd(n, d) == 1]
+    for numerator, denominator in pairs:
+        made, real = rates.api._COPRIME(numerator, denominator), Fraction(numerator, denominator)
+        assert type(made) is Fraction
+        assert (repr(made), hash(made), made.numerator, made.denominator) == (
+            repr(real), hash(real), real.numerator, real.denominator)
+        assert made == real
+        assert made * 3 == real * 3
+        assert made + Fraction(1, 7) == real + Fraction(1, 7)
+
+
+@pytest.mark.parametrize("rounding", ["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN",
+                                      "ROUND_05UP", "ROUND_FLOOR", "ROUND_CEILING"])
+def test_rounding_a_ratio_is_rounding_its_decimal_at_any_places(rounding: str) -> None:
+    from rates.exact import CONTEXT
+    from rates.money import round_exact, round_ratio
+
+    for places in (0, 1, 2, 3, 4, 7, 8, 9, 12):  # inside and past the prepared places
+        for numerator in (0, 5, 15, 1234565, 10**30 + 5, 999_999_999_999_999_999):
+            for denominator in (1, 2, 8, 1000, 10**places * 10):
+                exact = CONTEXT.divide(Decimal(numerator), Decimal(denominator))  # ends
+                expected = round_exact(exact, places, rounding)
+                got = round_ratio(numerator, denominator, places, rounding)
+                assert (type(got), repr(got)) == (Decimal, repr(expected)), (
+                    numerator, denominator, places)
