@@ -433,6 +433,8 @@ def test_each_malformed_csv_row_is_a_row_in_error_and_the_run_goes_on(
                 for d in map(json.loads, text.splitlines())]
     assert [(n, i) for n, i, _ in rows] == [("1", "A-1"), ("2", rows[1][1]), ("3", "A-3")]
     assert rows[1][2].startswith(error)
+    if kind == "bytes that are not UTF-8 in an amount":  # a good id goes with its row
+        assert rows[1][1] == "e"
     assert "\x00" not in text
     assert "\ufffd" not in text
     figures["malformed CSV rows tried (row reported, run went on)"] += 1

@@ -49,7 +49,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from penalties._errors import InvalidFacts, shown
 from penalties.batch._cells import CSV_COLUMNS, row_cells
-from penalties.batch._rows import BadRow, BatchResult, input_columns
+from penalties.batch._rows import BadRow, BatchResult, input_columns, refused_id
 
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
@@ -106,13 +106,18 @@ def undecodable_rows(header: Sequence[str], rows: Sequence[Sequence[str]]
     """The CSV rows (by place in ``rows``) holding bytes that are not UTF-8, each as a row
     in error naming the byte and its column."""
     found: dict[int, BadRow] = {}
+    id_at = header.index("id") if "id" in header else None
     for at, cells in enumerate(rows):
         for place, cell in enumerate(cells):
             byte = _undecoded_byte(cell)
             if byte is not None:
                 column = header[place] if place < len(header) else f"field {place + 1}"
+                ident = (cells[id_at] if id_at is not None and id_at < len(cells) else None)
+                kept = (ident if ident and id_at != place and refused_id(ident) is None
+                        else None)  # the row's own id, when it is good text, goes with it
                 found[at] = BadRow(f"not UTF-8 text: the byte 0x{byte[0]:02x}", "UTF-8 text",
-                                   field=column if column.isprintable() else shown(column))
+                                   field=column if column.isprintable() else shown(column),
+                                   ident=kept)
                 break
     return found
 
