@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from penalties._facts import Facts
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from moneyed import Money
 
     from penalties.assessment._figures import PenaltyRange
@@ -85,6 +87,18 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     return outcomes
 
 
+def _one_path_each(files: Sequence[Path]) -> list[Path]:
+    """``files`` with one path per file (device and inode): the one that is not a symbolic
+    link where there is one, so that a report names the file, not a link to it."""
+    chosen: dict[object, Path] = {}
+    for file in files:
+        identity = _identity(file) or file
+        kept = chosen.get(identity)
+        if kept is None or (kept.is_symlink() and not file.is_symlink()):
+            chosen[identity] = file
+    return sorted(chosen.values(), key=files.index)
+
+
 def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]:
     """Check statute files (and the files of directories, recursively) and run their
     golden cases: one report per file, with its id and the number of golden cases, the
@@ -110,7 +124,7 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
         if not given.exists():
             raise InvalidInput(str(given), "no such file or directory",
                                "statute files or directories of them")
-        for file in statute_files(given) if given.is_dir() else [given]:
+        for file in _one_path_each(statute_files(given)) if given.is_dir() else [given]:
             identity = _identity(file)
             if identity is not None:
                 if identity in seen:
