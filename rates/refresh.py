@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rates import build
 from rates.errors import BadPayload, InvalidSnapshotInput, SourceUnavailable
@@ -137,19 +138,44 @@ def refresh(
                 except InvalidSnapshotInput as error:
                     raise BadPayload("refresh", url, "body", str(error)) from None
     base = Path(snapshot.current_snapshot_dir())
+    day = today or lookback.today()
+    for name, piece in pieces.items():
+        _no_less(name, piece[1], _kept(base, name)[1], day, downloaded=not from_files)
     refreshed = {name: piece[1]["last"] for name, piece in pieces.items()}
     kept = {}
     for name in build.DATASETS:
         if name not in pieces:
             pieces[name] = _kept(base, name)
             kept[name] = pieces[name][1]["last"]
-    day = (today or lookback.today()).isoformat()
-    about = {"snapshot": {"kind": "user", "refreshed": day, "refreshed_datasets":
+    about = {"snapshot": {"kind": "user", "refreshed": day.isoformat(), "refreshed_datasets":
                           sorted(refreshed), "kept_from": os.fspath(base)}}
     files = build.manifest_of(pieces, "penalties rates refresh", about)
     _replace(target, files)
     snapshot.reset_default_snapshot()
     return RefreshReport(target, refreshed, kept)
+
+
+def _no_less(name: str, new: dict[str, Any], old: dict[str, Any], today: date, *,
+             downloaded: bool) -> None:
+    """Refuse a refreshed dataset that holds less than the one it replaces (it starts later,
+    ends earlier, or has fewer currencies: a refresh never shortens the history a rate is
+    chosen from) or that holds observations after ``today``."""
+    problem = None
+    if new["first"] > old["first"] or new["last"] < old["last"]:
+        problem = (f"covers {new['first']} to {new['last']}, less than the "
+                   f"{old['first']} to {old['last']} of the snapshot in use")
+    elif len(new.get("currencies", ())) < len(old.get("currencies", ())):
+        problem = (f"has {len(new['currencies'])} currencies, fewer than the "
+                   f"{len(old['currencies'])} of the snapshot in use")
+    elif new["last"] > today.isoformat():
+        problem = f"has observations after today ({new['last']})"
+    if problem is None:
+        return
+    said = (f"{name} {problem}: a refresh replaces a whole dataset (use the full history "
+            "file, such as eurofxref-hist.zip)")
+    if downloaded:
+        raise BadPayload("refresh", name, "body", said)
+    raise InvalidSnapshotInput(said)
 
 
 def _piece(name: str, path: Path) -> build.Piece:

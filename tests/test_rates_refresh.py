@@ -4,7 +4,9 @@ ignored with one warning when damaged; a failed refresh leaves the previous one 
 
 from __future__ import annotations
 
+import functools
 import io
+import json
 import warnings
 import zipfile
 import zlib
@@ -29,12 +31,33 @@ SHARED = ROOT.parent / "shared" / "data" / "fx"
 LATE = "2026-12-01"
 
 
+@functools.cache
+def embedded_ecb_rows() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The embedded ECB history as the ECB writes it: its header, then one row per day,
+    newest first (a refresh must hold at least what the snapshot in use holds)."""
+    data = Path(snapshot.DATA_DIR)
+    entry = json.loads((data / "manifest.json").read_text(encoding="utf-8"))["datasets"][
+        "ecb-daily"]
+    days = (data / "ecb" / "dates.txt").read_text(encoding="utf-8").split()
+    codes = sorted(entry["currencies"])
+    columns = {}
+    for code in codes:
+        offset = entry["currencies"][code]["offset"]
+        lines = (data / "ecb" / f"{code}.txt").read_text(encoding="utf-8").split("\n")
+        columns[code] = ["N/A"] * offset + [v or "N/A" for v in lines[:-1]]
+    rows = [",".join([day, *(columns[c][at] if at < len(columns[c]) else "N/A"
+                             for c in codes), ""]) for at, day in enumerate(days)]
+    return (",".join(["Date", *codes, ""]),), tuple(reversed(rows))
+
+
 def ecb_csv(usd: str = "1.0500") -> str:
-    """A small ECB history file with a row for 2026-11-30."""
-    return ("Date,USD,JPY,\n"
-            f"2026-11-30,{usd},165.20,\n"
-            "2026-11-27,1.0480,164.90,\n"
-            "2018-03-19,1.2309,130.65,\n")
+    """The ECB history file of the embedded snapshot with a new row for 2026-11-30 (USD at
+    ``usd``, the other currencies still quoted at their value of 2026-10-30)."""
+    (header,), rows = embedded_ecb_rows()
+    codes = header.split(",")[1:-1]
+    last = dict(zip(codes, rows[0].split(",")[1:-1], strict=True))
+    new = ",".join(["2026-11-30", *(usd if c == "USD" else last[c] for c in codes), ""])
+    return "\n".join([header, new, *rows]) + "\n"
 
 
 def ecb_zip(text: str | None = None) -> bytes:
@@ -153,6 +176,33 @@ def test_a_bad_download_leaves_the_previous_snapshot(
     assert sorted(p.name for p in user_dir.parent.iterdir()) == ["snapshot"]  # no leftovers
     assert not usd_eur().rate.stale
     figures["hostile refresh downloads refused (previous snapshot kept)"] += 1
+
+
+@pytest.mark.parametrize("shape", ["two days", "no longer the last day", "fewer currencies",
+                                   "a day in the future"])
+def test_a_file_that_holds_less_than_the_snapshot_in_use_is_refused(
+        shape: str, tmp_path: Path, user_dir: Path, figures: Counter[str]) -> None:
+    """A 2-day ECB csv given to --from-file replaced the whole 1999-2026 history (2018 rates
+    then came from the 2017 IMF average), exit 0, saying nothing."""
+    (header,), rows = embedded_ecb_rows()
+    text = {
+        "two days": "Date,USD,JPY,\n2026-11-30,1.05,165.2,\n2026-12-01,1.06,165.9,\n",
+        "no longer the last day": "\n".join([header, *rows[5:]]) + "\n",
+        "fewer currencies": "\n".join(",".join([*r.split(",")[:-2], ""])
+                                      for r in [header, *rows]) + "\n",
+        "a day in the future": ecb_csv().replace("2026-11-30", "2027-12-01", 1),
+    }[shape]
+    given = tmp_path / "eurofxref-hist.csv"
+    given.write_text(text, encoding="utf-8")
+    before = rates.convert("100 USD", "EUR", "2018-03-19")
+    figures["hostile refresh files tried"] += 1
+    result = CliRunner().invoke(app, ["rates", "refresh", "--from-file", str(given)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "a refresh replaces a whole dataset" in result.stderr
+    assert not user_dir.exists()  # nothing written
+    assert rates.convert("100 USD", "EUR", "2018-03-19") == before  # the ECB rate of the day
+    figures["hostile refresh files refused (previous snapshot kept)"] += 1
 
 
 @pytest.mark.parametrize("content", [b"PK\x03\x04broken", b"Date,USD\n2026-11-31,1.05\n",
