@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "MISLABELLED", "PRIMARY_COUNTRY",
-           "annual_entry", "ecb_entry", "monthly_entry"]
+           "RELABELLED", "annual_entry", "ecb_entry", "monthly_entry"]
 
 ECB_ATTRIBUTION = "Source: ECB statistics"
 IMF_ATTRIBUTION = (
@@ -23,6 +23,17 @@ MISLABELLED = {
     "ZWG": "Zimbabwe's whole series 1950-2024 is labelled ZWG, but its values are of the "
            "currencies ZWG replaced (6.7 billion per USD in 2008, 3,266 in 2024, while the "
            "ZiG traded at 13.5 to 26 per USD in 2024)",
+}
+
+#: Series of the IMF annual file whose values are in another currency than their code says,
+#: kept under the code of their values, with the reason (stated in the manifest).
+RELABELLED = {
+    "UYW": ("UYU", "Uruguay's series is labelled UYW (the unidad previsional, a unit of "
+                   "account), but its values are pesos per USD (40.2 in 2024)"),
+    "VED": ("VEF", "Venezuela's series to 2017 is labelled VED (the bolivar digital of "
+                   "2021), but its values are bolivares fuertes per USD (9.975 in 2017)"),
+    "HRD": ("HRK", "Croatia's series 1992-2022 is labelled HRD (the dinar, to 1994), but "
+                   "its values are kuna per USD (7.16 in 2022; the dinar years rebased)"),
 }
 
 #: For currencies the IMF annual file lists under several countries, whose series to keep.
@@ -105,6 +116,8 @@ def annual_entry(source: dict[str, object], found: dict[str, Any]) -> dict[str, 
         "transformations": "grouped per currency, sorted by date; values as published; "
         "for a currency listed under several countries one country's series is kept "
         "(see 'country'); the USD series (always 1) is dropped; dropped as mislabelled: "
-        + "; ".join(f"{code} ({why})" for code, why in sorted(MISLABELLED.items())),
+        + "; ".join(f"{code} ({why})" for code, why in sorted(MISLABELLED.items()))
+        + "; kept under the code of their values: "
+        + "; ".join(f"{code} as {to} ({why})" for code, (to, why) in sorted(RELABELLED.items())),
         **found,
     }

@@ -24,7 +24,9 @@ Transformations, stated as the IMF terms require: rows are regrouped per currenc
 by date; ECB rows with ``N/A`` are left empty; for a currency the IMF file lists under several
 countries, the series of one country (:data:`PRIMARY_COUNTRY`) is kept; the USD annual series
 (always 1) and the series whose code is not the currency of their values
-(:data:`~rates._datasets.MISLABELLED`: Zimbabwe's, labelled ZWG) are dropped. The same
+(:data:`~rates._datasets.MISLABELLED`: Zimbabwe's, labelled ZWG) are dropped, and those
+labelled with another code than their values' (:data:`~rates._datasets.RELABELLED`: UYW,
+VED, HRD) are kept under the code of their values (UYU, VEF, HRK). The same
 inputs always give byte-identical output. Every row is checked
 (:class:`~rates.errors.InvalidSnapshotInput` names the file, row and field).
 ``scripts/build_snapshot.py`` writes the embedded snapshot with :func:`build`;
@@ -45,7 +47,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rates._datasets import MISLABELLED, PRIMARY_COUNTRY, annual_entry, ecb_entry, monthly_entry
+from rates._datasets import (
+    MISLABELLED,
+    PRIMARY_COUNTRY,
+    RELABELLED,
+    annual_entry,
+    ecb_entry,
+    monthly_entry,
+)
 from rates.errors import InvalidSnapshotInput
 
 __all__ = [
@@ -208,8 +217,12 @@ def read_imf_annual(
                     f"{path.name}: {code} is listed under {sorted(candidates)}; add the "
                     "country whose series to keep to PRIMARY_COUNTRY"
                 )
-        series[code] = _sorted_unique(candidates[country], f"{path.name} {code}")
-        countries[code] = country
+        kept = RELABELLED.get(code, (code, ""))[0]  # under the code of its values
+        if kept != code and kept in by_country:
+            raise BuildError(f"{path.name}: {code} would be kept as {kept}, which the file "
+                             "lists too; check RELABELLED")
+        series[kept] = _sorted_unique(candidates[country], f"{path.name} {code}")
+        countries[kept] = country
     if not series:
         raise BuildError(f"{path.name}: no currency other than USD")
     return series, countries

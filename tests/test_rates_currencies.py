@@ -141,3 +141,25 @@ def test_money_in_an_added_currency_in_a_fresh_process() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)
     assert out.stdout.strip() == "532"
+
+
+@pytest.mark.parametrize(("labelled", "values", "day", "quoted"), [
+    ("UYW", "UYU", "2025-06-01", "40.2127875"),  # the peso, not the unidad previsional
+    ("VED", "VEF", "2017-06-01", "9.25734444444167"),  # bolivares fuertes (2016), not VED
+    ("HRD", "HRK", "1999-06-01", None),  # kuna (the dinar years rebased), not the dinar
+])
+def test_a_series_labelled_with_another_code_is_kept_under_the_code_of_its_values(
+        labelled: str, values: str, day: str, quoted: str | None) -> None:
+    """The IMF annual file labels Uruguay's pesos UYW, Venezuela's bolivares fuertes VED and
+    Croatia's kuna HRD: shipped as labelled, `convert "100 UYW"` gave the peso's rate and
+    UYU had none."""
+    from rates._datasets import RELABELLED
+
+    assert RELABELLED[labelled][0] == values
+    assert labelled not in SHIPPED
+    assert values in SHIPPED
+    rate = rates.get_rate("USD", values, day)
+    if quoted is not None:
+        assert str(rate.value) == quoted
+    with pytest.raises(rates.RateNotFound):
+        rates.get_rate("USD", labelled, day)
