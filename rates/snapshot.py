@@ -658,8 +658,9 @@ def _choose_default() -> SnapshotSource:
     import warnings
 
     directory = user_snapshot_dir()
-    if not os.path.lexists(directory):
-        return SnapshotSource()
+    if not os.path.lexists(directory) or (os.path.isdir(directory)
+                                          and not os.listdir(directory)):
+        return SnapshotSource()  # no user snapshot (an empty directory is none either)
     try:
         return check_snapshot_dir(directory)
     except InvalidSnapshotInput as error:

@@ -277,6 +277,18 @@ def test_a_damaged_user_snapshot_is_ignored_with_one_warning(
     figures["damaged user snapshots survived (embedded used)"] += 1
 
 
+def test_an_empty_snapshot_directory_is_no_snapshot_and_no_warning(user_dir: Path) -> None:
+    """`mkdir snap; PENALTIES_SNAPSHOT_DIR=snap penalties convert ...` warned on every command
+    that the user snapshot was damaged."""
+    user_dir.mkdir(parents=True)
+    snapshot.reset_default_snapshot()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert usd_eur().rounded == Decimal("89.51")
+    assert caught == []
+    assert rates.snapshot_info().to_dict()["snapshot"]["kind"] == "embedded"
+
+
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/fx is not available")
 def test_the_package_builder_makes_the_embedded_snapshot_byte_for_byte() -> None:
     assert build.build(SHARED) == build.existing(Path(snapshot.DATA_DIR))
