@@ -410,6 +410,13 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
         if len(failures) <= 20:  # the first ones: the output has them all
             typer.echo(f"penalties: row {row}: {error}", err=True)
 
+    said: set[tuple[str, str, str, str]] = set()
+
+    def stale(rate: Rate) -> None:  # once per observation, however many dates use it
+        if (seen := (rate.base, rate.quote, rate.period, rate.source)) not in said:
+            said.add(seen)
+            _warn_stale(rate)
+
     files = BatchFiles.of(input_path, output, input_format, output_format)
     from penalties._console import progress
     from penalties._process import (
@@ -424,7 +431,7 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
             run_batch(files, provision, catalog=_catalog(statutes), to=to,
                       rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
-                      progress=tick)
+                      progress=tick, on_stale=stale)
     except (KeyboardInterrupt, Terminated) as exc:
         _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly

@@ -199,7 +199,8 @@ def snapshot(info: dict[str, Any]) -> Text:
     out += [f"Which rate: {info['rule']}."] if info.get("rule") else []
     for d in info["datasets"]:
         count = len(d["coverage"])
-        age = f"{d['last']}, {d['age_days']} days before {as_of}" if as_of else str(d["last"])
+        days = "1 day" if d.get("age_days") == 1 else f"{d.get('age_days')} days"
+        age = f"{d['last']}, {days} before {as_of}" if as_of else str(d["last"])
         if d.get("stale"):
             age += f"; older than its look-back allows: rates for {as_of} use it, marked stale"
         out += [f"{d['title']} ({d['basis']}): {d['first']} to {d['last']}, {count} "

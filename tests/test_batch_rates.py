@@ -262,3 +262,21 @@ def test_the_rate_cells_are_made_once_per_rate_not_per_row(monkeypatch: pytest.M
     assert len(written) == 600
     assert {r["rate_quoted"] for r in written} == {"22463"}
     assert sum(calls.values()) <= 12
+
+
+def test_a_batch_says_once_that_a_rate_is_stale(tmp_path: Path) -> None:
+    """`penalties batch --to USD` wrote `rate_stale` true and said nothing on stderr, while
+    `convert` and `assess` print one warning line with the refresh hint."""
+    rows = [{"id": f"N-{day}", "offender": "entity", "illicit_profit": "250000000",
+             "offence_date": f"2026-11-{day:02d}"} for day in range(20, 30)]
+    cases = tmp_path / "cases.csv"
+    cases.write_text(csv_of([*rows, *vnd_rows(DAY)]), encoding="utf-8")
+    for output in ("out.csv", "out.jsonl"):  # by columns, row by row
+        done = CliRunner().invoke(app, ["batch", str(cases), "--provision", "vn-225", "--to",
+                                        "USD", "-o", str(tmp_path / output)])
+        assert done.exit_code == 0, done.output
+        [line] = done.stderr.splitlines()  # ten dates, one observation: one line
+        assert line == ("penalties: warning: the rate VND→USD is 385 days old on 2026-11-20 "
+                        "(IMF monthly end-of-period USD→VND of 2025-10, the last in the "
+                        "snapshot in use); refresh: penalties rates refresh (downloads the "
+                        "newest ECB and IMF files)")

@@ -21,7 +21,7 @@ gives it. Results are converted at one rate per currency, rate date and source.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -190,7 +190,8 @@ class Assessor:
 
     def __init__(self, provision: str | Statute, *, catalog: Catalog | None = None,
                  to: str | None = None, rate_date: date | None = None,
-                 rate_source: str | None = None, today: date | None = None) -> None:
+                 rate_source: str | None = None, today: date | None = None,
+                 on_stale: Callable[[Rate], None] | None = None) -> None:
         from penalties.statutes._catalog import default_catalog
         from rates.money import check_currency
 
@@ -205,6 +206,8 @@ class Assessor:
         self.rate_source = rate_source
         self.today = today if today is not None else lookback.today()  # one per batch
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
+        #: Told each stale rate the batch uses, once per currency, date and source.
+        self.on_stale = on_stale
 
     def rate(self, currency: str, day: date) -> Rate | None:
         """The rate for results in ``currency`` of a case of ``day`` (``None``: no
@@ -220,6 +223,8 @@ class Assessor:
             if len(self._rates) >= MAX_RATES:
                 self._rates.clear()
             found = self._rates[key] = report_rate(currency, self.target, on, self.rate_source)
+            if found is not None and found.stale and self.on_stale is not None:
+                self.on_stale(found)
         return found
 
     def assess(self, facts: Facts) -> Assessment:

@@ -34,6 +34,7 @@ from penalties.batch._output import Output, file_of, refuse_the_same
 if TYPE_CHECKING:
     from penalties.batch._rows import Assessor, BatchResult
     from penalties.statutes._catalog import Catalog
+    from rates.model import Rate
 
 __all__ = ["FORMATS", "BatchFiles", "file_format", "run_batch"]
 
@@ -86,7 +87,8 @@ class BatchFiles:
 def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = None,
               to: str | None = None, rate_date: date | None = None,
               rate_source: str | None = None, stop_at_error: bool = True,
-              on_error: RowError | None = None, progress: Progress | None = None) -> int:
+              on_error: RowError | None = None, progress: Progress | None = None,
+              on_stale: Callable[[Rate], None] | None = None) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
     rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
     first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
@@ -100,6 +102,7 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
         refuse_the_same(files.source, cases, files.target)
         output = Output(files.target, header=files.target_format == "csv", cases=cases)
         run = _Run(files, output, stop_at_error, on_error, progress)
+        run.on_stale = on_stale
         try:
             run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
                        rate_source=rate_source)
@@ -133,6 +136,7 @@ class _Run:
 
     def __init__(self, files: BatchFiles, output: Output, stop_at_error: bool,
                  on_error: RowError | None, progress: Progress | None) -> None:
+        self.on_stale: Callable[[Rate], None] | None = None
         self.files = files
         self.source = "standard input" if files.source == "-" else files.source
         self.output = output
@@ -153,13 +157,14 @@ class _Run:
         if files.source_format == files.target_format == "csv":
             for done, errors in csv_to_csv(source, sink, provision, catalog=catalog, to=to,
                                            rate_date=rate_date, rate_source=rate_source,
-                                           stop_at_error=self.stop_at_error):
+                                           stop_at_error=self.stop_at_error,
+                                           on_stale=self.on_stale):
                 tick(done, _read_so_far(source))
                 for row, error in errors:
                     self.failed(row, error)
             return
         assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                            rate_source=rate_source)
+                            rate_source=rate_source, on_stale=self.on_stale)
         cases = read_cases(source, files.source_format, assessor.vocabulary)
         writer = write_csv if files.target_format == "csv" else write_jsonl
         count = 0

@@ -6,7 +6,7 @@ a Dask DataFrame): chunks of rows given to :class:`~penalties.batch._table.Table
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
 from typing import IO, TYPE_CHECKING
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
+    from rates.model import Rate
 
 __all__ = ["CHUNK_ROWS", "assess_frame", "csv_to_csv"]
 
@@ -32,11 +33,13 @@ def csv_to_csv(source: IO[str], sink: Sink, provision: str | Statute, *,
                catalog: Catalog | None = None, to: str | None = None,
                rate_date: date | None = None, rate_source: str | None = None,
                stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
-               today: date | None = None) -> Iterator[tuple[int, list[tuple[int, str]]]]:
+               today: date | None = None, on_stale: Callable[[Rate], None] | None = None
+               ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
     number of rows written so far and the rows in error of each chunk. ``today`` is the
     date of rows that give no offence date (default: the day the batch starts), as for
-    :func:`~penalties.batch._rows.assess_many`.
+    :func:`~penalties.batch._rows.assess_many`; ``on_stale`` is told each stale rate used
+    (once per currency, date and source).
 
     The header is checked as :func:`~penalties.batch._files.read_cases` checks it, and
     rows are read as it reads them (from a stream opened with its error handler, a row
@@ -49,7 +52,7 @@ def csv_to_csv(source: IO[str], sink: Sink, provision: str | Statute, *,
     try:
         header = next(reader, [])
         table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                              rate_source=rate_source, today=today)
+                              rate_source=rate_source, today=today, on_stale=on_stale)
         sink.write(csv_cells(CSV_COLUMNS) + "\n")
         done = 0
         for rows in _chunks(reader, chunk_rows):

@@ -20,7 +20,7 @@ that path's, word for word.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -62,9 +62,10 @@ class TableAssessor:
     def __init__(self, header: Sequence[str], provision: str | Statute, *,
                  catalog: Catalog | None = None, to: str | None = None,
                  rate_date: date | None = None, rate_source: str | None = None,
-                 today: date | None = None) -> None:
+                 today: date | None = None,
+                 on_stale: Callable[[Rate], None] | None = None) -> None:
         self.assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                                 rate_source=rate_source, today=today)
+                                 rate_source=rate_source, today=today, on_stale=on_stale)
         vocabulary = self.assessor.vocabulary
         check_header(header, vocabulary)
         self.header = tuple(header)
