@@ -274,11 +274,9 @@ def test_an_interrupted_run_leaves_no_complete_looking_output(
                    "signal.signal(signal.SIGHUP, signal.SIG_DFL)"), "batch", str(big_cases),
          "--provision", "vn-225", "-o", str(target)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
     while not _started(tmp_path, output):  # the first rows are written: it runs
         assert process.poll() is None, "the batch ended before it was interrupted"
-        assert time.monotonic() < deadline, "the batch did not start"
-        time.sleep(0.005)
+        time.sleep(0.005)  # (a batch that never starts: the suite's hang guard ends it)
     process.send_signal(getattr(signal, name))
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == code
