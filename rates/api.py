@@ -132,31 +132,8 @@ def convert(
         try:
             entry = prepared[named][to].get(  # a text without currency: named is None
                 day if rounding == DEFAULT_ROUNDING else (day, rounding))
-            if entry is None:
-                pass
-            elif entry.multiplier is not None:
-                if _ZERO <= value <= MAX_AMOUNT:
-                    # Rate.convert_checked's exact product and rounding, prepared: the
-                    # library's context, one minor unit of the target, the same mode
-                    exact = _MULTIPLY(value, entry.multiplier)
-                    return _conversion(Conversion, (
-                        value, entry.base, entry.rate, exact,
-                        exact.quantize(entry.quantum, rounding, QUANTIZING), rounding))
-            else:  # a quotient: _Prepared.apply, inline (a NaN or an infinity raises)
-                numerator, denominator = value.as_integer_ratio()
-                if numerator >= 0 and value <= MAX_AMOUNT:
-                    if numerator % entry.odd == 0:  # decimals that end: rare
-                        return entry.apply(value, numerator, denominator)
-                    numerator *= entry.numerator
-                    denominator *= entry.denominator
-                    common = _gcd(numerator, denominator)
-                    if common != 1:
-                        numerator //= common
-                        denominator //= common
-                    return _conversion(Conversion, (
-                        value, entry.base, entry.rate, _COPRIME(numerator, denominator),
-                        round_ratio(numerator, denominator, entry.places, rounding),
-                        rounding))
+            if entry is not None and _ZERO <= value <= MAX_AMOUNT:
+                return entry.apply(value)
         except KeyError:  # a currency or target not met yet
             pass
         except (ArithmeticError, ValueError):  # too many digits, NaN...: the checks below
@@ -222,12 +199,11 @@ class _Prepared:
         return cls(rate, rate.base, None, fraction.numerator, fraction.denominator, odd, places,
                    minor_unit_quantum(rate.quote), rounding)
 
-    def apply(self, value: Decimal, numerator: int = 0, denominator: int = 0) -> Conversion:
+    def apply(self, value: Decimal) -> Conversion:
         """``rate.convert_checked(value, rounding)``, with the derived parts kept: the same
         exact product (:func:`rates.exact.product`) and the same rounding
         (:func:`rates.money.round_exact`, :func:`rates.money.round_ratio` for a quotient),
-        without building them again. For a quotient, ``numerator`` and ``denominator`` are
-        ``value.as_integer_ratio()`` when the caller has them already."""
+        without building them again."""
         rate = self.rate
         if self.multiplier is not None:
             exact = _MULTIPLY(value, self.multiplier)
@@ -235,8 +211,7 @@ class _Prepared:
                 value, rate.base, rate, exact,
                 exact.quantize(self.quantum, self.rounding, QUANTIZING), self.rounding))
         unrounded: Exact
-        if not denominator:
-            numerator, denominator = value.as_integer_ratio()
+        numerator, denominator = value.as_integer_ratio()
         # the product's decimals end when the amount's numerator holds the odd part of the
         # rate's denominator (the rate's numerator and the amount's denominator cannot)
         whole = numerator % self.odd == 0
