@@ -320,7 +320,7 @@ def convert(amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount
     """Convert an amount at the rate for a date, with the rate's provenance."""
     import rates
 
-    result = rates.convert(amount, to, _day(on, "--on") or _today(), source=source)
+    result = rates.convert(amount, to, _day(on, "--on"), source=source)  # (None: today)
     _answer(as_json, result.to_dict, lambda text: text.conversion(result, _locale(locale)))
     _warn_stale(result.rate)
 

@@ -74,7 +74,9 @@ def ending(interruption: BaseException) -> tuple[str, int]:
     said = "".join(f"; {note}" for note in getattr(interruption, "__notes__", ()))
     if isinstance(interruption, Terminated):
         return f"terminated ({interruption.name}){said}", 128 + interruption.number
-    return f"interrupted{said}", 128 + 2  # SIGINT
+    import signal
+
+    return f"interrupted{said}", 128 + signal.SIGINT
 
 
 @contextlib.contextmanager
