@@ -139,13 +139,14 @@ def refresh(
                     raise BadPayload("refresh", url, "body", str(error)) from None
     base = Path(snapshot.current_snapshot_dir())
     day = today or lookback.today()
+    in_use = _datasets(base)
     for name, piece in pieces.items():
-        _no_less(name, piece[1], _kept(base, name)[1], day, downloaded=not from_files)
+        _no_less(name, piece[1], in_use[name], day, downloaded=not from_files)
     refreshed = {name: piece[1]["last"] for name, piece in pieces.items()}
     kept = {}
     for name in build.DATASETS:
         if name not in pieces:
-            pieces[name] = _kept(base, name)
+            pieces[name] = _kept(base, in_use[name])
             kept[name] = pieces[name][1]["last"]
     about = {"snapshot": {"kind": "user", "refreshed": day.isoformat(), "refreshed_datasets":
                           sorted(refreshed), "kept_from": os.fspath(base)}}
@@ -185,12 +186,18 @@ def _piece(name: str, path: Path) -> build.Piece:
         raise InvalidSnapshotInput(f"{path.name}: cannot be read ({error.strerror})") from None
 
 
-def _kept(base: Path, name: str) -> build.Piece:
-    """A dataset of the snapshot in ``base`` as it is: its files and manifest entry."""
+def _datasets(base: Path) -> dict[str, dict[str, Any]]:
+    """The manifest entries of the datasets of the snapshot in ``base``, by name."""
     import json
 
     manifest = json.loads((base / "manifest.json").read_text(encoding="utf-8"))
-    entry = manifest["datasets"][name]
+    datasets: dict[str, dict[str, Any]] = manifest["datasets"]
+    return datasets
+
+
+def _kept(base: Path, entry: dict[str, Any]) -> build.Piece:
+    """A dataset (its manifest ``entry``) of the snapshot in ``base`` as it is: its files
+    and manifest entry."""
     folder = base / entry["directory"]
     files = {f"{entry['directory']}/{p.name}": p.read_bytes()
              for p in sorted(folder.iterdir()) if p.suffix == ".txt"}
