@@ -88,13 +88,15 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
 
 
 def _one_path_each(files: Sequence[Path]) -> list[Path]:
-    """``files`` with one path per file (device and inode): the one that is not a symbolic
-    link where there is one, so that a report names the file, not a link to it."""
+    """``files`` with one path per file (device and inode), the one that names it best
+    (:func:`~penalties.statutes._index.names_better`, as a catalogue names it)."""
+    from penalties.statutes._index import names_better
+
     chosen: dict[object, Path] = {}
     for file in files:
         identity = _identity(file) or file
         kept = chosen.get(identity)
-        if kept is None or (kept.is_symlink() and not file.is_symlink()):
+        if kept is None or names_better(file, kept):
             chosen[identity] = file
     return sorted(chosen.values(), key=files.index)
 

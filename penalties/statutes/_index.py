@@ -21,7 +21,7 @@ from penalties._errors import DuplicateProvision, FieldProblem, StatuteFileError
 from penalties.statutes._loader import check_inside, read_limited
 
 __all__ = ["GENERAL_FILE", "Entry", "builtin_directory", "builtin_names", "declared_names",
-           "jurisdiction_of", "names_in", "owners", "scan", "statute_files"]
+           "jurisdiction_of", "names_better", "names_in", "owners", "scan", "statute_files"]
 
 #: The name of a jurisdiction's general rules file (never a statute).
 GENERAL_FILE = "general.toml"
@@ -37,6 +37,12 @@ def statute_files(directory: Path) -> list[Path]:
     vocabulary (``facts.toml``) and general rules files (``general.toml``)."""
     return [p for p in sorted(directory.rglob("*.toml"))
             if p.name not in ("facts.toml", GENERAL_FILE)]
+
+
+def names_better(path: Path, other: Path) -> bool:
+    """Whether ``path`` should name a file rather than ``other``, a path to the same file:
+    the path that is not a symbolic link wins (a report names the file, not a link)."""
+    return other.is_symlink() and not path.is_symlink()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +70,7 @@ def scan(directories: Iterable[tuple[Path, bool]]) -> tuple[list[Entry], list[St
             kept = entries.get(identity)
             if kept is None:
                 entries[identity] = Entry(path, root, identity)
-            elif kept.path.is_symlink() and not path.is_symlink():
+            elif names_better(path, kept.path):
                 entries[identity] = Entry(path, root, identity)  # same place in the order
     return list(entries.values()), refused
 
