@@ -166,6 +166,11 @@ def _check(facts: Facts) -> None:
             other = fact.not_before
             raise InvalidFacts(name, f"contradictory facts: {name} {value} is before "
                                f"{other} {values[other]}", f"{name} on or after {other}")
+        if fact.flag and values.get(fact.flag) is not None and (
+                values[fact.flag] is not (value >= 1)):
+            raise InvalidFacts(name, f"contradictory facts: {name} is {value} but {fact.flag} "
+                               f"is {str(values[fact.flag]).lower()}", f"{name} at least 1 "
+                               f"exactly when {fact.flag} is true")
         if fact.needs and values.get(fact.needs) is False:
             raise InvalidFacts(name, f"contradictory facts: {name} is given but {fact.needs} "
                                "is false", f"{name} only together with {fact.needs}")

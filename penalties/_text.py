@@ -45,7 +45,7 @@ def assessment(result: Assessment, locale: str) -> Text:
     """An assessment: the provision and version, the tier and why, the penalties, the
     notes, and the rate of the converted amounts."""
     p = result.provision
-    amended = f", amended by {p.amended_by}" if p.amended_by else ""
+    amended = words.origin(p.amended_by, p.enacted_by)
     basis = "offence date" if result.date_basis == "offence_date" else result.date_basis
     out: Text = [f"{p.id}: {p.title}", f"{p.instrument}, {p.section_word} {p.article}, "
                  f"version in force from {p.version.isoformat()}{amended}",
@@ -68,6 +68,8 @@ def assessment(result: Assessment, locale: str) -> Text:
     out += [f"See also: {pointer}" for pointer in result.see_also]
     if result.ignored:
         out.append(f"Not used by this provision: {', '.join(result.ignored)}")
+    if result.tier is None and result.liable and result.not_given:
+        out.append(f"Not given (a tier may depend on them): {', '.join(result.not_given)}")
     if result.rate is not None:
         out.append(f"Converted at {words.rate(result.rate)}. {result.rate.attribution}")
     return out
@@ -110,8 +112,7 @@ def provision(statute: Statute, locale: str) -> Text:
         until = version.provision.version_until
         out.append(f"\nVersion in force from {version.effective_from.isoformat()}"
                    + (f" to {until.isoformat()}" if until else "")
-                   + (f", amended by {version.model.amended_by}" if version.model.amended_by
-                      else ""))
+                   + words.origin(version.model.amended_by, version.model.enacted_by))
         for subject, tiers in version.tiers.items():
             for tier in reversed(tiers):
                 out.append(f"  {tier.ref} ({statute.subjects[subject].label}) "

@@ -43,9 +43,9 @@ _VALUE = re.compile(r"[a-z0-9][a-z0-9_.()-]{0,59}")
 _ROLES = ("offence", "trial", "action", "history")
 _COMMON = {"name", "kind", "help", "description", "option", "citation"}
 _KEYS: dict[str, set[str]] = {
-    "enum": {"values", "required", "needs"},
+    "enum": {"values", "required", "needs", "assumed"},
     "amount": {"currency_required"},
-    "count": {"min", "max", "default"},
+    "count": {"min", "max", "default", "flag"},
     "flag": {"unknown", "negative", "decided_by", "excludes"},
     "date": {"role", "event", "not_before"},
     "act": set(),
@@ -78,6 +78,12 @@ class Fact:
     not_before: str | None = None
     needs: str | None = None
     citation: str | None = None
+    #: An enum's value taken when the fact is not given and a provision reads it; the
+    #: result names what each other value would give (a hybrid offence: ``indictment``).
+    assumed: str | None = None
+    #: The flag that says this count is at least one (``prior_conviction`` for
+    #: ``prior_convictions``): either may be given, and each answers for the other.
+    flag: str | None = None
     origin: str = ""
 
     @property
@@ -114,10 +120,10 @@ def fact_problems(spec: object, where: str = "") -> list[tuple[str, str]]:
         return f"{where}.{key}" if where else key
 
     kind = spec.get("kind")
-    if kind not in _KEYS:
+    if not isinstance(kind, str) or kind not in _KEYS:
         return [(at("kind"), f"expected one of {', '.join(_KEYS)}, got {kind!r}")]
     for key in spec:
-        if key not in _COMMON | _KEYS[kind]:
+        if not isinstance(key, str) or key not in _COMMON | _KEYS[kind]:
             problems.append((at(key), f"unknown field for a fact of kind {kind}"))
     name = spec.get("name")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -125,7 +131,8 @@ def fact_problems(spec: object, where: str = "") -> list[tuple[str, str]]:
     for key in ("help", "description"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             problems.append((at(key), "required text is missing"))
-    for key in ("option", "citation", "decided_by", "excludes", "not_before", "needs"):
+    for key in ("option", "citation", "decided_by", "excludes", "not_before", "needs",
+                "assumed", "flag"):
         if key in spec and not isinstance(spec[key], str):
             problems.append((at(key), "expected text"))
     for key in ("required", "currency_required", "unknown", "negative", "event"):
@@ -136,6 +143,8 @@ def fact_problems(spec: object, where: str = "") -> list[tuple[str, str]]:
         if not isinstance(values, list) or not values or not all(
                 isinstance(v, str) and _VALUE.fullmatch(v) for v in values):
             problems.append((at("values"), "expected a list of lower-case ids"))
+        elif "assumed" in spec and spec["assumed"] not in values:
+            problems.append((at("assumed"), f"expected one of {', '.join(values)}"))
     if kind == "count":
         for key in ("min", "max", "default"):
             value = spec.get(key)
@@ -162,7 +171,8 @@ def _fact(spec: Mapping[str, Any], origin: str) -> Fact:
         decided_by=spec.get("decided_by"), role=spec.get("role") if kind == "date" else None,
         event=spec.get("event", False), excludes=spec.get("excludes"),
         not_before=spec.get("not_before"), needs=spec.get("needs"),
-        citation=spec.get("citation"), origin=origin)
+        citation=spec.get("citation"), assumed=spec.get("assumed"), flag=spec.get("flag"),
+        origin=origin)
 
 
 def read_facts(specs: object, origin: str, where: str = "facts") -> list[Fact]:
@@ -231,10 +241,10 @@ class Vocabulary:
 
     def check(self, origin: str) -> None:
         """Every reference between facts (``decided_by``, ``excludes``, ``not_before``,
-        ``needs``) must name a fact of the right kind."""
+        ``needs``, ``flag``) must name a fact of the right kind."""
         problems = []
         wanted = {"decided_by": "date", "excludes": "flag", "not_before": "date",
-                  "needs": "flag"}
+                  "needs": "flag", "flag": "flag"}
         for fact in self:
             for key, kind in wanted.items():
                 target = getattr(fact, key)

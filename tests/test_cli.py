@@ -108,8 +108,11 @@ def test_all_fact_options() -> None:
     assert doc["tier"]["id"] == "4a"
     result = run("assess", "vn-225", "--organised", "--commercial-scale", "--prior-conviction",
                  "--prior-admin-penalty", "--offence-date", "2018-12-01", "--json")
-    assert json.loads(result.stdout)["ignored_facts"] == ["prior_admin_penalty",
-                                                          "prior_conviction"]
+    doc = json.loads(result.stdout)
+    # A person's earlier conviction is weighed within the range (Art. 52(1)(h)): said, not
+    # called unused (issue 14).
+    assert doc["ignored_facts"] == ["prior_admin_penalty"]
+    assert any("prior_conviction: no tier" in n and "52(1)(h)" in n for n in doc["notes"])
 
 
 def test_no_tier_exits_zero_and_says_so() -> None:

@@ -128,6 +128,8 @@ def required(path: Path_, key: str) -> bool:
     """Whether the table at ``path`` cannot lack ``key``."""
     if in_cases(path) and "facts" in path:
         return False
+    if path and path[0] == "facts":  # a fact the file declares (fields of data/facts.toml)
+        return key in ("name", "kind", "help", "description")
     parent = next((p for p in reversed(path) if isinstance(p, str)), "")
     if key in REQUIRED:
         return True
@@ -256,7 +258,8 @@ def bands_clash(doc: Doc, rng: random.Random) -> Mutant:
 
 def same_as_cycle(doc: Doc, rng: random.Random) -> Mutant:
     version, j, first = pick_tier(doc, rng)
-    _, k, second = pick_tier(doc, rng) if rng.random() < 0.7 else (version, j, first)
+    tiers = doc["versions"][version]["tiers"]  # the second tier: of the same version
+    k = rng.randrange(len(tiers)) if rng.random() < 0.7 else j
     if rng.random() < 0.2:
         first["when"] = {"same_as": "zz-nowhere"}
         return Mutant("same_as cycle", doc, f"versions[{version}].tiers[{j}].when",

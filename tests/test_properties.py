@@ -50,7 +50,6 @@ VOCABULARY = builtin_vocabulary()
 FACT_KINDS = {f.name: "money" if f.kind == "amount" else f.kind for f in VOCABULARY
               if f.kind in ("amount", "count", "flag", "act")}
 HISTORY_DATES = VOCABULARY.decided()
-MAX_TIMES = VOCABULARY["times"].high
 
 CATALOG = Catalog(use_env=False)
 STATUTES: dict[str, Statute] = {s.id: s for s in list_provisions(CATALOG)}
@@ -78,6 +77,9 @@ def met(result: Assessment) -> set[str]:
 
 
 def run(provision: str, facts: Mapping[str, Any]) -> Assessment:
+    own = {f.name for f in STATUTES[provision].vocabulary} - set(VOCABULARY.facts)
+    if own & facts.keys():  # a fact the provision declares itself: read by its vocabulary
+        return assess(provision, dict(facts), catalog=CATALOG)
     return assess(provision, Facts(**facts), catalog=CATALOG)
 
 
@@ -87,7 +89,13 @@ def step(fact: str, currency: str) -> Decimal:
 
 
 def least(fact: str) -> Decimal:
-    return Decimal(1) if fact == "times" else Decimal(0)
+    """The smallest value a quantity takes (a count's own lower limit)."""
+    return Decimal(VOCABULARY[fact].low) if FACT_KINDS[fact] == "count" else Decimal(0)
+
+
+def most(fact: str) -> Decimal:
+    """The largest value a quantity takes (a count's own upper limit)."""
+    return MAX_AMOUNT if fact in MONEY else Decimal(VOCABULARY[fact].high)
 
 
 def given_value(fact: str, value: Decimal, currency: str) -> object:
@@ -152,9 +160,19 @@ class Plain:
             return True
         if "act" in trigger:
             return bool(facts.get("act") == trigger["act"])
+        if "equals" in trigger:  # a value not given: the one the vocabulary says is assumed
+            fact = VOCABULARY[trigger["fact"]]
+            return bool(facts.get(fact.name, fact.assumed) == trigger["equals"])
         if "fact" in trigger:
+            counts = [f.name for f in VOCABULARY if f.flag == trigger["fact"] and f.name in facts]
+            if trigger["fact"] not in facts and counts:  # "at least one" of a count given
+                return bool(facts[counts[0]] >= 1)
             return facts.get(trigger["fact"]) is True
-        value = facts.get(trigger["quantity"], 1 if trigger["quantity"] == "times" else None)
+        name = trigger["quantity"]
+        value = facts.get(name, VOCABULARY[name].default)
+        flag = VOCABULARY[name].flag
+        if name not in facts and flag is not None and facts.get(flag) is not None:
+            value = 1 if facts[flag] else 0  # the flag alone: one earlier conviction, or none
         if isinstance(value, Amount):
             value = value.value
         return value is not None and written(trigger, Decimal(value))
@@ -184,6 +202,8 @@ def laws(statute: Statute) -> Iterator[tuple[Plain, date]]:
     """Every version and offender kind, with the first day both are in force."""
     for index, version in enumerate(statute.versions):
         for offender, subject in statute.subjects.items():
+            if not subject.liable:  # no tiers: the law gives this offender no liability
+                continue
             start = max(version.effective_from, subject.liable_from or date.min)
             until = version.provision.version_until
             if until is None or start <= until:
@@ -217,7 +237,7 @@ def edges(provision: str) -> dict[str, list[Decimal]]:
             if bound is not None:
                 found.setdefault(band.fact, set()).update(
                     v for v in (bound[0] - unit, bound[0], bound[0] + unit)
-                    if least(band.fact) <= v <= (MAX_AMOUNT if band.fact in MONEY else MAX_TIMES))
+                    if least(band.fact) <= v <= most(band.fact))
     return {fact: sorted(values) for fact, values in found.items()}
 
 
@@ -225,7 +245,7 @@ def quantity(provision: str, fact: str, above: Decimal | None = None) -> st.Sear
     """Values of a quantity, band edges often, all above ``above`` when given."""
     statute = STATUTES[provision]
     unit = step(fact, statute.currency)
-    top = MAX_AMOUNT if fact in MONEY else Decimal(MAX_TIMES)
+    top = most(fact)
     low = least(fact) if above is None else above + unit
     if low > top:
         return st.nothing()
@@ -253,6 +273,9 @@ def cases(draw: st.DrawFn, provision: str) -> tuple[Plain, dict[str, Any]]:
         value = draw(st.sampled_from([None, True, False]))
         if value is not None and not (value and flag == "innocent" and facts.get("willful")):
             facts[flag] = value
+    for counted in VOCABULARY:  # a count and the flag that says it is at least one agree
+        if counted.flag and counted.name in facts:
+            facts[counted.flag] = facts[counted.name] >= 1
     acts = [a.id for a in statute.model.acts]
     if bool(acts) and draw(st.booleans()):
         facts["act"] = draw(st.sampled_from(acts))
@@ -318,9 +341,14 @@ def test_raising_an_amount_never_lowers_the_tier(
     _, facts = data.draw(cases(provision))
     fact = data.draw(st.sampled_from(QUANTITIES))
     current = facts.get(fact, 1 if fact == "times" else None)
+    flag = VOCABULARY[fact].flag
+    if fact not in facts and flag is not None and flag in facts:  # the flag: at least one
+        current = 1 if facts[flag] else 0
     old = current.value if isinstance(current, Amount) else current
     new = data.draw(quantity(provision, fact, None if old is None else Decimal(old)))
     raised = {**facts, fact: given_value(fact, new, statute.currency)}
+    if flag is not None and flag in facts:  # the flag that says "at least one" agrees
+        raised[flag] = new >= 1
     note(f"{fact}: {old} -> {new}")
     before, after = run(provision, facts), run(provision, raised)
     assert after.provision.version == before.provision.version
@@ -341,6 +369,9 @@ NEITHER: dict[tuple[str, str], str] = {
 }
 #: Flags that lower the tier by design, with the legal reason (checked: never raise it).
 MITIGATING: dict[tuple[str, str], str] = {
+    ("de/urhg/106", "professional"): (
+        "UrhG §108a: acting gewerbsmäßig makes the offence §108a's (up to five years), so §106 "
+        "gives no tier and points to it"),
     ("us/17-usc/504c", "innocent"): (
         "17 U.S.C. 504(c)(2): the court may reduce statutory damages to not less than $200 "
         "where the infringer was not aware and had no reason to believe it infringed"),
@@ -353,10 +384,14 @@ def flag_kind(plain: Plain, flag: str) -> str:
     ``mitigating``: the mirror image; ``untested``: no tier tests it; else ``neither``."""
     outside: list[int] = []
     unless: list[int] = []
+    counts = {f.name for f in VOCABULARY if f.flag == flag}  # the flag: "at least one"
     for tier in plain.tiers:
         for test, under_none in walk(tier["when"], plain):
             if test.get("fact") == flag:
                 (unless if under_none else outside).append(tier["rank"])
+            elif test.get("quantity") in counts:  # a band of the count the flag stands for
+                needs_one = test.get("from", 0) >= 1 or "above" in test
+                (unless if needs_one == under_none else outside).append(tier["rank"])
     if not outside and not unless:
         return "untested"
     if outside and (not unless or max(unless) < min(outside)):
@@ -400,7 +435,9 @@ def test_adding_an_aggravating_fact_never_lowers_the_tier(
         kind = flag_kind(plain, flag)
         if (provision, flag) in NEITHER:
             continue
-        after = run(provision, {**facts, flag: True})
+        counts = [f.name for f in VOCABULARY if f.flag == flag]  # the flag says "at least 1"
+        after = run(provision, {**{k: v for k, v in facts.items() if k not in counts},
+                                flag: True})
         if kind == "aggravating":
             assert level(after) >= level(before), (flag, before.tier, after.tier)
         elif kind == "mitigating":
@@ -431,7 +468,7 @@ def probes(band: Mapping[str, Any], unit: Decimal, fact: str) -> list[Decimal]:
 def satisfy(trigger: Mapping[str, Any], plain: Plain, unit: Decimal) -> dict[str, Any] | None:
     """Facts that make ``trigger`` fire, found naively (``None`` when they would clash)."""
     if "fact" in trigger:
-        return {trigger["fact"]: True}
+        return {trigger["fact"]: trigger.get("equals", True)}
     if "act" in trigger:
         return {"act": trigger["act"]}
     if "same_as" in trigger:

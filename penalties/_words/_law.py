@@ -18,19 +18,28 @@ if TYPE_CHECKING:
     from penalties.statutes._triggers import Node
 
 __all__ = ["additional_cell", "bound", "bound_cells", "evaluated", "factor", "joiner",
-           "kind", "node", "outline", "principal_rule", "range_ends", "range_line",
+           "kind", "node", "origin", "outline", "principal_rule", "range_ends", "range_line",
            "range_name", "range_spec", "summary", "term"]
 
 
 
 def principal_rule(rule: str) -> str:
-    """``one_of`` → "one of" (the court picks exactly one), ``any_of`` → "one or more"."""
-    return "one of" if rule == "one_of" else "one or more"
+    """``one_of`` → "one of" (the court picks exactly one), ``any_of`` → "one or more",
+    ``all_of`` → "all of" (each is imposed)."""
+    return {"one_of": "one of", "all_of": "all of"}.get(rule, "one or more")
 
 
 def joiner(rule: str) -> str:
-    """How principal penalties are joined in one line: " or " / " and/or "."""
-    return " or " if rule == "one_of" else " and/or "
+    """How principal penalties are joined in one line: " or " / " and/or " / " and "."""
+    return {"one_of": " or ", "all_of": " and "}.get(rule, " and/or ")
+
+
+def origin(amended_by: str | None, enacted_by: str | None) -> str:
+    """Where a version's text comes from, after its dates: ``, amended by Law 12/2017/QH14``
+    or ``, enacted by Regulation (EU) 2016/679``; empty when the file does not say."""
+    if enacted_by:
+        return f", enacted by {enacted_by}"
+    return f", amended by {amended_by}" if amended_by else ""
 
 
 def kind(name: str) -> str:
@@ -176,6 +185,8 @@ def node(trigger: Node) -> str:
 
     if isinstance(trigger, t.FlagNode):
         return trigger.fact
+    if isinstance(trigger, t.ChoiceNode):
+        return f"{trigger.fact} {trigger.value}"
     if isinstance(trigger, t.BandNode):
         return f"{trigger.fact} {trigger.words}"
     if isinstance(trigger, t.ActNode):

@@ -18,7 +18,7 @@ from penalties._errors import NoVersionInForce, PenaltyError
 from penalties._facts import Offender
 from penalties.statutes._statute import CompiledVersion, Statute, cite
 
-__all__ = ["Day", "Law", "Resolver", "add_months", "day_on", "law_at", "law_on"]
+__all__ = ["MAX_SUCCESSION", "Day", "Law", "Resolver", "add_months", "day_on", "law_at", "law_on"]
 
 #: Looks a provision up by id (the catalogue's ``get``).
 Resolver = Callable[[str], Statute]
@@ -52,15 +52,56 @@ class Law:
         return self.statute.id, index
 
 
-def law_on(statute: Statute, day: date, resolve: Resolver | None) -> Law:
-    """The provision and version in force on ``day``, following predecessors back in time."""
+#: How many provisions a succession may chain (predecessors or successors) before a date
+#: is answered: a file pointing in a circle ends here, not in an endless search.
+MAX_SUCCESSION = 20
+
+
+def law_on(statute: Statute, day: date, resolve: Resolver | None, depth: int = 0) -> Law:
+    """The provision and version in force on ``day``, following predecessors back in time
+    and successors forward (a repealed provision's ``successor``)."""
+    model = statute.model
     first = statute.versions[0].effective_from
-    if day < first and statute.model.predecessor and resolve is not None:
-        earlier = law_on(resolve(statute.model.predecessor), day, resolve)
-        note = (f"The date is before {statute.id} took effect ({first.isoformat()}); the law "
-                f"in force then was {earlier.statute.id}.")
-        return Law(earlier.statute, earlier.version, (note, *earlier.notes))
+    if resolve is not None and depth < MAX_SUCCESSION:
+        if day < first and model.predecessor:
+            earlier = law_on(resolve(model.predecessor), day, resolve, depth + 1)
+            note = (f"The date is before {statute.id} took effect ({first.isoformat()}); the "
+                    f"law in force then was {earlier.statute.id}.")
+            return Law(earlier.statute, earlier.version, (note, *earlier.notes))
+        repealed = model.repealed_on
+        if repealed is not None and day >= repealed and model.successor:
+            later = law_on(resolve(model.successor), day, resolve, depth + 1)
+            note = (f"The date is on or after the repeal of {statute.id} "
+                    f"({repealed.isoformat()}); the law in force then is {later.statute.id}.")
+            return Law(later.statute, later.version, (note, *later.notes))
     return Law(statute, statute.version_on(day), ())
+
+
+_EVENTS = {"offence_date": "the offence was committed", "action_date": "the action was brought"}
+
+
+def _by_events(statute: Statute, day: date, action_date: date | None,
+               resolve: Resolver | None) -> Law:
+    """The version when versions name the event whose date selects them (``selected_by``):
+    the latest version whose own event's date has reached its ``effective_from``."""
+    default = statute.model.version_date
+    dates = {"offence_date": day, "action_date": action_date or day}
+    notes: list[str] = []
+    for version in reversed(statute.versions):
+        event = version.model.selected_by or default
+        start = version.effective_from.isoformat()
+        if dates[event] >= version.effective_from:
+            notes.append(f"{statute.id}: the version of {start} applies, as "
+                         f"{_EVENTS[event]} on or after {start} ({event}).")
+            if event == "action_date" and action_date is None:
+                notes.append("No action_date was given, so the offence date stood for it.")
+            repealed = statute.model.repealed_on
+            if repealed is not None and day >= repealed:
+                return law_on(statute, day, resolve)  # raises, or follows the successor
+            return Law(statute, version, tuple(notes))
+        notes.append(f"{statute.id}: the version of {start} does not apply: it applies "
+                     f"only where {_EVENTS[event]} on or after {start} ({event}).")
+    return law_on(statute, day, resolve)  # before every version: a predecessor, or an error
 
 
 def law_at(statute: Statute, offender: Offender, day: date, action_date: date | None,
@@ -70,6 +111,14 @@ def law_at(statute: Statute, offender: Offender, day: date, action_date: date | 
     kind could be liable (e.g. Vietnamese commercial legal entities only for acts from
     2018-01-01, Resolution 41/2017/QH14 Art. 2(1)(h))."""
     subject = statute.subjects.get(offender)
+    if subject is not None and not subject.liable:
+        assert subject.liability_citation is not None
+        ref = cite(subject.liability_citation, statute.model.article, statute.model.section_word)
+        see = f" Instead: {subject.see}" if subject.see else ""
+        note = (f"A {subject.label} bears no liability under {statute.id} ({ref} "
+                f"[{subject.liability_citation.confidence.value}]: "
+                f"{subject.liability_citation.translation}).{see}")
+        return Law(statute, None, (note,))
     if subject is not None and subject.liable_from is not None and day < subject.liable_from:
         assert subject.liability_citation is not None
         ref = cite(subject.liability_citation, statute.model.article, statute.model.section_word)
@@ -77,6 +126,8 @@ def law_at(statute: Statute, offender: Offender, day: date, action_date: date | 
                 f"{subject.liable_from.isoformat()} ({ref}: "
                 f"{subject.liability_citation.translation})")
         return Law(statute, None, (note,))
+    if any(v.model.selected_by for v in statute.versions):
+        return _by_events(statute, day, action_date, resolve)
     selecting = day
     notes: tuple[str, ...] = ()
     if statute.model.version_date == "action_date":

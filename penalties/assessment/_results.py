@@ -137,6 +137,7 @@ class ProvisionRef:
     amended_by: str | None
     sources: tuple[str, ...]
     section_word: str = "Art."
+    enacted_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -151,6 +152,7 @@ class ProvisionRef:
             "version": self.version.isoformat(),
             "version_until": self.version_until.isoformat() if self.version_until else None,
             "amended_by": self.amended_by,
+            "enacted_by": self.enacted_by,
             "sources": list(self.sources),
         }
 
@@ -161,12 +163,12 @@ class Assessment:
 
     ``tier`` is ``None`` when no tier applies (``liable`` then says whether the offender could
     be liable at all). ``principal`` holds the principal penalties: with ``principal_rule``
-    ``"one_of"`` the court picks exactly one, with ``"any_of"`` one or more; ``additional``
-    holds optional, cumulative penalties. ``inputs`` lists the amounts given in another
-    currency and their exact conversions; ``see_also`` names provisions to look at when no
-    tier applies; ``law_choice`` explains which law was applied when the offence date and the
-    trial date fall under different laws (lex mitior). ``rate`` is the one rate every
-    ``converted`` figure of the result was converted at (``None``: not converted).
+    ``"one_of"`` the court picks exactly one, with ``"any_of"`` one or more, with ``"all_of"``
+    each of them; ``additional`` holds optional, cumulative penalties. ``inputs`` lists the
+    amounts given in another currency and their exact conversions; ``see_also`` names provisions
+    to look at when no tier applies; ``law_choice`` explains which law was applied when the
+    offence date and the trial date fall under different laws (lex mitior). ``rate`` is the one
+    rate every ``converted`` figure of the result was converted at (``None``: not converted).
     """
 
     provision: ProvisionRef

@@ -30,6 +30,7 @@ class Run:
     def __init__(self, lens: Lens, law: Law, key: Key, values: dict[str, Any], day: Day,
                  when: date | None) -> None:
         assert law.version is not None
+        self.law = law
         self.lens = lens
         self.statute = law.statute
         self.version = law.version
@@ -44,7 +45,9 @@ class Run:
         self.vocabulary = lens.statute.vocabulary
         self.used = self.version.used_facts.get(key.offender, frozenset())
         self.context = Context(self.flag, self.quantity, self.statute.currency,
-                               lambda: values.get("act"))
+                               lambda: values.get("act"), self.choice)
+        #: Facts not given whose value was assumed (a hybrid offence tried on indictment).
+        self.assumed: dict[str, str] = {}
 
     # -- the facts, as the triggers and formulas ask for them -----------------------------
 
@@ -53,10 +56,35 @@ class Run:
             self.flags[name] = self._decide_flag(name)
         return self.flags[name]
 
+    def choice(self, name: str) -> tuple[str | None, str | None]:
+        """The value of a fact with a list of values; when not given, the vocabulary's
+        assumed value (noted, and the other values' answers named in the result)."""
+        stated = self.values.get(name)
+        if stated is not None:
+            return stated, None
+        assumed = self.vocabulary[name].assumed
+        if assumed is None:
+            return None, None
+        self.assumed[name] = assumed
+        return assumed, f"{name} not given: taken as {assumed!r}"
+
+    def _counted(self, name: str) -> str | None:
+        """The count fact that ``name`` (a flag) says is at least one, when only the count
+        was given (``prior_convictions`` for ``prior_conviction``)."""
+        for fact in self.vocabulary:
+            if fact.flag == name and self.values.get(fact.name) is not None:
+                return fact.name
+        return None
+
     def _decide_flag(self, name: str) -> tuple[bool, str | None]:
         stated = self.values.get(name)
         date_field = self.vocabulary[name].decided_by
         completed = self.values.get(date_field) if date_field else None
+        if stated is None and completed is None:
+            count = self._counted(name)
+            if count is not None:
+                number = self.values[count]
+                return number >= 1, f"{count} is {number}"
         if completed is None:
             return bool(stated), None
         assert date_field is not None
@@ -110,7 +138,14 @@ class Run:
         token = self.values.get(name)
         fact = self.vocabulary[name]
         found: Exact | int | None
-        if token is None:
+        if token is None and fact.flag is not None and (
+                self.values.get(fact.flag) is not None
+                or self.values.get(self.vocabulary[fact.flag].decided_by or "") is not None):
+            counts, _ = self.flag(fact.flag)
+            found = 1 if counts else 0
+            self.notes.append(f"{name} not given: {fact.flag} {'true' if counts else 'false'} "
+                              f"taken as {found} (give {name} for the exact number)")
+        elif token is None:
             found = fact.default if fact.kind == "count" else None  # type: ignore[assignment]
         elif type(token) is tuple:  # a position among the boundaries
             found = self.lens.representative(
@@ -121,6 +156,19 @@ class Run:
             found = token
         self.quantities[name] = found
         return found
+
+    def _used(self) -> frozenset[str]:
+        """The facts this law reads: its tiers' and ranges' facts, a flag and the count it
+        stands for as one, and the action date when it selects the version."""
+        used = set(self.used)
+        for fact in self.vocabulary:
+            if fact.flag and (fact.name in used or fact.flag in used):
+                used |= {fact.name, fact.flag}
+        model = self.statute.model
+        if model.version_date == "action_date" or any(
+                v.model.selected_by == "action_date" for v in self.statute.versions):
+            used.add("action_date")
+        return frozenset(used)
 
     def _count(self, name: str) -> int | None:
         found = self.quantity(name)
@@ -184,6 +232,18 @@ class Run:
 
     # -- the answer -----------------------------------------------------------------------
 
+    def _name_alternatives(self) -> None:
+        """For each fact whose value was assumed, what each other value would give (a hybrid
+        offence: the indictment range shown, the summary one named)."""
+        for name, assumed in sorted(self.assumed.items()):
+            for value in self.vocabulary[name].values:
+                if value == assumed:
+                    continue
+                other = Run(self.lens, self.law, self.key, {**self.values, name: value},
+                            self.day, self.when).result()
+                self.notes.append(f"{name} not given: the answer is for {name} {assumed!r}; "
+                                  f"with {name} {value!r}: {words.summary(other)}")
+
     def result(self) -> Assessment:
         offender = self.key.offender
         tiers = self.version.tiers.get(offender, ())
@@ -200,8 +260,17 @@ class Run:
         dates = {d: f for f, d in decided.items()}
         skip = ("offender", "offence_date", "trial_date")
         needs = {f.name: f.needs for f in self.vocabulary if f.needs}
-        ignored = tuple(sorted(k for k in given if k not in skip and dates.get(
-            k, needs.get(k, k)) not in self.used))
+        used = self._used()
+        weighed = {item.fact: item for item in self.statute.sentencing
+                   if item.subject in (None, offender) and item.fact not in used}
+        for name in sorted(weighed.keys() & given.keys()):
+            item = weighed[name]
+            ref = cite(item.citation, self.statute.model.article,
+                       self.statute.model.section_word)
+            self.notes.append(f"{name}: no tier of {self.statute.id} depends on it, but "
+                              f"{item.effect} ({ref} [{item.citation.confidence.value}])")
+        ignored = tuple(sorted(k for k in given if k not in skip and k not in weighed and dates.get(
+            k, needs.get(k, k)) not in used))
         for name in self.used:  # every fact that decides: asked once, for its conversion
             if self.vocabulary.kind(name) in ("amount", "count"):
                 self.quantity(name)
@@ -212,6 +281,7 @@ class Run:
         provision = self.version.provision
         day = self.when or date.min
         if not met:
+            self._name_alternatives()
             note = self.version.model.no_tier_note
             self.notes.append(f"No tier of {self.statute.id} applies to these facts"
                               + (f": {note}" if note else "."))
@@ -221,6 +291,7 @@ class Run:
         chosen, result = met[0]
         principal = self._ranges(chosen.principal)
         additional = self._ranges(chosen.additional)
+        self._name_alternatives()
         return Assessment(
             provision, offender, day, self.key.basis, True, result,
             principal_rule=chosen.model.principal_rule, principal=principal,

@@ -175,8 +175,9 @@ class Lens:
         law sees: an amount to convert, a value read exactly, anything else). A whole
         number stands for an amount in the law's currency (see
         :func:`~penalties._values.plain_column`)."""
-        if kind not in ("amount", "count") or name in self.exact_facts:
-            return [None] * len(values)
+        if kind not in ("amount", "count") or name in self.exact_facts or (
+                self.statute.vocabulary[name].flag is not None):
+            return [None] * len(values)  # a count a flag stands for: its flag reads it too
         points = self.points(name, currency if kind == "amount" else None)
         left, right = bisect.bisect_left, bisect.bisect_right
         if kind == "count":

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from penalties import _words as words
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, conversion_json
-from penalties.statutes._triggers import AllNode, AnyNode, BandNode, FlagNode, Node
+from penalties.statutes._triggers import AllNode, AnyNode, BandNode, ChoiceNode, FlagNode, Node
 from rates import lookback
 
 if TYPE_CHECKING:
@@ -127,6 +127,9 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str
     ref = node.ref.split(" [", 1)[0]
     if isinstance(node, FlagNode):
         rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition))
+    elif isinstance(node, ChoiceNode):
+        rows.append(Threshold(*where, ref, node.fact, "value", f"is {node.value!r}",
+                              condition=condition))
     elif isinstance(node, BandNode):
         low, up = node.lower, node.upper
         money = currency if node.money else None

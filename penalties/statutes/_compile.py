@@ -80,7 +80,8 @@ def compile_statute(model: StatuteFile, path: str, vocabulary: Vocabulary | None
     _check_cases(model, known, problems)
     if problems.items:
         raise StatuteFileError(path, problems.items)
-    return Statute(model, path, tuple(versions), subjects, known, leniency)
+    sentencing = general.sentencing_for(model.id) if general else ()
+    return Statute(model, path, tuple(versions), subjects, known, leniency, sentencing)
 
 
 def _leniency(model: StatuteFile, general: General | None,

@@ -36,6 +36,7 @@ from penalties.statutes._triggers import (
     AlwaysNode,
     AnyNode,
     BandNode,
+    ChoiceNode,
     FlagNode,
     Node,
     NoneNode,
@@ -130,6 +131,8 @@ class Triggers:
         own = ref + (f"({trigger.point})" if trigger.point else "")
         own += f" [{trigger.label}]" if trigger.label else ""
         if isinstance(trigger, FlagTest):
+            if trigger.equals is not None:
+                return self._choice(trigger.fact, trigger.equals, own, trigger.label, where)
             if not self._kind(trigger.fact, ("flag",), f"{where}.fact", "flag fact"):
                 return None
             return FlagNode(own, trigger.label, trigger.fact)
@@ -153,12 +156,24 @@ class Triggers:
                 return None
             is_money = self.vocabulary.kind(trigger.quantity) == "amount"
             return BandNode(own, trigger.label, trigger.quantity, trigger.lower, trigger.upper,
-                            is_money, self.file.currency)
+                            is_money, self.file.currency, trigger.note)
         if isinstance(trigger, AnyOf):
             kids = self.children(trigger.any, own, f"{where}.any", visiting, depth)
             return None if kids is None else AnyNode(own, trigger.label, kids)
         kids = self.children(trigger.all, own, f"{where}.all", visiting, depth)
         return None if kids is None else AllNode(own, trigger.label, kids)
+
+    def _choice(self, fact: str, value: str, ref: str, label: str | None,
+                where: str) -> Node | None:
+        """An ``equals`` test: a fact with a list of values, and one of its values."""
+        if not self._kind(fact, ("enum",), f"{where}.fact", "fact with a list of values"):
+            return None
+        allowed = self.vocabulary[fact].values
+        if value not in allowed:
+            self.problems.add(f"{where}.equals", f"{shown(value)} is not a value of {fact} "
+                              f"({', '.join(allowed)})")
+            return None
+        return ChoiceNode(ref, label, fact, value)
 
     def children(self, items: list[Trigger], ref: str, where: str, visiting: set[str],
                  depth: int) -> tuple[Node, ...] | None:
@@ -232,7 +247,7 @@ class Triggers:
 
 def facts_of(node: Node) -> set[str]:
     """Every fact a trigger tree reads."""
-    if isinstance(node, FlagNode | BandNode):
+    if isinstance(node, FlagNode | BandNode | ChoiceNode):
         return {node.fact}
     if isinstance(node, ActNode):
         return {"act"}

@@ -58,7 +58,8 @@ def _bound(bound: Bound | None) -> BoundSpec | None:
         return None
     terms = bound.greatest_of if isinstance(bound, GreatestOf) else [
         bound if isinstance(bound, Term) else Term(amount=bound)]
-    return BoundSpec(tuple(TermSpec(t.amount, t.fact, t.times, t.units, t.ref) for t in terms))
+    return BoundSpec(tuple(TermSpec(t.amount, t.fact, t.times, t.units, t.ref, t.divided_by)
+                           for t in terms))
 
 
 class VersionCompiler:
@@ -92,6 +93,9 @@ class VersionCompiler:
             if tier.subject not in self.subjects:
                 self.problems.add(f"{where}.subject",
                                   f"{tier.subject.value!r} is not in the file's subjects")
+            elif not self.subjects[tier.subject].liable:
+                self.problems.add(f"{where}.subject", f"{tier.subject.value!r} is not liable "
+                                  "under this provision (liable = false): it takes no tiers")
             node = self.triggers.node_for(tier.id, set(), 1)
             if node is None:
                 continue
@@ -189,6 +193,7 @@ class VersionCompiler:
             version=self.version.effective_from, version_until=self.until,
             amended_by=self.version.amended_by,
             sources=tuple(s.url or s.title for s in self.version.sources),
+            section_word=f.section_word, enacted_by=self.version.enacted_by,
         )
 
     def _check_ids(self) -> None:
@@ -219,12 +224,15 @@ class VersionCompiler:
     def _range(self, penalty: Penalty, subject: Offender, ref: str, where: str,
                only_with: tuple[str, ...] | None = None) -> tuple[RangeSpec, str | None]:
         floor = self.floors.get((subject, penalty.kind))
-        low, high = _bound(penalty.min), _bound(penalty.max)
+        day_fine = penalty.day_fine
+        low, high = ((_bound(day_fine.daily_min), _bound(day_fine.daily_max)) if day_fine
+                     else (_bound(penalty.min), _bound(penalty.max)))
+        days = (day_fine.days_min, day_fine.days_max) if day_fine else None
         low_months, source, note = penalty.min_months, None, None
         low_money = low.fixed if low is not None else None
         if penalty.kind in MONEY_KINDS and low is not None and low_money is None:
             low_money = None  # computed per case
-        if floor is not None:
+        if floor is not None and days is None:
             floor_ref = f"{self._cite(floor.citation)} [{floor.citation.confidence.value}]"
             own_low, floor_value = ((low_money, floor.min) if penalty.kind in MONEY_KINDS
                                     else (penalty.min_months, floor.min_months))
@@ -236,6 +244,9 @@ class VersionCompiler:
                 note = f"{ref} {penalty.kind.value}: the minimum comes from {floor_ref}"
         currency = self.file.currency
         high_money = high.fixed if high is not None else None
+        if days is not None:  # the template shows the range; each case computes it
+            low_money = low_money * days[0] if low_money is not None else None
+            high_money = high_money * days[1] if high_money is not None else None
         self._check_range_facts(penalty, low, high, where)
         template = PenaltyRange(
             kind=penalty.kind.value, ref=ref,
@@ -244,7 +255,7 @@ class VersionCompiler:
             min_months=low_months, max_months=penalty.max_months, min_source=source,
             only_with_principal=only_with, per=penalty.per,
         )
-        return RangeSpec(template, low, high, penalty.per, penalty.total_max), note
+        return RangeSpec(template, low, high, penalty.per, penalty.total_max, days), note
 
     def _check_range_facts(self, penalty: Penalty, low: BoundSpec | None,
                            high: BoundSpec | None, where: str) -> None:

@@ -15,12 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from penalties._errors import FieldProblem, StatuteFileError
+from penalties._errors import StatuteFileError
+from penalties.statutes._locations import field_problems
 from penalties.statutes._schema import (
     GeneralFile,
     GeneralHistory,
     GeneralLeniency,
-    clean_location,
+    GeneralSentencing,
 )
 
 __all__ = ["GENERAL_FILE", "General", "load_general"]
@@ -38,6 +39,12 @@ class General:
     history: tuple[GeneralHistory, ...]
     leniency: tuple[GeneralLeniency, ...]
     facts: tuple[dict[str, Any], ...] = ()
+    sentencing: tuple[GeneralSentencing, ...] = ()
+
+    def sentencing_for(self, provision: str) -> tuple[GeneralSentencing, ...]:
+        """The facts weighed within the range for ``provision``."""
+        return tuple(item for item in self.sentencing
+                     if any(provision.startswith(p) for p in item.applies_to))
 
     def history_for(self, provision: str, effective_from: date) -> list[GeneralHistory]:
         """The history rules for a version of ``provision`` in force from ``effective_from``."""
@@ -66,8 +73,7 @@ def load_general(path: Path, root: Path | None = None) -> General:
     try:
         model = GeneralFile.model_validate(data)
     except ValidationError as exc:
-        raise StatuteFileError(str(path), [FieldProblem(
-            clean_location(e["loc"]), str(e["msg"]).removeprefix("Value error, "))
-            for e in exc.errors()]) from None
+        raise StatuteFileError(str(path), field_problems(
+            exc.errors(), lambda e: str(e["msg"]).removeprefix("Value error, "))) from None
     return General(model.jurisdiction, str(path), tuple(model.history), tuple(model.leniency),
-                   tuple(model.facts))
+                   tuple(model.facts), tuple(model.sentencing))

@@ -49,15 +49,15 @@ def load(path: Path, root: Path | None, vocabulary: Vocabulary | None = None,
     from pydantic import ValidationError
 
     from penalties.statutes._compile import compile_statute
-    from penalties.statutes._schema import StatuteFile, clean_location
+    from penalties.statutes._locations import field_problems
+    from penalties.statutes._schema import StatuteFile
 
     named = str(path)
     data, text = read_document(path, root)
     try:
         model = StatuteFile.model_validate(data)
     except ValidationError as exc:
-        problems = [FieldProblem(clean_location(e["loc"]), _message(e)) for e in exc.errors()]
-        raise StatuteFileError(named, problems) from None
+        raise StatuteFileError(named, field_problems(exc.errors(), _message)) from None
     if general is None:
         from penalties.statutes._catalog import builtin_general
 

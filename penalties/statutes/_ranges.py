@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from penalties import _words as words
 from penalties.assessment._figures import Figure, PenaltyRange
-from rates.exact import Exact, product
+from rates.exact import Exact, product, quotient
 from rates.money import MAXIMUM_ROUNDING, MINIMUM_ROUNDING
 
 __all__ = [
@@ -63,6 +63,7 @@ class TermSpec:
     times: Decimal
     units: Decimal | None
     ref: str | None
+    divided_by: int | None = None
 
     def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str]:
         """The amount (``None`` when its fact is not given) and how it was reached."""
@@ -71,7 +72,10 @@ class TermSpec:
             return self.amount, words.evaluated(self.amount, currency, self.ref)
         if self.units is not None:
             value, described = ctx.unit_value()
-            total = product(self.units, value)
+            total: Exact = product(self.units, value)
+            if self.divided_by is not None:
+                total = quotient(total, Decimal(self.divided_by))  # exact: 1/30 stays 1/30
+                described = f"{described}, divided by {self.divided_by}"
             return total, words.evaluated(total, currency, self.ref, self.units, described)
         assert self.fact is not None
         base = ctx.money_fact(self.fact)
@@ -122,11 +126,15 @@ class RangeSpec:
     high: BoundSpec | None = None
     per: str | None = None
     total_max: Decimal | None = None
+    #: A day-fine's fewest and most daily units: ``low`` and ``high`` are then the daily
+    #: amounts (StGB §40; Código Penal art. 49).
+    days: tuple[int, int] | None = None
     static: PenaltyRange | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         # The finished range when no bound depends on the case or the date, found once.
-        dynamic = self.per or any(b is not None and b.fixed is None for b in (self.low, self.high))
+        dynamic = self.per or self.days or any(b is not None and b.fixed is None
+                                               for b in (self.low, self.high))
         object.__setattr__(self, "static", None if dynamic else self.template)
 
     @property
@@ -154,6 +162,11 @@ class RangeSpec:
             low = self.template.low.exact  # a general-part floor
         result = self.template
         currency = ctx.currency
+        if self.days is not None and low is not None and high is not None:
+            fewest, most = self.days
+            notes.append(f"day-fine: {fewest} to {most} daily units of "
+                         f"{words.amount(low, currency)} to {words.amount(high, currency)}")
+            low, high = product(low, Decimal(fewest)), product(high, Decimal(most))
         if self.per is not None:
             count = ctx.count_fact(self.per)
             if count is None:

@@ -26,7 +26,6 @@ Cross-field rules (bands that overlap or leave gaps, unknown references) live in
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -56,10 +55,10 @@ from penalties.statutes._schema_general import (
     GeneralFile,
     GeneralHistory,
     GeneralLeniency,
+    GeneralSentencing,
     Leniency,
 )
 from penalties.statutes._schema_penalties import (
-    BOUND_TAGS,
     AdditionalGroup,
     Bound,
     Cap,
@@ -72,7 +71,6 @@ from penalties.statutes._schema_penalties import (
     Tier,
 )
 from penalties.statutes._schema_triggers import (
-    TRIGGER_TAGS,
     ActTest,
     AllOf,
     Always,
@@ -109,6 +107,7 @@ __all__ = [
     "GeneralFile",
     "GeneralHistory",
     "GeneralLeniency",
+    "GeneralSentencing",
     "GoldenCase",
     "GreatestOf",
     "HistoryRule",
@@ -130,7 +129,6 @@ __all__ = [
     "UnitSeries",
     "UnitValue",
     "Version",
-    "clean_location",
     "document_problems",
 ]
 
@@ -139,7 +137,13 @@ class Version(Model):
     """The provision as in force from ``effective_from`` until the next version begins."""
 
     effective_from: Day
+    selected_by: Literal["offence_date", "action_date"] | None = Field(
+        default=None, description="the event whose date must reach effective_from for this "
+        "version to apply, if not the file's version_date (17 U.S.C. 504(c): 1989 amounts by "
+        "when the cause of action arose, Pub. L. 100-568 s13(b); 1999 by the action's date)")
     amended_by: str | None = None
+    enacted_by: str | None = Field(default=None, description="the instrument that made the "
+                                   "provision, for a version that is its original text")
     sources: Annotated[list[Source], Field(min_length=1)]
     floors: list[Floor] = []
     history: list[HistoryRule] = []
@@ -149,12 +153,23 @@ class Version(Model):
     caps: list[Cap] = []
     no_tier_note: str | None = None
 
+    @model_validator(mode="after")
+    def _one_origin(self) -> Version:
+        if self.amended_by is not None and self.enacted_by is not None:
+            raise ValueError("a version is either enacted_by or amended_by an instrument")
+        return self
+
 
 class Subject(Model):
     """A kind of offender the provision covers, and from when it can be liable."""
 
     kind: Offender
     label: Text
+    liable: bool = Field(default=True, description="false when the law gives this kind of "
+                         "offender no liability at all (e.g. no corporate criminal liability "
+                         "in Germany); liability_citation says why")
+    see: Text | None = Field(default=None, description="where such an offender's liability "
+                             "lies instead (e.g. an administrative fine regime)")
     liable_from: Day | None = None
     liability_citation: Citation | None = None
     tiers_from: Offender | None = Field(
@@ -168,6 +183,10 @@ class Subject(Model):
     def _cited(self) -> Subject:
         if self.liable_from is not None and self.liability_citation is None:
             raise ValueError("liable_from needs a liability_citation")
+        if not self.liable and self.liability_citation is None:
+            raise ValueError("liable = false needs a liability_citation saying why")
+        if not self.liable and (self.liable_from is not None or self.tiers_from is not None):
+            raise ValueError("liable = false takes no liable_from or tiers_from")
         if self.tiers_from == self.kind:
             raise ValueError("tiers_from must name another subject")
         return self
@@ -258,6 +277,10 @@ class StatuteFile(Model):
     predecessor: str | None = Field(
         default=None, description="id of the provision that covered the same conduct before "
         "this one's first version; offences before then are assessed under it")
+    successor: str | None = Field(
+        default=None, description="id of the provision that covers the same conduct after "
+        "this one is repealed (its predecessor is this one); a later, more lenient law is "
+        "looked for there (lex mitior from the earlier end)")
     lex_mitior: LexMitior | None = None
     repealed_on: Day | None = None
     repealed_by: str | None = None
@@ -282,17 +305,3 @@ class StatuteFile(Model):
         if checked != code:
             raise ValueError(f"write the currency code in capitals: {checked!r}")
         return code
-
-
-def clean_location(loc: tuple[int | str, ...]) -> str:
-    """Render a pydantic error location as the TOML path: ``versions[0].tiers[2].when``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in TRIGGER_TAGS or part in BOUND_TAGS or re.fullmatch(
-                r"function-\w+\[.*\]", part):
-            continue
-        else:
-            out += f".{part}" if out else part
-    return out

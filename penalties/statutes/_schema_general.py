@@ -8,20 +8,24 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
+from penalties._facts import Offender
 from penalties._vocabulary import fact_problems
 from penalties.statutes._schema_base import Citation, Day, Model, PenaltyKind, Text
 from penalties.statutes._schema_penalties import HistoryRule
 
 __all__ = ["LENIENCY_CRITERIA", "FactSpec", "GeneralFile", "GeneralHistory", "GeneralLeniency",
-           "Leniency"]
+           "GeneralSentencing", "Leniency"]
 
 
 def _fact_spec(spec: dict[str, Any]) -> dict[str, Any]:
     problems = fact_problems(spec)
-    if problems:
-        raise ValueError("; ".join(f"{where}: {message}" if where else message
-                                   for where, message in problems))
+    if problems:  # each at its own field: see penalties.statutes._locations.field_problems
+        raise PydanticCustomError("fact_spec", "{summary}", {
+            "summary": "; ".join(f"{where}: {message}" if where else message
+                                 for where, message in problems),
+            "problems": problems})
     return spec
 
 
@@ -61,6 +65,19 @@ class GeneralLeniency(Leniency):
     applies_to: Annotated[list[Text], Field(min_length=1)]
 
 
+class GeneralSentencing(Model):
+    """A fact the general part weighs when the sentence is fixed within a tier's range, not
+    in choosing the tier (Vietnam: recidivism, tái phạm, an aggravating circumstance under
+    Penal Code 2015 Art. 52(1)(h)): given for a provision whose tiers do not test it, the
+    result says so instead of calling it unused."""
+
+    applies_to: Annotated[list[Text], Field(min_length=1)]
+    fact: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+    subject: Offender | None = None
+    effect: Text
+    citation: Citation
+
+
 class GeneralFile(Model):
     """A jurisdiction's general rules (``data/<jurisdiction>/general.toml``): facts its
     provisions share (e.g. the categories of a prior sentence), history rules (expungement
@@ -71,3 +88,4 @@ class GeneralFile(Model):
     facts: list[FactSpec] = []
     history: list[GeneralHistory] = []
     leniency: list[GeneralLeniency] = []
+    sentencing: list[GeneralSentencing] = []

@@ -30,6 +30,7 @@ __all__ = [
     "AdditionalGroup",
     "Bound",
     "Cap",
+    "DayFine",
     "Floor",
     "GreatestOf",
     "HistoryRule",
@@ -47,6 +48,7 @@ class Term(Model):
     fact: Name | None = None
     times: Ratio = Decimal(1)
     units: Amount | None = None
+    divided_by: Annotated[int, Field(strict=True, ge=1, le=1000)] | None = None
     ref: str | None = None
 
     @model_validator(mode="after")
@@ -54,6 +56,29 @@ class Term(Model):
         given = [k for k in ("amount", "fact", "units") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("a term takes exactly one of amount, fact or units")
+        if self.divided_by is not None and self.units is None:
+            raise ValueError("divided_by divides a number of units (e.g. 1/30 of a minimum wage)")
+        return self
+
+
+class DayFine(Model):
+    """A fine in daily units: a number of days times a daily amount, each bounded (StGB
+    §40: 5 to 360 daily units of EUR 1 to 30,000; Código Penal arts. 49 and 60: 10 to 360
+    of 1/30 to 5 minimum wages). The range runs from the fewest days at the lowest daily
+    amount to the most days at the highest."""
+
+    days_min: Annotated[int, Field(strict=True, ge=1, le=100_000)]
+    days_max: Annotated[int, Field(strict=True, ge=1, le=100_000)]
+    daily_min: Bound
+    daily_max: Bound
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DayFine:
+        if self.days_min > self.days_max:
+            raise ValueError(f"days_min {self.days_min} is above days_max {self.days_max}")
+        low, high = self.daily_min, self.daily_max
+        if isinstance(low, Decimal | int) and isinstance(high, Decimal | int) and low > high:
+            raise ValueError(f"daily_min {low} is above daily_max {high}")
         return self
 
 
@@ -98,6 +123,7 @@ class Penalty(Model):
     kind: PenaltyKind
     min: Bound | None = None
     max: Bound | None = None
+    day_fine: DayFine | None = None
     no_maximum: bool = False
     per: Name | None = None
     total_max: Amount | None = None
@@ -116,6 +142,13 @@ class Penalty(Model):
                 raise ValueError(f"{name} does not apply to {self.kind.value}, which takes {unit}")
         if self.per is not None and not money:
             raise ValueError("per takes a count fact on a money penalty")
+        if self.day_fine is not None:
+            if not money:
+                raise ValueError(f"day_fine is a money penalty; {self.kind.value} takes a "
+                                 "duration (min_months/max_months)")
+            if self.min is not None or self.max is not None or self.no_maximum:
+                raise ValueError("a day_fine sets both bounds: give no min, max or no_maximum")
+            return self
         low, high = (self.min, self.max) if money else (self.min_months, self.max_months)
         if high is None and not self.no_maximum:
             name = "max" if money else "max_months"
@@ -144,9 +177,10 @@ class Tier(Model):
     rank: Annotated[int, Field(strict=True, ge=0)]
     when: Trigger
     principal: Annotated[list[Penalty], Field(min_length=1)]
-    principal_rule: Literal["one_of", "any_of"] = Field(
+    principal_rule: Literal["one_of", "any_of", "all_of"] = Field(
         default="one_of", description='"one_of": exactly one principal penalty (VN Art. 32(3)); '
-        '"any_of": one or more, e.g. US "fined or imprisoned, or both"')
+        '"any_of": one or more, e.g. US "fined or imprisoned, or both"; "all_of": each is '
+        'imposed, e.g. "imprisonment and a fine" (Código Penal art. 184 §1)')
     additional: list[str] = []
     citation: Citation
 

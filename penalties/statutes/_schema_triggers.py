@@ -29,9 +29,12 @@ __all__ = [
 ]
 
 class FlagTest(Model):
-    """Fires when a true/false fact is true (``organised``, ``commercial_scale``...)."""
+    """Fires when a true/false fact is true (``organised``, ``commercial_scale``...), or,
+    with ``equals``, when a fact of a list of values has that value (``procedure`` is
+    ``summary``)."""
 
     fact: Name
+    equals: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.()-]*$", max_length=60)] | None = None
     clause: str | None = None
     point: str | None = None
     label: str | None = None
@@ -48,6 +51,8 @@ class BandTest(Model):
     clause: str | None = None
     point: str | None = None
     label: str | None = None
+    note: Text | None = Field(default=None, description="what the result says when the band "
+                              "fires, e.g. that each act counted must itself be an offence")
 
     @model_validator(mode="after")
     def _bounds(self) -> BandTest:

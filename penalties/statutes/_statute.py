@@ -20,6 +20,7 @@ from penalties.assessment._results import ProvisionRef
 from penalties.statutes._ranges import RangeSpec
 from penalties.statutes._schema import (
     Citation,
+    GeneralSentencing,
     HistoryRule,
     Leniency,
     StatuteFile,
@@ -118,6 +119,8 @@ class Statute:
     subjects: dict[Offender, Subject]
     vocabulary: Vocabulary
     leniency: Leniency | None = None
+    #: Facts the general part weighs within the range (not in choosing the tier).
+    sentencing: tuple[GeneralSentencing, ...] = ()
 
     @property
     def id(self) -> str:

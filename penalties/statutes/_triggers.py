@@ -15,8 +15,8 @@ from penalties import _words as words
 from penalties.assessment._results import Reason
 from rates.exact import Exact
 
-__all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "Context", "FlagNode",
-           "Node", "NoneNode", "grown"]
+__all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "ChoiceNode", "Context",
+           "FlagNode", "Node", "NoneNode", "grown"]
 
 Bound = tuple[Decimal, bool]
 
@@ -27,13 +27,15 @@ class Context:
 
     ``flag(name)`` returns the flag's value and, when derived from a rule, a note on how;
     ``quantity(name)`` returns the number in the statute's currency (or a count), exactly,
-    or ``None``; ``act()`` returns the act committed, if given.
+    or ``None``; ``act()`` returns the act committed, if given; ``choice(name)`` the value
+    of a fact with a list of values and, when it was assumed, a note saying so.
     """
 
     flag: Callable[[str], tuple[bool, str | None]]
     quantity: Callable[[str], Exact | int | None]
     currency: str
     act: Callable[[], str | None] = lambda: None
+    choice: Callable[[str], tuple[str | None, str | None]] = lambda name: (None, None)
 
 
 class Node:
@@ -73,14 +75,33 @@ class FlagNode(Node):
         return (Reason(self.ref, self.fact, "is true", rule=how),)
 
 
+class ChoiceNode(Node):
+    """A fact with a list of values has one value (``procedure`` is ``summary``)."""
+
+    __slots__ = ("fact", "value")
+
+    def __init__(self, ref: str, label: str | None, fact: str, value: str) -> None:
+        super().__init__(ref, label)
+        self.fact = fact
+        self.value = value
+
+    def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
+        value, how = ctx.choice(self.fact)
+        if value != self.value:
+            return None
+        return (Reason(self.ref, self.fact, f"is {value!r}", rule=how),)
+
+
 class BandNode(Node):
     """A quantity within a band."""
 
-    __slots__ = ("fact", "interval", "lower", "money", "test", "upper", "words")
+    __slots__ = ("fact", "interval", "lower", "money", "note", "test", "upper", "words")
 
     def __init__(self, ref: str, label: str | None, fact: str, lower: Bound | None,
-                 upper: Bound | None, money: bool, currency: str) -> None:
+                 upper: Bound | None, money: bool, currency: str,
+                 note: str | None = None) -> None:
         super().__init__(ref, label)
+        self.note = note
         self.fact = fact
         self.lower = lower
         self.upper = upper
@@ -107,7 +128,7 @@ class BandNode(Node):
         if up is not None and (value > up[0] or (value == up[0] and not up[1])):
             return None
         return (Reason(self.ref, self.fact, self.test, value,
-                       ctx.currency if self.money else None, self.interval),)
+                       ctx.currency if self.money else None, self.interval, rule=self.note),)
 
 
 class ActNode(Node):
