@@ -260,17 +260,28 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
 
 @app.command()
 @_with_facts
-def compare(provisions: Annotated[list[str], typer.Argument(
-        metavar="ID...", help="Two or more provision ids or aliases.")], facts: dict[str, Any],
+def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer.Argument(
+        metavar="[ID...]", help="Provision ids or aliases (or --all).")] = None,
+            every: Annotated[bool, typer.Option("--all", help="Every provision of the "
+                                                "catalogue.")] = False,
             extra: Extra = None, to: To = None, rate_date: RateDate = None,
             input_rate_date: InputRateDate = None, source: Source = None, as_json: Json = False,
             locale: Locale = None, statutes: Statutes = None) -> None:
-    """Assess one set of facts under several provisions, side by side (in one currency with
-    --to, each provision's amounts converted at its own rate, stated)."""
-    results = _assess(provisions, facts, statutes, to, rate_date, input_rate_date, source)
-    _answer(as_json, lambda: {"results": [r.to_dict() for r in results]},
-            lambda text: text.comparison(results, _locale(locale), to is not None))
-    _warn_stale(*(r.rate for r in results), *(i.rate for r in results for i in r.inputs))
+    """Assess one set of facts under several provisions, ranked by the highest fine, then
+    the longest imprisonment (in one currency with --to, each provision's amounts converted
+    at its own rate, stated); a provision that cannot answer the facts is named with why."""
+    from penalties import compare_all
+
+    if every == bool(provisions):
+        raise typer.BadParameter("give provision ids, or --all (one of the two)",
+                                 param_hint="ID")
+    catalog = _catalog(statutes)
+    found = compare_all(facts, None if every else provisions, catalog=catalog, to=to,
+                        rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                        input_rate_date=_day(input_rate_date, "--input-rate-date"))
+    _answer(as_json, found.to_dict, lambda text: text.comparison(found, _locale(locale)))
+    _warn_stale(*(r.rate for r in found.results),
+                *(i.rate for r in found.results for i in r.inputs))
 
 
 @app.command("list")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from penalties._api import assess, compare, get_provision, list_provisions, statute_schema
+    from penalties._compare import Comparison, Unanswered, compare_all
     from penalties._errors import (
         DuplicateProvision,
         FileUnavailable,
@@ -52,6 +53,7 @@ _WHERE = {
     "Assessment": "assessment._results",
     "BatchResult": "batch._rows",
     "CSV_COLUMNS": "batch._cells",
+    "Comparison": "_compare",
     "CaseOutcome": "statutes._golden",
     "Catalog": "statutes._catalog",
     "Fact": "_vocabulary",
@@ -74,6 +76,7 @@ _WHERE = {
     "Threshold": "assessment._thresholds",
     "Thresholds": "assessment._thresholds",
     "TierResult": "assessment._results",
+    "Unanswered": "_compare",
     "UnknownProvision": "_errors",
     "UnsupportedCurrency": "_errors",
     "Vocabulary": "_vocabulary",
@@ -82,6 +85,7 @@ _WHERE = {
     "assess_many": "batch._rows",
     "builtin_vocabulary": "_vocabulary",
     "compare": "_api",
+    "compare_all": "_compare",
     "convert_assessment": "assessment._conversion",
     "csv_to_csv": "batch._streams",
     "get_provision": "_api",
@@ -99,6 +103,7 @@ __all__ = [
     "BatchResult",
     "CaseOutcome",
     "Catalog",
+    "Comparison",
     "DuplicateProvision",
     "Fact",
     "Facts",
@@ -119,6 +124,7 @@ __all__ = [
     "Threshold",
     "Thresholds",
     "TierResult",
+    "Unanswered",
     "UnknownProvision",
     "UnsupportedCurrency",
     "Vocabulary",
@@ -128,6 +134,7 @@ __all__ = [
     "assess_many",
     "builtin_vocabulary",
     "compare",
+    "compare_all",
     "convert_assessment",
     "csv_to_csv",
     "get_provision",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from penalties import _words as words
 
 if TYPE_CHECKING:
+    from penalties._compare import Comparison
     from penalties._errors import StatuteFileError
     from penalties.assessment._results import Assessment
     from penalties.assessment._thresholds import Thresholds
@@ -75,21 +76,39 @@ def assessment(result: Assessment, locale: str) -> Text:
     return out
 
 
-def comparison(results: list[Assessment], locale: str, one_currency: bool) -> Text:
-    """Several assessments of one set of facts, side by side."""
+def comparison(found: Comparison, locale: str) -> Text:
+    """One set of facts under several provisions, ranked (:data:`penalties._compare.ORDER`):
+    for each, the tier, the highest fine and the longest imprisonment it puts at stake, and
+    how its principal penalties combine; then the provisions that gave no answer, and each
+    rate once."""
+    from penalties._compare import ORDER
+
     rows = []
-    for r in results:
-        principal = words.joiner(r.principal_rule).join(
-            words.range_line(p, locale) for p in r.principal)
+    for r in found.results:
         tier = r.tier.ref if r.tier else ("not liable" if not r.liable else "none")
-        rows.append((r.provision.id, tier, principal or "-",
-                     ", ".join(words.kind(p.kind) for p in r.additional) or "-"))
-    out: Text = [Table(("provision", "tier", "principal penalties", "additional"), tuple(rows))]
-    out += [f"{r.provision.id}: converted at {words.rate(r.rate)}" for r in results if r.rate]
-    currencies = sorted({r.provision.currency for r in results})
-    if not one_currency and len(currencies) > 1:
-        out.append(f"The provisions use {', '.join(currencies)}: add --to CUR to compare them "
-                   "in one currency.")
+        fines = [words.range_ends(p, locale)[1] for p in r.principal if p.is_money]
+        prison = [words.range_ends(p, locale)[1] for p in r.principal
+                  if p.kind == "imprisonment"]
+        rule = words.principal_rule(r.principal_rule) if len(r.principal) > 1 else ""
+        rows.append((r.provision.id, tier, " / ".join(fines) or "-", " / ".join(prison) or "-",
+                     rule or "-"))
+    out: Text = [Table(("provision", "tier", "fine up to", "imprisonment up to", "combined"),
+                       tuple(rows), no_wrap=("provision",))]
+    out.append(f"Ranked {ORDER}.")
+    out += [f"{r.provision.id}: no tier; not given: {', '.join(r.not_given)}"
+            for r in found.results if r.tier is None and r.liable and r.not_given]
+    out += [f"{r.provision.id}: not liable: {r.notes[0]}" for r in found.results
+            if not r.liable and r.notes]
+    out += [f"No answer from {u.provision}: {u.reason}" for u in found.unanswered]
+    seen: dict[str, list[str]] = {}
+    for r in found.results:
+        if r.rate is not None:
+            seen.setdefault(words.rate(r.rate), []).append(r.provision.id)
+    out += [f"Converted at {rate} ({', '.join(ids)})" for rate, ids in seen.items()]
+    currencies = sorted({r.provision.currency for r in found.results})
+    if found.currency is None and len(currencies) > 1:
+        out.append(f"The provisions use {', '.join(currencies)}: the fines are not ranked "
+                   "across currencies; add --to CUR to compare them in one currency.")
     return out
 
 

@@ -244,7 +244,9 @@ def test_compare_two_provisions() -> None:
     doc = json.loads(run("compare", "vn-225", "vn-226", "--offender", "entity", "--profit",
                          "250000000", "--offence-date", "2018-03-19", "--json").stdout)
     maxima = [r["principal"][0]["max"]["amount"] for r in doc["results"]]
-    assert maxima == ["1000000000", "2000000000"]
+    assert maxima == ["2000000000", "1000000000"]  # ranked by the highest fine (issue 14)
+    assert doc["unanswered"] == []
+    assert doc["order"].startswith("by the highest principal fine")
 
 
 def test_compare_needs_known_provisions() -> None:
@@ -327,7 +329,10 @@ def test_compare_in_one_currency() -> None:
     doc = json.loads(run("compare", "vn-225", "fr/cpi/l335-2", "--offender", "entity",
                          "--profit", "250000000", "--offence-date", "2019-05-01", "--to", "EUR",
                          "--json").stdout)
-    vn, fr = doc["results"]
+    by_id = {r["provision"]["id"]: r for r in doc["results"]}
+    vn, fr = by_id["vn/penal-code/225"], by_id["fr/cpi/l335-2"]
+    assert [r["provision"]["id"] for r in doc["results"]] == ["fr/cpi/l335-2",
+                                                             "vn/penal-code/225"]
     assert vn["conversion"]["to"] == "EUR"
     assert "conversion" not in fr  # already in euros
     assert fr["principal"][0]["max"]["currency"] == "EUR"

@@ -89,8 +89,8 @@ def figure(value: Figure, locale: str | None = None) -> str:
 
 
 def months(value: Exact | int) -> str:
-    """A duration: ``6 months``, ``13.5 months``."""
-    return f"{number(value)} months"
+    """A duration: ``1 month``, ``6 months``, ``13.5 months``."""
+    return f"{number(value)} month" + ("" if value == 1 else "s")
 
 
 def band(lower: Bound | None, upper: Bound | None, is_money: bool, currency: str,
