@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from penalties import Catalog, assess
-from penalties._errors import InvalidFacts, StatuteFileError
+from penalties._errors import InvalidFacts, NoVersionInForce, StatuteFileError
 from penalties.statutes._loader import load_statute
 
 runner = CliRunner()
@@ -279,3 +279,49 @@ def test_each_of_the_principal_penalties_is_imposed_with_all_of(write_statute: W
     shown = runner.invoke(app, ["assess", "xx/shapes/1", "--offender", "person",
                                 "--offence-date", "2020-01-01", "--statutes", str(folder)])
     assert "principal penalty (all of)" in shown.stdout, (shown.stdout, shown.stderr)
+
+
+def test_a_golden_case_can_expect_no_version_in_force(write_statute: Writer) -> None:
+    """The day before a first version is a boundary too (issue 14: helpers could not write
+    it as a golden case)."""
+    from penalties.statutes._golden import run_cases
+
+    doc = shaped(tiers=[tier("1", 1, {"always": True}, [{"kind": "fine", "max": 10}])])
+    doc["cases"] = [{"name": "before", "facts": {"offender": "person",
+                                                 "offence_date": date(2009, 12, 31)},
+                     "tier": "no-version"},
+                    {"name": "wrong", "facts": {"offender": "person",
+                                                "offence_date": date(2009, 12, 31)},
+                     "tier": "1"}]
+    outcomes = run_cases(load_statute(write_statute(doc)))
+    assert outcomes[0].passed
+    assert not outcomes[1].passed
+    assert "no version in force on 2009-12-31" in outcomes[1].differences[0]
+
+
+# --- 5. periods that answered "no version in force" ---------------------------------------
+
+def test_2319_before_2008_answers_under_the_1992_text() -> None:
+    """Pub. L. 102-561 (1992): (b)(1) up to 5 years for 10 or more copies of more than
+    USD 2,500 within 180 days, for commercial advantage or private financial gain."""
+    result = assess("us/18-usc/2319", {"offender": "person", "copies": 10,
+                                       "retail_value": 2600, "commercial_advantage": True,
+                                       "willful": True, "offence_date": date(1995, 1, 1)})
+    assert result.tier is not None
+    assert result.tier.ref == "2319(b)(1)"
+    assert next(p for p in result.principal if p.kind == "imprisonment").max_months == 60
+
+
+def test_decree_341_broadcasting_before_2026_answers_under_decree_131() -> None:
+    result = assess("vn/decree-341-2025/broadcasting", {"offender": "person",
+                                                        "offence_date": date(2020, 3, 1)})
+    assert result.provision.id == "vn/decree-131-2013/broadcasting"
+    assert fine(result) == (Decimal(70_000_000), Decimal(100_000_000))
+
+
+def test_decree_131_arts_15_and_18_after_2026_say_no_successor_was_found() -> None:
+    for article in ("15", "18"):
+        with pytest.raises(NoVersionInForce, match="no successor provision for this act was "
+                           "found"):
+            assess(f"vn/decree-131-2013/{article}", {"offender": "person",
+                                                     "offence_date": date(2026, 3, 1)})

@@ -104,7 +104,7 @@ def _check_units(model: StatuteFile, problems: Problems) -> None:
 
 
 def _check_cases(model: StatuteFile, vocabulary: Vocabulary, problems: Problems) -> None:
-    tier_ids = {t.id for v in model.versions for t in v.tiers} | {"none"}
+    tier_ids = {t.id for v in model.versions for t in v.tiers} | {"none", "no-version"}
     for i, case in enumerate(model.cases):
         try:
             Facts.from_mapping(case.facts, vocabulary)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from penalties._errors import NoVersionInForce
 from penalties._facts import Facts
 
 if TYPE_CHECKING:
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
     from penalties.statutes._schema import ExpectedPenalty
     from penalties.statutes._statute import Statute
 
-__all__ = ["CaseOutcome", "run_cases", "validate"]
+__all__ = ["NO_VERSION", "CaseOutcome", "run_cases", "validate"]
+
+#: The ``tier`` of a golden case whose date no version covers (the engine answers
+#: :class:`~penalties._errors.NoVersionInForce`): the day before the first version, a repeal.
+NO_VERSION = "no-version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +75,14 @@ def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutc
     lens = Lens(statute, (catalog if catalog is not None else default_catalog()).get)
     outcomes = []
     for case in statute.model.cases:
-        result = assess_facts(lens, Facts.from_mapping(case.facts, statute.vocabulary))
         differences: list[str] = []
+        try:
+            result = assess_facts(lens, Facts.from_mapping(case.facts, statute.vocabulary))
+        except NoVersionInForce as exc:  # expected with tier = "no-version": a date no
+            if case.tier != NO_VERSION:   # version covers, e.g. the day before the first
+                differences.append(f"tier: expected {case.tier!r}, got the error: {exc}")
+            outcomes.append(CaseOutcome(case.name, tuple(differences)))
+            continue
         tier = result.tier.id if result.tier else "none"
         if tier != case.tier:
             differences.append(f"tier: expected {case.tier!r}, got {tier!r}")

@@ -250,7 +250,8 @@ class GoldenCase(Model):
 
     name: Text
     facts: dict[str, Any]
-    tier: Text = Field(description='the expected tier id, or "none"')
+    tier: Text = Field(description='the expected tier id, "none", or "no-version" (no '
+                       'version covers the date)')
     fired: list[str] | None = None
     principal: list[ExpectedPenalty] | None = None
     additional: list[ExpectedPenalty] | None = None
