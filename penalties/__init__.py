@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from penalties._vocabulary import Fact, Vocabulary, builtin_vocabulary
     from penalties.assessment._conversion import convert_assessment
     from penalties.assessment._figures import Figure, InputConversion, PenaltyRange
+    from penalties.assessment._map import Margin, Segment, TierMap, margins, tier_map
     from penalties.assessment._results import Assessment, ProvisionRef, Reason, TierResult
     from penalties.assessment._thresholds import Threshold, Thresholds, thresholds
     from penalties.batch._cells import CSV_COLUMNS
@@ -54,6 +55,9 @@ _WHERE = {
     "BatchResult": "batch._rows",
     "CSV_COLUMNS": "batch._cells",
     "Comparison": "_compare",
+    "Margin": "assessment._map",
+    "Segment": "assessment._map",
+    "TierMap": "assessment._map",
     "CaseOutcome": "statutes._golden",
     "Catalog": "statutes._catalog",
     "Fact": "_vocabulary",
@@ -91,9 +95,11 @@ _WHERE = {
     "get_provision": "_api",
     "list_provisions": "_api",
     "load_statute": "statutes._loader",
+    "margins": "assessment._map",
     "run_cases": "statutes._golden",
     "statute_schema": "_api",
     "thresholds": "assessment._thresholds",
+    "tier_map": "assessment._map",
 }
 
 __all__ = [
@@ -113,16 +119,19 @@ __all__ = [
     "InputConversion",
     "InvalidFacts",
     "InvalidInput",
+    "Margin",
     "NoVersionInForce",
     "Offender",
     "PenaltyError",
     "PenaltyRange",
     "ProvisionRef",
     "Reason",
+    "Segment",
     "Statute",
     "StatuteFileError",
     "Threshold",
     "Thresholds",
+    "TierMap",
     "TierResult",
     "Unanswered",
     "UnknownProvision",
@@ -140,9 +149,11 @@ __all__ = [
     "get_provision",
     "list_provisions",
     "load_statute",
+    "margins",
     "run_cases",
     "statute_schema",
     "thresholds",
+    "tier_map",
 ]
 
 

@@ -1,0 +1,293 @@
+"""The tier map of a fact: how the answer changes as one amount or count varies, the other
+facts held fixed.
+
+:func:`tier_map` asks the one engine (:func:`penalties.assess`) at each boundary the law in
+force draws on the fact and once between each two, then joins neighbouring pieces that get
+the same answer. A boundary keeps the inclusivity the text gives it: the engine's answer
+*at* the boundary says which side it belongs to. Nothing here reads the law a second way:
+a boundary is where a band of the version in force begins or ends
+(:attr:`~penalties.statutes._statute.CompiledVersion.bounds`), and what applies on each
+side is the engine's answer. :func:`margins` words, for one case, how far each amount or
+count it gives is from the next change above it and below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from penalties import _words as words
+from penalties._errors import InvalidFacts
+from penalties._values import Amount
+from penalties.assessment._conversion import convert_figure, convert_result, report_rate
+from penalties.assessment._figures import Figure, conversion_json
+from rates.exact import product, quotient, total
+
+if TYPE_CHECKING:
+    from penalties.assessment._results import Assessment
+    from penalties.statutes._catalog import Catalog
+    from penalties.statutes._statute import Statute
+    from rates.model import Rate
+
+__all__ = ["Margin", "Segment", "TierMap", "margins", "tier_map"]
+
+#: Most boundaries a map follows (the built-in files have at most a dozen per fact).
+MAX_BOUNDARIES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One interval of the fact with one answer: from ``low`` to ``high`` (``None``: no
+    upper end), each end included or not as the law has it, in the statute's currency (or a
+    count), the ends' ``converted`` twins when the map was converted, and the engine's answer
+    at a value inside (``ranges_vary``: the ranges read the fact itself, and are those at
+    that value)."""
+
+    low: Decimal
+    low_included: bool
+    high: Decimal | None
+    high_included: bool
+    result: Assessment
+    ranges_vary: bool = False
+    low_converted: Figure | None = None
+    high_converted: Figure | None = None
+
+    @property
+    def tier(self) -> str | None:
+        """The tier's reference (``225(2)``), ``None`` when no tier applies."""
+        return self.result.tier.ref if self.result.tier else None
+
+    def contains(self, value: Decimal | int) -> bool:
+        """Whether ``value`` (in the statute's currency, or a count) lies in the segment."""
+        low, high = self.low, self.high
+        if value < low or (value == low and not self.low_included):
+            return False
+        return high is None or value < high or (value == high and self.high_included)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the ends (decimal strings) with their inclusivity and converted
+        twins, the interval, the tier, the principal and additional penalties."""
+        upper = None if self.high is None else (self.high, self.high_included)
+        return {"low": str(self.low), "low_included": self.low_included,
+                "high": None if self.high is None else str(self.high),
+                "high_included": self.high_included,
+                "low_converted": self.low_converted.to_dict() if self.low_converted else None,
+                "high_converted": (self.high_converted.to_dict() if self.high_converted
+                                   else None),
+                "interval": words.interval((self.low, self.low_included), upper),
+                "tier": self.result.tier.id if self.result.tier else None,
+                "tier_ref": self.tier, "liable": self.result.liable,
+                "ranges_vary": self.ranges_vary,
+                "principal": [p.to_dict() for p in self.result.principal],
+                "additional": [p.to_dict() for p in self.result.additional]}
+
+
+@dataclass(frozen=True, slots=True)
+class TierMap:
+    """The segments of one fact under one provision on one date, lowest first; ``currency``
+    is the statute's for an amount, ``None`` for a count."""
+
+    provision: str
+    fact: str
+    currency: str | None
+    offence_date: date
+    segments: tuple[Segment, ...]
+    rate: Rate | None = None
+
+    def index_of(self, value: Decimal | int) -> int:
+        """The place of the segment ``value`` lies in."""
+        return next(i for i, s in enumerate(self.segments) if s.contains(value))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``penalties map --json``."""
+        out: dict[str, Any] = {"provision": self.provision, "fact": self.fact,
+                               "currency": self.currency,
+                               "offence_date": self.offence_date.isoformat(),
+                               "segments": [s.to_dict() for s in self.segments]}
+        if self.rate is not None:
+            out["conversion"] = conversion_json(self.rate)
+        return out
+
+
+def fact_named(statute: Statute, name: str) -> str:
+    """An amount or count fact by its name or its option (``profit``: ``illicit_profit``)."""
+    vocabulary = statute.vocabulary
+    found = name if name in vocabulary else next(
+        (f.name for f in vocabulary if f.option == name.replace("_", "-")), None)
+    if found is None or vocabulary[found].kind not in ("amount", "count"):
+        allowed = ", ".join(f.name for f in vocabulary if f.kind in ("amount", "count"))
+        raise InvalidFacts("vary", f"{name!r} is not an amount or count fact", allowed)
+    return found
+
+
+def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "illicit_profit",
+             *, catalog: Catalog | None = None, today: date | None = None, to: str | None = None,
+             rate_date: date | None = None, rate_source: str | None = None) -> TierMap:
+    """The tier map of ``vary`` (a fact's name or option) for ``facts`` under ``provision``:
+    every other fact held as given, the law in force on the offence date (or ``today``);
+    with ``to``, every boundary and range also in that currency at one rate (for
+    ``rate_date``, default the offence date). The arguments are those of
+    :func:`penalties.assess`.
+
+    >>> found = tier_map("vn-225", {"offender": "person", "offence_date": "2018-03-19"})
+    >>> [(s.tier, str(s.low), s.low_included) for s in found.segments][:2]
+    [(None, '0', True), ('225(1)', '50000000', True)]
+    """
+    from penalties._api import assess
+    from penalties.statutes._catalog import default_catalog
+
+    chosen = catalog if catalog is not None else default_catalog()
+    statute = chosen.get(provision) if isinstance(provision, str) else provision
+    name = fact_named(statute, vary)
+    fixed = {k: v for k, v in facts.items() if k != name}
+    fact = statute.vocabulary[name]
+    money = fact.kind == "amount"
+    lowest = Decimal(0) if money else Decimal(fact.low)
+    currency = statute.currency
+
+    def at(value: Decimal) -> Assessment:
+        given: object = Amount(value, currency) if money else int(value)
+        return assess(statute, {**fixed, name: given}, catalog=chosen, today=today,
+                      rate_source=rate_source)
+
+    first = at(lowest)
+    law = chosen.get(first.provision.id)
+    currency = law.currency  # a predecessor in another currency: its own amounts
+    version = law.version_on(first.provision.version)
+    bounds = {b for b, _ in version.bounds.get(name, ())}
+    points = sorted(b for b in bounds if b > lowest)
+    if len(points) > MAX_BOUNDARIES:
+        raise InvalidFacts("vary", f"{name} has {len(points)} boundaries under {law.id}",
+                           f"at most {MAX_BOUNDARIES}")
+    pieces: list[Piece] = []
+    edges = [lowest, *points]
+    for i, low in enumerate(edges):
+        high = edges[i + 1] if i + 1 < len(edges) else None
+        if i == 0 and lowest not in bounds:  # the lowest value is like those above it
+            pieces.append((low, True, high, False, first))
+            continue
+        pieces.append((low, True, low, True, first if i == 0 else at(low)))  # the boundary
+        inside = _inside(low, high, money)
+        if inside is not None:
+            pieces.append((low, False, high, False, at(inside)))
+    rate = (report_rate(currency, to, rate_date or first.offence_date, rate_source)
+            if to is not None and money else None)
+    vary_ranges = name in version.exact_facts
+    segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))
+    return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate)
+
+
+def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
+    """A value strictly between two boundaries (``None`` when two counts are adjacent)."""
+    if high is None:
+        return low + 1
+    if money:
+        middle = quotient(total(low, high), Decimal(2))  # halving a decimal ends: a Decimal
+        assert isinstance(middle, Decimal)
+        return middle
+    return low + 1 if low + 1 < high else None
+
+
+def _signature(result: Assessment) -> tuple[object, ...]:
+    """What tells two answers apart on a map: liability, tier, the principal ranges."""
+    return (result.liable, result.tier.id if result.tier else None,
+            tuple((p.kind, p.low.exact if p.low else None, p.high.exact if p.high else None,
+                   p.min_months, p.max_months) for p in result.principal))
+
+
+Piece = tuple[Decimal, bool, Decimal | None, bool, "Assessment"]
+
+
+def _joined(pieces: list[Piece]) -> list[Piece]:
+    """Neighbouring pieces with one answer as one (the pieces tile the fact's values)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and _signature(out[-1][4]) == _signature(piece[4]):
+            low, low_in, _, _, result = out[-1]
+            out[-1] = (low, low_in, piece[2], piece[3], result)
+        else:
+            out.append(piece)
+    return out
+
+
+def _segment(piece: Piece, vary: bool, currency: str, rate: Rate | None) -> Segment:
+    low, low_in, high, high_in, result = piece
+    if rate is None:
+        return Segment(low, low_in, high, high_in, result, vary)
+    twin = convert_figure(Figure(low, currency), rate)
+    high_twin = convert_figure(Figure(high, currency), rate) if high is not None else None
+    return Segment(low, low_in, high, high_in, convert_result(result, rate), vary,
+                   twin.converted if twin else None,
+                   high_twin.converted if high_twin else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Margin:
+    """How far a case's figure of one fact is from the next answer above it (``up``) and
+    the previous one below it (``down``), in words; ``None`` where there is none."""
+
+    fact: str
+    up: str | None
+    down: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"fact": self.fact, "up": self.up, "down": self.down}
+
+
+def margins(result: Assessment, *, catalog: Catalog | None = None, to: str | None = None,
+            rate_source: str | None = None) -> tuple[Margin, ...]:
+    """For each amount (in the law's own currency) or count the case of ``result`` gives,
+    how much more reaches the next answer and how much less the previous one: ``VND
+    50,000,000 more illicit_profit (≈ USD 2,001.77) reaches 225(2)``."""
+    out = []
+    for name, value in result.facts.items():
+        if name in ("offender", "offence_date") or not (
+                type(value) is int or (isinstance(value, Amount) and value.currency in (
+                    None, result.provision.currency))):
+            continue
+        figure = value.value if isinstance(value, Amount) else value
+        found = tier_map(result.provision.id, result.facts, name, catalog=catalog, to=to,
+                         rate_source=rate_source)
+        if len(found.segments) < 2:
+            continue
+        index = found.index_of(figure)
+        out.append(Margin(name, _up(found, index, Decimal(figure)),
+                          _down(found, index, Decimal(figure))))
+    return tuple(out)
+
+
+def _gap(found: TierMap, gap: Decimal) -> str:
+    """A difference of the fact: exact in the law's currency (or a count), and rounded once
+    in the map's other currency."""
+    text = words.amount(gap, found.currency) if found.currency else words.number(gap)
+    if found.rate is not None:
+        text += f" (≈ {words.figure(Figure(product(gap, found.rate.exact), found.rate.quote))})"
+    return text
+
+
+def _up(found: TierMap, index: int, value: Decimal) -> str | None:
+    """The smallest raise that changes the answer: to the next segment's low end (or past
+    it, when the end is excluded)."""
+    if index + 1 >= len(found.segments):
+        return None
+    target = found.segments[index + 1]
+    past = "" if target.low_included else "more than "
+    return (f"{past}{_gap(found, target.low - value)} more {found.fact} reaches "
+            f"{target.tier or 'no tier'}")
+
+
+def _down(found: TierMap, index: int, value: Decimal) -> str | None:
+    """The smallest cut that changes the answer: below this segment's low end (to it, when
+    the end is excluded)."""
+    if index == 0:
+        return None
+    here, target = found.segments[index], found.segments[index - 1]
+    falls = f"less {found.fact} falls to {target.tier or 'no tier'}"
+    if value == here.low:  # on an included low end: any cut
+        return f"any {falls}"
+    past = "more than " if here.low_included else ""
+    return f"{past}{_gap(found, value - here.low)} {falls}"

@@ -1,0 +1,114 @@
+"""The tier map of a fact (issue 15 item 1): the intervals of one amount or count with the
+answer on each, boundaries exact and with the inclusivity the text gives them, and a case's
+margins to the next and the previous change.
+
+Expected boundaries come from the statutory text of each provision (Penal Code 2015
+Art. 225(1)-(2): "from VND 50,000,000 to under VND 300,000,000", "VND 300,000,000 or more";
+18 U.S.C. 2319(b)(1): "at least 10 copies"), not from the program's output; every segment
+is also checked against a separate call of :func:`penalties.assess` inside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import penalties
+from penalties import InvalidFacts, tier_map
+from penalties._text_map import margin_lines
+from penalties._text_map import tier_map as map_text
+from rates.exact import as_fraction
+
+
+def test_225_profit_map_for_a_person_has_the_texts_boundaries() -> None:
+    found = tier_map("vn-225", {"offender": "person", "offence_date": date(2018, 3, 19)},
+                     "profit")
+    assert found.fact == "illicit_profit"
+    ends = [(s.low, s.low_included, s.high, s.high_included, s.tier) for s in found.segments]
+    assert ends == [
+        (Decimal(0), True, Decimal(50_000_000), False, None),
+        (Decimal(50_000_000), True, Decimal(300_000_000), False, "225(1)"),
+        (Decimal(300_000_000), True, None, False, "225(2)"),
+    ]
+
+
+@pytest.mark.parametrize(("provision", "facts", "vary"), [
+    ("vn-225", {"offender": "entity", "offence_date": date(2018, 3, 19)}, "illicit_profit"),
+    ("vn-225", {"offender": "person", "commercial_scale": True,
+                "offence_date": date(2019, 1, 1)}, "times"),
+    ("us/18-usc/2319", {"offender": "person", "willful": True, "commercial_advantage": True,
+                        "retail_value": 5000, "offence_date": date(2020, 1, 1)}, "copies"),
+])
+def test_every_segment_agrees_with_assess_at_its_ends_and_inside(
+        provision: str, facts: dict[str, object], vary: str) -> None:
+    """The map is the engine's answer, segment by segment: at each included end, just
+    inside each excluded one, and in the middle."""
+    found = tier_map(provision, facts, vary)
+    money = found.currency is not None
+    step = Decimal("0.01") if money else Decimal(1)
+    for segment in found.segments:
+        probes = [segment.low if segment.low_included else segment.low + step]
+        if segment.high is not None:
+            probes.append(segment.high if segment.high_included else segment.high - step)
+        for value in probes:
+            given = f"{value} {found.currency}" if money else int(value)
+            result = penalties.assess(provision, {**facts, found.fact: given})
+            assert (result.tier.ref if result.tier else None) == segment.tier, (value, segment)
+
+
+def test_a_count_map_starts_at_the_counts_own_lowest_value() -> None:
+    found = tier_map("us/18-usc/2319", {"offender": "person", "willful": True,
+                                        "commercial_advantage": True, "retail_value": 5000,
+                                        "offence_date": date(2020, 1, 1)}, "copies")
+    assert [(s.low, s.high, s.tier) for s in found.segments] == [
+        (Decimal(0), Decimal(10), "2319(b)(3)"), (Decimal(10), None, "2319(b)(1)")]
+
+
+def test_a_converted_map_states_its_rate_and_converts_each_end() -> None:
+    found = tier_map("vn-225", {"offender": "person", "offence_date": date(2018, 3, 19)},
+                     "illicit_profit", to="USD")
+    assert found.rate is not None
+    assert found.rate.quote == "USD"
+    second = found.segments[1]
+    assert second.low_converted is not None
+    assert as_fraction(second.low_converted.exact) == (as_fraction(second.low)
+                                                        * as_fraction(found.rate.exact))
+    doc = found.to_dict()
+    assert doc["conversion"]["to"] == "USD"
+    assert doc["segments"][1]["interval"] == "[50000000, 300000000)"
+    text = "\n".join(str(line) for line in map_text(found, "en_US"))
+    assert "Converted at 22,463 VND per USD" in text
+
+
+def test_a_formula_range_is_marked_as_varying_with_the_fact() -> None:
+    found = tier_map("eu/gdpr/83", {"offender": "entity", "act": "83-5-a",
+                                    "offence_date": date(2020, 1, 1)}, "turnover")
+    assert all(s.ranges_vary for s in found.segments)
+
+
+def test_varying_a_fact_that_is_not_an_amount_or_count_is_refused() -> None:
+    with pytest.raises(InvalidFacts, match="'organised' is not an amount or count fact"):
+        tier_map("vn-225", {"offender": "person"}, "organised")
+
+
+def test_margins_say_how_far_the_case_is_from_the_next_and_previous_tier() -> None:
+    """The issue's example: VND 250,000,000 of profit, a person, 2018-03-19: VND 50,000,000
+    more reaches 225(2) ("VND 300,000,000 or more"); more than VND 200,000,000 less falls
+    below 225(1)'s "from VND 50,000,000"."""
+    result = penalties.assess("vn-225", {"offender": "person",
+                                         "illicit_profit": "250000000",
+                                         "offence_date": "2018-03-19"})
+    [margin] = penalties.margins(result, to="USD")
+    assert margin.up == ("VND 50,000,000 (≈ USD 2,225.88) more illicit_profit reaches 225(2)")
+    assert margin.down == ("more than VND 200,000,000 (≈ USD 8,903.53) less illicit_profit "
+                           "falls to no tier")
+    assert margin_lines((margin,))[0].startswith("Margin: VND 50,000,000")
+
+
+def test_on_an_included_boundary_any_cut_falls() -> None:
+    result = penalties.assess("vn-225", {"offender": "person", "illicit_profit": "50000000",
+                                         "offence_date": "2018-03-19"})
+    [margin] = penalties.margins(result)
+    assert margin.down == "any less illicit_profit falls to no tier"
