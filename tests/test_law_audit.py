@@ -325,3 +325,14 @@ def test_decree_131_arts_15_and_18_after_2026_say_no_successor_was_found() -> No
                            "found"):
             assess(f"vn/decree-131-2013/{article}", {"offender": "person",
                                                      "offence_date": date(2026, 3, 1)})
+
+
+def test_a_repealed_provision_keys_amounts_by_its_successors_boundaries() -> None:
+    """An offence dated after Art. 170a's repeal answers under Art. 225 (its successor):
+    amounts are told apart by 225's boundaries too, not only by 170a's, so two profits on
+    two sides of VND 300,000,000 never share one cached answer."""
+    catalog = Catalog(use_env=False)
+    tiers = [assess("vn/penal-code-1999/170a", {"offender": "person", "illicit_profit": profit,
+                                                "offence_date": date(2019, 1, 1)},
+                    catalog=catalog).tier for profit in ("60000000", "400000000", "10000000")]
+    assert [t.ref if t else None for t in tiers] == ["225(1)", "225(2)", None]

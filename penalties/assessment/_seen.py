@@ -89,12 +89,20 @@ class Lens:
 
     @property
     def family(self) -> tuple[Statute, ...]:
-        """The provision and those it reaches back to (its predecessors)."""
+        """The provision and those a date can send it to: its predecessors and successors,
+        and theirs (bounded by :data:`~penalties.assessment._law.MAX_SUCCESSION`)."""
         if self._family is None:
-            found = [self.statute]
-            while found[-1].model.predecessor and len(found) < 20:
-                found.append(self.resolve(found[-1].model.predecessor))
-            self._family = tuple(found)
+            from penalties.assessment._law import MAX_SUCCESSION
+
+            found = {self.statute.id: self.statute}
+            todo = [self.statute]
+            while todo and len(found) <= MAX_SUCCESSION:
+                model = todo.pop().model
+                for link in (model.predecessor, model.successor):
+                    if link and link not in found:
+                        found[link] = self.resolve(link)
+                        todo.append(found[link])
+            self._family = tuple(found.values())
         return self._family
 
     @property
