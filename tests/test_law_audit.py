@@ -336,3 +336,19 @@ def test_a_repealed_provision_keys_amounts_by_its_successors_boundaries() -> Non
                                                 "offence_date": date(2019, 1, 1)},
                     catalog=catalog).tier for profit in ("60000000", "400000000", "10000000")]
     assert [t.ref if t else None for t in tiers] == ["225(1)", "225(2)", None]
+
+
+def test_an_offender_with_no_liability_is_shown_the_version_in_force() -> None:
+    """A German company (no corporate criminal liability) on 2025-06-02 is told so under
+    the version in force then (StGB §40 as amended in 2009), not the first one encoded."""
+    result = assess("de/urhg/106", {"offender": "entity", "offence_date": date(2025, 6, 2)})
+    assert not result.liable
+    assert result.provision.version == date(2009, 7, 4)
+
+
+def test_a_day_fines_basis_names_its_daily_bounds() -> None:
+    result = assess("br/codigo-penal/184", {"offender": "person", "act": "1",
+                                            "offence_date": date(2020, 6, 1)})
+    basis = next(p for p in result.principal if p.kind == "fine").basis
+    assert any(line.startswith("daily minimum: ") for line in basis)
+    assert not any(line.startswith("minimum: ") for line in basis)

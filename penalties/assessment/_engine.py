@@ -113,7 +113,7 @@ def run(lens: Lens, key: Key) -> Assessment:
 def _under(lens: Lens, law: Law, key: Key, values: dict[str, Any], day: Day,
            when: date | None) -> Assessment:
     statute = law.statute
-    version = law.version or statute.versions[0]
+    version = law.version or law.shown or statute.versions[0]
     subject = statute.subjects.get(key.offender)
     offence_date = when or date.min
     if law.version is None:

@@ -43,13 +43,16 @@ class Law:
     statute: Statute
     version: CompiledVersion | None
     notes: tuple[str, ...]
+    #: With no liability, the version in force on the date, which the result names.
+    shown: CompiledVersion | None = None
 
     @property
-    def key(self) -> tuple[str, int | None]:
-        """What tells this law from another: the provision and the version's place."""
-        version = self.version
-        index = None if version is None else self.statute.versions.index(version)
-        return self.statute.id, index
+    def key(self) -> tuple[str, int | None, int | None]:
+        """What tells this law from another: the provision and the version's place (and,
+        with no liability, the place of the version shown)."""
+        places = [None if v is None else self.statute.versions.index(v)
+                  for v in (self.version, self.shown)]
+        return self.statute.id, places[0], places[1]
 
 
 #: How many provisions a succession may chain (predecessors or successors) before a date
@@ -118,7 +121,8 @@ def law_at(statute: Statute, offender: Offender, day: date, action_date: date | 
         note = (f"A {subject.label} bears no liability under {statute.id} ({ref} "
                 f"[{subject.liability_citation.confidence.value}]: "
                 f"{subject.liability_citation.translation}).{see}")
-        return Law(statute, None, (note,))
+        in_force = law_on(statute, day, resolve)  # raises for a date no version covers
+        return Law(in_force.statute, None, (note,), in_force.version)
     if subject is not None and subject.liable_from is not None and day < subject.liable_from:
         assert subject.liability_citation is not None
         ref = cite(subject.liability_citation, statute.model.article, statute.model.section_word)

@@ -149,7 +149,8 @@ class RangeSpec:
             return self.static
         notes: list[str] = []
         bounds: list[Exact | None] = []
-        for name, spec in (("minimum", self.low), ("maximum", self.high)):
+        names = ("daily minimum", "daily maximum") if self.days else ("minimum", "maximum")
+        for name, spec in zip(names, (self.low, self.high), strict=True):
             if spec is None:
                 bounds.append(None)
                 continue
