@@ -274,7 +274,7 @@ class VersionCompiler:
     def _tier(self, tier: Tier, where: str, node: Node, subject: Subject) -> CompiledTier:
         ref = self._cite(tier.citation)
         excluded = set(subject.exclude_kinds) if subject.kind != tier.subject else set()
-        notes: list[str] = []
+        notes: list[str] = [f"{ref}: {tier.citation.note}"] if tier.citation.note else []
         principal = []
         for k, penalty in enumerate(tier.principal):
             if penalty.kind in excluded:
