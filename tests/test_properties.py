@@ -36,7 +36,7 @@ from moneyed import Money
 import rates
 from penalties import Amount, Assessment, Catalog, Facts, PenaltyError, assess, list_provisions
 from penalties._facts import Offender
-from penalties._vocabulary import builtin_vocabulary
+from penalties._vocabulary import Vocabulary, builtin_vocabulary
 from penalties.assessment._conversion import convert_assessment
 from penalties.assessment._thresholds import thresholds
 from penalties.statutes._statute import Statute
@@ -45,15 +45,18 @@ from penalties.statutes._triggers import Context as TriggerContext
 from rates.errors import InvalidAmount, RateError, RateNotFound
 from rates.money import MAX_AMOUNT, minor_unit_quantum
 
-VOCABULARY = builtin_vocabulary()
+CATALOG = Catalog(use_env=False)
+STATUTES: dict[str, Statute] = {s.id: s for s in list_provisions(CATALOG)}
+IDS = sorted(STATUTES)
+
+BUILTIN = builtin_vocabulary()
+#: Every fact a built-in file may test: the shared vocabulary and the facts files declare.
+VOCABULARY = Vocabulary({**BUILTIN.facts, **{f.name: f for s in STATUTES.values()
+                                              for f in s.vocabulary}})
 #: The facts statute files test, by kind ("money" for amounts), from the vocabulary.
 FACT_KINDS = {f.name: "money" if f.kind == "amount" else f.kind for f in VOCABULARY
               if f.kind in ("amount", "count", "flag", "act")}
 HISTORY_DATES = VOCABULARY.decided()
-
-CATALOG = Catalog(use_env=False)
-STATUTES: dict[str, Statute] = {s.id: s for s in list_provisions(CATALOG)}
-IDS = sorted(STATUTES)
 
 MONEY = tuple(k for k, v in FACT_KINDS.items() if v == "money")
 COUNTS = tuple(k for k, v in FACT_KINDS.items() if v == "count")
@@ -77,7 +80,7 @@ def met(result: Assessment) -> set[str]:
 
 
 def run(provision: str, facts: Mapping[str, Any]) -> Assessment:
-    own = {f.name for f in STATUTES[provision].vocabulary} - set(VOCABULARY.facts)
+    own = {f.name for f in STATUTES[provision].vocabulary} - set(BUILTIN.facts)
     if own & facts.keys():  # a fact the provision declares itself: read by its vocabulary
         return assess(provision, dict(facts), catalog=CATALOG)
     return assess(provision, Facts(**facts), catalog=CATALOG)
@@ -266,10 +269,13 @@ def cases(draw: st.DrawFn, provision: str) -> tuple[Plain, dict[str, Any]]:
     span = ((until or start + timedelta(days=3 * 365)) - start).days
     day = start + timedelta(days=draw(st.integers(0, span)))
     facts: dict[str, Any] = {"offender": plain.offender, "offence_date": day}
+    known = statute.vocabulary
     for fact in QUANTITIES:
-        if draw(st.booleans()):
+        if fact in known and draw(st.booleans()):
             facts[fact] = given_value(fact, draw(quantity(provision, fact)), statute.currency)
     for flag in FLAGS:
+        if flag not in known:
+            continue
         value = draw(st.sampled_from([None, True, False]))
         if value is not None and not (value and flag == "innocent" and facts.get("willful")):
             facts[flag] = value
@@ -339,7 +345,7 @@ def test_raising_an_amount_never_lowers_the_tier(
         pytest.skip(NOT_MONOTONE_IN_AMOUNTS[provision])
     statute = STATUTES[provision]
     _, facts = data.draw(cases(provision))
-    fact = data.draw(st.sampled_from(QUANTITIES))
+    fact = data.draw(st.sampled_from([q for q in QUANTITIES if q in statute.vocabulary]))
     current = facts.get(fact, 1 if fact == "times" else None)
     flag = VOCABULARY[fact].flag
     if fact not in facts and flag is not None and flag in facts:  # the flag: at least one
@@ -361,6 +367,10 @@ def test_raising_an_amount_never_lowers_the_tier(
 #: Flags a built-in provision tests in a way that is neither aggravating nor mitigating by
 #: rank, with the legal reason; the flag property claims nothing for them.
 NEITHER: dict[tuple[str, str], str] = {
+    ("in/copyright-act/63", "not_for_gain_in_trade"): (
+        "Copyright Act 1957 s63 proviso: for an infringement not made for gain in the course "
+        "of trade or business the court may impose less than the minimum; the proviso tier "
+        "keeps the maxima and lowers the minima, so ranks cannot order it"),
     ("us/17-usc/1203", "innocent"): (
         "17 U.S.C. 1203(c)(5)(A): the court may reduce damages for an innocent violator, so "
         "innocence is mitigating within each act; but the file ranks every 1202 clause above "
@@ -369,6 +379,9 @@ NEITHER: dict[tuple[str, str], str] = {
 }
 #: Flags that lower the tier by design, with the legal reason (checked: never raise it).
 MITIGATING: dict[tuple[str, str], str] = {
+    ("kr/copyright-act/136", "due_care"): (
+        "Copyright Act Art. 141 proviso (from 2009-07-23): a legal person that did not neglect "
+        "due attention and supervision is not fined"),
     ("de/urhg/106", "professional"): (
         "UrhG §108a: acting gewerbsmäßig makes the offence §108a's (up to five years), so §106 "
         "gives no tier and points to it"),
@@ -429,6 +442,8 @@ def test_adding_an_aggravating_fact_never_lowers_the_tier(
     plain, facts = data.draw(cases(provision))
     before = run(provision, facts)
     for flag in FLAGS:
+        if flag not in STATUTES[provision].vocabulary:
+            continue
         other = {"willful": "innocent", "innocent": "willful"}.get(flag)
         if facts.get(flag) or (other and facts.get(other)):
             continue
