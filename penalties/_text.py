@@ -30,12 +30,15 @@ __all__ = ["Table", "Text", "assessment", "comparison", "conversion", "one_line"
 @dataclass(frozen=True, slots=True)
 class Table:
     """A table to print: ``title`` above it (``None``: the first column's name is the
-    title), the column names, the rows, and the columns never to wrap."""
+    title), the column names, the rows, the columns never to wrap, and how many leading
+    columns name a row when the table is printed as a list (on a narrow terminal: see
+    :mod:`penalties._console`)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     title: str | None = None
     no_wrap: tuple[str, ...] = ()
+    heading: int = 1
 
 
 #: What a result looks like for people: lines and tables, in order.
@@ -44,7 +47,8 @@ Text = list[str | Table]
 
 def assessment(result: Assessment, locale: str) -> Text:
     """An assessment: the provision and version, the tier and why, the penalties, the
-    notes, and the rate of the converted amounts."""
+    notes, and the rate of the converted amounts; the figures of the reasons, the inputs
+    and the rate formatted for ``locale``."""
     p = result.provision
     amended = words.origin(p.amended_by, p.enacted_by)
     basis = "offence date" if result.date_basis == "offence_date" else result.date_basis
@@ -52,12 +56,13 @@ def assessment(result: Assessment, locale: str) -> Text:
                  f"version in force from {p.version.isoformat()}{amended}",
                  f"Offender: {result.offender.value}; date: {result.offence_date.isoformat()} "
                  f"({basis})", *(f"Law applied: {line}" for line in result.law_choice),
-                 *(f"Input: {item.text}" for item in result.inputs), ""]
+                 *(f"Input: {words.input_conversion(item, locale)}" for item in result.inputs),
+                 ""]
     if result.tier is None:
         out.append("No liability." if not result.liable else "No tier applies.")
     else:
         out += [f"Tier {result.tier.ref} [{result.tier.confidence}] because:",
-                *(f"  - {r.text}" for r in result.tier.reasons)]
+                *(f"  - {words.reason(r, locale)}" for r in result.tier.reasons)]
     rule = words.principal_rule(result.principal_rule)
     for title, items in ((f"principal penalty ({rule})", result.principal),
                          ("additional penalty (optional)", result.additional)):
@@ -72,7 +77,8 @@ def assessment(result: Assessment, locale: str) -> Text:
     if result.tier is None and result.liable and result.not_given:
         out.append(f"Not given (a tier may depend on them): {', '.join(result.not_given)}")
     if result.rate is not None:
-        out.append(f"Converted at {words.rate(result.rate)}. {result.rate.attribution}")
+        out.append(f"Converted at {words.rate(result.rate, locale)}. "
+                   f"{result.rate.attribution}")
     return out
 
 
@@ -103,7 +109,7 @@ def comparison(found: Comparison, locale: str) -> Text:
     seen: dict[str, list[str]] = {}
     for r in found.results:
         if r.rate is not None:
-            seen.setdefault(words.rate(r.rate), []).append(r.provision.id)
+            seen.setdefault(words.rate(r.rate, locale), []).append(r.provision.id)
     out += [f"Converted at {rate} ({', '.join(ids)})" for rate, ids in seen.items()]
     currencies = sorted({r.provision.currency for r in found.results})
     if found.currency is None and len(currencies) > 1:
@@ -161,9 +167,9 @@ def thresholds(table: Thresholds, locale: str) -> Text:
                       r.fact, words.threshold(r, locale), r.condition or "")
                      for r in table if r.subject == subject)
         out.append(Table(("clause", "fact", "threshold", "only if"), rows,
-                         labels.get(subject, subject), ("clause", "fact")))
+                         labels.get(subject, subject), ("clause", "fact"), heading=2))
     if table.rate is not None:
-        out.append(f"Converted at {words.rate(table.rate)}. {table.rate.attribution}")
+        out.append(f"Converted at {words.rate(table.rate, locale)}. {table.rate.attribution}")
     return out
 
 
@@ -171,7 +177,7 @@ def conversion(result: Conversion, locale: str) -> Text:
     """A conversion, with the amount given shown with every digit it has."""
     given = words.money(result.original.amount, result.currency, locale, exact=True)
     shown = words.money(result.rounded, result.target, locale)
-    return [f"{given} = {shown}", f"Rate: {words.rate(result.rate)}",
+    return [f"{given} = {shown}", f"Rate: {words.rate(result.rate, locale)}",
             f"Rounded once to the minor unit of {result.target} ({result.rounding}); "
             f"unrounded {result.to_dict()['unrounded']}",
             *dict.fromkeys(_attributions(result.rate))]

@@ -6,8 +6,10 @@ The engine's explanations, the command line and the batch files all word things 
 a band reads the same everywhere ("from VND 50,000,000 to under VND 300,000,000"), and the
 screen shows the digits the JSON holds: an amount of a result is rounded once
 (:mod:`rates.money`) and then shown with exactly its currency's ISO 4217 minor-unit digits,
-in any locale. Explanations are locale-neutral (``VND 300,000,000``); :func:`money` formats
-for a CLDR locale (``300.000.000 ₫`` in ``vi_VN``).
+in any locale. Explanations are locale-neutral (``VND 300,000,000``), as the results and
+their JSON hold them; :func:`money` formats for a CLDR locale (``300.000.000 ₫`` in
+``vi_VN``), and on screen :func:`reason`, :func:`input_conversion` and :func:`rate` word a
+reason, an input's conversion and a rate with their figures in the reader's locale.
 
 >>> from decimal import Decimal
 >>> band((Decimal(50), True), (Decimal(300), False), True, "VND")
@@ -40,15 +42,18 @@ from penalties._words._law import (
 from penalties._words._numbers import (
     amount,
     band,
+    exact_money,
     figure,
     input_conversion,
     interval,
+    local_number,
     locale,
     money,
     months,
     number,
     numbers,
     rate,
+    reason,
     threshold,
 )
 
@@ -59,12 +64,14 @@ __all__ = [
     "bound",
     "bound_cells",
     "evaluated",
+    "exact_money",
     "factor",
     "figure",
     "input_conversion",
     "interval",
     "joiner",
     "kind",
+    "local_number",
     "locale",
     "money",
     "months",
@@ -79,6 +86,7 @@ __all__ = [
     "range_name",
     "range_spec",
     "rate",
+    "reason",
     "summary",
     "term",
     "threshold",

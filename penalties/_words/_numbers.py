@@ -1,12 +1,17 @@
 """Words for amounts, numbers and rates: exact amounts every digit, money for a locale with
 its currency's ISO 4217 minor-unit digits, bands and intervals, a rate and its provenance,
-an amount converted for the legal tests, a threshold. Part of :mod:`penalties._words`."""
+an amount converted for the legal tests, a threshold, a reason's figures for a locale. Part
+of :mod:`penalties._words`.
+
+Money for a locale is one word: babel's spaces in it are no-break ones (U+00A0, U+202F), so
+a terminal table breaks a line around a figure, never inside it."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +21,13 @@ from rates.quoted import quoted
 
 if TYPE_CHECKING:
     from penalties.assessment._figures import Figure, InputConversion
+    from penalties.assessment._results import Reason
     from penalties.assessment._thresholds import Threshold
     from rates.model import Rate
 
-__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "figure",
-           "input_conversion", "interval", "locale", "money", "months", "number",
-           "numbers", "rate", "threshold"]
+__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "exact_money", "figure",
+           "input_conversion", "interval", "local_number", "locale", "money", "months",
+           "number", "numbers", "rate", "reason", "threshold"]
 
 Bound = tuple[Decimal, bool]
 #: Formats an amount in a currency for people (default: :func:`amount`).
@@ -52,18 +58,59 @@ def number(value: Exact | int) -> str:
     return f"{Decimal(digits):,f}" + ("" if exact else "…")
 
 
+def local_number(value: Exact | int, locale: str) -> str:
+    """:func:`number` for a CLDR locale, every digit: ``22.463`` in ``vi_VN``."""
+    from babel.numbers import format_decimal
+
+    digits, exact = (str(value), True) if isinstance(value, Decimal | int) else decimal_text(
+        value, DIGITS)
+    with localcontext(CONTEXT):
+        text = str(format_decimal(Decimal(digits), locale=locale, decimal_quantization=False))
+    return _one_word(text) + ("" if exact else "…")
+
+
 def money(value: Decimal, currency: str, locale: str, exact: bool = False) -> str:
     """A rounded amount formatted for a CLDR locale, with exactly the currency's ISO 4217
     minor-unit digits (never the locale's own number of digits); ``exact``: with every
-    digit it has, if it has more (an amount someone typed)."""
+    digit it has, if it has more (an amount someone typed). One word: no ordinary space.
+
+    >>> money(Decimal("10850.02"), "EUR", "fr_FR") == "10\N{NARROW NO-BREAK SPACE}850,02\xa0€"
+    True
+    """
     from babel.numbers import format_currency
 
     digits = minor_unit(currency)
     exponent = value.as_tuple().exponent
     if exact and isinstance(exponent, int):
         digits = max(digits, -exponent)
-    return str(format_currency(value, currency, format=_pattern(locale, digits),
-                               locale=locale, currency_digits=False))
+    with localcontext(CONTEXT):  # every digit of a long amount, whatever the caller's context
+        text = str(format_currency(value, currency, format=_pattern(locale, digits),
+                                   locale=locale, currency_digits=False))
+    return _one_word(text)
+
+
+def exact_money(value: Exact | int, currency: str, locale: str) -> str:
+    """An exact amount for a CLDR locale, every digit (:func:`money` with ``exact``); a
+    quotient whose decimals do not end: 30 significant digits and "…" after them.
+
+    >>> exact_money(Decimal("49999999.72065"), "VND", "vi_VN") == "49.999.999,72065\xa0₫"
+    True
+    """
+    if isinstance(value, Decimal | int):
+        return money(Decimal(value), currency, locale, exact=True)
+    digits, exact = decimal_text(value, DIGITS)
+    text = money(Decimal(digits), currency, locale, exact=True)
+    return text if exact else _LAST_DIGIT.sub(r"\1…", text, count=1)
+
+
+#: The last digit of a formatted amount (where "…" goes when its decimals do not end).
+_LAST_DIGIT = re.compile(r"(\d)(?!.*\d)")
+
+
+def _one_word(text: str) -> str:
+    """``text`` with its ordinary spaces made no-break ones (CLDR uses no-break spaces,
+    but an ordinary one must never let a figure be broken across lines)."""
+    return text.replace(" ", "\u00a0")
 
 
 @cache
@@ -124,14 +171,16 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
     return f"{low}, {high}"
 
 
-def rate(value: Rate) -> str:
+def rate(value: Rate, locale: str | None = None) -> str:
     """``22,463 VND per USD (VND→USD derived from IMF monthly end-of-period USD→VND, 2018-02,
     month-end official rate; asked for 2018-03-19; source snapshot)``: the larger way round,
     with its provenance (basis and kind of each rate, its age when stale: see
     :meth:`rates.model.Rate.describe`), and each source of a chain that gave no rate before
-    this one answered, and why."""
+    this one answered, and why. The figure is formatted for ``locale`` when one is given
+    (``22.463 VND per USD`` in ``vi_VN``), else locale-neutral."""
     said = quoted(value)
-    shown = f"{_significant(said.value):,f} {said.unit}"
+    figure = _significant(said.value)
+    shown = f"{local_number(figure, locale) if locale else f'{figure:,f}'} {said.unit}"
     passed = "".join(f"; {f.source} gave no rate first ({f.error}: {f.reason})"
                      for f in value.fallbacks)
     return f"{shown} ({value.describe()}; source {value.source}{passed})"
@@ -145,19 +194,23 @@ def _significant(value: Decimal, digits: int = 8) -> Decimal:
     return round_exact(value, places, ROUND_HALF_EVEN).normalize(CONTEXT)
 
 
-def input_conversion(item: InputConversion) -> str:
+def input_conversion(item: InputConversion, locale: str | None = None) -> str:
     """``illicit_profit: USD 2,225.88255 = VND 49,999,999.72065 at 22,463 VND per USD
     (...); the legal tests use this exact figure``, and a warning when a boundary lies
-    within the rate's precision."""
+    within the rate's precision; the figures for ``locale`` when one is given."""
     assert item.given.currency is not None
-    text = (f"{item.fact}: {amount(item.given.value, item.given.currency)} = "
-            f"{amount(item.value, item.currency)} at {rate(item.rate)}; the legal tests use "
-            "this exact figure")
+
+    def shown(value: Exact | int, currency: str) -> str:
+        return exact_money(value, currency, locale) if locale else amount(value, currency)
+
+    text = (f"{item.fact}: {shown(item.given.value, item.given.currency)} = "
+            f"{shown(item.value, item.currency)} at {rate(item.rate, locale)}; the legal "
+            "tests use this exact figure")
     refs: dict[Decimal, list[str]] = {}
     for boundary, ref in item.near:
         refs.setdefault(boundary, []).append(ref)
     for boundary, clauses in refs.items():
-        text += (f". It lies within the rate's own precision of {amount(boundary, item.currency)}"
+        text += (f". It lies within the rate's own precision of {shown(boundary, item.currency)}"
                  f" (a boundary of {' and '.join(clauses)}): a rate published with more digits "
                  "could fall on the other side of it")
     return text
@@ -194,3 +247,43 @@ def threshold(row: Threshold, locale: str | None = None) -> str:
     upper = (row.upper, row.upper_included) if row.upper is not None else None
     return band(lower, upper, True, row.currency or "",
                 lambda value: figure(figures[value], locale))
+
+
+def reason(item: Reason, locale: str | None = None) -> str:
+    """:attr:`Reason.text <penalties.assessment._results.Reason.text>` with its figures
+    formatted for ``locale`` (the text itself, locale-neutral, without one): the figure of
+    the case, every digit, with its converted amount when the result was converted, and
+    the bounds of a band (``illicit_profit 250.000.000 ₫ (≈ 11.129,41 US$) is from
+    200.000.000 ₫ to under 300.000.000 ₫`` in ``vi_VN``). A test that is not a band this
+    module worded keeps its words."""
+    if locale is None or item.figure is None:
+        return item.text
+    currency = item.currency
+
+    def shown(value: Exact | int) -> str:
+        return exact_money(value, currency, locale) if currency else local_number(value, locale)
+
+    head, tail = item.around()
+    for lower, upper in _bounds(item.interval):
+        if item.test == f"is {band(lower, upper, bool(currency), currency or '')}":
+            tail = " is " + band(lower, upper, bool(currency), currency or "", shown) + tail[
+                len(item.test) + 1:]
+            break
+    converted = f" (≈ {figure(item.converted, locale)})" if item.converted else ""
+    return head + shown(item.figure) + converted + tail
+
+
+#: What :func:`interval` writes: ``[50000000, 300000000)``, ``(2500, ∞)``.
+_INTERVAL = re.compile(r"([\[(])([^,]+), ([^\])]+)([\])])")
+
+
+def _bounds(text: str | None) -> list[tuple[Bound | None, Bound | None]]:
+    """The bands :func:`interval` could have written as ``text`` (``[0`` is also "no lower
+    bound"), none if it is not an interval."""
+    found = _INTERVAL.fullmatch(text or "")
+    if found is None:
+        return []
+    opening, low, high, closing = found.groups()
+    upper = None if high == "∞" else (Decimal(high), closing == "]")
+    lower = (Decimal(low), opening == "[")
+    return [(lower, upper), (None, upper)] if lower[0] == 0 and lower[1] else [(lower, upper)]
