@@ -73,7 +73,7 @@ def test_assess_human() -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert "Tier 225(4)(a)" in out
-    assert "illicit_profit VND 250,000,000 is from VND 200,000,000 to under" in out
+    assert "illicit_profit ₫250,000,000 is from ₫200,000,000 to under" in out  # --locale
     assert "₫300,000,000" in out
     assert "₫1,000,000,000" in out
     assert "business ban" in out
