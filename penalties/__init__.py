@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from penalties._api import assess, compare, get_provision, list_provisions, statute_schema
     from penalties._compare import Comparison, Unanswered, compare_all
+    from penalties._documents import result_schema
     from penalties._errors import (
         DuplicateProvision,
         FileUnavailable,
@@ -96,6 +97,7 @@ _WHERE = {
     "list_provisions": "_api",
     "load_statute": "statutes._loader",
     "margins": "assessment._map",
+    "result_schema": "_documents",
     "run_cases": "statutes._golden",
     "statute_schema": "_api",
     "thresholds": "assessment._thresholds",
@@ -150,6 +152,7 @@ __all__ = [
     "list_provisions",
     "load_statute",
     "margins",
+    "result_schema",
     "run_cases",
     "statute_schema",
     "thresholds",

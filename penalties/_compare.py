@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from penalties._documents import AssessmentDocument
 from penalties._errors import InvalidFacts, NoVersionInForce
 from rates.errors import RateError
 from rates.exact import as_fraction
@@ -27,12 +28,30 @@ if TYPE_CHECKING:
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
 
-__all__ = ["Comparison", "Unanswered", "compare_all", "maximum"]
+__all__ = ["Comparison", "ComparisonDocument", "Unanswered", "UnansweredDocument", "compare_all",
+           "maximum"]
 
 #: How the results are ordered, in words (also in the JSON document).
 ORDER = ("by the highest principal fine in the comparison currency (no statutory maximum "
          "first; with several currencies and none to compare in, not by fine), then the "
          "longest principal imprisonment; provisions with no tier for the facts last")
+
+
+class UnansweredDocument(TypedDict):
+    """A provision that gives no answer for the facts, and why."""
+
+    provision: str
+    reason: str
+
+
+class ComparisonDocument(TypedDict):
+    """One set of facts under several provisions, ranked (penalties compare --json)."""
+
+    schema_version: Literal[1]
+    order: str
+    currency: str | None
+    results: list[AssessmentDocument]
+    unanswered: list[UnansweredDocument]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +61,7 @@ class Unanswered:
     provision: str
     reason: str
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> UnansweredDocument:
         """JSON-ready form."""
         return {"provision": self.provision, "reason": self.reason}
 
@@ -55,9 +74,10 @@ class Comparison:
     unanswered: tuple[Unanswered, ...]
     currency: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``penalties compare --json``."""
-        return {"order": ORDER, "currency": self.currency,
+    def to_dict(self) -> ComparisonDocument:
+        """The JSON document of ``penalties compare --json`` (``schema_version`` 1; each
+        result is the document of ``penalties assess --json``)."""
+        return {"schema_version": 1, "order": ORDER, "currency": self.currency,
                 "results": [r.to_dict() for r in self.results],
                 "unanswered": [u.to_dict() for u in self.unanswered]}
 

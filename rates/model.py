@@ -29,6 +29,12 @@ A rate answered by a chain of sources (:class:`rates.sources.ChainSource`) lists
 A :class:`Conversion` keeps the amount converted, the exact result, the result rounded
 once to the target currency's ISO 4217 minor unit (:func:`rates.money.round_exact`), the
 rounding mode and the rate.
+
+The JSON forms are typed: :class:`ConversionDocument` (``penalties convert --json``, with its
+``schema_version``), :class:`RateDocument`, :class:`FallbackDocument` and
+:class:`MoneyDocument` are the declared types of the ``to_dict`` methods, so the type checker
+holds every document to its type, and the JSON Schemas published for the command line are
+generated from these same types.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypedDict, cast
 
 from rates.errors import CurrencyMismatch, InvalidRate
 from rates.exact import Exact, as_fraction, decimal_text, product, simplest
@@ -65,8 +71,12 @@ __all__ = [
     "ROUNDING_MODES",
     "Basis",
     "Conversion",
+    "ConversionDocument",
     "Fallback",
+    "FallbackDocument",
+    "MoneyDocument",
     "Rate",
+    "RateDocument",
     "RateType",
     "coarsest",
     "cross",
@@ -109,6 +119,66 @@ PRECISION = 50
 _CONTEXT = Context(prec=PRECISION)
 
 
+class MoneyDocument(TypedDict):
+    """An amount: its decimal text (no exponent, no separators) and its currency, as in
+    {"amount": "300000000", "currency": "VND"}."""
+
+    amount: str
+    currency: str
+
+
+class FallbackDocument(TypedDict):
+    """A source of a chain that gave no rate before another answered, and why."""
+
+    source: str
+    error: str
+    reason: str
+
+
+class RateDocument(TypedDict):
+    """A rate with its provenance: value is units of quote per unit of base, as decimal
+    text; dates are ISO 8601; legs are the published rates a derived (inverse or cross) rate
+    was computed from, fallbacks the sources asked before the one that answered."""
+
+    base: str
+    quote: str
+    value: str
+    source: str
+    source_name: str
+    series: str
+    attribution: str
+    basis: Basis
+    period: str
+    period_start: str
+    period_end: str
+    asked_for: str
+    fetched_at: str | None
+    stale: bool
+    age_days: int
+    rate_type: RateType
+    mixed_bases: bool
+    label: str
+    note: str
+    description: str
+    legs: list[RateDocument]
+    fallbacks: list[FallbackDocument]
+
+
+class ConversionDocument(TypedDict):
+    """An amount converted with one rate (penalties convert --json): the amount, the result
+    rounded once to the target currency's minor unit, the exact result (unrounded_exact:
+    false when its decimals do not end and its first 50 significant digits are shown), the
+    rounding mode and the rate."""
+
+    schema_version: Literal[1]
+    amount: MoneyDocument
+    converted: MoneyDocument
+    unrounded: str
+    unrounded_exact: bool
+    rounding: str
+    rate: RateDocument
+
+
 def coarsest(*bases: Basis) -> Basis:
     """The coarsest of some bases (a cross rate is only as fine as its coarsest leg).
 
@@ -128,7 +198,7 @@ class Fallback:
     error: str
     reason: str
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> FallbackDocument:
         """JSON-ready: ``{"source", "error", "reason"}``."""
         return {"source": self.source, "error": self.error, "reason": self.reason}
 
@@ -326,7 +396,7 @@ class Rate:
         rounded = round_exact(unrounded, minor_unit(self.quote), rounding)
         return _conversion(Conversion, (value, self.base, self, unrounded, rounded, rounding))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RateDocument:
         """A JSON-ready dict: decimals as strings, dates in ISO 8601, legs nested."""
         return {
             "base": self.base,
@@ -485,15 +555,17 @@ class Conversion(NamedTuple):
         """The currency converted to."""
         return self.rate.quote
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``amount`` and ``converted`` as ``{"amount", "currency"}``;
-        ``unrounded`` is the exact result, or its first 50 significant digits when its
-        decimals do not end (then ``unrounded_exact`` is false)."""
+    def to_dict(self) -> ConversionDocument:
+        """The JSON document (``schema_version`` 1): ``amount`` and ``converted`` as
+        ``{"amount", "currency"}``; ``unrounded`` is the exact result, or its first 50
+        significant digits when its decimals do not end (then ``unrounded_exact`` is
+        false)."""
         unrounded, exact = decimal_text(self.unrounded, PRECISION)
         return {
+            "schema_version": 1,
             "amount": {"amount": decimal_text(self.amount, PRECISION)[0],
                        "currency": self.currency},
-            "converted": money_json(self.rounded, self.rate.quote),
+            "converted": cast("MoneyDocument", money_json(self.rounded, self.rate.quote)),
             "unrounded": unrounded,
             "unrounded_exact": exact,
             "rounding": self.rounding,

@@ -176,6 +176,7 @@ def test_four_percent_of_two_billion_dollars_is_eighty_million_dollars() -> None
     result = assess("eu/gdpr/83", {"offender": "entity", "turnover": "2000000000 USD",
                                    "act": "83-5-a", "offence_date": "2019-05-01"}, to="USD")
     maximum = result.to_dict()["principal"][0]["max"]
+    assert maximum is not None
     assert maximum["converted"] == {"amount": "80000000.00", "currency": "USD"}
     assert maximum["amount"] == "71313959.70"  # EUR 71,313,959.7076..., rounded down once
     assert maximum["unrounded"].startswith("71313959.7076")

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, NotRequired, TypedDict, cast
 
 from penalties import _words as words
 from rates.exact import Exact, decimal_text, is_whole
+from rates.model import MoneyDocument, RateDocument
 from rates.money import (
     DEFAULT_ROUNDING,
     MAXIMUM_ROUNDING,
@@ -31,11 +32,80 @@ from rates.quoted import quoted_json
 if TYPE_CHECKING:
     from moneyed import Money
 
+    from penalties._documents import ConversionBlock, QuotedFields
     from penalties._values import Amount
     from rates.model import Rate
 
-__all__ = ["SHOWN_DIGITS", "Figure", "InputConversion", "PenaltyRange", "conversion_json",
-           "months_json"]
+__all__ = ["SHOWN_DIGITS", "ExactValue", "Figure", "FigureDocument", "InputConversion",
+           "InputDocument", "NearBoundary", "PenaltyDocument", "PenaltyRange", "PerItemDocument",
+           "conversion_json", "months_json"]
+
+
+class FigureDocument(TypedDict):
+    """An amount of a result, as decimal text rounded once to its currency's minor unit;
+    unrounded is the exact value when rounding changed it, converted the same amount at the
+    document's one rate (its conversion block)."""
+
+    amount: str
+    currency: str
+    unrounded: NotRequired[str]
+    converted: NotRequired[FigureDocument]
+
+
+class PerItemDocument(TypedDict):
+    """A range per item (per names the item), and the case's number of items."""
+
+    per: str
+    count: int | None
+    min: FigureDocument | None
+    max: FigureDocument | None
+
+
+class PenaltyDocument(TypedDict):
+    """A penalty and its range: min and max for money (fine, statutory_damages), min_months
+    and max_months for the others (a number, or exact decimal text); a null maximum: the law
+    sets none. only_with_principal lists the principal kinds an additional penalty can
+    accompany, per_item a range per item."""
+
+    kind: str
+    ref: str
+    min: NotRequired[FigureDocument | None]
+    max: NotRequired[FigureDocument | None]
+    min_months: NotRequired[int | str | None]
+    max_months: NotRequired[int | str | None]
+    min_source: NotRequired[str]
+    only_with_principal: NotRequired[list[str]]
+    per_item: NotRequired[PerItemDocument]
+    basis: NotRequired[list[str]]
+
+
+class ExactValue(TypedDict):
+    """An exact amount, and whether its decimal text is complete."""
+
+    amount: str
+    currency: str
+    exact: bool
+
+
+class NearBoundary(TypedDict):
+    """A boundary of the provision within the rate's own precision of a converted input."""
+
+    amount: str
+    currency: str
+    ref: str
+
+
+class InputDocument(TypedDict):
+    """An amount given in another currency than the law's, converted exactly for the legal
+    tests, with the rate and the boundaries a rate published with one more digit could put
+    on the other side."""
+
+    fact: str
+    given: MoneyDocument
+    value: ExactValue
+    rate: RateDocument
+    near_boundaries: list[NearBoundary]
+    text: str
 
 #: Significant digits shown of an exact figure whose decimals do not end.
 SHOWN_DIGITS = 30
@@ -62,13 +132,13 @@ class Figure(NamedTuple):
 
         return money(self.amount, self.currency)
 
-    def to_dict(self, unrounded: bool = True) -> dict[str, Any]:
+    def to_dict(self, unrounded: bool = True) -> FigureDocument:
         """``{"amount", "currency"}``, with ``unrounded`` if rounding changed the amount
         (the exact value, or 30 significant digits when its decimals do not end; not for a
         converted amount, whose rate the document states) and ``converted`` when the result
         was converted."""
         rounded = self.amount
-        out: dict[str, Any] = money_json(rounded, self.currency)
+        out = cast("FigureDocument", money_json(rounded, self.currency))
         if unrounded and rounded != self.exact:
             out["unrounded"] = decimal_text(self.exact, SHOWN_DIGITS)[0]
         if self.converted is not None:
@@ -138,9 +208,9 @@ class PenaltyRange:
         """Every money figure of the range (to convert them all at once)."""
         return (self.low, self.high, self.per_low, self.per_high)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PenaltyDocument:
         """JSON-ready form."""
-        out: dict[str, Any] = {"kind": self.kind, "ref": self.ref}
+        out: PenaltyDocument = {"kind": self.kind, "ref": self.ref}
         if self.is_money:
             out["min"] = self.low.to_dict() if self.low else None
             out["max"] = self.high.to_dict() if self.high else None
@@ -152,9 +222,11 @@ class PenaltyRange:
         if self.only_with_principal is not None:
             out["only_with_principal"] = list(self.only_with_principal)
         if self.per is not None:
-            out["per_item"] = {"per": self.per, "count": self.per_count,
-                               "min": self.per_low.to_dict() if self.per_low else None,
-                               "max": self.per_high.to_dict() if self.per_high else None}
+            per_item: PerItemDocument = {
+                "per": self.per, "count": self.per_count,
+                "min": self.per_low.to_dict() if self.per_low else None,
+                "max": self.per_high.to_dict() if self.per_high else None}
+            out["per_item"] = per_item
         if self.basis:
             out["basis"] = list(self.basis)
         return out
@@ -183,13 +255,13 @@ class InputConversion:
         """The conversion in words (see :func:`penalties._words.input_conversion`)."""
         return words.input_conversion(self)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> InputDocument:
         """JSON-ready form."""
         digits, exact = decimal_text(self.value, SHOWN_DIGITS)
         assert self.given.currency is not None
         return {
             "fact": self.fact,
-            "given": money_json(self.given.value, self.given.currency),
+            "given": cast("MoneyDocument", money_json(self.given.value, self.given.currency)),
             "value": {"amount": digits, "currency": self.currency, "exact": exact},
             "rate": self.rate.to_dict(),
             "near_boundaries": [{"amount": amount_text(b), "currency": self.currency,
@@ -198,7 +270,7 @@ class InputConversion:
         }
 
 
-def conversion_json(rate: Rate) -> dict[str, Any]:
+def conversion_json(rate: Rate) -> ConversionBlock:
     """The ``conversion`` block of a JSON document: the rate once, with its provenance: its
     basis and kind (``rate_type``: official, reference, market, or mixed for a cross rate of
     legs of different kinds; ``mixed_bases`` when its legs' bases differ), its age in days
@@ -208,7 +280,7 @@ def conversion_json(rate: Rate) -> dict[str, Any]:
         "from": rate.base,
         "to": rate.quote,
         "rate": amount_text(rate.value),
-        **quoted_json(rate),
+        **cast("QuotedFields", quoted_json(rate)),
         "source": rate.source,
         "source_name": rate.source_name,
         "attribution": rate.attribution,

@@ -27,6 +27,7 @@ from penalties.assessment._figures import Figure, conversion_json
 from rates.exact import product, quotient, total
 
 if TYPE_CHECKING:
+    from penalties._documents import MarginDocument, SegmentDocument, TierMapDocument
     from penalties.assessment._results import Assessment
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
@@ -67,7 +68,7 @@ class Segment:
             return False
         return high is None or value < high or (value == high and self.high_included)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SegmentDocument:
         """JSON-ready form: the ends (decimal strings) with their inclusivity and converted
         twins, the interval, the tier, the principal and additional penalties."""
         upper = None if self.high is None else (self.high, self.high_included)
@@ -101,12 +102,12 @@ class TierMap:
         """The place of the segment ``value`` lies in."""
         return next(i for i, s in enumerate(self.segments) if s.contains(value))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``penalties map --json``."""
-        out: dict[str, Any] = {"provision": self.provision, "fact": self.fact,
-                               "currency": self.currency,
-                               "offence_date": self.offence_date.isoformat(),
-                               "segments": [s.to_dict() for s in self.segments]}
+    def to_dict(self) -> TierMapDocument:
+        """The JSON document of ``penalties map --json`` (``schema_version`` 1)."""
+        out: TierMapDocument = {"schema_version": 1, "provision": self.provision,
+                                "fact": self.fact, "currency": self.currency,
+                                "offence_date": self.offence_date.isoformat(),
+                                "segments": [s.to_dict() for s in self.segments]}
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
         return out
@@ -233,7 +234,7 @@ class Margin:
     up: str | None
     down: str | None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MarginDocument:
         """JSON-ready form."""
         return {"fact": self.fact, "up": self.up, "down": self.down}
 

@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 from penalties import _words as words
 from penalties.assessment._figures import (
     SHOWN_DIGITS,
     Figure,
+    FigureDocument,
     InputConversion,
     PenaltyRange,
     conversion_json,
@@ -24,12 +25,68 @@ from penalties.assessment._figures import (
 from rates.exact import Exact, decimal_text, is_whole
 
 if TYPE_CHECKING:
-
+    from penalties._documents import AssessmentDocument, FactValue
     from penalties._facts import Offender
-    from penalties._values import Amount
-    from rates.model import Rate
+    from rates.model import MoneyDocument, Rate
 
-__all__ = ["Assessment", "ProvisionRef", "Reason", "TierResult"]
+__all__ = ["Assessment", "ProvisionDocument", "ProvisionRef", "Reason", "ReasonDocument",
+           "ReasonMoney", "TierDocument", "TierResult"]
+
+
+class ProvisionDocument(TypedDict):
+    """Which provision and which of its versions was applied (dates ISO 8601;
+    version_until null: in force with no end)."""
+
+    id: str
+    instrument: str
+    article: str
+    section_word: str
+    title: str
+    title_original: str
+    currency: str
+    version: str
+    version_until: str | None
+    amended_by: str | None
+    enacted_by: str | None
+    sources: list[str]
+
+
+class ReasonMoney(TypedDict):
+    """The amount of the case a test compared, exactly, in the law's currency; exact is
+    false when its decimals do not end and 30 significant digits are shown."""
+
+    amount: str
+    currency: str
+    exact: NotRequired[bool]
+    converted: NotRequired[FigureDocument]
+
+
+class ReasonDocument(TypedDict):
+    """A trigger that fired: the clause, the fact, the test in words and, but for a
+    true/false fact, the figure compared (an amount, or a count: a number, or its exact
+    decimal text); interval is the band in interval notation, rule how a derived fact was
+    decided."""
+
+    ref: str
+    fact: str
+    test: str
+    text: str
+    value: NotRequired[ReasonMoney | int | str]
+    interval: NotRequired[str]
+    rule: NotRequired[str]
+
+
+class TierDocument(TypedDict):
+    """A tier whose triggers fired, with the text of its clause and each reason."""
+
+    id: str
+    ref: str
+    rank: int
+    confidence: str
+    quote: str
+    translation: str
+    reasons: list[ReasonDocument]
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
@@ -72,16 +129,16 @@ class Reason:
         head = f"{self.ref}: {self.fact}" + (" " if self.figure is not None else "")
         return head, (f" {self.test} ({self.rule})" if self.rule else f" {self.test}")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ReasonDocument:
         """JSON-ready form; a money figure is ``{"amount", "currency"}`` with the exact
         amount (``exact``: false when its decimals do not end and 30 significant digits are
         shown), a count a number."""
-        out: dict[str, Any] = {"ref": self.ref, "fact": self.fact, "test": self.test,
+        out: ReasonDocument = {"ref": self.ref, "fact": self.fact, "test": self.test,
                                "text": self.text}
         if self.figure is not None:
             if self.currency:
                 digits, exact = decimal_text(self.figure, SHOWN_DIGITS)
-                value: dict[str, Any] = {"amount": digits, "currency": self.currency}
+                value: ReasonMoney = {"amount": digits, "currency": self.currency}
                 if not exact:
                     value["exact"] = False
                 if self.converted is not None:
@@ -109,7 +166,7 @@ class TierResult:
     translation: str
     reasons: tuple[Reason, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TierDocument:
         """JSON-ready form."""
         return {
             "id": self.id,
@@ -139,7 +196,7 @@ class ProvisionRef:
     section_word: str = "Art."
     enacted_by: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ProvisionDocument:
         """JSON-ready form."""
         return {
             "id": self.id,
@@ -190,9 +247,12 @@ class Assessment:
     inputs: tuple[InputConversion, ...] = ()
     rate: Rate | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; amounts are decimal strings."""
-        out = {
+    def to_dict(self) -> AssessmentDocument:
+        """The JSON document of ``penalties assess --json`` (``schema_version`` 1: its
+        type, :class:`~penalties._documents.AssessmentDocument`, is its published schema);
+        amounts are decimal strings."""
+        out: AssessmentDocument = {
+            "schema_version": 1,
             "provision": self.provision.to_dict(),
             "offender": self.offender.value,
             "offence_date": self.offence_date.isoformat(),
@@ -220,14 +280,15 @@ class Assessment:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
 
 
-def _fact_json(value: object, currency: str) -> object:
+def _fact_json(value: object, currency: str) -> FactValue:
     from penalties._values import Amount
 
     if isinstance(value, Amount):
-        as_amount: Amount = value
-        return as_amount.json(currency)
+        return cast("MoneyDocument", value.json(currency))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, StrEnum):  # offender: plain text in JSON
         return value.value
-    return value
+    if isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"no JSON form for the fact value {value!r}")

@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
 from penalties import _words as words
+from penalties._documents import ConversionBlock
 from penalties.assessment._conversion import convert_figure, report_rate
-from penalties.assessment._figures import Figure, conversion_json
+from penalties.assessment._figures import Figure, FigureDocument, conversion_json
 from penalties.statutes._triggers import AllNode, AnyNode, BandNode, ChoiceNode, FlagNode, Node
 from rates import lookback
 
@@ -29,7 +30,43 @@ if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
     from rates.model import Rate
 
-__all__ = ["Threshold", "Thresholds", "thresholds"]
+__all__ = ["BandKeys", "Threshold", "ThresholdDocument", "Thresholds", "ThresholdsDocument",
+           "thresholds"]
+
+
+class BandKeys(TypedDict, total=False):
+    """The bounds of a band (amounts, or counts; null: none) with their inclusivity."""
+
+    lower: FigureDocument | int | None
+    lower_included: bool
+    upper: FigureDocument | int | None
+    upper_included: bool
+    interval: str
+
+
+class ThresholdDocument(BandKeys):
+    """One trigger of one tier: a band of an amount or a count (its bounds, kind "band"), a
+    true/false fact ("flag") or a choice ("value"); condition names what must also hold."""
+
+    subject: str
+    tier: str
+    tier_ref: str
+    ref: str
+    fact: str
+    kind: str
+    words: str
+    condition: str | None
+
+
+class ThresholdsDocument(TypedDict):
+    """Every boundary of one version of a provision (penalties thresholds --json)."""
+
+    schema_version: Literal[1]
+    provision: str
+    version: str
+    currency: str
+    thresholds: list[ThresholdDocument]
+    conversion: NotRequired[ConversionBlock]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +95,25 @@ class Threshold:
     low: Figure | None = None
     high: Figure | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ThresholdDocument:
         """JSON-ready form; bounds are money objects for amounts, numbers for counts."""
 
-        def bound(value: Decimal | None, figure: Figure | None) -> object:
+        def bound(value: Decimal | None, figure: Figure | None) -> FigureDocument | int | None:
             if value is None:
                 return None
             return figure.to_dict() if figure is not None else int(value)
 
-        out: dict[str, Any] = {"subject": self.subject, "tier": self.tier,
-                               "tier_ref": self.tier_ref, "ref": self.ref,
-                               "fact": self.fact, "kind": self.kind, "words": self.words}
+        band: BandKeys = {}
         if self.kind == "band":
             lower = (self.lower, self.lower_included) if self.lower is not None else None
             upper = (self.upper, self.upper_included) if self.upper is not None else None
-            out.update(lower=bound(self.lower, self.low), lower_included=self.lower_included,
-                       upper=bound(self.upper, self.high), upper_included=self.upper_included,
-                       interval=words.interval(lower, upper))
-        out["condition"] = self.condition
-        return out
+            band = {"lower": bound(self.lower, self.low), "lower_included": self.lower_included,
+                    "upper": bound(self.upper, self.high),
+                    "upper_included": self.upper_included,
+                    "interval": words.interval(lower, upper)}
+        return {"subject": self.subject, "tier": self.tier, "tier_ref": self.tier_ref,
+                "ref": self.ref, "fact": self.fact, "kind": self.kind, "words": self.words,
+                **band, "condition": self.condition}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +131,12 @@ class Thresholds:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``penalties thresholds --json``."""
-        out: dict[str, Any] = {"provision": self.statute.id, "version": self.version.isoformat(),
-                               "currency": self.statute.currency,
-                               "thresholds": [r.to_dict() for r in self.rows]}
+    def to_dict(self) -> ThresholdsDocument:
+        """The JSON document of ``penalties thresholds --json`` (``schema_version`` 1)."""
+        out: ThresholdsDocument = {"schema_version": 1, "provision": self.statute.id,
+                                   "version": self.version.isoformat(),
+                                   "currency": self.statute.currency,
+                                   "thresholds": [r.to_dict() for r in self.rows]}
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
         return out
