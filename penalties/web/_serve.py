@@ -1,0 +1,40 @@
+"""Running the application with uvicorn, bounded: on 127.0.0.1 unless told otherwise, a
+``Host`` check on a loopback address, a cap on the requests in progress and short
+keep-alive and header limits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from penalties.web._guard import loopback_hosts
+
+if TYPE_CHECKING:
+    from penalties.statutes._catalog import Catalog
+
+__all__ = ["MAX_CONCURRENT", "serve"]
+
+#: Requests in progress at once; more are answered 503 at once by uvicorn.
+MAX_CONCURRENT = 32
+#: Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE_SECONDS = 5
+#: Largest request line and headers, in bytes.
+MAX_HEADER_BYTES = 16 * 1024
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, *, catalog: Catalog | None = None,
+          log_level: str = "info", **options: Any) -> None:  # noqa: ANN401
+    """Serve :func:`~penalties.web.create_app` on ``host``:``port`` with uvicorn until
+    interrupted. On a loopback address the server answers only requests that name it
+    (``127.0.0.1``, ``localhost``, ``[::1]``); ``options`` go to ``uvicorn.run`` (e.g.
+    ``limit_concurrency``)."""
+    import uvicorn
+
+    from penalties.web._app import create_app
+
+    app = create_app(catalog=catalog, allowed_hosts=loopback_hosts(host))
+    settings: dict[str, Any] = {"limit_concurrency": MAX_CONCURRENT,
+                                "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+                                "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+                                "server_header": False, **options}
+    uvicorn.run(app, host=host, port=port, log_level=log_level, **settings)

@@ -1,0 +1,379 @@
+"""The HTTP API (issue 15, item 3): every endpoint answers the library's own document, every
+error is ``{"error": {"type", "field", "message"}}`` with the library's message and its
+status, requests are bounded, and a real server process on 127.0.0.1 answers the same."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import penalties
+import rates
+from penalties import web
+from penalties.web._guard import host_name, loopback_hosts
+from penalties.web._limits import MAX_BODY_BYTES, MAX_FACTS, MAX_PROVISIONS
+from penalties.web._models import AssessRequest
+from tests._web_server import request, running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+MOVIES = {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(web.create_app())
+
+
+def error_of(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    found: dict[str, Any] = response.json()["error"]
+    assert set(found) == {"type", "field", "message"}
+    return found
+
+
+def message(call: Callable[[], object]) -> str:
+    """The library's own message for what ``call`` raises."""
+    with pytest.raises((penalties.PenaltyError, rates.RateError)) as caught:
+        call()
+    return str(caught.value)
+
+
+# -- the package -----------------------------------------------------------------------
+
+
+def test_import_penalties_loads_no_web_framework() -> None:
+    code = ("import sys, penalties, penalties.web\n"
+            "penalties.web.LIMITS\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('fastapi', 'starlette', 'uvicorn') or m == 'penalties.web._app'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
+    assert "web" not in penalties.__all__
+
+
+def test_without_the_extra_the_message_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'penalties\[web\]'"):
+        web.serve(port=1)
+
+
+# -- the endpoints: the library's documents --------------------------------------------
+
+
+def test_provisions_is_the_list_document(client: TestClient) -> None:
+    answer = client.get("/provisions")
+    assert answer.status_code == 200
+    assert answer.json() == [s.summary() for s in penalties.list_provisions()]
+
+
+@pytest.mark.parametrize("name", ["vn/penal-code/225", "vn-225", "VN-225"])
+def test_one_provision_by_id_with_slashes_or_alias(client: TestClient, name: str) -> None:
+    answer = client.get(f"/provisions/{name}")
+    assert answer.status_code == 200
+    statute = penalties.get_provision("vn-225")
+    assert answer.json() == statute.model.model_dump(mode="json", by_alias=True,
+                                                     exclude_none=True)
+
+
+def test_assess_answers_the_123movies_question(client: TestClient) -> None:
+    answer = client.post("/assess", json={"provision": "vn-225", "facts": MOVIES, "to": "USD"})
+    assert answer.status_code == 200
+    document = answer.json()
+    assert document == json.loads(json.dumps(
+        penalties.assess("vn-225", MOVIES, to="USD").to_dict()))
+    assert document["tier"]["ref"] == "225(4)(a)"
+    fine = document["principal"][0]
+    assert (fine["min"]["amount"], fine["max"]["amount"]) == ("300000000", "1000000000")
+    assert (fine["min"]["converted"], fine["max"]["converted"]) == (
+        {"amount": "13355.30", "currency": "USD"}, {"amount": "44517.65", "currency": "USD"})
+    assert document["conversion"]["rate_quoted"] == "22463"
+
+
+def test_assess_takes_the_rate_options(client: TestClient) -> None:
+    facts = {**MOVIES, "illicit_profit": "10000 USD"}
+    body = {"provision": "vn-225", "facts": facts, "to": "EUR", "rate_date": "2019-01-02",
+            "input_rate_date": "2018-03-01"}
+    answer = client.post("/assess", json=body)
+    assert answer.status_code == 200
+    expected = penalties.assess("vn-225", facts, to="EUR", rate_date=date(2019, 1, 2),
+                                input_rate_date=date(2018, 3, 1))
+    assert answer.json() == json.loads(json.dumps(expected.to_dict()))
+    assert answer.json()["inputs"][0]["rate"]["asked_for"] == "2018-03-01"
+
+
+def test_compare_all_is_the_comparison_document(client: TestClient) -> None:
+    facts = {"offender": "person", "illicit_profit": "10000 USD", "offence_date": "2025-06-02"}
+    answer = client.post("/compare", json={"all": True, "facts": facts, "to": "USD"})
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(json.dumps(
+        penalties.compare_all(facts, to="USD").to_dict()))
+    named = client.post("/compare", json={"provisions": ["vn-225", "vn-226"], "facts": MOVIES})
+    assert named.json() == json.loads(json.dumps(
+        penalties.compare_all(MOVIES, ["vn-225", "vn-226"]).to_dict()))
+
+
+def test_map_is_the_tier_map_document(client: TestClient) -> None:
+    body = {"provision": "vn-225", "facts": MOVIES, "vary": "profit", "to": "USD"}
+    answer = client.post("/map", json=body)
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(json.dumps(
+        penalties.tier_map("vn-225", MOVIES, "profit", to="USD").to_dict()))
+
+
+def test_chart_is_the_tier_map_drawn(client: TestClient) -> None:
+    body = {"provision": "vn-225", "facts": MOVIES, "vary": "profit", "to": "USD"}
+    answer = client.post("/chart", json=body)
+    if importlib.util.find_spec("matplotlib") is None:
+        assert error_of(answer, 501)["type"] == "PlottingUnavailable"
+        return
+    from penalties._chart import chart_svg
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/svg+xml"
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    assert answer.text == chart_svg(penalties.tier_map("vn-225", MOVIES, "profit", to="USD"))
+
+
+def test_no_plotting_library_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from penalties import _chart
+
+    def unavailable(*args: object, **kwargs: object) -> str:
+        raise _chart.PlottingUnavailable(f"charts need matplotlib: {_chart.INSTALL}")
+
+    monkeypatch.setattr(_chart, "chart_svg", unavailable)
+    found = error_of(client.post("/chart", json={"provision": "vn-225", "facts": MOVIES}), 501)
+    assert found["type"] == "PlottingUnavailable"
+    assert _chart.INSTALL in found["message"]
+
+
+def test_thresholds_on_a_date_in_a_currency(client: TestClient) -> None:
+    answer = client.get("/thresholds/vn/penal-code/225", params={"on": "2018-03-19",
+                                                                 "in": "USD"})
+    assert answer.status_code == 200
+    expected = penalties.thresholds(penalties.get_provision("vn-225"), date(2018, 3, 19), "USD")
+    assert answer.json() == json.loads(json.dumps(expected.to_dict()))
+
+
+def test_convert_is_the_conversion_document(client: TestClient) -> None:
+    answer = client.get("/convert", params={"amount": "1000000000 VND", "to": "USD",
+                                            "on": "2018-03-19"})
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(json.dumps(
+        rates.convert("1000000000 VND", "USD", "2018-03-19").to_dict()))
+
+
+def test_schema_is_the_statute_schema(client: TestClient) -> None:
+    assert client.get("/schema").json() == json.loads(json.dumps(penalties.statute_schema()))
+
+
+def test_facts_are_the_vocabulary_with_what_a_provision_reads(client: TestClient) -> None:
+    every = client.get("/facts").json()
+    assert every["provision"] is None
+    assert [f["name"] for f in every["facts"]] == list(penalties.builtin_vocabulary().names())
+    mine = client.get("/facts", params={"provision": "vn-225"}).json()
+    facts = {f["name"]: f for f in mine["facts"]}
+    assert mine["provision"] == "vn/penal-code/225"
+    assert facts["offender"]["values"] == ["person", "entity"]
+    assert facts["offender"]["reads"]
+    assert facts["illicit_profit"]["kind"] == "amount"
+    assert facts["illicit_profit"]["reads"]
+    assert facts["prior_conviction"]["unknown"]
+    assert facts["prior_conviction_completed"]["reads"]
+    assert not facts["turnover"]["reads"]  # shown among the other facts
+    acts = client.get("/facts", params={"provision": "us-1204"}).json()
+    act = next(f for f in acts["facts"] if f["name"] == "act")
+    assert "1202" in act["values"]
+    assert act["labels"]["1202"].startswith("a violation")
+
+
+def test_the_openapi_document_is_drawn_from_the_request_models(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert {"/provisions", "/provisions/{provision}", "/facts", "/assess", "/compare", "/map",
+            "/chart", "/thresholds/{provision}", "/convert", "/schema"} <= set(document["paths"])
+    drawn = document["components"]["schemas"]["AssessRequest"]
+    assert set(drawn["properties"]) == set(AssessRequest.model_json_schema()["properties"])
+    assert drawn["properties"]["facts"]["maxProperties"] == MAX_FACTS
+    assert "ErrorDocument" in document["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def test_unknown_provision_is_404_with_the_library_message(client: TestClient) -> None:
+    expected = message(lambda: penalties.get_provision("vn-999"))
+    for answer in (client.get("/provisions/vn-999"), client.get("/thresholds/vn-999"),
+                   client.post("/assess", json={"provision": "vn-999", "facts": MOVIES}),
+                   client.post("/map", json={"provision": "vn-999", "facts": MOVIES})):
+        assert error_of(answer, 404) == {"type": "UnknownProvision", "field": "provision",
+                                         "message": expected}
+
+
+@pytest.mark.parametrize(("facts", "field"), [
+    ({**MOVIES, "offender": "robot"}, "offender"),
+    ({**MOVIES, "illicit_profit": 1.5}, "illicit_profit"),  # a float is never money
+    ({**MOVIES, "illicit_profit": "250.000.000"}, "illicit_profit"),
+    ({**MOVIES, "times": "3.0"}, "times"),
+    ({**MOVIES, "offence_date": "2018-02-30"}, "offence_date"),
+    ({**MOVIES, "ilicit_profit": "1"}, "ilicit_profit"),
+    ({**MOVIES, "willful": True, "innocent": True}, "innocent"),
+])
+def test_bad_facts_are_422_naming_the_fact(client: TestClient, facts: dict[str, Any],
+                                           field: str) -> None:
+    found = error_of(client.post("/assess", json={"provision": "vn-225", "facts": facts}), 422)
+    assert found["type"] in ("InvalidFacts", "UnsupportedCurrency")
+    assert found["field"] == field
+    assert found["message"] == message(lambda: penalties.assess("vn-225", facts))
+
+
+def test_bad_options_are_422_naming_the_request_field(client: TestClient) -> None:
+    cases = [({"to": "DOLLARS"}, "UnknownCurrency", "to"),
+             ({"rate_date": "19/03/2018"}, "InvalidFacts", "rate_date"),
+             ({"to": "USD", "rate_source": "nowhere"}, "UnknownSource", "rate_source")]
+    for options, kind, field in cases:
+        found = error_of(client.post("/assess", json={"provision": "vn-225", "facts": MOVIES,
+                                                      **options}), 422)
+        assert (found["type"], found["field"]) == (kind, field), found
+    found = error_of(client.post("/map", json={"provision": "vn-225", "facts": MOVIES,
+                                               "vary": "offender"}), 422)
+    assert (found["type"], found["field"]) == ("InvalidFacts", "vary")
+    found = error_of(client.get("/thresholds/vn-225", params={"in": "XX"}), 422)
+    assert found["field"] == "in"
+    found = error_of(client.get("/convert", params={"amount": "5 ZZZ", "to": "USD"}), 422)
+    assert (found["type"], found["field"]) == ("UnknownCurrency", "amount")
+    found = error_of(client.get("/convert", params={"amount": "5 EUR", "to": "USD",
+                                                    "on": "tomorrow"}), 422)
+    assert found["field"] == "on"
+
+
+def test_no_version_in_force_is_422_naming_the_date(client: TestClient) -> None:
+    facts = {"offender": "person", "offence_date": "1950-01-01"}
+    found = error_of(client.post("/assess", json={"provision": "gdpr-83", "facts": facts}), 422)
+    assert found == {"type": "NoVersionInForce", "field": "offence_date",
+                     "message": message(lambda: penalties.assess("gdpr-83", facts))}
+    found = error_of(client.get("/thresholds/gdpr-83", params={"on": "1950-01-01"}), 422)
+    assert (found["type"], found["field"]) == ("NoVersionInForce", "on")
+
+
+def test_a_missing_rate_is_422_and_a_source_down_503(client: TestClient, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    found = error_of(client.get("/convert", params={"amount": "1 VND", "to": "USD",
+                                                    "on": "1900-01-02"}), 422)
+    assert found["type"] == "RateNotFound"
+    assert found["message"] == message(lambda: rates.convert("1 VND", "USD", "1900-01-02"))
+    monkeypatch.setenv("PENALTIES_OFFLINE", "1")  # nothing leaves the machine
+    monkeypatch.setenv("PENALTIES_CACHE_DIR", str(tmp_path))
+    found = error_of(client.get("/convert", params={"amount": "1 EUR", "to": "USD",
+                                                    "on": "2018-03-19", "source": "ecb"}), 503)
+    assert found["type"] == "NotCached"
+
+
+def test_compare_needs_provisions_or_all(client: TestClient) -> None:
+    for body in ({"facts": MOVIES}, {"facts": MOVIES, "all": True, "provisions": ["vn-225"]}):
+        found = error_of(client.post("/compare", json=body), 422)
+        assert (found["type"], found["field"]) == ("InvalidInput", "provisions")
+
+
+def test_unexpected_errors_are_500_without_details(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(penalties, "assess", broken)
+    quiet = TestClient(web.create_app(), raise_server_exceptions=False)
+    answer = quiet.post("/assess", json={"provision": "vn-225", "facts": MOVIES})
+    found = error_of(answer, 500)
+    assert found["type"] == "InternalError"
+    assert found["field"] is None
+    assert "secret" not in answer.text
+    assert "Traceback" not in answer.text
+
+
+def test_routes_and_methods_answer_json_errors(client: TestClient) -> None:
+    assert error_of(client.get("/nowhere"), 404)["type"] == "NotFound"
+    answer = client.delete("/assess")
+    assert error_of(answer, 405)["type"] == "MethodNotAllowed"
+    assert answer.headers["allow"] == "POST"
+
+
+# -- limits ----------------------------------------------------------------------------
+
+
+def test_a_body_over_the_limit_is_413_declared_or_streamed(client: TestClient) -> None:
+    big = json.dumps({"provision": "vn-225", "facts": {"x": "y" * MAX_BODY_BYTES}}).encode()
+    found = error_of(client.post("/assess", content=big,
+                                 headers={"content-type": "application/json"}), 413)
+    assert found["type"] == "RequestTooLarge"
+    assert f"{MAX_BODY_BYTES:,}" in found["message"]
+    chunks = (big[i:i + 4096] for i in range(0, len(big), 4096))  # no Content-Length
+    assert error_of(client.post("/assess", content=chunks,
+                                headers={"content-type": "application/json"}), 413)
+
+
+def test_requests_beyond_the_limits_are_refused(client: TestClient) -> None:
+    many = {f"f{i}": "1" for i in range(MAX_FACTS + 1)}
+    found = error_of(client.post("/assess", json={"provision": "vn-225", "facts": many}), 422)
+    assert (found["type"], found["field"]) == ("InvalidRequest", "facts")
+    found = error_of(client.post("/compare", json={
+        "provisions": ["vn-225"] * (MAX_PROVISIONS + 1), "facts": MOVIES}), 422)
+    assert (found["type"], found["field"]) == ("InvalidRequest", "provisions")
+    found = error_of(client.post("/assess", json={"provision": "x" * 201, "facts": MOVIES}), 422)
+    assert found["field"] == "provision"
+    nested = error_of(client.post("/assess", json={"provision": "vn-225",
+                                                   "facts": {"offender": {"a": [1]}}}), 422)
+    assert nested["field"] == "facts.offender"  # a fact's value is a scalar: no nesting
+    found = error_of(client.post("/assess", json={"provision": "vn-225", "facts": MOVIES,
+                                                  "tx": "USD"}), 422)
+    assert found["field"] == "tx"  # a misspelt field is refused, not ignored
+
+
+def test_a_body_that_is_not_json_is_400(client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    assert error_of(client.post("/assess", content=b"{oops", headers=headers),
+                    400)["type"] == "InvalidJSON"
+    deep = b"[" * 30_000 + b"]" * 30_000  # within the size limit, beyond any parser's depth
+    assert error_of(client.post("/assess", content=deep, headers=headers), 400)
+
+
+def test_a_host_the_server_does_not_answer_to_is_refused() -> None:
+    guarded = web.create_app(allowed_hosts=loopback_hosts("127.0.0.1"))
+    found = error_of(TestClient(guarded, base_url="http://evil.example").get("/provisions"), 400)
+    assert (found["type"], found["field"]) == ("InvalidHost", "Host")
+    local = TestClient(guarded, base_url="http://127.0.0.1:8000")
+    assert local.get("/schema").status_code == 200
+    assert loopback_hosts("0.0.0.0") is None
+    assert loopback_hosts("::1") == frozenset({"localhost", "127.0.0.1", "[::1]"})
+    assert host_name("LOCALHOST:80") == "localhost"
+
+
+# -- a real server ---------------------------------------------------------------------
+
+
+def test_a_real_server_on_127_0_0_1_answers() -> None:
+    with running_server() as url:
+        status, listed = request(f"{url}/provisions")
+        assert status == 200
+        assert "vn/penal-code/225" in [p["id"] for p in listed]
+        status, document = request(f"{url}/assess", {"provision": "vn-225", "facts": MOVIES,
+                                                     "to": "USD"})
+        assert status == 200
+        assert document["tier"]["ref"] == "225(4)(a)"
+        status, document = request(f"{url}/assess", data=b"x" * (MAX_BODY_BYTES + 1))
+        assert (status, document["error"]["type"]) == (413, "RequestTooLarge")
+        status, document = request(f"{url}/provisions", headers={"Host": "evil.example"})
+        assert (status, document["error"]["type"]) == (400, "InvalidHost")
