@@ -404,15 +404,25 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
           metavar="ID", help="Provision id or alias.")], output: Annotated[str, typer.Option(
           "-o", "--output", metavar="OUTPUT", help="Results: a .csv or .jsonl file, or -.")],
           input_format: Annotated[str | None, typer.Option("--input-format",
-          metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
+          metavar="csv|jsonl", help="Default: jsonl for a .jsonl file, else JSON Lines if the "
+          "first character that is not a space is '{', else csv.")] = None,
           output_format: Annotated[str | None, typer.Option("--output-format",
           metavar="csv|jsonl", help="Default: from the file name; csv.")] = None,
+          delimiter: Annotated[str | None, typer.Option("--delimiter", metavar="CHAR",
+          help="What separates a CSV input's fields: ',', ';' or tab (default: detected "
+          "from the first lines).")] = None,
+          strict_columns: Annotated[bool, typer.Option("--strict-columns", help="Refuse a CSV "
+          "column that is not a fact or id (default: carry it through to the output).")
+          ] = False,
           to: To = None, rate_date: RateDate = None, source: Source = None,
           skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Go on past "
           "invalid rows (they are reported and written with their error); the exit code is "
           "then 4.")] = False, statutes: Statutes = None) -> None:
-    """Assess many cases from a CSV or JSON Lines file; one result per row."""
+    """Assess many cases from a CSV or JSON Lines file; one result per row. CSV headers
+    match the facts whatever their case, spaces, '_' and '-'; other columns are carried
+    through to the output (said once on stderr)."""
     from penalties.batch._run import BatchFiles, run_batch
+    from penalties.batch._sniff import delimiter_of
 
     failures: list[int] = []
 
@@ -428,6 +438,10 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
             said.add(seen)
             _warn_stale(rate)
 
+    def note(text: str) -> None:
+        typer.echo(f"penalties: note: {text}", err=True)
+
+    separator = delimiter_of(delimiter)
     files = BatchFiles.of(input_path, output, input_format, output_format)
     from penalties._console import progress
     from penalties._process import (
@@ -442,7 +456,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
             run_batch(files, provision, catalog=_catalog(statutes), to=to,
                       rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
-                      progress=tick, on_stale=stale)
+                      progress=tick, on_stale=stale, delimiter=separator,
+                      strict_columns=strict_columns, on_note=note)
     except (KeyboardInterrupt, Terminated) as exc:
         _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly

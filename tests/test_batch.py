@@ -117,8 +117,9 @@ def test_conversion_one_rate_per_date() -> None:
     results = list(assess_many(rows, "vn-225", to="USD"))
     first = results[0].assessment
     assert first is not None
-    assert first.to_dict()["principal"][0]["max"]["converted"] == {"amount": "44517.65",
-                                                                    "currency": "USD"}
+    maximum = first.to_dict()["principal"][0]["max"]
+    assert maximum is not None
+    assert maximum["converted"] == {"amount": "44517.65", "currency": "USD"}
     last = results[2].assessment
     assert last is not None
     assert last.rate is not None
@@ -211,7 +212,7 @@ def test_cli_batch_errors(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["batch", str(tmp_path / "none.csv"), "--provision", "vn-225",
                                   "-o", str(tmp_path / "o.csv")])
     assert missing.exit_code == EXIT_NO_DATA
-    header = write(tmp_path, "bad.csv", "offender,colour\nperson,red\n")
+    header = write(tmp_path, "bad.csv", "offender,ilicit_profit\nperson,1\n")
     bad = runner.invoke(app, ["batch", header, "--provision", "vn-225", "-o",
                               str(tmp_path / "o.csv")])
     assert bad.exit_code == EXIT_BAD_INPUT
@@ -385,7 +386,7 @@ def test_rows_with_more_or_fewer_fields_than_the_header_are_invalid(
 
 def test_the_output_is_left_alone_when_the_run_is_refused_before_any_row(
         tmp_path: Path) -> None:
-    source = write(tmp_path, "cases.csv", "offender,colour\nperson,red\n")
+    source = write(tmp_path, "cases.csv", "offender,ilicit_profit\nperson,1\n")
     target = tmp_path / "out.csv"
     target.write_text("yesterday's results\n", encoding="utf-8")
     for kind, provision in (("csv", "vn-225"), ("csv", "nope"), ("jsonl", "nope")):

@@ -154,7 +154,8 @@ def test_header_is_checked_first() -> None:
     from penalties import InvalidFacts
 
     with pytest.raises(InvalidFacts, match="unknown column in the header"):
-        next(csv_to_csv(io.StringIO("offender,colour\nperson,red\n"), io.StringIO(), "vn-225"))
+        next(csv_to_csv(io.StringIO("offender,ilicit_profit\nperson,1\n"), io.StringIO(),
+                        "vn-225"))
     with pytest.raises(InvalidFacts, match="no offender column"):
         TableAssessor(["illicit_profit"], "vn-225")
 

@@ -53,9 +53,14 @@ RATE_SAID: tuple[str, ...] = (
 )
 #: The columns of the CSV output, in order. Every number is plain decimal text (no exponent,
 #: no thousands separators), every date YYYY-MM-DD, as a spreadsheet reads them.
+#: ``offence_date_given`` is ``false`` when the row gave no offence date (it was assessed on
+#: the batch's date, ``offence_date``); ``can_be_liable`` says whether the law can reach
+#: this offender on that date at all, ``tier_applies`` whether a tier applies. They replace
+#: the column ``liable``, which said the first and was read as the second: gone rather than
+#: kept, so that a reader of it fails on the missing name instead of misreading it.
 CSV_COLUMNS: tuple[str, ...] = (
-    "row", "id", "provision", "version", "offender", "offence_date", "liable", "tier",
-    "tier_ref", "currency",
+    "row", "id", "provision", "version", "offender", "offence_date", "offence_date_given",
+    "can_be_liable", "tier_applies", "tier", "tier_ref", "currency",
     *(f"{k}_{b}" for k in _MONEY_KINDS for b in ("min", "max")),
     *(f"{k}_{b}_months" for k in _TIME_KINDS for b in ("min", "max")),
     "additional", "converted_currency",
@@ -80,11 +85,16 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
     p = template.provision
     tier = template.tier
     return (p.id, p.version.isoformat(), template.offender.value,
-            "true" if template.liable else "false", tier.id if tier else "",
+            _yes(template.date_basis == "offence_date"), _yes(template.liable),
+            _yes(tier is not None), tier.id if tier else "",
             tier.ref if tier else "", p.currency,
             *(v for k in _MONEY_KINDS for v in by_kind.get(k, ("", ""))),
             *(v for k in _TIME_KINDS for v in by_kind.get(k, ("", ""))),
             words.additional_cell(template.additional), " | ".join(template.notes), "")
+
+
+def _yes(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def rate_cells(converted: Assessment) -> tuple[str, ...]:

@@ -2,7 +2,8 @@
 
 :class:`Chunk` holds the results of one chunk of rows (:mod:`penalties.batch._table`):
 the cells of each class of rows once, the converted cells of each class at each rate once,
-and each row's own id, date and reasons. It writes them as CSV text exactly as
+and each row's own id, date, reasons and carried cells (the input's columns that are not
+facts, written after the results'). It writes them as CSV text exactly as
 :func:`~penalties.batch._files.write_csv` writes the same results row by row.
 """
 
@@ -51,6 +52,8 @@ class Chunk:
     converted_csv: list[str] = field(default_factory=list)
     #: Where the converted cells of each class at each rate are (made once per chunk).
     rate_places: dict[Any, int] = field(default_factory=dict)
+    #: Each row's carried cells (none: the input carries no column).
+    carried: list[tuple[str, ...]] = field(default_factory=list)
 
     def add_class(self, cells: tuple[str, ...], text: tuple[str, str, str] | None = None
                   ) -> int:
@@ -71,11 +74,13 @@ class Chunk:
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """Each row's cells, in :data:`~penalties.batch._files.CSV_COLUMNS` order."""
         classes, converted = self.classes, self.converted
-        for at, (ident, day, reasons, one, two) in enumerate(zip(
-                self.ids, self.days, self.reasons, self.of_class, self.of_rate, strict=True)):
+        carried = self.carried or [()] * len(self.ids)
+        for at, (ident, day, reasons, one, two, kept) in enumerate(zip(
+                self.ids, self.days, self.reasons, self.of_class, self.of_rate, carried,
+                strict=True)):
             cells = classes[one]
             yield (self.first + at, ident, *cells[:_HEAD], day, *cells[_HEAD:_TAIL],
-                   *converted[two], reasons, *cells[_TAIL:])
+                   *converted[two], reasons, *cells[_TAIL:], *kept)
 
     def columns(self) -> dict[str, list[Any]]:
         """The cells by column, in :data:`~penalties.batch._files.CSV_COLUMNS` order."""
@@ -95,12 +100,17 @@ class Chunk:
         count = len(self.ids) if stop is None else max(0, stop - self.first)
         classes, converted = self.class_csv, self.converted_csv
         q, qq = '"', '""'
+        between = '","'
+        kept = ([',"' + between.join([c.replace(q, qq) for c in cells]) + '"'
+                 for cells in self.carried]
+                if self.carried and self.carried[0] else [""] * len(self.ids))
         return "".join([
             f'"{number}","{ident.replace(q, qq)}",{classes[one][0]},"{day.replace(q, qq)}",'
-            f'{classes[one][1]},{converted[two]},"{reasons.replace(q, qq)}",{classes[one][2]}\n'
-            for number, ident, day, reasons, one, two in zip(
+            f'{classes[one][1]},{converted[two]},"{reasons.replace(q, qq)}",{classes[one][2]}'
+            f'{carried}\n'
+            for number, ident, day, reasons, one, two, carried in zip(
                 range(self.first, self.first + count), self.ids, self.days, self.reasons,
-                self.of_class, self.of_rate, strict=False)])
+                self.of_class, self.of_rate, kept, strict=False)])
 
 
 def class_csv(cells: tuple[str, ...]) -> tuple[str, str, str]:

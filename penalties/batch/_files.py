@@ -2,11 +2,17 @@
 
 Input columns (CSV header, or keys of each JSON object) are ``id`` (optional, passed
 through) and any fact of the vocabulary (:func:`~penalties.batch._rows.input_columns`);
-blank means "not given".
-The CSV output has these columns (:data:`CSV_COLUMNS`):
+blank means "not given". A CSV header matches a fact's name whatever its case, spaces,
+``_`` and ``-``, and its other columns are carried through to the output unchanged
+(:mod:`penalties.batch._header`; refused with ``strict_columns``); its delimiter is
+detected (``,``, ``;`` or tab: :mod:`penalties.batch._sniff`) unless given. The keys of a
+JSON line are the facts' names exactly: any other key is a row in error.
+The CSV output has these columns (:data:`CSV_COLUMNS`), then the carried ones:
 
 ``row`` (1 = the first data row), ``id``, ``provision``, ``version``, ``offender``,
-``offence_date``, ``liable``, ``tier``, ``tier_ref``, ``currency``, for each principal
+``offence_date``, ``offence_date_given`` (``false``: the row gave none, and was assessed on
+the batch's date), ``can_be_liable`` (whether the law can reach this offender on that
+date), ``tier_applies``, ``tier``, ``tier_ref``, ``currency``, for each principal
 penalty kind its ``_min`` and ``_max`` (money) or ``_min_months`` and ``_max_months``,
 ``additional`` (kinds and ranges), with a target currency ``converted_currency`` and the
 ``_converted`` amounts, the rate as quoted, ``rate_quoted`` and ``rate_unit`` (``22463``,
@@ -21,10 +27,13 @@ and ``error``. Every number is plain decimal text (no exponent, no thousands sep
 and every date YYYY-MM-DD, as a spreadsheet reads them. The multiplier's column was called
 ``rate``; it is renamed rather than kept, because a bare ``rate`` beside ``rate_quoted`` is
 read as the quoted figure, and ``rate_basis`` and ``rate_date`` change their values anyway:
-a reader of the old columns fails on the missing name instead of misreading a figure.
+a reader of the old columns fails on the missing name instead of misreading a figure. The
+column ``liable`` is gone for the same reason: it said whether the offender *could* be
+liable on the date, and was read as "a tier applies" (``can_be_liable`` and
+``tier_applies`` say each).
 JSON Lines output holds each row's full JSON document (the one ``penalties assess --json``
-prints) with ``row`` and ``id``; its ``conversion`` block carries the same ``rate_*``
-fields (:func:`rates.quoted.quoted_json`).
+prints) with ``row`` and ``id`` (and ``carried``: the carried cells by column); its
+``conversion`` block carries the same ``rate_*`` fields (:func:`rates.quoted.quoted_json`).
 
 A line or row that cannot be read is a row in error (a
 :class:`~penalties.batch._rows.BadRow`), never the end of the batch: a JSON line that is
@@ -43,20 +52,22 @@ import codecs
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from penalties._errors import InvalidFacts, shown
+from penalties._errors import shown
 from penalties.batch._cells import CSV_COLUMNS, row_cells
-from penalties.batch._rows import BadRow, BatchResult, input_columns, refused_id
+from penalties.batch._header import Header
+from penalties.batch._jsonlines import MAX_DIGITS, case_of_line
+from penalties.batch._rows import BadRow, BatchResult, refused_id
+from penalties.batch._sniff import Peeked, Rows, open_csv
 
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["CSV_COLUMNS", "MAX_DIGITS", "MAX_LINE", "UNDECODABLE", "Sink", "check_header",
-           "ragged_row", "read_cases", "undecodable", "undecodable_rows", "write_csv",
-           "write_jsonl"]
+__all__ = ["CSV_COLUMNS", "MAX_DIGITS", "MAX_LINE", "UNDECODABLE", "Cases", "Sink",
+           "check_header", "ragged_row", "read_cases", "undecodable", "undecodable_mark",
+           "undecodable_rows", "write_csv", "write_jsonl"]
 
 class Sink(Protocol):
     """Where a batch writes its results: a text stream, or anything with its ``write``."""
@@ -67,8 +78,6 @@ class Sink(Protocol):
 
 #: Longest JSON line read as a case, in characters (longer: a row in error, skipped).
 MAX_LINE = 1_048_576
-#: Most digits of a JSON number (an amount has at most 18 before its decimal point).
-MAX_DIGITS = 100
 #: The error handler a batch reads its input with: a byte that is not UTF-8 becomes a lone
 #: surrogate (U+DC80 to U+DCFF, as ``surrogateescape`` does) and is counted
 #: (:func:`undecodable`), so that the row holding it is told apart (:func:`undecodable_rows`)
@@ -91,6 +100,16 @@ codecs.register_error(UNDECODABLE, _undecoded)
 def undecodable() -> int:
     """How many stretches of bytes that are not UTF-8 the :data:`UNDECODABLE` handler has
     met in this process so far (a batch compares it before and after reading rows)."""
+    return _UNDECODED[0]
+
+
+def undecodable_mark(stream: IO[str] | Peeked) -> int:
+    """What :func:`undecodable` is before the rows of ``stream`` are read: the count now,
+    or -1 (every row is then looked at) when the lines already read to look at them
+    (a :class:`~penalties.batch._sniff.Peeked` sample) hold bytes that are not UTF-8."""
+    if isinstance(stream, Peeked) and not stream.sample.isascii() and _UNDECODED_BYTE.search(
+            stream.sample):
+        return -1
     return _UNDECODED[0]
 
 
@@ -122,20 +141,53 @@ def undecodable_rows(header: Sequence[str], rows: Sequence[Sequence[str]]
     return found
 
 
-def read_cases(stream: IO[str], kind: str, vocabulary: Vocabulary | None = None
-               ) -> Iterator[dict[str, Any] | BadRow]:
+class Cases(Iterator[dict[str, Any] | BadRow]):
+    """The cases of a batch file, one mapping per row, read lazily; ``header`` is what the
+    columns of a CSV file are (``None`` for JSON Lines)."""
+
+    def __init__(self, rows: Iterator[dict[str, Any] | BadRow], header: Header | None
+                 ) -> None:
+        self.rows = rows
+        self.header = header
+
+    @property
+    def carried(self) -> tuple[str, ...]:
+        """The names of the carried columns in the CSV output."""
+        return self.header.carried_names if self.header is not None else ()
+
+    def __next__(self) -> dict[str, Any] | BadRow:
+        return next(self.rows)
+
+
+def read_cases(stream: IO[str] | Peeked, kind: str, vocabulary: Vocabulary | None = None, *,
+               delimiter: str | None = None, strict_columns: bool = False,
+               on_note: Callable[[str], None] | None = None) -> Cases:
     """Cases from a CSV or JSON Lines stream, one mapping per row, lazily.
 
-    A CSV header that :func:`check_header` refuses is an
-    :class:`~penalties._errors.InvalidFacts` before any row is read. A line or row that
-    cannot be read (see the module's docstring) is a :class:`~penalties.batch._rows.BadRow`,
-    which the batch turns into a row in error.
+    A CSV file's header is read at the call: one that :func:`check_header` refuses is an
+    :class:`~penalties._errors.InvalidFacts` before any row is read, and ``on_note`` is told
+    once which columns are carried through. ``delimiter`` separates the CSV fields
+    (``None``: detected from the first lines). A CSV row is a
+    :class:`~penalties.batch._rows.Case` (its carried cells kept with it); a line or row that
+    cannot be read (see the module's docstring) is a
+    :class:`~penalties.batch._rows.BadRow`, which the batch turns into a row in error.
     """
-    return _csv_cases(stream, vocabulary) if kind == "csv" else _json_cases(stream)
+    if kind != "csv":
+        return Cases(_json_cases(stream, undecodable_mark(stream)), None)
+    reader, source = open_csv(stream, delimiter, vocabulary)
+    before = undecodable_mark(source)
+    try:
+        raw = next(reader, [])
+    except csv.Error as exc:
+        raise csv.Error(f"line {reader.line_num}: {exc}") from None
+    header = check_header(raw, vocabulary, strict=strict_columns)
+    if on_note is not None and header.note is not None:
+        on_note(header.note)
+    return Cases(_csv_cases(reader, header, before), header)
 
 
-def _json_cases(stream: IO[str]) -> Iterator[dict[str, Any] | BadRow]:
-    before, read, undecoded = _UNDECODED[0], stream.readline, _UNDECODED
+def _json_cases(stream: IO[str] | Peeked, before: int) -> Iterator[dict[str, Any] | BadRow]:
+    read, undecoded = stream.readline, _UNDECODED
     while line := read(MAX_LINE + 1):
         if len(line) > MAX_LINE and not line.endswith("\n"):
             while (rest := read(MAX_LINE)) and not rest.endswith("\n"):
@@ -145,118 +197,25 @@ def _json_cases(stream: IO[str]) -> Iterator[dict[str, Any] | BadRow]:
             continue
         if line.strip():
             byte = _undecoded_byte(line) if undecoded[0] != before else None
-            yield _case(line) if byte is None else BadRow(
+            yield case_of_line(line) if byte is None else BadRow(
                 f"not UTF-8 text: the byte 0x{byte[0]:02x} at column {byte[1] + 1}",
                 "UTF-8 text")
 
 
-def _csv_cases(stream: IO[str], vocabulary: Vocabulary | None
+def _csv_cases(reader: Rows, header: Header, before: int
                ) -> Iterator[dict[str, Any] | BadRow]:
-    reader, before, undecoded = csv.reader(stream), _UNDECODED[0], _UNDECODED
+    names, undecoded = header.names, _UNDECODED
+    width = len(names)
     try:
-        header = next(reader, [])
-        check_header(header, vocabulary)
-        width = len(header)
         for cells in reader:
             if not cells:  # a blank line is no row (as csv.DictReader reads it)
                 continue
-            if undecoded[0] != before and (bad := undecodable_rows(header, [cells])):
+            if undecoded[0] != before and (bad := undecodable_rows(names, [cells])):
                 yield bad[0]
             else:
-                yield (dict(zip(header, cells, strict=True)) if len(cells) == width
-                       else ragged_row(header, cells))
+                yield header.row(cells) if len(cells) == width else ragged_row(names, cells)
     except csv.Error as exc:
         raise csv.Error(f"line {reader.line_num}: {exc}") from None
-
-
-class _Refused(Exception):
-    """A JSON line refused while it is parsed (a hook of :func:`json.loads` raised it)."""
-
-    def __init__(self, row: BadRow) -> None:
-        super().__init__(row.problem)
-        self.row = row
-
-
-_VALUES = "text, a number, true, false or null"
-
-
-def _number(text: str, kind: type[int] | type[Decimal] = int) -> int | Decimal:
-    if len(text) > MAX_DIGITS:
-        raise _Refused(BadRow(f"a number of {len(text):,} characters",
-                              f"numbers of at most {MAX_DIGITS} characters"))
-    return kind(text)
-
-
-def _decimal(text: str) -> int | Decimal:
-    return _number(text, Decimal)
-
-
-def _constant(text: str) -> Any:  # noqa: ANN401 - json.loads's hook
-    raise _Refused(BadRow(f"{text} is not a JSON number", _VALUES))
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = next(key for at, key in enumerate(keys) if key in keys[:at])
-        raise _Refused(BadRow(f"the key {shown(twice)} appears twice", "each key once"))
-    for key, value in pairs:
-        if type(value) is list or type(value) is dict:
-            kind = "an array" if type(value) is list else "an object"
-            raise _Refused(BadRow(f"{kind} is not a value", _VALUES,
-                                  field=key if key.isprintable() else shown(key)))
-    return found
-
-
-#: The JSON parsers of a line: as fast as JSON parses, and with every hook (made once: a
-#: decoder made per line would cost more than parsing the line).
-_PARSE = json.JSONDecoder(parse_float=_decimal, parse_constant=_constant).decode
-_CHECK = json.JSONDecoder(parse_float=_decimal, parse_int=_number, parse_constant=_constant,
-                          object_pairs_hook=_object).decode
-
-
-def _case(line: str) -> dict[str, Any] | BadRow:
-    """The case of one JSON line, or why it is not one.
-
-    A line is parsed as JSON usually is (in C); only a line that might hold a nested value
-    or a key given twice (a ``[``, a second ``{``, more colons than keys) or a huge number
-    (an error of the fast parse) is parsed again with the hooks that say what is wrong.
-    """
-    try:
-        value = _PARSE(line)
-    except json.JSONDecodeError as exc:
-        return BadRow(f"not JSON: {exc.msg} at column {exc.colno}")
-    except RecursionError:
-        return BadRow("not JSON this program can read: nested too deeply")
-    except _Refused as exc:
-        return exc.row
-    except ValueError:  # an integer too long for int() (sys.int_max_str_digits)
-        found = _checked(line)
-        return found if found is not None else BadRow("not JSON this program can read: a "
-                                                      "number too long")
-    if type(value) is not dict:
-        return BadRow("not a JSON object")
-    if "[" in line or line.count("{") > 1 or line.count(":") > len(value):
-        found = _checked(line)
-        if found is not None:
-            return found
-    ident = value.get("id")
-    if type(ident) is bool:
-        return BadRow(f"{str(ident).lower()} is not an id", "text or a number", field="id")
-    return value
-
-
-def _checked(line: str) -> BadRow | None:
-    """What is wrong with a JSON line that parses, seen by the hooks (every number's
-    length, every object's keys and values), or ``None``."""
-    try:
-        _CHECK(line)
-    except _Refused as exc:
-        return exc.row
-    except (ValueError, RecursionError):
-        return None
-    return None
 
 
 def ragged_row(header: Sequence[str], cells: Sequence[str]) -> BadRow:
@@ -268,36 +227,27 @@ def ragged_row(header: Sequence[str], cells: Sequence[str]) -> BadRow:
                   "one field for each column of the header", ident=ident or None)
 
 
-def check_header(header: Sequence[str], vocabulary: Vocabulary | None = None) -> None:
-    """Refuse a CSV header that is missing, has an unknown or repeated column (the facts
-    of ``vocabulary``, default: the built-in one), or has no ``offender`` column."""
-    if vocabulary is None:
-        from penalties._vocabulary import builtin_vocabulary
-
-        vocabulary = builtin_vocabulary()
-    columns = input_columns(vocabulary)
-    if not header:
-        raise InvalidFacts("header", "the file is empty", "a header naming offender and "
-                           "other facts, then one case per row")
-    repeated = [c for at, c in enumerate(header) if c in header[:at]]
-    if repeated:
-        raise InvalidFacts(f"column {repeated[0]!r}", "appears twice in the header",
-                           "each column once")
-    unknown = [c for c in header if c not in columns]
-    if unknown:
-        raise InvalidFacts(f"column {unknown[0]!r}", "unknown column in the header",
-                           ", ".join(columns))
-    if "offender" not in header:
-        raise InvalidFacts("offender", "the header has no offender column",
-                           "a header naming offender and other facts")
+def check_header(header: Sequence[str], vocabulary: Vocabulary | None = None, *,
+                 strict: bool = False) -> Header:
+    """What the columns of a CSV header are (:class:`~penalties.batch._header.Header`), or
+    an error: a header that is missing, names a column twice, has a column that looks like
+    a misspelt fact (any column that is not a fact or ``id`` with ``strict``), or has no
+    ``offender`` column (the facts of ``vocabulary``, default: the built-in one)."""
+    return Header.of(header, vocabulary, strict=strict)
 
 
-def write_csv(results: Iterable[BatchResult], stream: Sink) -> Iterator[BatchResult]:
-    """Write each result as a CSV row (header first) and yield it on, for reporting."""
+def write_csv(results: Iterable[BatchResult], stream: Sink, carried: Sequence[str] = ()
+              ) -> Iterator[BatchResult]:
+    """Write each result as a CSV row (header first) and yield it on, for reporting;
+    ``carried`` names the carried columns written after the results' (each result's
+    ``carried`` cells, or blanks for a row that could not be read)."""
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, *carried))
+    blank = ("",) * len(carried)
     for result in results:
-        writer.writerow(row_cells(result))
+        cells = result.carried
+        writer.writerow((*row_cells(result), *(
+            (v for _, v in cells) if len(cells) == len(carried) else blank)))
         yield result
 
 

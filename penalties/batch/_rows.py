@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
     from rates.model import Rate
 
-__all__ = ["BadRow", "BatchResult", "assess_many", "facts_from_row", "input_columns",
+__all__ = ["BadRow", "BatchResult", "Case", "assess_many", "facts_from_row", "input_columns",
            "refused_id"]
 
 #: Rates remembered by a batch (one per currency, rate date and source).
@@ -88,6 +88,19 @@ class BadRow(Mapping[str, Any]):
         return f"BadRow({self.error()})"
 
 
+class Case(dict[str, Any]):
+    """A row of a table read as a case: its facts and ``id`` (the mapping), and the cells of
+    the columns carried through to the output (``carried``: each column's name as written
+    and its cell), which are never read as facts."""
+
+    __slots__ = ("carried",)
+
+    def __init__(self, values: Mapping[str, Any], carried: tuple[tuple[str, str], ...] = ()
+                 ) -> None:
+        super().__init__(values)
+        self.carried = carried
+
+
 def refused_id(text: str) -> str | None:
     """Why an id cannot be written to the output (a NUL character, a lone surrogate), or
     ``None``: an id is copied through as it is, any other text."""
@@ -119,8 +132,12 @@ def facts_from_row(row: Mapping[str, Any], vocabulary: Vocabulary | None = None,
         if name == "id":
             continue
         if name not in vocabulary:
+            from penalties.batch._header import near_fact
+
             text = str(name)
-            raise InvalidFacts(text if text.isprintable() else shown(text), "unknown column",
+            near = near_fact(text, vocabulary)
+            raise InvalidFacts(text if text.isprintable() else shown(text),
+                               f"unknown column{f'; did you mean {near}?' if near else ''}",
                                ", ".join(input_columns(vocabulary)))
         fact = fact_of(vocabulary, name)
         value = reader(fact, raw) if reader is not None and type(raw) is str else read(fact, raw)
@@ -135,12 +152,14 @@ def facts_from_row(row: Mapping[str, Any], vocabulary: Vocabulary | None = None,
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """One case of a batch: its row number, its id, and the assessment (converted when a
-    currency was asked) or the error."""
+    currency was asked) or the error; ``carried``: the cells of the input's columns carried
+    through (a :class:`Case`'s), each with its column's name."""
 
     row: int
     id: str | None
     assessment: Assessment | None = None
     error: str | None = None
+    carried: tuple[tuple[str, str], ...] = ()
 
     @property
     def tier_id(self) -> str | None:
@@ -149,12 +168,18 @@ class BatchResult:
         return found.tier.id if found is not None and found.tier is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the row, the id, and the assessment or the error."""
+        """JSON-ready: the row, the id, and the assessment (its ``schema_version`` with it)
+        or the error (with ``schema_version`` 1 of its own: the documents are described in
+        :mod:`penalties._documents`, ``batch-row``); the carried cells, if any, under
+        ``carried`` (never mixed with the result's own keys)."""
         out: dict[str, Any] = {"row": self.row, "id": self.id}
         if self.error is not None:
+            out["schema_version"] = 1
             out["error"] = self.error
         elif self.assessment is not None:
             out.update(self.assessment.to_dict())
+        if self.carried:
+            out["carried"] = dict(self.carried)
         return out
 
 
@@ -238,6 +263,7 @@ class Assessor:
     def one(self, number: int, case: Facts | Mapping[str, Any]) -> BatchResult:
         """The result of one case (row ``number``), or its error."""
         ident = None
+        carried = case.carried if type(case) is Case else ()
         try:
             if not isinstance(case, Facts):
                 raw_id = case.get("id")
@@ -252,6 +278,6 @@ class Assessor:
                 from penalties._api import facts_for
 
                 facts = facts_for(self.statute, case)
-            return BatchResult(number, ident, self.assess(facts))
+            return BatchResult(number, ident, self.assess(facts), carried=carried)
         except (PenaltyError, RateError) as exc:
-            return BatchResult(number, ident, error=str(exc))
+            return BatchResult(number, ident, error=str(exc), carried=carried)

@@ -3,7 +3,10 @@
 CSV to CSV goes by columns (:mod:`penalties.batch._table`); any other pair row by row
 (:func:`~penalties.batch._rows.assess_many` with :mod:`penalties.batch._files`). Text is
 UTF-8 (a byte order mark at the start of an input, as spreadsheets write, is skipped; a
-row holding bytes that are not UTF-8 is a row in error).
+row holding bytes that are not UTF-8 is a row in error). An input whose format is not
+given (nor named by a ``.jsonl`` extension) is JSON Lines when its first character that is
+not white space is ``{``, else CSV, whose delimiter is detected unless given
+(:mod:`penalties.batch._sniff`).
 
 The output never replaces the input: the two are compared by the files they are, paths and
 standard streams alike (:mod:`penalties.batch._output`). A regular output file is written
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from penalties.statutes._catalog import Catalog
     from rates.model import Rate
 
-__all__ = ["FORMATS", "BatchFiles", "file_format", "run_batch"]
+__all__ = ["FORMATS", "BatchFiles", "file_format", "input_format", "run_batch"]
 
 #: The file formats of a batch.
 FORMATS = ("csv", "jsonl")
@@ -44,6 +47,11 @@ FORMATS = ("csv", "jsonl")
 Progress = Callable[[int, int | None], None]
 #: Told of each row in error: its number and the reason; it may stop the run by raising.
 RowError = Callable[[int, str], None]
+
+
+#: Input extensions whose format is told from the content (CSV, or JSON Lines if it starts
+#: with ``{``), and those that are JSON Lines.
+_SNIFFED, _JSON_LINES = ("csv", "tsv", "txt"), ("jsonl", "ndjson")
 
 
 def file_format(given: str | None, path: str, option: str) -> str:
@@ -54,21 +62,36 @@ def file_format(given: str | None, path: str, option: str) -> str:
     return chosen
 
 
+def input_format(given: str | None, path: str) -> str | None:
+    """The format of a batch input: ``given``, ``jsonl`` for a ``.jsonl`` (or ``.ndjson``)
+    file, else ``None``: told from its first character (``.csv``, ``.tsv``, ``.txt``, no
+    extension, standard input)."""
+    if given is not None:
+        return file_format(given, path, "--input-format")
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    if extension in _JSON_LINES:
+        return "jsonl"
+    if extension and extension not in _SNIFFED:
+        raise InvalidInput("--input-format", f"unknown file format {extension!r}",
+                           f"{', '.join(FORMATS)} (files named .csv, .tsv, .txt or .jsonl)")
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class BatchFiles:
     """Where a batch reads and writes (``-``: standard input or output) and in which
-    formats."""
+    formats (``source_format`` ``None``: told from the input's first character)."""
 
     source: str
     target: str
-    source_format: str
+    source_format: str | None
     target_format: str
 
     @classmethod
     def of(cls, source: str, target: str, source_format: str | None = None,
            target_format: str | None = None) -> BatchFiles:
         """Check the formats and refuse to write the results over the cases."""
-        files = cls(source, target, file_format(source_format, source, "--input-format"),
+        files = cls(source, target, input_format(source_format, source),
                     file_format(target_format, target, "--output-format"))
         refuse_the_same(source, file_of(source, sys.stdin if source == "-" else None), target)
         return files
@@ -88,11 +111,15 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
               to: str | None = None, rate_date: date | None = None,
               rate_source: str | None = None, stop_at_error: bool = True,
               on_error: RowError | None = None, progress: Progress | None = None,
-              on_stale: Callable[[Rate], None] | None = None) -> int:
+              on_stale: Callable[[Rate], None] | None = None, delimiter: str | None = None,
+              strict_columns: bool = False, on_note: Callable[[str], None] | None = None
+              ) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
     rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
     first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
-    and saying where the rows before it are.
+    and saying where the rows before it are. ``delimiter`` separates a CSV input's fields
+    (``None``: detected); with ``strict_columns`` a CSV column that is not a fact is
+    refused, else it is carried through to the output and ``on_note`` is told so once.
 
     The run is refused (:class:`~penalties._errors.InvalidInput`) when the output is the
     input file. An output file is in place, complete, only when the function returns.
@@ -102,7 +129,8 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
         refuse_the_same(files.source, cases, files.target)
         output = Output(files.target, header=files.target_format == "csv", cases=cases)
         run = _Run(files, output, stop_at_error, on_error, progress)
-        run.on_stale = on_stale
+        run.on_stale, run.on_note = on_stale, on_note
+        run.delimiter, run.strict_columns = delimiter, strict_columns
         try:
             run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
                        rate_source=rate_source)
@@ -137,6 +165,9 @@ class _Run:
     def __init__(self, files: BatchFiles, output: Output, stop_at_error: bool,
                  on_error: RowError | None, progress: Progress | None) -> None:
         self.on_stale: Callable[[Rate], None] | None = None
+        self.on_note: Callable[[str], None] | None = None
+        self.delimiter: str | None = None
+        self.strict_columns = False
         self.files = files
         self.source = "standard input" if files.source == "-" else files.source
         self.output = output
@@ -151,24 +182,35 @@ class _Run:
         """Assess every row of ``source`` into the output, by columns from CSV to CSV."""
         from penalties.batch._files import read_cases, write_csv, write_jsonl
         from penalties.batch._rows import Assessor
+        from penalties.batch._sniff import Peeked, detect_format
         from penalties.batch._streams import csv_to_csv
 
         files, sink, tick = self.files, self.output, self.tick
-        if files.source_format == files.target_format == "csv":
-            for done, errors in csv_to_csv(source, sink, provision, catalog=catalog, to=to,
+        cases: IO[str] | Peeked = source
+        kind = files.source_format
+        if kind is None:
+            cases = Peeked(source)
+            kind = detect_format(cases)
+        delimiter, strict, on_note = self.delimiter, self.strict_columns, self.on_note
+        if kind == files.target_format == "csv":
+            for done, errors in csv_to_csv(cases, sink, provision, catalog=catalog, to=to,
                                            rate_date=rate_date, rate_source=rate_source,
                                            stop_at_error=self.stop_at_error,
-                                           on_stale=self.on_stale):
+                                           on_stale=self.on_stale, delimiter=delimiter,
+                                           strict_columns=strict, on_note=on_note):
                 tick(done, _read_so_far(source))
                 for row, error in errors:
                     self.failed(row, error)
             return
         assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
                             rate_source=rate_source, on_stale=self.on_stale)
-        cases = read_cases(source, files.source_format, assessor.vocabulary)
-        writer = write_csv if files.target_format == "csv" else write_jsonl
+        found = read_cases(cases, kind, assessor.vocabulary, delimiter=delimiter,
+                           strict_columns=strict, on_note=on_note)
+        results = self._results(assessor, found)
+        written = (write_csv(results, sink, found.carried) if files.target_format == "csv"
+                   else write_jsonl(results, sink))
         count = 0
-        for count, _ in enumerate(writer(self._results(assessor, cases), sink), start=1):
+        for count, _ in enumerate(written, start=1):
             if count % 10_000 == 0:
                 tick(count, _read_so_far(source))
         tick(count, _read_so_far(source))

@@ -1,6 +1,7 @@
 """The batch by columns on a CSV stream (:func:`csv_to_csv`, what ``penalties batch`` runs
-from CSV to CSV) and on a pandas DataFrame (:func:`assess_frame`, e.g. on each partition of
-a Dask DataFrame): chunks of rows given to :class:`~penalties.batch._table.TableAssessor`.
+from CSV to CSV) and on a pandas DataFrame (:func:`~penalties.batch._frame.assess_frame`,
+e.g. on each partition of a Dask DataFrame): chunks of rows given to
+:class:`~penalties.batch._table.TableAssessor`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import IO, TYPE_CHECKING
 
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
-from penalties.batch._files import Sink, undecodable, undecodable_rows
+from penalties.batch._files import Sink, undecodable, undecodable_mark, undecodable_rows
+from penalties.batch._frame import assess_frame
+from penalties.batch._rows import Assessor
+from penalties.batch._sniff import Peeked, open_csv
 from penalties.batch._table import TableAssessor
 
 if TYPE_CHECKING:
-    import pandas
-
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
     from rates.model import Rate
@@ -29,11 +31,13 @@ __all__ = ["CHUNK_ROWS", "assess_frame", "csv_to_csv"]
 CHUNK_ROWS = 10_000
 
 
-def csv_to_csv(source: IO[str], sink: Sink, provision: str | Statute, *,
+def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *,
                catalog: Catalog | None = None, to: str | None = None,
                rate_date: date | None = None, rate_source: str | None = None,
                stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
-               today: date | None = None, on_stale: Callable[[Rate], None] | None = None
+               today: date | None = None, on_stale: Callable[[Rate], None] | None = None,
+               delimiter: str | None = None, strict_columns: bool = False,
+               on_note: Callable[[str], None] | None = None
                ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
     number of rows written so far and the rows in error of each chunk. ``today`` is the
@@ -41,22 +45,31 @@ def csv_to_csv(source: IO[str], sink: Sink, provision: str | Statute, *,
     :func:`~penalties.batch._rows.assess_many`; ``on_stale`` is told each stale rate used
     (once per currency, date and source).
 
-    The header is checked as :func:`~penalties.batch._files.read_cases` checks it, and
-    rows are read as it reads them (from a stream opened with its error handler, a row
-    holding bytes that are not UTF-8 is a row in error). With ``stop_at_error``, the rows
-    after the first row in error are not written and the iteration ends there. A file the
-    ``csv`` module cannot parse further raises ``csv.Error`` naming the line, after the
-    rows before it are written.
+    The header is checked as :func:`~penalties.batch._files.read_cases` checks it (with
+    ``strict_columns``, a column that is not a fact is refused; without, it is carried
+    through, after the result columns, and ``on_note`` is told so once), and rows are read
+    as it reads them, their fields separated by ``delimiter`` (``None``: detected from the
+    first lines; from a stream opened with its error handler, a row holding bytes that are
+    not UTF-8 is a row in error). With ``stop_at_error``, the rows after the first row in
+    error are not written and the iteration ends there. A file the ``csv`` module cannot
+    parse further raises ``csv.Error`` naming the line, after the rows before it are
+    written.
     """
-    reader, before = csv.reader(source), undecodable()
+    assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
+                        rate_source=rate_source, today=today, on_stale=on_stale)
+    reader, read_from = open_csv(source, delimiter, assessor.vocabulary)
+    before = undecodable_mark(read_from)
     try:
         header = next(reader, [])
-        table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                              rate_source=rate_source, today=today, on_stale=on_stale)
-        sink.write(csv_cells(CSV_COLUMNS) + "\n")
+        table = TableAssessor(header, provision, assessor=assessor,
+                              strict_columns=strict_columns)
+        layout = table.layout
+        if on_note is not None and layout.note is not None:
+            on_note(layout.note)
+        sink.write(csv_cells((*CSV_COLUMNS, *layout.carried_names)) + "\n")
         done = 0
         for rows in _chunks(reader, chunk_rows):
-            bad = undecodable_rows(header, rows) if undecodable() != before else None
+            bad = undecodable_rows(table.header, rows) if undecodable() != before else None
             chunk = table.chunk(rows, done + 1, bad)
             errors = chunk.errors
             if errors and stop_at_error:
@@ -83,40 +96,3 @@ def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
         if not batch:
             return
         yield [row for row in batch if row]
-
-
-def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
-                 catalog: Catalog | None = None, to: str | None = None,
-                 rate_date: date | None = None, rate_source: str | None = None,
-                 first_row: int = 1, today: date | None = None) -> pandas.DataFrame:
-    """Assess each row of a pandas DataFrame of cases; one row of results per case.
-
-    Columns are fact names (and ``id``), as in a batch CSV file; values are read as text
-    and missing values are blank. The result has the input's index and the columns of
-    :data:`~penalties.batch._files.CSV_COLUMNS`, all text but ``row``, which counts from
-    ``first_row``. Rows in error have their reason in ``error``; they are never dropped.
-
-    It keeps no state between calls, so it runs unchanged on each partition of a Dask
-    DataFrame (see the README). Pass ``today`` (the date of rows that give no offence date)
-    when partitions may run on different days: each call's default is its own today.
-    """
-    import pandas
-
-    header = [str(name) for name in frame.columns]
-    table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                          rate_source=rate_source, today=today)
-    columns = [[_text(value) for value in frame[name].tolist()] for name in frame.columns]
-    rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
-    chunk = table.chunk(rows, first_row)
-    return pandas.DataFrame(chunk.columns(), index=frame.index, columns=list(CSV_COLUMNS))
-
-
-def _text(value: object) -> str:
-    import pandas
-
-    if value is None or value is pandas.NA or value is pandas.NaT or (
-            isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, pandas.Timestamp):
-        return str(value.date().isoformat())
-    return str(value)

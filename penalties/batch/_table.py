@@ -16,6 +16,11 @@ group, with its own date and figures. A row the engine must see whole (a trial, 
 history date, an amount to convert, a date no law covers, a value that cannot be read, a
 row with too few or too many cells) goes the single row path, so its result or error is
 that path's, word for word.
+
+The columns that are not facts are carried through (:mod:`penalties.batch._header`): each
+row's cells of them are copied to the output as they are, blank for a row that could not
+be read (too few or too many cells, bytes that are not UTF-8), and a row whose carried cell
+cannot be copied (a NUL, a lone surrogate) is a row in error, as on the single row path.
 """
 
 from __future__ import annotations
@@ -63,19 +68,23 @@ class TableAssessor:
                  catalog: Catalog | None = None, to: str | None = None,
                  rate_date: date | None = None, rate_source: str | None = None,
                  today: date | None = None,
-                 on_stale: Callable[[Rate], None] | None = None) -> None:
-        self.assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                                 rate_source=rate_source, today=today, on_stale=on_stale)
+                 on_stale: Callable[[Rate], None] | None = None, strict_columns: bool = False,
+                 assessor: Assessor | None = None) -> None:
+        self.assessor = assessor or Assessor(provision, catalog=catalog, to=to,
+                                             rate_date=rate_date, rate_source=rate_source,
+                                             today=today, on_stale=on_stale)
         vocabulary = self.assessor.vocabulary
-        check_header(header, vocabulary)
-        self.header = tuple(header)
+        #: What each column is: its fact (or ``id``) or a column carried through.
+        self.layout = check_header(header, vocabulary, strict=strict_columns)
+        self.header = self.layout.names
         self.lens = self.assessor.lens
         #: Rows can be grouped when the provision and the laws it reaches back to share one
         #: currency (else a bare amount's currency depends on the row's date).
         self.currency = self.lens.currency
         self.grouped = self.currency is not None
         self.columns = Columns(self.header, vocabulary, self.lens, self.assessor.today)
-        self.day_at = self.header.index("offence_date") if "offence_date" in header else None
+        names = self.header
+        self.day_at = names.index("offence_date") if "offence_date" in names else None
         #: For each set of tokens met: the engine's answer of its key (the key of the first
         #: row with those tokens), the answer's cells, its reasons' plan, its bounds' number.
         self.known: dict[tuple[Any, ...], tuple[Assessment, tuple[tuple[str, ...], Any],
@@ -102,6 +111,8 @@ class TableAssessor:
         if not rows:
             return out
         self.bad = bad or {}
+        if self.layout.carried:
+            self._carry(out, rows)
         if not self.grouped:
             for at, row in enumerate(rows):
                 self._single(out, at, row)
@@ -146,7 +157,7 @@ class TableAssessor:
         try:
             known = self.known.get(tokens)
             if known is None:
-                facts = facts_from_row(dict(zip(self.header, rows[members[0]], strict=True)),
+                facts = facts_from_row(self.layout.case(rows[members[0]]),
                                        assessor.vocabulary, assessor.reader)
                 key, _ = self.lens.see(facts, assessor.today, assessor.rate_source)
                 if key.day[0] != "day":
@@ -240,7 +251,7 @@ class TableAssessor:
         number = out.first + at
         case: Mapping[str, str] | None = self.bad.get(at) if self.bad else None
         if case is None:
-            case = (dict(zip(header, row, strict=True)) if len(row) == len(header)
+            case = (self.layout.case(row) if len(row) == len(header)
                     else ragged_row(header, row))
         result = self.assessor.one(number, case)
         cells = row_cells(result)
@@ -252,6 +263,19 @@ class TableAssessor:
         out.reasons[at] = cells[REASONS]
         if result.error is not None:
             out.errors.append((number, result.error))
+
+
+    def _carry(self, out: Chunk, rows: Sequence[Sequence[str]]) -> None:
+        """Each row's carried cells (blank for a row that cannot be read); a row whose
+        carried cell cannot be copied becomes a row in error (:attr:`bad`)."""
+        layout = self.layout
+        width, places = len(self.header), layout.carried
+        refused = layout.refused(rows)
+        if refused:
+            self.bad = {**refused, **self.bad}
+        bad, blank = self.bad, ("",) * len(places)
+        out.carried = [blank if len(row) != width or at in bad else
+                       tuple([row[place] for place in places]) for at, row in enumerate(rows)]
 
 
 def _refused_ids(ids: list[str]) -> list[int]:
