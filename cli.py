@@ -252,9 +252,22 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
            rate_date: RateDate = None, input_rate_date: InputRateDate = None,
            source: Source = None, as_json: Json = False, locale: Locale = None,
            statutes: Statutes = None) -> None:
-    """Assess the facts of a case under a provision."""
+    """Assess the facts of a case under a provision, with how far each amount or count given
+    is from the next and the previous tier."""
+    from penalties import margins
+
     [result] = _assess([provision], facts, statutes, to, rate_date, input_rate_date, source)
-    _answer(as_json, result.to_dict, lambda text: text.assessment(result, _locale(locale)))
+    found = margins(result, catalog=_catalog(statutes), to=to, rate_source=source)
+
+    def document() -> object:
+        return {**result.to_dict(), "margins": [m.to_dict() for m in found]}
+
+    def lines(text: ModuleType) -> Text:
+        from penalties._text_map import margin_lines
+
+        return [*text.assessment(result, _locale(locale)), *margin_lines(found)]
+
+    _answer(as_json, document, lines)
     _warn_stale(result.rate, *(item.rate for item in result.inputs))
 
 
@@ -471,11 +484,80 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the statute file format."""
-    from penalties import statute_schema
+def schema(output: Annotated[str | None, typer.Option(
+        "--output", metavar="NAME", help="The JSON Schema of a --json document instead: "
+        "assess, compare, thresholds, map, convert or batch-row (a line of batch's JSON "
+        "Lines output).")] = None) -> None:
+    """Print the JSON Schema of the statute file format, or with --output of a --json
+    document."""
+    from penalties import result_schema, statute_schema
 
-    _json(statute_schema())
+    _json(statute_schema() if output is None else result_schema(output))
+
+
+Vary = Annotated[str, typer.Option(metavar="FACT", help="The amount or count to vary, by "
+                                   "name or option (default: illicit_profit, i.e. profit).")]
+
+
+@app.command("map")
+@_with_facts
+def map_command(provision: Provision, facts: dict[str, Any], vary: Vary = "illicit_profit",
+                extra: Extra = None, to: To = None, rate_date: RateDate = None,
+                source: Source = None, as_json: Json = False, locale: Locale = None,
+                statutes: Statutes = None) -> None:
+    """The tier map of a fact: its intervals, the other facts held, with the tier and the
+    penalties on each (in one currency with --to, at one stated rate)."""
+    from penalties import tier_map
+
+    found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
+                     rate_date=_day(rate_date, "--rate-date"), rate_source=source)
+
+    def lines(_: ModuleType) -> Text:
+        from penalties._text_map import tier_map as as_text
+
+        return as_text(found, _locale(locale))
+
+    _answer(as_json, found.to_dict, lines)
+    _warn_stale(found.rate)
+
+
+@app.command("chart")
+@_with_facts
+def chart_command(provision: Provision, facts: dict[str, Any], output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FILE", help="The chart to write: a .svg "
+                           "or .png file.")], vary: Vary = "illicit_profit",
+                  extra: Extra = None, to: To = None, rate_date: RateDate = None,
+                  source: Source = None, statutes: Statutes = None) -> None:
+    """Draw the tier map of a fact as a step chart: the fine and prison ranges against the
+    fact, each threshold with its clause (SVG or PNG; needs the plot extra)."""
+    from penalties import tier_map
+    from penalties._chart import PlottingUnavailable, chart
+
+    found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
+                     rate_date=_day(rate_date, "--rate-date"), rate_source=source)
+    try:
+        chart(found, output)
+    except PlottingUnavailable as exc:
+        _fail(str(exc), EXIT_NO_DATA)
+    _warn_stale(found.rate)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(metavar="HOST", help="Address to listen on "
+          "(default: 127.0.0.1, this machine only).")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(metavar="PORT", min=1, max=65535,
+                                            help="Port to listen on.")] = 8000,
+          statutes: Statutes = None) -> None:
+    """Serve the HTTP API and the web page (http://HOST:PORT/, docs at /docs) until Ctrl-C;
+    needs the optional extra: pip install 'penalties[web]'."""
+    from penalties.web import serve as run
+
+    try:
+        run(host, port, catalog=_catalog(statutes, strict=False))
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("fastapi", "starlette", "uvicorn"):
+            raise
+        _fail(str(exc), EXIT_BAD_INPUT)
 
 
 @app.command()

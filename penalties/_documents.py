@@ -119,6 +119,9 @@ class AssessmentDocument(TypedDict):
     see_also: list[str]
     law_choice: list[str]
     conversion: NotRequired[ConversionBlock]
+    #: ``penalties assess --json`` only: how far each amount or count given is from the next
+    #: and the previous change (:func:`penalties.margins`).
+    margins: NotRequired[list[MarginDocument]]
 
 
 class SegmentDocument(TypedDict):

@@ -10,8 +10,10 @@ is also checked against a separate call of :func:`penalties.assess` inside it.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +114,43 @@ def test_on_an_included_boundary_any_cut_falls() -> None:
                                          "offence_date": "2018-03-19"})
     [margin] = penalties.margins(result)
     assert margin.down == "any less illicit_profit falls to no tier"
+
+
+def test_the_command_line_maps_charts_and_reports_margins(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import EXIT_BAD_INPUT, app
+
+    runner = CliRunner()
+    base = ["--offender", "person", "--offence-date", "2018-03-19"]
+    shown = runner.invoke(app, ["map", "vn-225", *base, "--vary", "profit", "--to", "USD"])
+    assert shown.exit_code == 0, shown.output
+    assert "from ₫50,000,000" in shown.stdout
+    assert "Converted at 22,463 VND per USD" in shown.stdout
+    doc = json.loads(runner.invoke(app, ["map", "vn-225", *base, "--json"]).stdout)
+    assert doc["schema_version"] == 1
+    assert [s["tier"] for s in doc["segments"]] == [None, "1", "2"]
+    assessed = runner.invoke(app, ["assess", "vn-225", *base, "--profit", "250000000",
+                                   "--json"])
+    [margin] = json.loads(assessed.stdout)["margins"]
+    assert margin["up"] == "VND 50,000,000 more illicit_profit reaches 225(2)"
+    wrong = runner.invoke(app, ["map", "vn-225", *base, "--vary", "organised"])
+    assert wrong.exit_code == EXIT_BAD_INPUT
+    assert "not an amount or count fact" in wrong.stderr
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "chart.svg"
+    drawn = runner.invoke(app, ["chart", "vn-225", *base, "--to", "USD", "-o", str(target)])
+    assert drawn.exit_code == 0, drawn.output
+    assert "225(2)" in target.read_text(encoding="utf-8")
+
+
+def test_schema_prints_a_documents_schema_on_request() -> None:
+    from typer.testing import CliRunner
+
+    from cli import EXIT_BAD_INPUT, app
+
+    runner = CliRunner()
+    assess_schema = json.loads(runner.invoke(app, ["schema", "--output", "assess"]).stdout)
+    assert "margins" in assess_schema["properties"]
+    assert "tiers" in json.dumps(json.loads(runner.invoke(app, ["schema"]).stdout))
+    assert runner.invoke(app, ["schema", "--output", "nope"]).exit_code == EXIT_BAD_INPUT
