@@ -84,8 +84,8 @@ def assessment(result: Assessment, locale: str) -> Text:
 
 def comparison(found: Comparison, locale: str) -> Text:
     """One set of facts under several provisions, ranked (:data:`penalties._compare.ORDER`):
-    for each, the tier, the highest fine and the longest imprisonment it puts at stake, and
-    how its principal penalties combine; then the provisions that gave no answer, and each
+    for each, the tier (and how its principal penalties combine), the highest fine and the
+    longest imprisonment it puts at stake; then the provisions that gave no answer, and each
     rate once."""
     from penalties._compare import ORDER
 
@@ -95,11 +95,11 @@ def comparison(found: Comparison, locale: str) -> Text:
         fines = [words.range_ends(p, locale)[1] for p in r.principal if p.is_money]
         prison = [words.range_ends(p, locale)[1] for p in r.principal
                   if p.kind == "imprisonment"]
-        rule = words.principal_rule(r.principal_rule) if len(r.principal) > 1 else ""
-        rows.append((r.provision.id, tier, " / ".join(fines) or "-", " / ".join(prison) or "-",
-                     rule or "-"))
-    out: Text = [Table(("provision", "tier", "fine up to", "imprisonment up to", "combined"),
-                       tuple(rows), no_wrap=("provision",))]
+        if len(r.principal) > 1:  # how the principal penalties combine
+            tier += f" ({words.principal_rule(r.principal_rule)})"
+        rows.append((r.provision.id, tier, " / ".join(fines) or "-", " / ".join(prison) or "-"))
+    out: Text = [Table(("provision", "tier", "highest fine", "longest prison"), tuple(rows),
+                       no_wrap=("provision",))]
     out.append(f"Ranked {ORDER}.")
     out += [f"{r.provision.id}: no tier; not given: {', '.join(r.not_given)}"
             for r in found.results if r.tier is None and r.liable and r.not_given]
