@@ -62,6 +62,7 @@ from rates.money import (
 
 if TYPE_CHECKING:
     from moneyed import Money
+    from rich.table import Table as RichTable
 
 __all__ = [
     "BASES",
@@ -571,6 +572,19 @@ class Conversion(NamedTuple):
             "rounding": self.rounding,
             "rate": self.rate.to_dict(),
         }
+
+    def _repr_html_(self) -> str:
+        """The conversion in a notebook: an HTML table in the money side's own words
+        (:mod:`rates._html`)."""
+        from rates._html import html
+
+        return html(self)
+
+    def __rich__(self) -> RichTable:
+        """The conversion as a rich table of the same rows as :meth:`_repr_html_`."""
+        from rates._html import rich
+
+        return rich(self)
 
 
 # ``tuple.__new__`` builds a Conversion from its fields in C, without the Python-level

@@ -28,6 +28,7 @@ from rates.exact import product, quotient, total
 
 if TYPE_CHECKING:
     from penalties._documents import MarginDocument, SegmentDocument, TierMapDocument
+    from penalties._html import Shown
     from penalties.assessment._results import Assessment
     from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
@@ -111,6 +112,22 @@ class TierMap:
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
         return out
+
+    def _repr_html_(self) -> str:
+        """The map in a notebook: what ``penalties map`` prints, as HTML in the
+        environment's locale (:mod:`penalties._html`)."""
+        from penalties._html import html, locale
+        from penalties._text_map import tier_map as text
+
+        return html(text(self, locale()))
+
+    def __rich__(self) -> Shown:
+        """The map as rich prints it for ``penalties map``, laid out for the console it is
+        printed on."""
+        from penalties._html import Shown, locale
+        from penalties._text_map import tier_map as text
+
+        return Shown(text(self, locale()))
 
 
 def fact_named(statute: Statute, name: str) -> str:

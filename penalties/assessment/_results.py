@@ -27,6 +27,7 @@ from rates.exact import Exact, decimal_text, is_whole
 if TYPE_CHECKING:
     from penalties._documents import AssessmentDocument, FactValue
     from penalties._facts import Offender
+    from penalties._html import Shown
     from rates.model import MoneyDocument, Rate
 
 __all__ = ["Assessment", "ProvisionDocument", "ProvisionRef", "Reason", "ReasonDocument",
@@ -278,6 +279,23 @@ class Assessment:
     def to_json(self, **kwargs: Any) -> str:  # noqa: ANN401 - passed to json.dumps
         """The JSON document (``ensure_ascii=False`` so Vietnamese quotes stay readable)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def _repr_html_(self) -> str:
+        """The assessment in a notebook: what ``penalties assess`` prints (without the
+        margins, :func:`penalties.margins`' answer), as HTML in the environment's locale
+        (:mod:`penalties._html`)."""
+        from penalties._html import html, locale
+        from penalties._text import assessment
+
+        return html(assessment(self, locale()))
+
+    def __rich__(self) -> Shown:
+        """The assessment as rich prints it for ``penalties assess`` (as
+        :meth:`_repr_html_`), laid out for the console it is printed on."""
+        from penalties._html import Shown, locale
+        from penalties._text import assessment
+
+        return Shown(assessment(self, locale()))
 
 
 def _fact_json(value: object, currency: str) -> FactValue:
