@@ -200,13 +200,15 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
 
 def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
     """A value strictly between two boundaries (``None`` when two counts are adjacent)."""
+    above = total(low, 1)  # exact, in the library's context, whatever the caller's
+    assert isinstance(above, Decimal)
     if high is None:
-        return low + 1
+        return above
     if money:
         middle = quotient(total(low, high), Decimal(2))  # halving a decimal ends: a Decimal
         assert isinstance(middle, Decimal)
         return middle
-    return low + 1 if low + 1 < high else None
+    return above if above < high else None
 
 
 def _signature(result: Assessment) -> tuple[object, ...]:
