@@ -137,18 +137,17 @@ def compare_all(facts: Facts | Mapping[str, Any],
             if not _about_the_provision(exc):
                 raise  # a value wrong for every provision: the caller's error, said once
             unanswered.append(Unanswered(name, str(exc)))
-    kept: dict[tuple[str, date], tuple[str, Assessment]] = {}
-    for name, result in answered:  # a predecessor or successor in force answers for another
+    kept: dict[tuple[str, date], Assessment] = {}
+    # A predecessor or successor in force answers for another: one row per law, the
+    # provision's own row first (a stable sort keeps the order within each group).
+    for name, result in sorted(answered, key=lambda item: item[0] != item[1].provision.id):
         key = (result.provision.id, result.provision.version)
-        if key in kept and name == result.provision.id:  # the provision's own row stays
-            name, result = kept[key][0], kept.pop(key)[1]
-            kept[key] = (result.provision.id, result)
         if key in kept:
             unanswered.append(Unanswered(name, f"the law in force for these facts is "
                                                f"{result.provision.id}, listed"))
         else:
-            kept[key] = (name, result)
-    results = [result for _, result in kept.values()]
+            kept[key] = result
+    results = list(kept.values())
     one_currency = to is not None or len({r.provision.currency for r in results}) <= 1
     ranked = sorted(results, key=lambda r: maximum(r, one_currency))
     return Comparison(tuple(ranked), tuple(unanswered), to)
