@@ -236,12 +236,12 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def _assess(provisions: list[str], facts: dict[str, Any], statutes: list[Path] | None,
+def _assess(provisions: list[str], facts: dict[str, Any], catalog: Catalog,
             to: str | None, rate_date: str | None, input_rate_date: str | None,
             source: str | None) -> list[Assessment]:
     from penalties import compare
 
-    return compare(provisions, facts, catalog=_catalog(statutes), to=to,
+    return compare(provisions, facts, catalog=catalog, to=to,
                    rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                    input_rate_date=_day(input_rate_date, "--input-rate-date"))
 
@@ -256,8 +256,9 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
     is from the next and the previous tier."""
     from penalties import margins
 
-    [result] = _assess([provision], facts, statutes, to, rate_date, input_rate_date, source)
-    found = margins(result, catalog=_catalog(statutes), to=to, rate_source=source)
+    catalog = _catalog(statutes)  # one catalogue for the case and its margins
+    [result] = _assess([provision], facts, catalog, to, rate_date, input_rate_date, source)
+    found = margins(result, catalog=catalog, to=to, rate_source=source)
 
     def document() -> object:
         return {**result.to_dict(), "margins": [m.to_dict() for m in found]}

@@ -9,21 +9,19 @@ from penalties import _words as words
 from penalties._text import Table, Text
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from penalties.assessment._figures import Figure
     from penalties.assessment._map import Margin, Segment, TierMap
 
 __all__ = ["margin_lines", "tier_map"]
 
 
-def _end(value: object, converted: object, currency: str | None, locale: str) -> str:
-    from decimal import Decimal
-
-    from penalties.assessment._figures import Figure
-
-    assert isinstance(value, Decimal)
+def _end(value: Decimal, converted: Figure | None, currency: str | None, locale: str) -> str:
     if currency is None:
         return words.number(value)
     text = words.money(value, currency, locale, exact=True)
-    if isinstance(converted, Figure):
+    if converted is not None:
         text += f" (≈ {words.figure(converted, locale)})"
     return text
 
