@@ -425,6 +425,9 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
           delimiter: Annotated[str | None, typer.Option("--delimiter", metavar="CHAR",
           help="What separates a CSV input's fields: ',', ';' or tab (default: detected "
           "from the first lines).")] = None,
+          decimal_mark: Annotated[str | None, typer.Option("--decimal-mark", metavar=". or ,",
+          help="The decimal mark of a CSV input's amounts (default: ',' when the fields are "
+          "separated by ';', else '.').")] = None,
           strict_columns: Annotated[bool, typer.Option("--strict-columns", help="Refuse a CSV "
           "column that is not a fact or id (default: carry it through to the output).")
           ] = False,
@@ -435,6 +438,7 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
     """Assess many cases from a CSV or JSON Lines file; one result per row. CSV headers
     match the facts whatever their case, spaces, '_' and '-'; other columns are carried
     through to the output (said once on stderr)."""
+    from penalties.batch._decimal import decimal_mark_of
     from penalties.batch._run import BatchFiles, run_batch
     from penalties.batch._sniff import delimiter_of
 
@@ -456,6 +460,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
         typer.echo(f"penalties: note: {text}", err=True)
 
     separator = delimiter_of(delimiter)
+    if decimal_mark is not None:
+        decimal_mark_of(decimal_mark, separator or "")  # a bad mark is refused before reading
     files = BatchFiles.of(input_path, output, input_format, output_format)
     from penalties._console import progress
     from penalties._process import (
@@ -471,7 +477,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
                       rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
                       progress=tick, on_stale=stale, delimiter=separator,
-                      strict_columns=strict_columns, on_note=note)
+                      strict_columns=strict_columns, on_note=note,
+                      decimal_mark=decimal_mark)
     except (KeyboardInterrupt, Terminated) as exc:
         _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly

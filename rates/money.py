@@ -79,6 +79,7 @@ __all__ = [
     "money",
     "money_json",
     "parse_amount",
+    "point_decimal",
     "round_exact",
     "round_ratio",
     "round_to_minor_unit",
@@ -337,6 +338,42 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
         raise InvalidAmount(text, "not a number") from None
     code = match["code"]
     return _checked(amount, text), (check_currency(code) if code else None)
+
+
+#: An amount written with a decimal comma: groups of three digits separated by one kind of
+#: mark (a dot, a space, a no-break space), or none, then a comma and the fraction.
+_COMMA_NUMBER = (r"(?P<sign>-?)(?P<whole>[0-9]{1,3}(?:(?P<group>[. \u00a0\u202f])[0-9]{3}"
+                 r"(?:(?P=group)[0-9]{3})*)?|[0-9]+)(?:,(?P<fraction>[0-9]+))?")
+_COMMA_FORMS = (
+    re.compile(rf"(?P<code>{_CODE})?\s*{_COMMA_NUMBER}"),
+    re.compile(rf"{_COMMA_NUMBER}\s*(?P<code>{_CODE})?"),
+)
+
+
+def point_decimal(text: str) -> str | None:
+    """The text of an amount written with a decimal comma (``1 500,50``, ``1.500,5 EUR``,
+    ``1,5``) as :func:`parse_amount` reads it (``1500.50``, ``1500.5 EUR``, ``1.5``), or
+    ``None`` when ``text`` is not such an amount (then it is read as it is, or refused with
+    its own words). Used for files whose numbers are written the continental way.
+
+    >>> point_decimal("1 500,50"), point_decimal("1.500.000"), point_decimal("EUR 2,5")
+    ('1500.50', '1500000', '2.5 EUR')
+    >>> point_decimal("1,500.00") is None, point_decimal("1.50") is None
+    (True, True)
+    """
+    stripped = text.strip()
+    for form in _COMMA_FORMS:
+        match = form.fullmatch(stripped)
+        if match:
+            break
+    else:
+        return None
+    whole = match["whole"].translate(_GROUP_MARKS)
+    number = match["sign"] + whole + (f".{match['fraction']}" if match["fraction"] else "")
+    return f"{number} {match['code']}" if match["code"] else number
+
+
+_GROUP_MARKS = str.maketrans("", "", ". \u00a0\u202f")
 
 
 def amount_text(amount: Decimal) -> str:

@@ -57,6 +57,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from penalties._errors import shown
 from penalties.batch._cells import CSV_COLUMNS, row_cells
+from penalties.batch._decimal import read_with_mark
 from penalties.batch._header import Header
 from penalties.batch._jsonlines import MAX_DIGITS, case_of_line
 from penalties.batch._rows import BadRow, BatchResult, refused_id
@@ -161,13 +162,15 @@ class Cases(Iterator[dict[str, Any] | BadRow]):
 
 def read_cases(stream: IO[str] | Peeked, kind: str, vocabulary: Vocabulary | None = None, *,
                delimiter: str | None = None, strict_columns: bool = False,
-               on_note: Callable[[str], None] | None = None) -> Cases:
+               on_note: Callable[[str], None] | None = None,
+               decimal_mark: str | None = None) -> Cases:
     """Cases from a CSV or JSON Lines stream, one mapping per row, lazily.
 
     A CSV file's header is read at the call: one that :func:`check_header` refuses is an
     :class:`~penalties._errors.InvalidFacts` before any row is read, and ``on_note`` is told
     once which columns are carried through. ``delimiter`` separates the CSV fields
-    (``None``: detected from the first lines). A CSV row is a
+    (``None``: detected from the first lines) and ``decimal_mark`` its amounts
+    (:func:`~penalties.batch._decimal.decimal_mark_of`). A CSV row is a
     :class:`~penalties.batch._rows.Case` (its carried cells kept with it); a line or row that
     cannot be read (see the module's docstring) is a
     :class:`~penalties.batch._rows.BadRow`, which the batch turns into a row in error.
@@ -183,7 +186,12 @@ def read_cases(stream: IO[str] | Peeked, kind: str, vocabulary: Vocabulary | Non
     header = check_header(raw, vocabulary, strict=strict_columns)
     if on_note is not None and header.note is not None:
         on_note(header.note)
-    return Cases(_csv_cases(reader, header, before), header)
+    if vocabulary is None:
+        from penalties._vocabulary import builtin_vocabulary
+
+        vocabulary = builtin_vocabulary()
+    rows = read_with_mark(reader, header, vocabulary, decimal_mark, on_note)
+    return Cases(_csv_cases(rows, header, before), header)
 
 
 def _json_cases(stream: IO[str] | Peeked, before: int) -> Iterator[dict[str, Any] | BadRow]:

@@ -112,14 +112,16 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
               rate_source: str | None = None, stop_at_error: bool = True,
               on_error: RowError | None = None, progress: Progress | None = None,
               on_stale: Callable[[Rate], None] | None = None, delimiter: str | None = None,
-              strict_columns: bool = False, on_note: Callable[[str], None] | None = None
-              ) -> int:
+              strict_columns: bool = False, on_note: Callable[[str], None] | None = None,
+              decimal_mark: str | None = None) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
     rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
     first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
     and saying where the rows before it are. ``delimiter`` separates a CSV input's fields
     (``None``: detected); with ``strict_columns`` a CSV column that is not a fact is
-    refused, else it is carried through to the output and ``on_note`` is told so once.
+    refused, else it is carried through to the output and ``on_note`` is told so once;
+    ``decimal_mark`` is that of a CSV input's amounts (``None``: a comma when the fields are
+    separated by ``;``, else a point; :mod:`penalties.batch._decimal`).
 
     The run is refused (:class:`~penalties._errors.InvalidInput`) when the output is the
     input file. An output file is in place, complete, only when the function returns.
@@ -131,6 +133,7 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
         run = _Run(files, output, stop_at_error, on_error, progress)
         run.on_stale, run.on_note = on_stale, on_note
         run.delimiter, run.strict_columns = delimiter, strict_columns
+        run.decimal_mark = decimal_mark
         try:
             run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
                        rate_source=rate_source)
@@ -167,6 +170,7 @@ class _Run:
         self.on_stale: Callable[[Rate], None] | None = None
         self.on_note: Callable[[str], None] | None = None
         self.delimiter: str | None = None
+        self.decimal_mark: str | None = None
         self.strict_columns = False
         self.files = files
         self.source = "standard input" if files.source == "-" else files.source
@@ -197,7 +201,8 @@ class _Run:
                                            rate_date=rate_date, rate_source=rate_source,
                                            stop_at_error=self.stop_at_error,
                                            on_stale=self.on_stale, delimiter=delimiter,
-                                           strict_columns=strict, on_note=on_note):
+                                           strict_columns=strict, on_note=on_note,
+                                           decimal_mark=self.decimal_mark):
                 tick(done, _read_so_far(source))
                 for row, error in errors:
                     self.failed(row, error)
@@ -205,7 +210,8 @@ class _Run:
         assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
                             rate_source=rate_source, on_stale=self.on_stale)
         found = read_cases(cases, kind, assessor.vocabulary, delimiter=delimiter,
-                           strict_columns=strict, on_note=on_note)
+                           strict_columns=strict, on_note=on_note,
+                           decimal_mark=self.decimal_mark)
         results = self._results(assessor, found)
         written = (write_csv(results, sink, found.carried) if files.target_format == "csv"
                    else write_jsonl(results, sink))

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
+from penalties.batch._decimal import read_with_mark
 from penalties.batch._files import Sink, undecodable, undecodable_mark, undecodable_rows
 from penalties.batch._frame import assess_frame
 from penalties.batch._rows import Assessor
@@ -37,7 +38,7 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
                stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
                today: date | None = None, on_stale: Callable[[Rate], None] | None = None,
                delimiter: str | None = None, strict_columns: bool = False,
-               on_note: Callable[[str], None] | None = None
+               on_note: Callable[[str], None] | None = None, decimal_mark: str | None = None
                ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
     number of rows written so far and the rows in error of each chunk. ``today`` is the
@@ -50,10 +51,11 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
     through, after the result columns, and ``on_note`` is told so once), and rows are read
     as it reads them, their fields separated by ``delimiter`` (``None``: detected from the
     first lines; from a stream opened with its error handler, a row holding bytes that are
-    not UTF-8 is a row in error). With ``stop_at_error``, the rows after the first row in
-    error are not written and the iteration ends there. A file the ``csv`` module cannot
-    parse further raises ``csv.Error`` naming the line, after the rows before it are
-    written.
+    not UTF-8 is a row in error), their amounts written with ``decimal_mark``
+    (:func:`~penalties.batch._decimal.decimal_mark_of`). With ``stop_at_error``, the rows
+    after the first row in error are not written and the iteration ends there. A file the
+    ``csv`` module cannot parse further raises ``csv.Error`` naming the line, after the rows
+    before it are written.
     """
     assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
                         rate_source=rate_source, today=today, on_stale=on_stale)
@@ -66,11 +68,13 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
         layout = table.layout
         if on_note is not None and layout.note is not None:
             on_note(layout.note)
+        rows = read_with_mark(reader, layout, assessor.vocabulary, decimal_mark, on_note)
         sink.write(csv_cells((*CSV_COLUMNS, *layout.carried_names)) + "\n")
         done = 0
-        for rows in _chunks(reader, chunk_rows):
-            bad = undecodable_rows(table.header, rows) if undecodable() != before else None
-            chunk = table.chunk(rows, done + 1, bad)
+        for chunk_of in _chunks(rows, chunk_rows):
+            bad = (undecodable_rows(table.header, chunk_of) if undecodable() != before
+                   else None)
+            chunk = table.chunk(chunk_of, done + 1, bad)
             errors = chunk.errors
             if errors and stop_at_error:
                 sink.write(chunk.csv(stop=errors[0][0]))

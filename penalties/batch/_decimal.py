@@ -1,0 +1,97 @@
+"""The decimal mark of a CSV file's amounts: a point (``1500.50``) or a comma (``1 500,50``).
+
+A spreadsheet that separates its fields with ``;`` (French, German, Vietnamese... settings)
+writes its numbers with a decimal comma: there ``1,500`` is one and a half, not fifteen
+hundred. So a file's amounts are read with a **comma** when its fields are separated by
+``;`` and with a **point** otherwise, unless the decimal mark is given (``--decimal-mark``;
+``decimal_mark`` in Python). The mark in force is said once when it is the comma.
+
+With the comma, a cell of an amount column written the continental way (groups of three
+digits separated by dots or spaces, a comma before the fraction, a currency code before or
+after: ``1.500.000``, ``1 500,50 EUR``) is given to the one reader of values in the form it
+reads (:func:`rates.money.point_decimal`); any other cell is read as written (``1500.50``
+stays one thousand five hundred and a half; an unreadable cell is refused in its own
+words). Only the cells of amount facts change: ``id``, counts, dates and carried columns
+are never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from penalties._errors import InvalidInput
+from rates.money import point_decimal
+
+if TYPE_CHECKING:
+    from penalties._vocabulary import Vocabulary
+    from penalties.batch._header import Header
+    from penalties.batch._sniff import Rows
+
+__all__ = ["DECIMAL_MARKS", "CommaRows", "decimal_mark_of", "read_with_mark"]
+
+#: The decimal marks an amount may be written with, and their names.
+DECIMAL_MARKS = {".": "point", ",": "comma"}
+
+
+def decimal_mark_of(given: str | None, delimiter: str) -> str:
+    """The decimal mark of a file whose fields are separated by ``delimiter``: ``given``
+    (``.``, ``,``, ``point`` or ``comma``), checked, or the comma for ``;`` and the point
+    otherwise.
+
+    >>> decimal_mark_of(None, ";"), decimal_mark_of(None, ","), decimal_mark_of("point", ";")
+    (',', '.', '.')
+    """
+    if given is None:
+        return "," if delimiter == ";" else "."
+    found = {"point": ".", "comma": ","}.get(given.strip().lower(), given.strip())
+    if found not in DECIMAL_MARKS:
+        raise InvalidInput("--decimal-mark", f"{given!r} is not a decimal mark",
+                           "'.' (point) or ',' (comma)")
+    return found  # (a comma in a comma-separated file: in quoted cells)
+
+
+class CommaRows:
+    """The rows of a CSV reader, the cells of the amount columns (by place) written with a
+    decimal comma given in the form the reader of values reads; ``line_num`` as the
+    reader's."""
+
+    def __init__(self, rows: Rows, columns: tuple[int, ...]) -> None:
+        self.rows = rows
+        self.columns = columns
+        #: The number of the line read last.
+        self.line_num = rows.line_num
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            cells = next(self.rows)
+        finally:
+            self.line_num = self.rows.line_num
+        width = len(cells)
+        for at in self.columns:
+            if at < width and (text := point_decimal(cells[at])) is not None:
+                cells[at] = text
+        return cells
+
+
+def read_with_mark(rows: Rows, header: Header, vocabulary: Vocabulary, given: str | None,
+                   on_note: Callable[[str], None] | None = None) -> Rows:
+    """``rows`` (a CSV reader, past ``header``) read with the decimal mark of the file
+    (:func:`decimal_mark_of`); ``on_note`` is told once when that mark is the comma, not
+    given, and the file has amount columns."""
+    delimiter = getattr(getattr(rows, "dialect", None), "delimiter", ",")
+    mark = decimal_mark_of(given, delimiter)
+    names = header.names
+    columns = tuple(at for at in header.read
+                    if (fact := vocabulary.facts.get(names[at])) is not None
+                    and fact.kind == "amount")
+    if mark == "." or not columns:
+        return rows
+    if on_note is not None and given is None:
+        on_note("amounts are read with a decimal comma, as the fields are separated by ';' "
+                "(1 500,50 is 1500.50 and 1,5 is 1.5); --decimal-mark . reads them with a "
+                "decimal point")
+    return CommaRows(rows, columns)
