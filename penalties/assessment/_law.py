@@ -189,6 +189,8 @@ def day_on(statute: Statute, day: date, resolve: Resolver | None,
         pointers.append(f"{item.id}: {item.why}")
     key = (tuple((o.value, law.key if isinstance(law, Law) else ("error", str(law)))
                  for o, law in laws.items()), tuple(pointers),
-           tuple((k, v[0] if isinstance(v, tuple) else str(v)) for k, v in units.items()))
+           # a unit's whole value (amount and its words, with their confidence mark): two
+           # dates with one amount but different marks are not the same to the reader
+           tuple((k, v if isinstance(v, tuple) else str(v)) for k, v in units.items()))
     dated = any(isinstance(v, PenaltyError) for v in (*laws.values(), *units.values()))
     return Day(laws, tuple(pointers), units, key, dated)
