@@ -79,7 +79,7 @@ def facts_for(statute: Statute, facts: Facts | Mapping[str, Any]) -> Facts:
     unknown = [name for name in checked.given() if name not in statute.vocabulary]
     if unknown:
         raise InvalidFacts(unknown[0], f"unknown fact for {statute.id}",
-                           ", ".join(sorted(statute.vocabulary.names())))
+                           ", ".join(sorted(statute.vocabulary.names())), kind="unknown_fact")
     return checked
 
 

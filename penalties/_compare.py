@@ -6,6 +6,11 @@ ranked by what is at stake.
 :func:`maximum`. A provision that cannot answer these facts (no version in force on the
 date, an offender it does not cover, a fact it does not know, no rate for its currency) is
 listed as unanswered with the reason, not dropped and not allowed to stop the others.
+What is wrong whatever the provision (an unknown provision, a malformed fact, a fact no
+compared provision knows, a comparison currency that is not one or that has no rate) is the
+caller's error, raised once, as :func:`~penalties.assess` raises it. Whether an error of the
+facts is about the provision is read from :attr:`~penalties.InvalidFacts.kind`, never from
+its message.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from penalties._documents import AssessmentDocument
-from penalties._errors import InvalidFacts, NoVersionInForce
-from rates.errors import RateError
+from penalties._errors import InvalidFacts, InvalidInput, NoVersionInForce
+from rates.errors import RateError, shown
 from rates.exact import as_fraction
 
 if TYPE_CHECKING:
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
     from penalties.statutes._statute import Statute
 
 __all__ = ["Comparison", "ComparisonDocument", "Unanswered", "UnansweredDocument", "compare_all",
-           "maximum"]
+           "fine_currencies", "maximum"]
 
 #: How the results are ordered, in words (also in the JSON document).
 ORDER = ("by the highest principal fine in the comparison currency (no statutory maximum "
@@ -106,37 +111,59 @@ def maximum(result: Assessment, money: bool = True) -> tuple[int, int, Fraction,
 
 
 def compare_all(facts: Facts | Mapping[str, Any],
-                provisions: Iterable[str | Statute] | None = None, *,
+                provisions: Iterable[str | Statute] | str | Statute | None = None, *,
                 catalog: Catalog | None = None, today: date | None = None,
                 to: str | None = None, rate_date: date | None = None,
                 rate_source: str | None = None,
                 input_rate_date: date | None = None) -> Comparison:
-    """``facts`` under each of ``provisions`` (default: every provision of the catalogue),
-    ranked by :func:`maximum`, with ``to`` the one currency of the comparison; the other
-    arguments are those of :func:`~penalties.assess`.
+    """``facts`` under each of ``provisions`` (ids, aliases or statutes, each compared once,
+    first seen first; one alone is a list of one; default: every provision of the
+    catalogue), ranked by :func:`maximum`, with ``to`` the one currency of the comparison;
+    the other arguments are those of :func:`~penalties.assess`.
+
+    What is wrong for every provision is the caller's error, raised once, as
+    :func:`~penalties.assess` raises it: an unknown provision, a malformed fact or one that
+    no compared provision knows, a ``to`` that is not a currency
+    (:class:`~rates.errors.UnknownCurrency`), or one with no rate: when a rate is missing
+    and no result could be given in ``to`` (none converted into it, none already in it),
+    the first rate error is raised (``RateNotFound`` naming the pair). A rate missing for
+    one provision's own currency while others are given in ``to`` is that provision's
+    :class:`Unanswered` row, as is any other problem of one provision only (see the
+    module). No provisions at all (an empty list) is :class:`~penalties.InvalidInput`.
 
     >>> found = compare_all({"offender": "person", "illicit_profit": "10000 USD",
     ...                      "offence_date": "2025-06-02"}, to="USD")
     >>> found.results[0].provision.id != "", all(u.reason for u in found.unanswered)
     (True, True)
     """
-    from penalties._api import assess, list_provisions
+    from penalties._api import assess
+    from rates.money import check_currency
 
-    chosen = list(provisions) if provisions is not None else list_provisions(catalog)
+    target = None if to is None else check_currency(to)
+    chosen = _chosen(provisions, catalog)
     answered: list[tuple[str, Assessment]] = []
     unanswered: list[Unanswered] = []
-    for provision in chosen:
-        name = provision if isinstance(provision, str) else provision.id
+    rate_errors: list[RateError] = []
+    for name, statute in chosen:
         try:
-            answered.append((name, assess(provision, facts, catalog=catalog, today=today, to=to,
-                                          rate_date=rate_date, rate_source=rate_source,
+            answered.append((name, assess(statute, facts, catalog=catalog, today=today,
+                                          to=target, rate_date=rate_date,
+                                          rate_source=rate_source,
                                           input_rate_date=input_rate_date)))
-        except (NoVersionInForce, RateError) as exc:
-            unanswered.append(Unanswered(name, str(exc).removeprefix(f"{name}: ")))
+        except NoVersionInForce as exc:
+            unanswered.append(Unanswered(name, str(exc).removeprefix(f"{statute.id}: ")))
+        except RateError as exc:
+            rate_errors.append(exc)
+            unanswered.append(Unanswered(name, str(exc)))
         except InvalidFacts as exc:
-            if not _about_the_provision(exc):
+            if not _about_the_provision(exc, [s for _, s in chosen]):
                 raise  # a value wrong for every provision: the caller's error, said once
             unanswered.append(Unanswered(name, str(exc)))
+    if rate_errors and target is not None and not any(
+            r.rate is not None or r.provision.currency == target for _, r in answered):
+        # Nothing to show in ``to``: the currency asked for has no rate (or the source none
+        # at all), the caller's error, not one provision's own currency.
+        raise rate_errors[0]
     kept: dict[tuple[str, date], Assessment] = {}
     # A predecessor or successor in force answers for another: one row per law, the
     # provision's own row first (a stable sort keeps the order within each group).
@@ -148,15 +175,58 @@ def compare_all(facts: Facts | Mapping[str, Any],
         else:
             kept[key] = result
     results = list(kept.values())
-    one_currency = to is not None or len({r.provision.currency for r in results}) <= 1
-    ranked = sorted(results, key=lambda r: maximum(r, one_currency))
-    return Comparison(tuple(ranked), tuple(unanswered), to)
+    by_fine = target is not None or len(fine_currencies(results)) <= 1
+    ranked = sorted(results, key=lambda r: maximum(r, by_fine))
+    return Comparison(tuple(ranked), tuple(unanswered), target)
 
 
-def _about_the_provision(error: InvalidFacts) -> bool:
-    """Whether ``error`` says the provision cannot take these facts (an offender it does
-    not cover, a fact it does not know, an act it does not declare) rather than that a
-    value is wrong in itself."""
-    text = str(error)
-    return ("does not cover the offender kind" in text or "unknown fact for" in text
-            or "is not an act of" in text)
+def fine_currencies(results: Iterable[Assessment]) -> tuple[str, ...]:
+    """The currencies, sorted, of the results that put a fine at stake: when they are more
+    than one and the results are not converted into one, fines are not ranked
+    (:func:`maximum` with ``money`` false)."""
+    return tuple(sorted({r.provision.currency for r in results
+                         if any(p.is_money for p in r.principal)}))
+
+
+#: What ``provisions`` may be (in an error message).
+_PROVISIONS = ("a provision id or alias, a Statute, or a list of them (each compared once); "
+               "None for every provision of the catalogue")
+
+
+def _chosen(provisions: Iterable[str | Statute] | str | Statute | None,
+            catalog: Catalog | None) -> list[tuple[str, Statute]]:
+    """The provisions to compare, each with the name it was asked by (its id for a
+    statute), once each (the first name asked by), in the order asked."""
+    from penalties._api import get_provision, list_provisions
+    from penalties.statutes._statute import Statute
+
+    if provisions is None:
+        return [(s.id, s) for s in list_provisions(catalog)]
+    if isinstance(provisions, str | Statute):
+        provisions = [provisions]
+    elif not isinstance(provisions, Iterable) or isinstance(provisions, Mapping | bytes):
+        raise InvalidInput("provisions", f"{shown(provisions)} is not a list of provisions",
+                           _PROVISIONS)
+    named: dict[str, tuple[str, Statute]] = {}
+    for item in provisions:
+        if isinstance(item, str):
+            statute = get_provision(item, catalog)
+        elif isinstance(item, Statute):
+            statute = item
+        else:
+            raise InvalidInput("provisions", f"{shown(item)} is not a provision id, alias or "
+                               "Statute", _PROVISIONS)
+        named.setdefault(statute.id, (item if isinstance(item, str) else statute.id, statute))
+    if not named:
+        raise InvalidInput("provisions", "empty: no provision to compare", _PROVISIONS)
+    return list(named.values())
+
+
+def _about_the_provision(error: InvalidFacts, compared: Iterable[Statute]) -> bool:
+    """Whether ``error`` says that the facts do not fit this provision (an offender it does
+    not cover, an act it does not declare, a fact it does not know but another compared
+    provision does) rather than that a value is wrong in itself, or names a fact that no
+    compared provision knows (a misspelt name)."""
+    if error.kind == "unknown_fact":
+        return any(error.field in statute.vocabulary for statute in compared)
+    return error.kind in ("offender_not_covered", "unknown_act")

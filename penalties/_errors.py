@@ -24,11 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
 
 from rates.errors import shown
 
 __all__ = [
     "DuplicateProvision",
+    "FactsProblem",
     "FieldProblem",
     "FileUnavailable",
     "GoldenCaseFailure",
@@ -82,10 +84,31 @@ class InvalidInput(PenaltyError, ValueError):
             message += f" (allowed: {allowed})"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The constructor's own arguments (``args`` holds the message only), and the rest of
+        # the attributes (a subclass's, ``__notes__``) as state: pickle and copy work.
+        return type(self), (self.field, self.problem, self.allowed), self.__dict__
+
+
+#: What an :class:`InvalidFacts` is about, for code (the message is for people):
+#: ``"value"`` a value wrong in itself (malformed, out of range, contradicting another
+#: fact), the same under any provision; the others say the facts do not fit one provision:
+#: ``"unknown_fact"`` a fact it does not know, ``"unknown_act"`` an act it does not declare,
+#: ``"offender_not_covered"`` an offender kind it does not cover.
+FactsProblem: TypeAlias = Literal["value", "unknown_fact", "unknown_act",
+                                  "offender_not_covered"]
+
 
 class InvalidFacts(InvalidInput):
     """A fact is malformed, out of range or contradicts another fact (``field`` names the
-    fact: ``"illicit_profit"``, ``"offence_date"``...)."""
+    fact: ``"illicit_profit"``, ``"offence_date"``...); ``kind`` (a :data:`FactsProblem`)
+    says whether the value is wrong in itself (``"value"``) or does not fit the provision
+    asked (an unknown fact or act, an offender it does not cover)."""
+
+    def __init__(self, field: str, problem: str, allowed: str | None = None, *,
+                 kind: FactsProblem = "value") -> None:
+        super().__init__(field, problem, allowed)
+        self.kind: FactsProblem = kind
 
 
 class UnsupportedCurrency(InvalidFacts):

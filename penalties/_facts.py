@@ -129,7 +129,8 @@ def fact_of(vocabulary: Vocabulary, name: str) -> Fact:
     fact = vocabulary.facts.get(name)
     if fact is None:
         field = name if len(name) <= MAX_TEXT else shown(name)
-        raise InvalidFacts(field, "unknown fact", ", ".join(sorted(vocabulary.names())))
+        raise InvalidFacts(field, "unknown fact", ", ".join(sorted(vocabulary.names())),
+                           kind="unknown_fact")
     return fact
 
 

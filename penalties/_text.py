@@ -85,9 +85,10 @@ def assessment(result: Assessment, locale: str) -> Text:
 def comparison(found: Comparison, locale: str) -> Text:
     """One set of facts under several provisions, ranked (:data:`penalties._compare.ORDER`):
     for each, the tier (and how its principal penalties combine), the highest fine and the
-    longest imprisonment it puts at stake; then the provisions that gave no answer, and each
-    rate once."""
-    from penalties._compare import ORDER
+    longest imprisonment it puts at stake; for each with no tier, the facts not given and
+    the notes and pointers that ``penalties assess`` shows (the engine's words); then the
+    provisions that gave no answer, and each rate once."""
+    from penalties._compare import ORDER, fine_currencies
 
     rows = []
     for r in found.results:
@@ -101,8 +102,12 @@ def comparison(found: Comparison, locale: str) -> Text:
     out: Text = [Table(("provision", "tier", "highest fine", "longest prison"), tuple(rows),
                        no_wrap=("provision",))]
     out.append(f"Ranked {ORDER}.")
-    out += [f"{r.provision.id}: no tier; not given: {', '.join(r.not_given)}"
-            for r in found.results if r.tier is None and r.liable and r.not_given]
+    for r in found.results:
+        if r.tier is None and r.liable:
+            if r.not_given:
+                out.append(f"{r.provision.id}: no tier; not given: {', '.join(r.not_given)}")
+            out += [f"{r.provision.id}: Note: {note}" for note in r.notes]
+            out += [f"{r.provision.id}: See also: {pointer}" for pointer in r.see_also]
     out += [f"{r.provision.id}: not liable: {r.notes[0]}" for r in found.results
             if not r.liable and r.notes]
     out += [f"No answer from {u.provision}: {u.reason}" for u in found.unanswered]
@@ -111,7 +116,7 @@ def comparison(found: Comparison, locale: str) -> Text:
         if r.rate is not None:
             seen.setdefault(words.rate(r.rate, locale), []).append(r.provision.id)
     out += [f"Converted at {rate} ({', '.join(ids)})" for rate, ids in seen.items()]
-    currencies = sorted({r.provision.currency for r in found.results})
+    currencies = fine_currencies(found.results)
     if found.currency is None and len(currencies) > 1:
         out.append(f"The provisions use {', '.join(currencies)}: the fines are not ranked "
                    "across currencies; add --to CUR to compare them in one currency.")

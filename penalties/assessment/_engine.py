@@ -82,11 +82,11 @@ def run(lens: Lens, key: Key) -> Assessment:
     if act is not None and acts and act not in {a.id for a in acts}:
         # A misspelt act would otherwise meet no tier: "no tier applies", a wrong answer.
         raise InvalidFacts("act", f"{shown(act)} is not an act of {statute.id}",
-                           ", ".join(a.id for a in acts))
+                           ", ".join(a.id for a in acts), kind="unknown_act")
     if key.offender not in statute.subjects:
         allowed = ", ".join(s.value for s in statute.subjects)
         raise InvalidFacts("offender", f"{statute.id} does not cover the offender kind "
-                           f"{key.offender.value!r}", allowed)
+                           f"{key.offender.value!r}", allowed, kind="offender_not_covered")
     day, when = lens.day_of(key)
     law = day.laws[key.offender]
     if isinstance(law, PenaltyError):
