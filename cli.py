@@ -261,12 +261,13 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
     found = margins(result, catalog=catalog, to=to, rate_source=source)
 
     def document() -> object:
-        return {**result.to_dict(), "margins": [m.to_dict() for m in found]}
+        return result.to_dict(found)
 
     def lines(text: ModuleType) -> Text:
         from penalties._text_map import margin_lines
 
-        return [*text.assessment(result, _locale(locale)), *margin_lines(found)]
+        shown = _locale(locale)
+        return [*text.assessment(result, shown), *margin_lines(found, shown)]
 
     _answer(as_json, document, lines)
     _warn_stale(result.rate, *(item.rate for item in result.inputs))

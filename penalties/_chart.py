@@ -1,17 +1,15 @@
 """The tier map of a fact as a step chart (``penalties chart``; the ``plot`` extra: matplotlib).
 
 A panel for money (each kind's minimum and maximum as steps, shaded between) and one for
-time (months), against the varied fact in the map's currency: the converted figures when the
-map was converted (the rate in a footnote), else the statute's. A dotted line at each
-boundary is labelled with the clause that begins there (the reason on the varied fact, else
-the tier); a filled dot is an end an interval includes, an open dot one it excludes. The
-unbounded last interval is drawn to :data:`OPEN_END` times the last boundary and marked
-open-ended; no maximum is an arrow to the top of the panel, never a number.
-
-Amounts stay exact (``Decimal``, ``Fraction``) until drawn: they become ``float`` only as
-coordinates handed to matplotlib, and each number written is worded from the exact figure,
-rounded once (:mod:`penalties._words`). matplotlib is imported on first use and draws on its
-Agg canvas (never a screen) under one lock (its settings are global); an SVG keeps its text
+time (months), against the varied fact in the map's currency (the converted figures when the
+map was converted, the rate in a footnote; else the statute's). A dotted line at each boundary
+is labelled with the clause that begins there (the reason on the varied fact, else the tier);
+a filled dot is an end an interval includes, an open dot one it excludes. The unbounded last
+interval is drawn to :data:`OPEN_END` times the last boundary and marked open-ended; no
+maximum is an arrow to the top of the panel, never a number. Amounts stay exact until drawn
+(``float`` only as coordinates handed to matplotlib; each number written is worded from the
+exact figure, rounded once by :mod:`penalties._words`). matplotlib is imported on first use
+and draws on its Agg canvas under one lock (its settings are global); an SVG keeps its text
 as text and is the same bytes on every run (a fixed ``svg.hashsalt``, no date).
 """
 
@@ -29,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
 from penalties._errors import FileUnavailable, InvalidInput, PenaltyError
+from penalties._text_map import unanswered
 from rates.exact import Exact, as_fraction, product, total
 
 if TYPE_CHECKING:
@@ -109,8 +108,7 @@ def chart(found: TierMap, target: str | PathLike[str], *, title: str | None = No
 
 
 def chart_svg(found: TierMap, **options: Any) -> str:  # noqa: ANN401 - chart's keywords
-    """The chart as an ``<svg>`` element to put in an HTML page (no XML declaration);
-    ``options`` are :func:`chart`'s keywords."""
+    """The chart as an ``<svg>`` element for an HTML page; ``options``: :func:`chart`'s."""
     text = chart(found, "svg", **options).decode("utf-8")
     return text[text.index("<svg"):]
 
@@ -305,8 +303,10 @@ def _frame(drawing: Drawing, axes: list[Axes], found: TierMap, pieces: list[_Pie
     drawing.suptitle(title or f"{found.provision}: principal penalties by {fact}\n"
                      f"{found.segments[0].result.offender.value}, law in force on "
                      f"{found.offence_date.isoformat()}, the other facts held", fontsize=10)
-    note = ("● end included, ○ end excluded; alternatives drawn together; a shaded band "
-            "runs from the minimum to the maximum.")
+    missing = unanswered(found)  # what the map's text says when no tier applies anywhere
+    note = (f"{missing.rstrip('.')}. " if missing else "") + (
+        "● end included, ○ end excluded; alternatives drawn together; a shaded band runs "
+        "from the minimum to the maximum.")
     if found.rate is not None:
         note += f" Converted at {words.rate(found.rate)}."
     drawing.supxlabel(fill(note, 150), fontsize=6.5, x=0.01, ha="left", color="#444444")

@@ -23,10 +23,6 @@ make a schema or check a document (:func:`document_adapter`).
 from __future__ import annotations
 
 import functools
-import operator
-import sys
-import types
-import typing
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
 
 from penalties.assessment._figures import FigureDocument, InputDocument, PenaltyDocument
@@ -37,9 +33,9 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 __all__ = ["DOCUMENTS", "AssessedRowDocument", "AssessmentDocument", "BatchErrorDocument",
-           "BatchRowDocument", "CarriedKeys", "ConversionBlock", "FactValue", "MarginDocument",
-           "QuotedFields", "RoundingDocument", "SegmentDocument", "TierMapDocument",
-           "document_adapter", "result_schema"]
+           "BatchRowDocument", "CarriedKeys", "ConversionBlock", "FactValue",
+           "MarginChangeDocument", "MarginDocument", "QuotedFields", "RoundingDocument",
+           "SegmentDocument", "TierMapDocument", "document_adapter", "result_schema"]
 
 
 class RoundingDocument(TypedDict):
@@ -152,15 +148,45 @@ class TierMapDocument(TypedDict):
     currency: str | None
     offence_date: str
     segments: list[SegmentDocument]
+    #: When no tier applies anywhere on the map (and the offender may be liable): the facts
+    #: a tier may depend on that were not given, as an assessment's not_given; else empty.
+    not_given: list[str]
     conversion: NotRequired[ConversionBlock]
 
 
+class MarginChangeDocument(TypedDict):
+    """The smallest change of the case's figure that changes the answer: direction up (a
+    raise) or down (a cut); gap, the distance to the boundary, as exact decimal text in the
+    law's currency (currency; null for a count), 30 significant digits and gap_exact false
+    when its decimals do not end; amount, the gap as an amount of a result (rounded once,
+    its converted twin at the document's conversion rate; null for a count); as_given, the
+    gap in the currency the fact was given in, at the rate of its entry in inputs (null when
+    it was given in the law's currency, or it is the converted twin already); the boundary
+    and whether it belongs to the target (boundary_included: if not, the change must be
+    more than the gap); the target's tier, tier_ref and liability; text, in words."""
+
+    direction: Literal["up", "down"]
+    gap: str
+    gap_exact: bool
+    currency: str | None
+    amount: FigureDocument | None
+    as_given: FigureDocument | None
+    boundary: str
+    boundary_included: bool
+    tier: str | None
+    tier_ref: str | None
+    liable: bool
+    text: str
+
+
 class MarginDocument(TypedDict):
-    """How far a case's figure is from the next answer above it and below it."""
+    """How far a case's figure is from the next answer above it and below it: up and down
+    in words, and each change structured (changes, the raise first)."""
 
     fact: str
     up: str | None
     down: str | None
+    changes: list[MarginChangeDocument]
 
 
 class CarriedKeys(TypedDict, total=False):
@@ -224,8 +250,10 @@ def document_adapter(name: str) -> TypeAdapter[Any]:
 
     if name not in DOCUMENTS:
         raise InvalidInput("schema", f"{name!r} is not a document", ", ".join(DOCUMENTS))
-    twin: Any = _twin(_types()[name])
-    return TypeAdapter(twin)
+    from penalties._twins import twin
+
+    made: Any = twin(_types()[name])
+    return TypeAdapter(made)
 
 
 def result_schema(name: str) -> dict[str, Any]:
@@ -248,47 +276,3 @@ def result_schema(name: str) -> dict[str, Any]:
     head = {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": DOCUMENTS[name], "description": schema.get("description", _ROW)}
     return head | {k: v for k, v in schema.items() if k not in head}
-
-
-_TWINS: dict[object, object] = {}
-
-
-def _twin(hint: object) -> object:
-    """``hint`` with each TypedDict in it replaced by one pydantic reads (before Python
-    3.12, only ``typing_extensions``' kind), of the same name, docstring, keys, types and
-    required keys, and closed to other keys; the other types as they are."""
-    if typing.is_typeddict(hint):
-        assert isinstance(hint, type)
-        return _TWINS.get(hint) or _typed_dict_twin(hint)
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is None or origin is Literal:
-        return hint
-    mapped = tuple(_twin(arg) for arg in args)
-    if origin in (types.UnionType, typing.Union):
-        return functools.reduce(operator.or_, mapped)
-    if origin is NotRequired:
-        return NotRequired[mapped[0]]
-    if origin in (list, dict):
-        return origin[mapped]
-    raise TypeError(f"no JSON Schema for {hint!r}")
-
-
-def _typed_dict_twin(hint: type) -> object:
-    """The twin of one TypedDict (see :func:`_twin`), kept before its keys are read: a type
-    may hold itself (a figure's ``converted``, a rate's ``legs``)."""
-    from pydantic import ConfigDict
-
-    factory: Any = TypedDict
-    if sys.version_info < (3, 12):  # pydantic reads typing's TypedDicts from 3.12 on
-        import typing_extensions
-
-        factory = typing_extensions.TypedDict
-    made = factory(hint.__name__, {})
-    _TWINS[hint] = made
-    hints = typing.get_type_hints(hint, include_extras=True)
-    made.__annotations__ = {key: _twin(value) for key, value in hints.items()}
-    made.__required_keys__ = hint.__required_keys__  # type: ignore[attr-defined]
-    made.__optional_keys__ = hint.__optional_keys__  # type: ignore[attr-defined]
-    made.__doc__ = hint.__doc__
-    made.__pydantic_config__ = ConfigDict(extra="forbid")
-    return made

@@ -1,5 +1,7 @@
 """A tier map and a case's margins as text for people (what ``penalties map`` and
-``penalties assess`` print); the phrases are :mod:`penalties._words`'."""
+``penalties assess`` print); the phrases are :mod:`penalties._words`' (an interval of the
+map is worded as any band, by :func:`penalties._words.band`), the figures for the reader's
+locale."""
 
 from __future__ import annotations
 
@@ -14,33 +16,49 @@ if TYPE_CHECKING:
     from penalties.assessment._figures import Figure
     from penalties.assessment._map import Margin, Segment, TierMap
 
-__all__ = ["margin_lines", "tier_map"]
+__all__ = ["margin_lines", "tier_map", "unanswered"]
 
 
 def _end(value: Decimal, converted: Figure | None, currency: str | None, locale: str) -> str:
+    """An end of an interval: every digit, in the law's currency (or a count), with its
+    converted twin when the map was converted."""
     if currency is None:
-        return words.number(value)
-    text = words.money(value, currency, locale, exact=True)
+        return words.local_number(value, locale)
+    text = words.exact_money(value, currency, locale)
     if converted is not None:
         text += f" (≈ {words.figure(converted, locale)})"
     return text
 
 
 def _interval(segment: Segment, currency: str | None, locale: str) -> str:
-    low = _end(segment.low, segment.low_converted, currency, locale)
-    if segment.high is None:
-        return f"{low} or more" if segment.low_included else f"more than {low}"
-    high = _end(segment.high, segment.high_converted, currency, locale)
-    if segment.low == segment.high:
-        return f"exactly {low}"
-    start = "from" if segment.low_included else "above"
-    end = "to" if segment.high_included else "below"
-    return f"{start} {low} {end} {high}"
+    """A segment's interval in the words of a band (``from ₫50,000,000 to under
+    ₫300,000,000``); one value alone: ``exactly ...``."""
+    ends = {segment.low: segment.low_converted}
+    if segment.high is not None:
+        if segment.high == segment.low:
+            return f"exactly {_end(segment.low, segment.low_converted, currency, locale)}"
+        ends[segment.high] = segment.high_converted
+    upper = None if segment.high is None else (segment.high, segment.high_included)
+    return words.band((segment.low, segment.low_included), upper, currency is not None,
+                      currency or "", lambda value: _end(value, ends[value], currency, locale))
+
+
+def unanswered(found: TierMap) -> str | None:
+    """When no tier applies anywhere on the map: that, and the facts a tier may depend on
+    that were not given (as ``penalties assess`` says them); else ``None``."""
+    if any(s.result.tier is not None for s in found.segments) or not any(
+            s.result.liable for s in found.segments):
+        return None
+    text = f"No tier applies anywhere on this map of {found.fact}."
+    if found.not_given:
+        text += f" Not given (a tier may depend on them): {', '.join(found.not_given)}"
+    return text
 
 
 def tier_map(found: TierMap, locale: str) -> Text:
     """The segments of a tier map, lowest first: the interval with its inclusivity, the
-    tier, and the principal penalties on it."""
+    tier, and the principal penalties on it; when no tier applies anywhere, the facts not
+    given that one may depend on."""
     rows = []
     for segment in found.segments:
         result = segment.result
@@ -53,13 +71,14 @@ def tier_map(found: TierMap, locale: str) -> Text:
     out: Text = [f"{found.provision}: {found.fact}, the other facts held; law in force on "
                  f"{found.offence_date.isoformat()}",
                  Table((found.fact, "tier", "principal penalties"), tuple(rows))]
+    if (missing := unanswered(found)) is not None:
+        out.append(missing)
     if found.rate is not None:
-        out.append(f"Converted at {words.rate(found.rate)}. {found.rate.attribution}")
+        out.append(f"Converted at {words.rate(found.rate, locale)}. {found.rate.attribution}")
     return out
 
 
-def margin_lines(margins: tuple[Margin, ...]) -> list[str]:
+def margin_lines(margins: tuple[Margin, ...], locale: str | None = None) -> list[str]:
     """One line per fact: how much more reaches the next answer, how much less the
-    previous one."""
-    return [f"Margin: {' ; '.join(part for part in (m.up, m.down) if part)}"
-            for m in margins if m.up or m.down]
+    previous one, the figures for ``locale`` (locale-neutral without one)."""
+    return [f"Margin: {m.line(locale)}" for m in margins if m.changes]

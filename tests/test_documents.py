@@ -27,7 +27,13 @@ from typer.testing import CliRunner
 import penalties
 from cli import app
 from penalties import InvalidInput, PenaltyError
-from penalties._documents import DOCUMENTS, document_adapter, result_schema
+from penalties._documents import (
+    DOCUMENTS,
+    MarginChangeDocument,
+    MarginDocument,
+    document_adapter,
+    result_schema,
+)
 from penalties.statutes._catalog import default_catalog
 from rates.errors import RateError
 
@@ -208,8 +214,15 @@ def test_a_tier_map_is_a_valid_document(facts: dict[str, Any], vary: str,
 def test_a_margin_is_what_its_type_says() -> None:
     result = penalties.assess("vn-225", {"offender": "person", "illicit_profit": "60000000",
                                          "offence_date": "2019-06-01"})
-    for margin in penalties.margins(result, to="USD"):
-        assert set(margin.to_dict()) == {"fact", "up", "down"}
+    found = penalties.margins(result, to="USD")
+    assert found
+    check("assess", result.to_dict(found))  # the document of assess --json, margins in
+    for margin in found:
+        document = margin.to_dict()
+        assert set(document) == MarginDocument.__required_keys__
+        assert document["changes"]
+        for change in document["changes"]:
+            assert set(change) == MarginChangeDocument.__required_keys__
 
 
 # -- every shipped provision ------------------------------------------------------------

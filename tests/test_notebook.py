@@ -187,7 +187,7 @@ def test_a_tier_map_is_an_html_table_and_rich_prints_what_penalties_map_prints()
     html = found._repr_html_()
     parsed = checked(html)
     assert "<th>illicit_profit</th><th>tier</th><th>principal penalties</th>" in html
-    assert ("<td>from ₫200,000,000 (≈ $8,903.53) below ₫300,000,000 (≈ $13,355.30)</td>"
+    assert ("<td>from ₫200,000,000 (≈ $8,903.53) to under ₫300,000,000 (≈ $13,355.30)</td>"
             "<td>225(4)(a)</td>") in html
     assert "Converted at 22,463 VND per USD" in "".join(parsed.text)
     for columns in (40, 80):

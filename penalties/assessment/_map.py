@@ -7,8 +7,12 @@ the same answer. A boundary keeps the inclusivity the text gives it: the engine'
 *at* the boundary says which side it belongs to. Nothing here reads the law a second way:
 a boundary is where a band of the version in force begins or ends
 (:attr:`~penalties.statutes._statute.CompiledVersion.bounds`), and what applies on each
-side is the engine's answer. :func:`margins` words, for one case, how far each amount or
-count it gives is from the next change above it and below it.
+side is the engine's answer. A fact the law does not use, or that no boundary lies on, is
+refused rather than mapped as one answer; when no tier applies anywhere, the map names the
+facts not given that one may depend on (the engine's ``not_given``).
+
+:func:`margins` (:mod:`penalties.assessment._margins`) reads a case's margins off its
+maps.
 """
 
 from __future__ import annotations
@@ -24,17 +28,17 @@ from penalties._errors import InvalidFacts
 from penalties._values import Amount
 from penalties.assessment._conversion import convert_figure, convert_result, report_rate
 from penalties.assessment._figures import Figure, conversion_json
-from rates.exact import product, quotient, total
+from rates.exact import Exact, quotient, total
 
 if TYPE_CHECKING:
-    from penalties._documents import MarginDocument, SegmentDocument, TierMapDocument
+    from penalties._documents import SegmentDocument, TierMapDocument
     from penalties._html import Shown
     from penalties.assessment._results import Assessment
     from penalties.statutes._catalog import Catalog
-    from penalties.statutes._statute import Statute
+    from penalties.statutes._statute import CompiledVersion, Statute
     from rates.model import Rate
 
-__all__ = ["Margin", "Segment", "TierMap", "margins", "tier_map"]
+__all__ = ["Margin", "MarginChange", "Segment", "TierMap", "margins", "tier_map"]
 
 #: Most boundaries a map follows (the built-in files have at most a dozen per fact).
 MAX_BOUNDARIES = 200
@@ -62,7 +66,7 @@ class Segment:
         """The tier's reference (``225(2)``), ``None`` when no tier applies."""
         return self.result.tier.ref if self.result.tier else None
 
-    def contains(self, value: Decimal | int) -> bool:
+    def contains(self, value: Exact | int) -> bool:
         """Whether ``value`` (in the statute's currency, or a count) lies in the segment."""
         low, high = self.low, self.high
         if value < low or (value == low and not self.low_included):
@@ -98,8 +102,11 @@ class TierMap:
     offence_date: date
     segments: tuple[Segment, ...]
     rate: Rate | None = None
+    #: When no tier applies anywhere on the map: the facts a tier may depend on that were
+    #: not given (the engine's :attr:`~penalties.Assessment.not_given`), else empty.
+    not_given: tuple[str, ...] = ()
 
-    def index_of(self, value: Decimal | int) -> int:
+    def index_of(self, value: Exact | int) -> int:
         """The place of the segment ``value`` lies in."""
         return next(i for i, s in enumerate(self.segments) if s.contains(value))
 
@@ -108,7 +115,8 @@ class TierMap:
         out: TierMapDocument = {"schema_version": 1, "provision": self.provision,
                                 "fact": self.fact, "currency": self.currency,
                                 "offence_date": self.offence_date.isoformat(),
-                                "segments": [s.to_dict() for s in self.segments]}
+                                "segments": [s.to_dict() for s in self.segments],
+                                "not_given": list(self.not_given)}
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
         return out
@@ -143,12 +151,17 @@ def fact_named(statute: Statute, name: str) -> str:
 
 def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "illicit_profit",
              *, catalog: Catalog | None = None, today: date | None = None, to: str | None = None,
-             rate_date: date | None = None, rate_source: str | None = None) -> TierMap:
+             rate_date: date | None = None, rate_source: str | None = None,
+             input_rate_date: date | None = None) -> TierMap:
     """The tier map of ``vary`` (a fact's name or option) for ``facts`` under ``provision``:
     every other fact held as given, the law in force on the offence date (or ``today``);
     with ``to``, every boundary and range also in that currency at one rate (for
     ``rate_date``, default the offence date). The arguments are those of
-    :func:`penalties.assess`.
+    :func:`penalties.assess`. A fact the law in force does not use for the offender (the
+    engine's ``ignored``), or on which no boundary lies and no range reads it, is an
+    :class:`~penalties.InvalidFacts` naming the facts that could be varied instead. When no
+    tier applies anywhere on the map, :attr:`TierMap.not_given` names the facts the law may
+    need that were not given (the engine's ``not_given``).
 
     >>> found = tier_map("vn-225", {"offender": "person", "offence_date": "2018-03-19"})
     >>> [(s.tier, str(s.low), s.low_included) for s in found.segments][:2]
@@ -169,13 +182,18 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
     def at(value: Decimal) -> Assessment:
         given: object = Amount(value, currency) if money else int(value)
         return assess(statute, {**fixed, name: given}, catalog=chosen, today=today,
-                      rate_source=rate_source)
+                      rate_source=rate_source, input_rate_date=input_rate_date)
 
     first = at(lowest)
     law = chosen.get(first.provision.id)
     currency = law.currency  # a predecessor in another currency: its own amounts
     version = law.version_on(first.provision.version)
     bounds = {b for b, _ in version.bounds.get(name, ())}
+    if fact.kind == "count" and fact.flag is not None:
+        # A count that stands for a flag when the flag is not given (the engine's rule:
+        # the flag holds from one on): its answer may change there, so the map asks there.
+        bounds.add(Decimal(1))
+    _check_varied(law, version, first, name, bounds)
     points = sorted(b for b in bounds if b > lowest)
     if len(points) > MAX_BOUNDARIES:
         raise InvalidFacts("vary", f"{name} has {len(points)} boundaries under {law.id}",
@@ -195,7 +213,39 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
             if to is not None and money else None)
     vary_ranges = name in version.exact_facts
     segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))
-    return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate)
+    return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
+                   _not_given(segments, name))
+
+
+def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, name: str,
+                  bounds: set[Decimal]) -> None:
+    """Refuse to vary a fact the map could say nothing about: one the engine says the law
+    does not use for this offender (``ignored``), or one no boundary lies on and no range
+    reads (the answer cannot change with it: the map would be one segment pretending)."""
+    unused = name in first.ignored
+    if not unused and (bounds or name in version.exact_facts):
+        return
+    vocabulary = law.vocabulary
+    used = version.used_facts.get(first.offender, frozenset())
+    drawn = set(version.bounds) | version.exact_facts | {
+        f.name for f in vocabulary if f.flag is not None and f.flag in used}
+    allowed = ", ".join(f.name for f in vocabulary if f.kind in ("amount", "count")
+                        and f.name in drawn and (f.name in used or f.flag in used)
+                        and f.name != name)
+    why = "is not used by" if unused else "draws no boundary and no range reads it under"
+    raise InvalidFacts("vary", f"{name} {why} {law.id} (offender {first.offender.value}, law "
+                       f"in force on {first.offence_date.isoformat()}): the answer does not "
+                       "vary with it", allowed or "none: no amount or count decides its tiers")
+
+
+def _not_given(segments: tuple[Segment, ...], name: str) -> tuple[str, ...]:
+    """When no tier applies anywhere on the map though the offender may be liable: the facts
+    the engine says a tier may depend on that were not given, the varied one aside."""
+    if any(s.result.tier is not None for s in segments) or not any(
+            s.result.liable for s in segments):
+        return ()
+    found = dict.fromkeys(f for s in segments for f in s.result.not_given if f != name)
+    return tuple(found)
 
 
 def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
@@ -244,70 +294,6 @@ def _segment(piece: Piece, vary: bool, currency: str, rate: Rate | None) -> Segm
                    high_twin.converted if high_twin else None)
 
 
-@dataclass(frozen=True, slots=True)
-class Margin:
-    """How far a case's figure of one fact is from the next answer above it (``up``) and
-    the previous one below it (``down``), in words; ``None`` where there is none."""
-
-    fact: str
-    up: str | None
-    down: str | None
-
-    def to_dict(self) -> MarginDocument:
-        """JSON-ready form."""
-        return {"fact": self.fact, "up": self.up, "down": self.down}
-
-
-def margins(result: Assessment, *, catalog: Catalog | None = None, to: str | None = None,
-            rate_source: str | None = None) -> tuple[Margin, ...]:
-    """For each amount (in the law's own currency) or count the case of ``result`` gives,
-    how much more reaches the next answer and how much less the previous one: ``VND
-    50,000,000 more illicit_profit (≈ USD 2,001.77) reaches 225(2)``."""
-    out = []
-    for name, value in result.facts.items():
-        if name in ("offender", "offence_date") or not (
-                type(value) is int or (isinstance(value, Amount) and value.currency in (
-                    None, result.provision.currency))):
-            continue
-        figure = value.value if isinstance(value, Amount) else value
-        found = tier_map(result.provision.id, result.facts, name, catalog=catalog, to=to,
-                         rate_source=rate_source)
-        if len(found.segments) < 2:
-            continue
-        index = found.index_of(figure)
-        out.append(Margin(name, _up(found, index, Decimal(figure)),
-                          _down(found, index, Decimal(figure))))
-    return tuple(out)
-
-
-def _gap(found: TierMap, gap: Decimal) -> str:
-    """A difference of the fact: exact in the law's currency (or a count), and rounded once
-    in the map's other currency."""
-    text = words.amount(gap, found.currency) if found.currency else words.number(gap)
-    if found.rate is not None:
-        text += f" (≈ {words.figure(Figure(product(gap, found.rate.exact), found.rate.quote))})"
-    return text
-
-
-def _up(found: TierMap, index: int, value: Decimal) -> str | None:
-    """The smallest raise that changes the answer: to the next segment's low end (or past
-    it, when the end is excluded)."""
-    if index + 1 >= len(found.segments):
-        return None
-    target = found.segments[index + 1]
-    past = "" if target.low_included else "more than "
-    return (f"{past}{_gap(found, target.low - value)} more {found.fact} reaches "
-            f"{target.tier or 'no tier'}")
-
-
-def _down(found: TierMap, index: int, value: Decimal) -> str | None:
-    """The smallest cut that changes the answer: below this segment's low end (to it, when
-    the end is excluded)."""
-    if index == 0:
-        return None
-    here, target = found.segments[index], found.segments[index - 1]
-    falls = f"less {found.fact} falls to {target.tier or 'no tier'}"
-    if value == here.low:  # on an included low end: any cut
-        return f"any {falls}"
-    past = "more than " if here.low_included else ""
-    return f"{past}{_gap(found, value - here.low)} {falls}"
+# The margins of a case are read off its tier maps (penalties.assessment._margins); they are
+# named here too, where the package's lazy names look for them.
+from penalties.assessment._margins import Margin, MarginChange, margins  # noqa: E402

@@ -25,9 +25,12 @@ from penalties.assessment._figures import (
 from rates.exact import Exact, decimal_text, is_whole
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from penalties._documents import AssessmentDocument, FactValue
     from penalties._facts import Offender
     from penalties._html import Shown
+    from penalties.assessment._margins import Margin
     from rates.model import MoneyDocument, Rate
 
 __all__ = ["Assessment", "ProvisionDocument", "ProvisionRef", "Reason", "ReasonDocument",
@@ -248,10 +251,12 @@ class Assessment:
     inputs: tuple[InputConversion, ...] = ()
     rate: Rate | None = None
 
-    def to_dict(self) -> AssessmentDocument:
+    def to_dict(self, margins: Sequence[Margin] | None = None) -> AssessmentDocument:
         """The JSON document of ``penalties assess --json`` (``schema_version`` 1: its
         type, :class:`~penalties._documents.AssessmentDocument`, is its published schema);
-        amounts are decimal strings."""
+        amounts are decimal strings. With ``margins`` (:func:`penalties.margins`' answer
+        for this result), the document has them under ``margins``, as ``penalties assess
+        --json`` and ``POST /assess`` answer."""
         out: AssessmentDocument = {
             "schema_version": 1,
             "provision": self.provision.to_dict(),
@@ -274,6 +279,8 @@ class Assessment:
         }
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
+        if margins is not None:
+            out["margins"] = [m.to_dict() for m in margins]
         return out
 
     def to_json(self, **kwargs: Any) -> str:  # noqa: ANN401 - passed to json.dumps
