@@ -325,9 +325,11 @@ def show(provision: Provision, as_json: Json = False, locale: Locale = None,
 
 
 @app.command()
-def thresholds(provision: Provision, on: Day = None, in_currency: Annotated[
-        str | None, typer.Option("--in", metavar="CUR", help="Also show every boundary in "
-                                 "this currency.")] = None, source: Source = None,
+def thresholds(provision: Provision, on: Annotated[str | None, typer.Option(
+        "--on", "--offence-date", metavar="YYYY-MM-DD", help="The version in force, and the "
+        "rate, on this date (default: today).")] = None, in_currency: Annotated[
+        str | None, typer.Option("--in", "--to", metavar="CUR", help="Also show every "
+                                 "boundary in this currency.")] = None, source: Source = None,
                as_json: Json = False, locale: Locale = None, statutes: Statutes = None) -> None:
     """Every tier boundary of a provision, in its own currency (and another with --in)."""
     from penalties import thresholds as boundaries
