@@ -43,7 +43,8 @@ SCRIPT = "penalties.__main__:main"
 #: Imported only when the caller hands over what needs it: ``penalties.assess_frame`` is
 #: given a pandas DataFrame (pandas comes with the ``dask`` extra); a chart is drawn
 #: (matplotlib, the ``plot`` extra); an app is made (``penalties.web``: the ``web`` extra).
-OPTIONAL_IMPORTS = {"pandas", "matplotlib", "fastapi", "starlette", "uvicorn"}
+OPTIONAL_IMPORTS = {"pandas", "matplotlib", "fastapi", "fastapi_offline", "starlette",
+                    "uvicorn"}
 
 #: What pip prints when it cannot reach the registry (then the test is skipped, not failed).
 UNREACHABLE = ("NewConnectionError", "Failed to establish a new connection",

@@ -71,6 +71,10 @@ def test_without_the_extra_the_message_says_what_to_install(
                         lambda name, *a: None if name == "uvicorn" else real(name, *a))
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'penalties\[web\]'"):
         web.serve(port=1)
+    monkeypatch.setattr(importlib.util, "find_spec",  # the files of the documentation page
+                        lambda name, *a: None if name == "fastapi_offline" else real(name, *a))
+    with pytest.raises(ModuleNotFoundError, match=r"fastapi_offline not installed"):
+        web.create_app()
 
 
 # -- the endpoints: the library's documents --------------------------------------------
@@ -95,14 +99,33 @@ def test_assess_answers_the_123movies_question(client: TestClient) -> None:
     answer = client.post("/assess", json={"provision": "vn-225", "facts": MOVIES, "to": "USD"})
     assert answer.status_code == 200
     document = answer.json()
-    assert document == json.loads(json.dumps(
-        penalties.assess("vn-225", MOVIES, to="USD").to_dict()))
+    result = penalties.assess("vn-225", MOVIES, to="USD")
+    assert document == json.loads(json.dumps({
+        **result.to_dict(), "margins": [m.to_dict() for m in penalties.margins(result,
+                                                                              to="USD")]}))
     assert document["tier"]["ref"] == "225(4)(a)"
     fine = document["principal"][0]
     assert (fine["min"]["amount"], fine["max"]["amount"]) == ("300000000", "1000000000")
     assert (fine["min"]["converted"], fine["max"]["converted"]) == (
         {"amount": "13355.30", "currency": "USD"}, {"amount": "44517.65", "currency": "USD"})
     assert document["conversion"]["rate_quoted"] == "22463"
+
+
+def test_assess_answers_with_the_margins_as_the_command_line_does(client: TestClient) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    answer = client.post("/assess", json={"provision": "vn-225", "facts": MOVIES, "to": "USD"})
+    printed = CliRunner().invoke(app, [
+        "assess", "vn-225", "--offender", "entity", "--profit", "250000000",
+        "--offence-date", "2018-03-19", "--to", "USD", "--json"])
+    assert printed.exit_code == 0, printed.output
+    assert answer.json() == json.loads(printed.stdout)  # the one document, both ways
+    [margin] = answer.json()["margins"]  # the one amount given, 250,000,000
+    assert margin["fact"] == "illicit_profit"
+    assert "reaches 225(4)(b)" in margin["up"]
+    assert "falls to no tier" in margin["down"]
 
 
 def test_assess_takes_the_rate_options(client: TestClient) -> None:
@@ -113,7 +136,9 @@ def test_assess_takes_the_rate_options(client: TestClient) -> None:
     assert answer.status_code == 200
     expected = penalties.assess("vn-225", facts, to="EUR", rate_date=date(2019, 1, 2),
                                 input_rate_date=date(2018, 3, 1))
-    assert answer.json() == json.loads(json.dumps(expected.to_dict()))
+    assert answer.json() == json.loads(json.dumps({
+        **expected.to_dict(),
+        "margins": [m.to_dict() for m in penalties.margins(expected, to="EUR")]}))
     assert answer.json()["inputs"][0]["rate"]["asked_for"] == "2018-03-01"
 
 

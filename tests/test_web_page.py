@@ -9,14 +9,17 @@ The browser test is skipped, with the reason, only when ``/usr/bin/chromium`` or
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+import penalties
 from penalties import web
 from penalties.web._page import ASSETS, asset
 from tests._web_server import running_server
@@ -83,6 +86,44 @@ def _playwright() -> Any:
     return sync_playwright
 
 
+@contextmanager
+def browser_page(env: dict[str, str] | None = None, **context: Any) -> Iterator[tuple[Any, str,
+                                                                                     list[str]]]:
+    """A page of headless Chromium (``context``: its options, e.g. ``java_script_enabled``),
+    the URL of a real server and the problems the page reported (script errors, console
+    errors), for the time of the block."""
+    sync_playwright = _playwright()
+    problems: list[str] = []
+    with running_server(env) as url, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS,
+                                         timeout=STEP_MS)
+        try:
+            page = browser.new_context(**context).new_page()
+            page.set_default_timeout(STEP_MS)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.on("console", lambda note: problems.append(note.text)
+                    if note.type == "error" else None)
+            yield page, url, problems
+        finally:
+            browser.close()
+
+
+def _fill_the_123movies_case(page: Any, url: str) -> None:
+    page.goto(f"{url}/")
+    page.wait_for_selector("#case[data-loaded]", state="attached")
+    page.select_option("#provision", "vn/penal-code/225")
+    page.wait_for_selector('#case[data-loaded="vn/penal-code/225"]', state="attached")
+    page.select_option("#fact-offender", "entity")
+    page.fill("#fact-illicit_profit", "250000000")
+    page.fill("#fact-offence_date", "2018-03-19")
+    page.fill("#to", "USD")
+
+
+def _assess(page: Any) -> None:
+    page.click("#assess")
+    page.wait_for_selector("#status:text-matches('^Done'), #error:not([hidden])")
+
+
 def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> None:
     sync_playwright = _playwright()
     problems: list[str] = []
@@ -109,6 +150,7 @@ def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> Non
             error = page.inner_text("#error")
             result, thresholds, tier_map = (page.inner_text(f"#{part}").replace("\xa0", " ")
                                             for part in ("result", "thresholds", "map"))
+            margins = page.eval_on_selector_all("#margins li", "m => m.map(x => x.textContent)")
             chart = page.eval_on_selector("#chart", "c => [c.textContent, c.querySelector("
                                           "'img') ? c.querySelector('img').naturalWidth : 0]")
             options = page.eval_on_selector_all("#provision option", "o => o.map(x => x.text)")
@@ -133,6 +175,12 @@ def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> Non
     assert "month-end official rate; asked for 2018-03-19; source snapshot" in rate
     assert "International Monetary Fund" in rate
     assert "Vietnam Penal Code" in result  # the citation of the version
+    case = penalties.assess("vn-225", {"offender": "entity", "illicit_profit": "250000000",
+                                       "offence_date": "2018-03-19"}, to="USD")
+    expected = [m.to_dict() for m in penalties.margins(case, to="USD")]
+    assert expected  # how far 250,000,000 is from the next tier and the previous one
+    assert margins == ["; ".join(t for t in (m["up"], m["down"]) if t) for m in expected]
+    assert "reaches 225(4)(b)" in margins[0]
     assert "from VND 200,000,000 to under VND 300,000,000" in thresholds
     assert "Converted at 22,463 VND per USD" in thresholds
     assert re.search(r"from VND 200,000,000 to under VND 300,000,000 \(≈ USD [\d,.]+ to "
@@ -145,3 +193,99 @@ def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> Non
         assert chart[1] > 0  # the tier map drawn, shown as an image
     else:
         assert chart[0].startswith("No chart: ")  # and the table above says it all
+
+
+def test_without_javascript_the_page_says_so_and_shows_no_dead_form() -> None:
+    with browser_page(java_script_enabled=False) as (page, url, problems):
+        page.goto(f"{url}/")
+        notice = page.locator("#no-script")
+        shown = notice.is_visible() and notice.inner_text()
+        links = page.eval_on_selector_all("#no-script a", "a => a.map(x => x.pathname)")
+        form = page.is_visible("#case")
+        above = page.evaluate("document.getElementById('no-script').compareDocumentPosition("
+                              "document.getElementById('case')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert not problems, problems
+    assert shown, "the notice is not shown"
+    assert "needs JavaScript" in shown, shown
+    assert {"/provisions", "/openapi.json"} <= set(links)  # what answers without it
+    assert above  # said before the form, not in the footer
+    assert not form  # a form that cannot work is not shown
+
+
+def _failing(status: int) -> Callable[[Any], None]:
+    """A route handler that answers with an error document of ``status``."""
+    def answer(call: Any) -> None:
+        call.fulfill(status=status, content_type="application/json", body=json.dumps(
+            {"error": {"type": f"Failed{status}", "field": None,
+                       "message": f"part {status} failed"}}))
+    return answer
+
+
+def test_errors_are_shown_at_their_field_and_every_one_is_kept() -> None:
+    with browser_page() as (page, url, problems):
+        _fill_the_123movies_case(page, url)
+        page.fill("#to", "DOLLARS")  # a request field: the error names "to"
+        _assess(page)
+        currency = page.inner_text("#error")
+        marked = page.get_attribute("#to", "aria-invalid")
+        beside = page.inner_text("#to >> xpath=.. >> .field-error")
+        focused = page.evaluate("document.activeElement.id")
+
+        page.fill("#to", "USD")  # corrected: the marks go
+        page.click("#more summary")  # a fact among the other facts, given, then folded
+        page.fill("#fact-turnover", "abc")
+        page.click("#more summary")
+        _assess(page)
+        folded = page.evaluate("document.getElementById('more').open")
+        turnover = (page.get_attribute("#fact-turnover", "aria-invalid"),
+                    page.evaluate("document.activeElement.id"))
+        cleared = page.get_attribute("#to", "aria-invalid"), page.locator(
+            "#to >> xpath=.. >> .field-error").count()
+
+        page.fill("#fact-turnover", "")
+        for route, code in (("**/thresholds/**", 503), ("**/map", 500)):  # both parts fail
+            page.route(route, _failing(code))
+        _assess(page)
+        page.wait_for_selector("#error p:nth-child(2)")
+        both = page.inner_text("#error")
+        status = page.inner_text("#status")
+        result = page.is_visible("#result")
+
+        page.select_option("#provision", "vn/penal-code/226")  # another case: nothing stale
+        page.wait_for_selector('#case[data-loaded="vn/penal-code/226"]', state="attached")
+        after = [page.is_visible(f"#{part}") for part in ("result", "thresholds", "map",
+                                                           "error")]
+    assert [p for p in problems if "Failed to load resource" not in p] == []
+    assert currency.startswith("UnknownCurrency: ")
+    assert marked == "true"
+    assert beside.strip() == currency.removeprefix("UnknownCurrency: ").strip()
+    assert focused == "to"
+    assert folded is True
+    assert turnover == ("true", "fact-turnover")
+    assert cleared == (None, 0)
+    assert "part 503 failed" in both  # the first is not lost
+    assert "part 500 failed" in both
+    assert result  # the result itself was shown
+    assert status != "Done."
+    assert "error" in status
+    assert after == [False, False, False, False]
+
+
+def test_an_amount_in_another_currency_shows_its_rate_once_and_if_stale() -> None:
+    facts = {"offender": "entity", "illicit_profit": "10000 USD", "offence_date": "2018-03-19"}
+    document = TestClient(web.create_app()).post(
+        "/assess", json={"provision": "vn-225", "facts": facts}).json()
+    [given] = document["inputs"]
+    given["rate"].update(stale=True, age_days=400)  # as a stale rate's document says it
+    with browser_page() as (page, url, problems):
+        page.route("**/assess", lambda call: call.fulfill(
+            status=200, content_type="application/json", body=json.dumps(document)))
+        _fill_the_123movies_case(page, url)
+        page.fill("#to", "")
+        _assess(page)
+        shown = page.inner_text("#result").replace("\xa0", " ")
+    assert not problems, problems
+    line = next(x for x in shown.splitlines() if x.startswith("illicit_profit: USD 10,000"))
+    assert line.startswith(given["text"])
+    assert given["rate"]["description"] not in line.removeprefix(given["text"])  # said once
+    assert "This rate is stale: 400 days old." in line

@@ -6,7 +6,9 @@ uvicorn, on 127.0.0.1 by default. Nothing here is imported by ``import penalties
 this package imports FastAPI only when an application is made, so that the library works
 without the extra.
 
-Every endpoint makes one library call and answers with the library's own JSON document;
+Every endpoint makes one library call and answers with the library's own JSON document
+(``POST /assess`` with the case's margins, as ``penalties assess --json``); ``/docs`` is
+Swagger UI from files this server serves itself (it works offline);
 errors are ``{"error": {"type", "field", "message"}}`` with the library's message
 (:mod:`penalties.web._errors` says which status each gets); requests are bounded
 (:mod:`penalties.web._limits`).
@@ -34,7 +36,8 @@ INSTALL = "the web API needs the optional extra 'web': pip install 'penalties[we
 def _require() -> None:
     import importlib.util
 
-    missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
+    missing = [name for name in ("fastapi", "fastapi_offline", "uvicorn")
+               if importlib.util.find_spec(name) is None]
     if missing:
         raise ModuleNotFoundError(f"{INSTALL} ({', '.join(missing)} not installed)",
                                   name=missing[0])

@@ -1,12 +1,14 @@
 """The ASGI application: each endpoint is one library call, and its answer is the library's
 own JSON document (the ``to_dict()`` of the result, as ``--json`` prints it), never
-re-shaped here.
+re-shaped here; ``POST /assess`` adds the case's margins, as ``penalties assess --json``
+does.
 
 ==========================  =============================================================
 ``GET /provisions``         every provision, as ``penalties list --json``
 ``GET /provisions/{id}``    one provision, as ``penalties show --json`` (ids have slashes)
 ``GET /facts``              the facts vocabulary (``?provision=ID``: that provision's)
-``POST /assess``            :func:`penalties.assess`
+``POST /assess``            :func:`penalties.assess`, with :func:`penalties.margins`
+                            (as ``penalties assess --json``)
 ``POST /compare``           :func:`penalties.compare_all`
 ``POST /map``               :func:`penalties.tier_map`
 ``POST /chart``             that map drawn (SVG) by :func:`penalties._chart.chart_svg`
@@ -14,8 +16,13 @@ re-shaped here.
 ``GET /convert``            :func:`rates.convert` (``?amount=&to=&on=&source=``)
 ``GET /schema``             :func:`penalties.statute_schema`
 ``GET /``                   the web page (:mod:`penalties.web._page`)
-``GET /docs``               the OpenAPI documentation (``/openapi.json``)
+``GET /docs``               the OpenAPI documentation (``/openapi.json``) in Swagger UI,
+                            whose files this server serves itself (:data:`DOCS_ASSETS`)
 ==========================  =============================================================
+
+The documentation works offline: its script and style are the Swagger UI files that the
+package ``fastapi-offline`` ships (the ``web`` extra), served under :data:`DOCS_ASSETS`,
+never fetched from a CDN.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import Annotated, Any, cast
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from penalties import __version__
@@ -41,9 +49,12 @@ from penalties.web._models import AssessRequest, CompareRequest, ErrorDocument, 
 from penalties.web._page import add_page
 from rates.errors import RateError
 
-__all__ = ["create_app"]
+__all__ = ["DOCS_ASSETS", "create_app"]
 
 log = logging.getLogger("penalties.web")
+
+#: Where the files of the documentation page (Swagger UI's script and style) are served.
+DOCS_ASSETS = "/static/docs"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorDocument, "description": what} for status, what in (
@@ -86,8 +97,8 @@ def create_app(*, catalog: Catalog | None = None,
     pages from reaching a local server through a name of theirs (DNS rebinding)."""
     import penalties
 
-    app = FastAPI(title="penalties", version=__version__, description=_DESCRIPTION,
-                  redoc_url=None)
+    app = FastAPIOffline(title="penalties", version=__version__, description=_DESCRIPTION,
+                         redoc_url=None, static_url=DOCS_ASSETS)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     if allowed_hosts is not None:  # (the last added runs first)
         app.add_middleware(HostGuard, hosts=allowed_hosts)
@@ -125,13 +136,16 @@ def create_app(*, catalog: Catalog | None = None,
             return JSONResponse(facts_document(statute.vocabulary, statute))
         return JSONResponse(facts_document(found.vocabulary))
 
-    @app.post("/assess", responses=_ERRORS, summary="Assess facts under a provision")
+    @app.post("/assess", responses=_ERRORS, summary="Assess facts under a provision, with "
+              "the margins to the next and the previous tier (as `penalties assess --json`)")
     def assess(body: AssessRequest) -> JSONResponse:
+        to, rate_date = _currency("to", body.to), _day("rate_date", body.rate_date)
         result = penalties.assess(
-            body.provision, body.facts, catalog=chosen(), to=_currency("to", body.to),
-            rate_date=_day("rate_date", body.rate_date), rate_source=body.rate_source,
+            body.provision, body.facts, catalog=chosen(), to=to, rate_date=rate_date,
+            rate_source=body.rate_source,
             input_rate_date=_day("input_rate_date", body.input_rate_date))
-        return JSONResponse(result.to_dict())
+        found = penalties.margins(result, catalog=chosen(), to=to, rate_source=body.rate_source)
+        return JSONResponse(result.to_dict(found))  # the document of `penalties assess --json`
 
     @app.post("/compare", responses=_ERRORS, summary="One set of facts under several "
               "provisions, ranked")

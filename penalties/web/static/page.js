@@ -59,16 +59,41 @@
     return doc;
   }
 
+  // The control of the form that a request field of the API comes from (a fact otherwise).
+  const CONTROLS = { provision: "provision", to: "to", in: "to", rate_date: "rate_date",
+                     on: "fact-offence_date" };
+
+  // Show an error (after those already shown), and at its field when the form has it: the
+  // field marked invalid, the message beside it, the field focused ("Other facts" opened).
   function showError(error) {
     const box = $("error");
     const detail = error.detail || { type: "Error", field: null, message: String(error.message) };
-    put(box,el("p", {}, el("strong", {}, detail.type + ": "), detail.message));
+    box.append(el("p", {}, el("strong", {}, detail.type + ": "), detail.message));
     box.hidden = false;
-    const input = detail.field && $("fact-" + detail.field);
-    if (input) {
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
+    const field = detail.field ? String(detail.field) : "";
+    const found = field && $(Object.hasOwn(CONTROLS, field) ? CONTROLS[field] : "fact-" + field);
+    if (found && found.matches("input, select")) {
+      const folded = found.closest("details");
+      if (folded) folded.open = true;
+      found.setAttribute("aria-invalid", "true");
+      const line = found.closest(".field");
+      if (line) line.append(el("span", { class: "field-error" }, " " + detail.message));
+      found.focus();
     }
+  }
+
+  function clearErrors() {
+    put($("error"));
+    $("error").hidden = true;
+    for (const node of document.querySelectorAll(".field-error")) node.remove();
+    for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  }
+
+  // What was shown is about the provision and the facts it was asked for: hidden when they change.
+  function clearAnswers() {
+    for (const id of ["result", "thresholds", "map"]) $(id).hidden = true;
+    $("status").textContent = "";
+    clearErrors();
   }
 
   // -- the form, from the facts vocabulary ------------------------------------------------
@@ -128,7 +153,6 @@
   function given() {
     const facts = {};
     for (const input of document.querySelectorAll("[data-fact]")) {
-      input.removeAttribute("aria-invalid");
       const name = input.getAttribute("data-fact");
       if (input.type === "checkbox") {
         if (input.checked) facts[name] = true;
@@ -145,8 +169,7 @@
     const quoted = c.rate_quoted ? digits(c.rate_quoted) + " " + c.rate_unit
       : "1 " + c.from + " = " + c.rate + " " + c.to;
     return el("p", { class: "rate" }, "Converted at " + quoted + " (" + c.description + "; source " +
-              c.source + ").", c.attribution ? " " + c.attribution : "",
-              c.stale ? el("span", { class: "stale" }, " This rate is stale: " + c.age_days + " days old.") : null);
+              c.source + ").", c.attribution ? " " + c.attribution : "", stale(c));
   }
 
   function range(p) {
@@ -173,6 +196,17 @@
   const list = (title, items) => (items && items.length
     ? [el("h3", {}, title), el("ul", {}, items.map((i) => el("li", {}, i)))] : null);
 
+  // How far each amount or count given is from the next and the previous tier (the library's
+  // words; a converted figure in them is at the rate stated below the result).
+  function margins(items) {
+    const lines = (items || []).map((m) => [m.up, m.down].filter((t) => t).join("; ")).filter((t) => t);
+    return lines.length ? [el("h3", {}, "Margins: how far from the next and the previous tier"),
+      el("ul", { id: "margins" }, lines.map((t) => el("li", {}, t)))] : null;
+  }
+
+  const stale = (rate) => (rate.stale
+    ? el("span", { class: "stale" }, " This rate is stale: " + rate.age_days + " days old.") : null);
+
   function showResult(doc) {
     const p = doc.provision;
     const law = p.instrument + ", " + p.section_word + " " + p.article + ", version in force from " + p.version +
@@ -189,6 +223,7 @@
         : el("p", { class: "tier", id: "tier" }, doc.liable ? "No tier applies to these facts."
           : "No liability under this provision for these facts."),
       tier ? el("ul", { id: "reasons" }, tier.reasons.map((r) => el("li", {}, r.text + approx(r.value)))) : null,
+      margins(doc.margins),
       tier && tier.quote ? [el("h3", {}, "The text of " + tier.ref), el("blockquote", {}, tier.quote)] : null,
       tier && tier.translation ? [el("h3", {}, "Translation"), el("blockquote", {}, tier.translation)] : null,
       list("Also met", doc.also_met.map((t) => "Tier " + t.ref)),
@@ -196,8 +231,8 @@
       penalties("Additional penalty (optional)", doc.additional),
       list("Notes", doc.notes),
       doc.inputs.length ? [el("h3", {}, "Amounts given in another currency"),
-        doc.inputs.map((i) => el("p", { class: "rate" }, i.text + " (rate: " + i.rate.description + "; source " +
-                                 i.rate.source + ")", i.rate.attribution ? " " + i.rate.attribution : ""))] : null,
+        doc.inputs.map((i) => el("p", { class: "rate" }, i.text + ".",
+                                 i.rate.attribution ? " " + i.rate.attribution : "", stale(i.rate)))] : null,
       list("See also", doc.see_also),
       list("Facts this provision reads that were not given", doc.not_given.map(words)),
       list("Facts given that this provision does not read", doc.ignored_facts.map(words)),
@@ -286,8 +321,7 @@
     const facts = given();
     const to = $("to").value.trim() || undefined;
     const rateDate = $("rate_date").value || undefined;
-    for (const id of ["error", "result", "thresholds", "map"]) $(id).hidden = true;
-    put($("error"));
+    clearAnswers();
     button.disabled = true;
     $("status").textContent = "Assessing…";
     try {
@@ -304,7 +338,7 @@
         showMap(map.value);
         await showChart({ provision, facts, vary, to, rate_date: rateDate });
       } else if (map.status === "rejected") showError(map.reason);
-      $("status").textContent = "Done.";
+      $("status").textContent = $("error").hidden ? "Done." : "Done, but a part could not be shown (the error below says why).";
     } catch (error) {
       $("status").textContent = "";
       showError(error);
@@ -314,8 +348,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    $("case").hidden = false;  // the form works: this script runs (without it, <noscript> says why)
     $("case").addEventListener("submit", assess);
-    $("provision").addEventListener("change", () => loadFacts().catch(showError));
+    $("provision").addEventListener("change", () => {
+      clearAnswers();
+      loadFacts().catch(showError);
+    });
     loadProvisions().catch(showError);
   });
 })();
