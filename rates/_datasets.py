@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "MISLABELLED", "PRIMARY_COUNTRY",
-           "RELABELLED", "annual_entry", "ecb_entry", "monthly_entry"]
+__all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "IMF_MONTHLY_SUBSET", "MISLABELLED",
+           "PRIMARY_COUNTRY", "RELABELLED", "annual_entry", "ecb_entry", "monthly_entry"]
 
 ECB_ATTRIBUTION = "Source: ECB statistics"
-IMF_ATTRIBUTION = (
-    "Source: International Monetary Fund (Exchange Rates dataset), via "
-    "codeforIATI/imf-exchangerates. The monthly file is a VND-only subset of the upstream file."
-)
+IMF_ATTRIBUTION = ("Source: International Monetary Fund (Exchange Rates dataset), via "
+                   "codeforIATI/imf-exchangerates.")
+#: What the monthly dataset's attribution adds (the annual file is the whole upstream file).
+IMF_MONTHLY_SUBSET = " The monthly file is a VND-only subset of the upstream file."
 IMF_LICENCE = ("IMF data may be reused, also commercially, with attribution; material "
                "transformations must be stated.")
 
@@ -88,7 +88,7 @@ def monthly_entry(source: dict[str, object], found: dict[str, Any]) -> dict[str,
         "title": "IMF Exchange Rates, end of period, monthly (VND subset)",
         "series": "IMF monthly end-of-period",
         "publisher": "International Monetary Fund",
-        "attribution": IMF_ATTRIBUTION,
+        "attribution": IMF_ATTRIBUTION + IMF_MONTHLY_SUBSET,
         "licence": IMF_LICENCE,
         "basis": "monthly",
         "measure": "rate on the last day of the month (end of period)",

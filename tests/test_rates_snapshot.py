@@ -333,6 +333,9 @@ def test_info_lists_datasets_finest_first_with_attributions_and_hashes() -> None
         "Source: International Monetary Fund (Exchange Rates dataset), via "
         "codeforIATI/imf-exchangerates. The monthly file is a VND-only subset of the "
         "upstream file.",
+        # the annual file is the whole upstream file: its attribution says no subset
+        "Source: International Monetary Fund (Exchange Rates dataset), via "
+        "codeforIATI/imf-exchangerates.",
     )
     ecb, monthly, annual = info.datasets
     assert ecb.input_sha256 == "73db21584dd46cebf5cd6df75ebb6de7afcdeebff52f54d5046ca8e459c0fbb3"
@@ -373,3 +376,15 @@ def test_data_files_are_what_the_manifest_says() -> None:
     assert ecb_dates == sorted(ecb_dates)
     assert ecb_dates[0] == "1999-01-04"
     assert ecb_dates[-1] == "2026-10-30"
+
+
+def test_an_annual_rate_is_not_attributed_to_the_monthly_subset() -> None:
+    """The IMF annual file is the whole upstream file; only the monthly one is a VND-only
+    subset, and only its rates say so."""
+    import rates
+
+    annual = rates.get_rate("USD", "KHR", date(2018, 3, 19))
+    assert annual.basis == "annual"
+    assert "monthly" not in annual.attribution
+    monthly = rates.get_rate("USD", "VND", date(2018, 3, 19))
+    assert "VND-only subset" in monthly.attribution
