@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from penalties import _words as words
 from penalties._errors import FileUnavailable, InvalidInput, PenaltyError
 from penalties._text_map import unanswered
+from penalties.statutes._triggers import clause_of
 from rates.exact import Exact, as_fraction, product, total
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def _pieces(found: TierMap, right: Decimal | int | None) -> list[_Piece]:
         if result.tier and any(t.tier == s.tier and t.result.tier
                                and t.result.tier.id != result.tier.id for t in segments):
             label = f"{s.tier} (tier {result.tier.id})"  # one clause, two tiers
-        clause = next((r.ref.split(" [")[0] for r in (result.tier.reasons if result.tier else ())
+        clause = next((clause_of(r.ref) for r in (result.tier.reasons if result.tier else ())
                        if r.fact == found.fact), label)
         tick = (words.number(s.low_converted.amount) + f"\n({words.amount(s.low, found.currency)})"
                 if found.rate is not None and s.low_converted and found.currency
@@ -303,8 +304,7 @@ def _frame(drawing: Drawing, axes: list[Axes], found: TierMap, pieces: list[_Pie
     drawing.suptitle(title or f"{found.provision}: principal penalties by {fact}\n"
                      f"{found.segments[0].result.offender.value}, law in force on "
                      f"{found.offence_date.isoformat()}, the other facts held", fontsize=10)
-    missing = unanswered(found)  # what the map's text says when no tier applies anywhere
-    note = (f"{missing.rstrip('.')}. " if missing else "") + (
+    note = (f"{said.rstrip('.')}. " if (said := unanswered(found)) else "") + (
         "● end included, ○ end excluded; alternatives drawn together; a shaded band runs "
         "from the minimum to the maximum.")
     if found.rate is not None:

@@ -201,7 +201,7 @@ def test_the_table_shows_the_digits_the_json_holds() -> None:
     for bound in ("min", "max"):
         converted = document["principal"][0][bound]["converted"]["amount"]
         whole, _, fraction = converted.partition(".")
-        assert f"HUF{int(whole):,}.{fraction}" in shown
+        assert f"HUF\u00a0{int(whole):,}.{fraction}" in shown
 
 
 def statute_with_modifiers(data: dict[str, Any], tmp_path: Path, factors: list[str],

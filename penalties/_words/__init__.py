@@ -16,8 +16,8 @@ reason, an input's conversion and a rate with their figures in the reader's loca
 'from VND 50 to under VND 300'
 >>> amount(Decimal("49999999.72065"), "VND")
 'VND 49,999,999.72065'
->>> money(Decimal("383662.07"), "HUF", "en_US")
-'HUF383,662.07'
+>>> money(Decimal("383662.07"), "HUF", "en_US") == "HUF\xa0383,662.07"
+True
 """
 
 from penalties._words._law import (
@@ -26,6 +26,7 @@ from penalties._words._law import (
     bound_cells,
     evaluated,
     factor,
+    highest,
     joiner,
     kind,
     node,
@@ -42,6 +43,7 @@ from penalties._words._law import (
 from penalties._words._numbers import (
     amount,
     band,
+    computed,
     exact_money,
     figure,
     input_conversion,
@@ -63,10 +65,12 @@ __all__ = [
     "band",
     "bound",
     "bound_cells",
+    "computed",
     "evaluated",
     "exact_money",
     "factor",
     "figure",
+    "highest",
     "input_conversion",
     "interval",
     "joiner",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from penalties._words._numbers import Formatter, amount, figure, months, number
+from penalties._words._numbers import Formatter, amount, computed, figure, months, number
 from rates.exact import Exact, decimal_text
 
 if TYPE_CHECKING:
@@ -58,6 +58,19 @@ def range_ends(item: PenaltyRange, locale: str | None = None) -> tuple[str, str]
     if item.min_source:
         low += f" ({item.min_source})"
     return low, high
+
+
+def highest(item: PenaltyRange, locale: str | None = None) -> str:
+    """A money range's maximum as a comparison shows it, with what qualifies it: ``at
+    least`` when a term of it could not be computed (a fact not given: GDPR's share of a
+    turnover, 18 U.S.C. 3571(d)'s twice the gain), ``per work`` when it is per item with no
+    count given, the kind when it is not a fine (``statutory damages``)."""
+    high = range_ends(item, locale)[1]
+    if item.high is not None and any(": not given" in step for step in item.basis):
+        high = f"at least {high}"
+    if item.per and item.per_count is None:
+        high += f" per {item.per.rstrip('s')}"
+    return high if item.kind == "fine" else f"{high} ({kind(item.kind)})"
 
 
 def range_name(item: PenaltyRange) -> str:
@@ -127,15 +140,16 @@ def factor(value: Decimal) -> str:
 def evaluated(total: Exact | None, currency: str, ref: str | None,
               times: Decimal | None = None, what: str = "") -> str:
     """A term of a bound as computed for a case: ``EUR 20,000,000 (83(5))``; ``0.04 ×
-    turnover EUR 1,782,848,992.69… = EUR 71,313,959.70… (83(5))``; ``2 × gross_gain: not
-    given (3571(d))``."""
+    turnover EUR 1,782,848,992.690319… = EUR 71,313,959.707612… (83(5))``; ``2 × gross_gain:
+    not given (3571(d))``; a figure whose decimals do not end is cut after a few more digits
+    than its currency's (:func:`~penalties._words._numbers.computed`)."""
     cite = f" ({ref})" if ref else ""
     if times is None:
         assert total is not None
-        return f"{amount(total, currency)}{cite}"
+        return f"{computed(total, currency)}{cite}"
     if total is None:
         return f"{times:f} × {what}: not given{cite}"
-    return f"{times:f} × {what} = {amount(total, currency)}{cite}"
+    return f"{times:f} × {what} = {computed(total, currency)}{cite}"
 
 
 def term(spec: TermSpec, currency: str, fmt: Formatter = amount) -> str:

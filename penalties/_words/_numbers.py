@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from penalties.assessment._thresholds import Threshold
     from rates.model import Rate
 
-__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "exact_money", "figure",
+__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "computed", "exact_money", "figure",
            "input_conversion", "interval", "local_number", "locale", "money", "months",
            "number", "numbers", "rate", "reason", "threshold"]
 
@@ -40,6 +40,24 @@ def amount(value: Exact | int, currency: str) -> str:
     """An exact amount, locale-neutral, every digit: ``VND 49,999,999.72065``; a quotient
     whose decimals do not end shows 30 significant digits and "…"."""
     return f"{currency} {number(value)}"
+
+
+def computed(value: Exact | int, currency: str) -> str:
+    """An amount reached in a computation, for an explanation: :func:`amount` when its
+    decimals end; else its digits cut (never rounded) four places past the currency's minor
+    unit, "…" saying that more follow (``BRL 47.066666…`` for 1,412 / 30): the computation
+    goes on with the exact value, and the figure shown in a result is rounded once, by its
+    own rule.
+
+    >>> from fractions import Fraction
+    >>> computed(Fraction(1412, 30), "BRL"), computed(Decimal("20.5"), "EUR")
+    ('BRL 47.066666…', 'EUR 20.5')
+    """
+    digits, exact = decimal_text(value, DIGITS)
+    if exact:
+        return amount(value, currency)
+    whole, _, decimals = digits.partition(".")  # decimal_text's plain digits, cut as text
+    return f"{currency} {Decimal(whole + '.' + decimals[:minor_unit(currency) + 4]):,f}…"
 
 
 def numbers(values: Iterable[Exact | int]) -> list[str]:
@@ -72,7 +90,8 @@ def local_number(value: Exact | int, locale: str) -> str:
 def money(value: Decimal, currency: str, locale: str, exact: bool = False) -> str:
     """A rounded amount formatted for a CLDR locale, with exactly the currency's ISO 4217
     minor-unit digits (never the locale's own number of digits); ``exact``: with every
-    digit it has, if it has more (an amount someone typed). One word: no ordinary space.
+    digit it has, if it has more (an amount someone typed). One word: no ordinary space;
+    a currency shown by its letters is apart from the digits (``RUB\xa0600,000.00``).
 
     >>> money(Decimal("10850.02"), "EUR", "fr_FR") == "10\N{NARROW NO-BREAK SPACE}850,02\xa0€"
     True
@@ -86,7 +105,7 @@ def money(value: Decimal, currency: str, locale: str, exact: bool = False) -> st
     with localcontext(CONTEXT):  # every digit of a long amount, whatever the caller's context
         text = str(format_currency(value, currency, format=_pattern(locale, digits),
                                    locale=locale, currency_digits=False))
-    return _one_word(text)
+    return _one_word(_CODE_AGAINST_DIGIT.sub("\u00a0", text))
 
 
 def exact_money(value: Exact | int, currency: str, locale: str) -> str:
@@ -103,6 +122,9 @@ def exact_money(value: Exact | int, currency: str, locale: str) -> str:
     return text if exact else _LAST_DIGIT.sub(r"\1…", text, count=1)
 
 
+#: Where a currency shown by its letters (``RUB``, ``CHF``: babel writes ``RUB600,000.00``
+#: in en_US) touches a digit: a no-break space goes there.
+_CODE_AGAINST_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 #: The last digit of a formatted amount (where "…" goes when its decimals do not end).
 _LAST_DIGIT = re.compile(r"(\d)(?!.*\d)")
 
@@ -147,6 +169,8 @@ def band(lower: Bound | None, upper: Bound | None, is_money: bool, currency: str
 
     >>> band((Decimal(2500), False), None, True, "USD")
     'more than USD 2,500'
+    >>> band((Decimal(500), False), (Decimal(2000), True), True, "RUB")
+    'more than RUB 500 and up to RUB 2,000'
     """
 
     def shown(bound: Bound) -> str:
@@ -154,10 +178,12 @@ def band(lower: Bound | None, upper: Bound | None, is_money: bool, currency: str
             return show(bound[0])
         return amount(bound[0], currency) if is_money else number(bound[0])
 
-    if lower and upper:
-        low = f"from {shown(lower)}" if lower[1] else f"more than {shown(lower)}"
-        high = f"to {shown(upper)}" if upper[1] else f"to under {shown(upper)}"
-        return f"{low} {high}"
+    if lower and upper:  # "from X to under Y" is the Vietnamese "từ X đến dưới Y"
+        if lower[1]:
+            high = f"to {shown(upper)}" if upper[1] else f"to under {shown(upper)}"
+            return f"from {shown(lower)} {high}"
+        high = f"and up to {shown(upper)}" if upper[1] else f"and under {shown(upper)}"
+        return f"more than {shown(lower)} {high}"
     if lower:
         return f"{shown(lower)} or more" if lower[1] else f"more than {shown(lower)}"
     assert upper is not None

@@ -23,7 +23,15 @@ from penalties import _words as words
 from penalties._documents import ConversionBlock
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, FigureDocument, conversion_json
-from penalties.statutes._triggers import AllNode, AnyNode, BandNode, ChoiceNode, FlagNode, Node
+from penalties.statutes._triggers import (
+    AllNode,
+    AnyNode,
+    BandNode,
+    ChoiceNode,
+    FlagNode,
+    Node,
+    clause_of,
+)
 from rates import lookback
 
 if TYPE_CHECKING:
@@ -162,7 +170,7 @@ def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
 
 def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str | None,
           rows: list[Threshold]) -> None:
-    ref = node.ref.split(" [", 1)[0]
+    ref = clause_of(node.ref)
     if isinstance(node, FlagNode):
         rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition))
     elif isinstance(node, ChoiceNode):

@@ -40,6 +40,7 @@ from penalties.statutes._triggers import (
     FlagNode,
     Node,
     NoneNode,
+    clause_of,
     grown,
 )
 
@@ -263,7 +264,7 @@ def band_bounds(node: Node, into: dict[str, set[tuple[Decimal, str]]]) -> None:
     """Add every bound of every band in a trigger tree to ``into``, by fact, with the
     clause of the band."""
     if isinstance(node, BandNode):
-        ref = node.ref.split(" [", 1)[0]
+        ref = clause_of(node.ref)
         for bound in (node.lower, node.upper):
             if bound is not None:
                 into.setdefault(node.fact, set()).add((bound[0], ref))

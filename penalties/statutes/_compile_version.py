@@ -282,6 +282,7 @@ class VersionCompiler:
             built, note = self._range(penalty, subject.kind, ref, f"{where}.principal[{k}]")
             principal.append(built)
             notes += [note] if note else []
+            notes += [_penalty_note(ref, penalty)] if penalty.note else []
         kinds = {p.kind for p in tier.principal if p.kind not in excluded}
         additional = []
         for group_id in tier.additional:
@@ -303,4 +304,12 @@ class VersionCompiler:
                                           f"{where}.additional", only)
                 additional.append(built)
                 notes += [note] if note else []
+                notes += [_penalty_note(group_ref, penalty)] if penalty.note else []
         return CompiledTier(tier, ref, node, tuple(principal), tuple(additional), tuple(notes))
+
+
+def _penalty_note(ref: str, penalty: Penalty) -> str:
+    """A penalty's own note, as the result says it (``146(2) fine: or the wage or other
+    income ... for up to 18 months``): what a row of the table cannot show (which of two
+    terms of imprisonment it is, an alternative the format does not encode)."""
+    return f"{ref} {penalty.kind.value.replace('_', ' ')}: {penalty.note}"

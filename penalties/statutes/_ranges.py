@@ -83,7 +83,7 @@ class TermSpec:
             return None, words.evaluated(None, currency, self.ref, self.times, self.fact)
         total = product(self.times, base)
         return total, words.evaluated(total, currency, self.ref, self.times,
-                                      f"{self.fact} {words.amount(base, currency)}")
+                                      f"{self.fact} {words.computed(base, currency)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ class RangeSpec:
         if self.days is not None and low is not None and high is not None:
             fewest, most = self.days
             notes.append(f"day-fine: {fewest} to {most} daily units of "
-                         f"{words.amount(low, currency)} to {words.amount(high, currency)}")
+                         f"{words.computed(low, currency)} to {words.computed(high, currency)}")
             low, high = product(low, Decimal(fewest)), product(high, Decimal(most))
         if self.per is not None:
             count = ctx.count_fact(self.per)
@@ -181,7 +181,7 @@ class RangeSpec:
                 notes.append(f"× {count} {self.per}")
                 if self.total_max is not None and high is not None and high > self.total_max:
                     high = self.total_max
-                    notes.append(f"total capped at {words.amount(high, currency)}")
+                    notes.append(f"total capped at {words.computed(high, currency)}")
         return replace(result, low=minimum(low, currency) if low is not None else None,
                        high=maximum(high, currency) if high is not None else None,
                        basis=(*result.basis, *notes))

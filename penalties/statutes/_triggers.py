@@ -16,7 +16,7 @@ from penalties.assessment._results import Reason
 from rates.exact import Exact
 
 __all__ = ["ActNode", "AllNode", "AlwaysNode", "AnyNode", "BandNode", "ChoiceNode", "Context",
-           "FlagNode", "Node", "NoneNode", "grown"]
+           "FlagNode", "Node", "NoneNode", "clause_of", "grown"]
 
 Bound = tuple[Decimal, bool]
 
@@ -36,6 +36,26 @@ class Context:
     currency: str
     act: Callable[[], str | None] = lambda: None
     choice: Callable[[str], tuple[str | None, str | None]] = lambda name: (None, None)
+
+
+def clause_of(ref: str) -> str:
+    """The clause of a trigger's reference, without the labels after it (each `` [...]``,
+    brackets inside a label matched): ``225(2)`` of ``225(2) [organised]``; a clause with
+    brackets of its own keeps them (``217(first range; Fa Shi [2025] No. 5 Art. 13(1))``).
+
+    >>> clause_of("217(second range; Fa Shi [2025] No. 5) [serious [our reading]] [x]")
+    '217(second range; Fa Shi [2025] No. 5)'
+    """
+    while ref.endswith("]"):
+        depth = 0
+        for at in range(len(ref) - 1, -1, -1):
+            depth += {"]": 1, "[": -1}.get(ref[at], 0)
+            if depth == 0:
+                break
+        if depth or at == 0 or ref[at - 1] != " ":
+            return ref  # not a label: brackets of the clause itself
+        ref = ref[:at - 1]
+    return ref
 
 
 class Node:
@@ -173,7 +193,8 @@ def grown(children: tuple[Node, ...]) -> tuple[int, int]:
 
 
 class NoneNode(_Branch):
-    """Fires when none of its children fires."""
+    """Fires when none of its children fires; its reason says that they do not hold, in
+    their own words (``not_for_gain_in_trade does not hold``)."""
 
     __slots__ = ("words",)
 
@@ -185,7 +206,8 @@ class NoneNode(_Branch):
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
         if any(child.evaluate(ctx) is not None for child in self.children):
             return None
-        return (Reason(self.ref, "none_of", f"holds: none of {self.words}"),)
+        # "not_for_gain_in_trade does not hold": the children's own words, as a reason
+        return (Reason(self.ref, self.words, "does not hold"),)
 
 
 class AnyNode(_Branch):

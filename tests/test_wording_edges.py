@@ -1,0 +1,111 @@
+"""Wording edges of figures and bands for people.
+
+A currency shown by its ISO code is one word with its digits, a no-break space between
+(``RUB 600,000.00``, never ``RUB600,000.00``); a band says which of its ends it includes in
+words that cannot be misread (Criminal Code of the Russian Federation, note to Art. 146:
+"превышает" (exceeds) RUB 500,000 for part 2, up to the RUB 2,000,000 of part 3(в)).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from penalties import _words as words
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> str:
+    found = runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1",
+                                               "TERM": "dumb", "PENALTIES_LOCALE": "en_US"})
+    assert found.exit_code == 0, found.output
+    return found.stdout
+
+
+@pytest.mark.parametrize("currency", ["RUB", "CHF", "SEK", "XCG"])
+@pytest.mark.parametrize("locale", ["en_US", "fr_FR", "vi_VN"])
+def test_a_currency_code_is_never_glued_to_its_digits(currency: str, locale: str) -> None:
+    text = words.money(Decimal("600000"), currency, locale)
+    assert not re.search(r"[^\W\d_]\d|\d[^\W\d_]", text), text
+    assert " " not in text  # one word: the space between is a no-break one
+
+
+def test_a_symbol_stays_against_its_digits() -> None:
+    assert words.money(Decimal("300000000"), "VND", "en_US") == "₫300,000,000"
+    assert words.money(Decimal("5"), "USD", "en_US") == "$5.00"
+
+
+RU = ("assess", "ru/criminal-code/146", "--offender", "person", "--goods-value", "600000",
+      "--offence-date", "2025-01-01")
+
+
+def test_a_reason_names_the_ruble_apart_from_its_digits() -> None:
+    out = invoke(*RU)
+    assert "RUB\u00a0600,000.00" in out
+    assert not re.search(r"RUB\d", out)
+
+
+def test_a_band_open_below_and_closed_above_reads_unambiguously() -> None:
+    """More than RUB 500,000 (excluded), up to RUB 2,000,000 (included: above it is
+    part 3(в))."""
+    out = invoke(*RU)
+    assert "is more than RUB\u00a0500,000.00 and up to RUB\u00a02,000,000.00" in out
+    assert " to RUB\u00a02,000,000.00" not in out.replace("and up to", "")
+    shown = invoke("thresholds", "ru/criminal-code/146", "--on", "2025-01-01")
+    assert "more than RUB\u00a0500,000.00 and up to RUB\u00a02,000,000.00" in shown
+
+
+def test_the_vietnamese_from_to_under_band_keeps_its_words() -> None:
+    out = invoke("thresholds", "vn-225", "--on", "2018-03-19")
+    assert "from ₫50,000,000 to under ₫300,000,000" in out
+
+
+def test_a_none_of_reason_names_what_does_not_hold() -> None:
+    """Copyright Act 1957 s63 proviso: the lower minimums are for an infringement "not
+    made for gain in the course of trade or business"; not shown, the full penalty applies."""
+    out = invoke("assess", "in/copyright-act/63", "--offender", "person", "--offence-date",
+                 "2020-01-01")
+    assert ": not_for_gain_in_trade does not hold" in out
+    assert "none_of" not in out
+
+
+def test_a_computed_figure_whose_decimals_do_not_end_is_rounded_once_and_marked() -> None:
+    """Código Penal art. 49 § 1º: a daily unit of at least one thirtieth of the monthly
+    minimum wage (BRL 1,412 from 2024-01-01): BRL 47.0666…, its digits cut a few places past
+    the cent in the explanation, never 30 of them; the range's minimum, 10 units, is
+    BRL 470.67 (a minimum rounded up, once)."""
+    out = invoke("assess", "br/codigo-penal/184", "--offender", "person", "--act", "1",
+                 "--offence-date", "2024-06-01")
+    assert "divided by 30 = BRL 47.066666… (49 § 1º)" in out
+    assert "10 to 360 daily units of BRL 47.066666… to BRL 7,060" in out
+    assert "R$470.67" in out
+    assert "0666666" not in out
+    gdpr = invoke("assess", "eu/gdpr/83", "--offender", "entity", "--turnover",
+                  "2000000000 USD", "--act", "83-5-a", "--offence-date", "2019-05-01")
+    assert "0.04 × turnover EUR 1,782,848,992.690319… = EUR 71,313,959.707612…" in gdpr
+
+
+def test_a_penalty_note_is_said_under_the_table() -> None:
+    """УК РФ Art. 146(2): "a fine of up to RUB 200,000 or the wage or other income of the
+    convicted person for a period of up to eighteen months": the alternative the format
+    cannot encode is said, as the data file notes it on the fine."""
+    out = invoke(*RU)
+    assert ("Note: 146(2) fine: or the wage or other income of the convicted person for a "
+            "period of up to 18 months") in out
+    assert "Note: 146(2) community sentence: corrective labour" in out
+
+
+def test_a_clause_with_brackets_of_its_own_is_cited_whole() -> None:
+    """The Chinese thresholds are set by interpretations cited as 法释〔2025〕5号, in English
+    "Fa Shi [2025] No. 5": the bracket is part of the clause, not a label to strip."""
+    import json
+
+    out = invoke("thresholds", "cn-217", "--on", "2025-06-01", "--json")
+    refs = {row["ref"] for row in json.loads(out)["thresholds"]}
+    assert "217(first range; Fa Shi [2025] No. 5 Art. 13(1))" in refs
+    assert not any(ref.endswith("Fa Shi") for ref in refs)
