@@ -514,14 +514,16 @@ Vary = Annotated[str, typer.Option(metavar="FACT", help="The amount or count to 
 @_with_facts
 def map_command(provision: Provision, facts: dict[str, Any], vary: Vary = "illicit_profit",
                 extra: Extra = None, to: To = None, rate_date: RateDate = None,
-                source: Source = None, as_json: Json = False, locale: Locale = None,
+                input_rate_date: InputRateDate = None, source: Source = None,
+                as_json: Json = False, locale: Locale = None,
                 statutes: Statutes = None) -> None:
     """The tier map of a fact: its intervals, the other facts held, with the tier and the
     penalties on each (in one currency with --to, at one stated rate)."""
     from penalties import tier_map
 
     found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                     rate_date=_day(rate_date, "--rate-date"), rate_source=source)
+                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                     input_rate_date=_day(input_rate_date, "--input-rate-date"))
 
     def lines(_: ModuleType) -> Text:
         from penalties._text_map import tier_map as as_text
@@ -538,14 +540,16 @@ def chart_command(provision: Provision, facts: dict[str, Any], output: Annotated
         Path, typer.Option("-o", "--output", metavar="FILE", help="The chart to write: a .svg "
                            "or .png file.")], vary: Vary = "illicit_profit",
                   extra: Extra = None, to: To = None, rate_date: RateDate = None,
-                  source: Source = None, statutes: Statutes = None) -> None:
+                  input_rate_date: InputRateDate = None, source: Source = None,
+                  statutes: Statutes = None) -> None:
     """Draw the tier map of a fact as a step chart: the fine and prison ranges against the
     fact, each threshold with its clause (SVG or PNG; needs the plot extra)."""
     from penalties import tier_map
     from penalties._chart import PlottingUnavailable, chart
 
     found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                     rate_date=_day(rate_date, "--rate-date"), rate_source=source)
+                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                     input_rate_date=_day(input_rate_date, "--input-rate-date"))
     try:
         chart(found, output)
     except PlottingUnavailable as exc:

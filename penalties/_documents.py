@@ -151,6 +151,9 @@ class TierMapDocument(TypedDict):
     #: When no tier applies anywhere on the map (and the offender may be liable): the facts
     #: a tier may depend on that were not given, as an assessment's not_given; else empty.
     not_given: list[str]
+    #: The other facts given in another currency than the law's, as converted for every
+    #: segment (as an assessment's inputs).
+    inputs: list[InputDocument]
     conversion: NotRequired[ConversionBlock]
 
 

@@ -15,6 +15,9 @@ once, at the end, when it is shown or written, to the ISO 4217 minor unit of its
   (:data:`MAXIMUM_ROUNDING`) and a minimum up (:data:`MINIMUM_ROUNDING`), so that a range
   shown never allows more, nor asks less, than the law: EUR 71,313,959.7075... as a maximum
   is EUR 71,313,959.70, never .71;
+* the converted twin of a margin (how much more or less of an amount reaches another tier)
+  is rounded **up**, away from the case's figure (:data:`MARGIN_ROUNDING`), so that a
+  change of the amount shown always reaches it: USD 1,225.8825... more is USD 1,225.89;
 * every other amount (a conversion, a threshold in another currency) is rounded
   **half-up** (:data:`DEFAULT_ROUNDING`);
 * a figure the law compares with a threshold (an amount given in another currency,
@@ -65,6 +68,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CURRENCIES_FILE",
     "DEFAULT_ROUNDING",
+    "MARGIN_ROUNDING",
     "MAXIMUM_ROUNDING",
     "MAX_AMOUNT",
     "MINIMUM_ROUNDING",
@@ -91,6 +95,9 @@ DEFAULT_ROUNDING = ROUND_HALF_UP
 MAXIMUM_ROUNDING = ROUND_DOWN
 #: The rounding of the minimum of a penalty range: up, towards the inside of the range.
 MINIMUM_ROUNDING = ROUND_UP
+#: The rounding of a margin's converted gap: up, away from the figure (a change of the
+#: amount shown always suffices).
+MARGIN_ROUNDING = ROUND_UP
 
 #: The rounding modes accepted (the :mod:`decimal` constants).
 ROUNDING_MODES: tuple[str, ...] = (

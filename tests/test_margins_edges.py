@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_UP, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 
@@ -56,12 +56,13 @@ def margin_line(stdout: str) -> str:
     return line
 
 
-def half_up(value: Fraction, places: int = 2) -> Decimal:
-    """``value`` rounded half-up, computed here from first principles."""
+def rounded_up(value: Fraction, places: int = 2) -> Decimal:
+    """``value`` rounded up, away from zero (a margin's converted gap: a change of that much
+    always suffices), computed here from first principles."""
     with localcontext() as ctx:
         ctx.prec = 60
         exact = Decimal(value.numerator) / Decimal(value.denominator)
-        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_UP)
 
 
 # -- 1. an amount given in another currency -------------------------------------------------
@@ -84,7 +85,7 @@ def test_an_amount_in_another_currency_has_margins_from_its_exact_conversion() -
             down["boundary_included"]) == ("down", "24630000", None, "200000000", False)
     # The gap in the currency given, at the input's own rate (stated in `inputs`).
     assert document["inputs"][0]["rate"]["value"] == "22463"
-    assert up["as_given"] == {"amount": str(half_up(Fraction(75_370_000, 22_463))),
+    assert up["as_given"] == {"amount": str(rounded_up(Fraction(75_370_000, 22_463))),
                               "currency": "USD"}
     assert margin["up"] == ("VND 75,370,000 (≈ USD 3,355.30 at the input's rate) more "
                             "illicit_profit reaches 225(4)(b)")
@@ -133,8 +134,8 @@ def test_a_quotient_figure_keeps_every_digit_and_converts_back() -> None:
 
 
 @pytest.mark.parametrize(("locale", "shown"), [
-    ("fr_FR", "50\u202f000\u202f000\xa0₫ (≈ 2\u202f225,88\xa0$US)"),
-    ("vi_VN", "50.000.000\xa0₫ (≈ 2.225,88\xa0US$)"),
+    ("fr_FR", "50\u202f000\u202f000\xa0₫ (≈ 2\u202f225,89\xa0$US)"),
+    ("vi_VN", "50.000.000\xa0₫ (≈ 2.225,89\xa0US$)"),
 ])
 def test_the_margin_line_follows_the_locale(locale: str, shown: str) -> None:
     code, out, _ = invoke("assess", "vn-225", *PERSON, "--profit", "250000000", "--to", "USD",
@@ -151,17 +152,17 @@ def test_margin_lines_without_a_locale_are_the_json_text() -> None:
                                          "offence_date": "2018-03-19"}, to="USD")
     found = penalties.margins(result)
     assert margin_lines(found) == [f"Margin: {found[0].up} ; {found[0].down}"]
-    assert margin_lines(found, "en_US")[0].startswith("Margin: ₫50,000,000 (≈ $2,225.88)")
+    assert margin_lines(found, "en_US")[0].startswith("Margin: ₫50,000,000 (≈ $2,225.89)")
 
 
 def test_the_gaps_are_converted_at_the_results_one_rate() -> None:
     """--rate-date 2019-06-01: the result is converted at 23,065 (2019-05), and so are its
-    margins: VND 50,000,000 is USD 2,167.79 (half-up), not 2,225.88 at the offence date."""
+    margins: VND 50,000,000 is USD 2,167.80 (rounded up), not 2,225.89 at the offence date."""
     code, out, _ = invoke("assess", "vn-225", *PERSON, "--profit", "250000000", "--to", "USD",
                           "--rate-date", "2019-06-01")
     assert code == 0
     assert "Converted at 23,065 VND per USD" in out
-    expected = half_up(Fraction(50_000_000, 23_065))
+    expected = rounded_up(Fraction(50_000_000, 23_065))
     assert margin_line(out).startswith(f"Margin: ₫50,000,000 (≈ ${expected:,})")
     result = penalties.assess("vn-225", {"offender": "person", "illicit_profit": "250000000",
                                          "offence_date": "2018-03-19"}, to="USD",
@@ -282,11 +283,48 @@ def test_a_count_that_stands_for_a_flag_is_mapped_where_the_flag_begins() -> Non
         (Decimal(0), True, "2319(b)(1)"), (Decimal(1), True, "2319(b)(2)")]
 
 
-def test_a_gap_that_rounds_to_nothing_is_less_than_a_cent_never_zero() -> None:
+def test_a_gap_smaller_than_a_cent_is_a_cent_never_zero() -> None:
     """USD 2,225.88255 at 22,463 is VND 49,999,999.72065 (no tier): VND 0.27935 more reaches
-    225(1); in USD that is 0.0000124... — shown as under one cent, not as ``$0.00``."""
+    225(1); in USD that is 0.0000124...: rounded up to one cent (a change of that much
+    suffices), never ``$0.00``."""
     code, out, _ = invoke("assess", "vn-225", *PERSON, "--profit", "2225.88255 USD")
     assert code == 0
     line = margin_line(out)
-    assert "₫0.27935 (< $0.01 at the input's rate) more illicit_profit reaches 225(1)" in line
+    assert "₫0.27935 (≈ $0.01 at the input's rate) more illicit_profit reaches 225(1)" in line
     assert "$0.00" not in line
+
+
+def test_adding_the_converted_gap_shown_reaches_the_tier() -> None:
+    """USD 1,000 at 22,463 is VND 22,463,000; VND 27,537,000 more reaches 225(1)'s VND
+    50,000,000, i.e. USD 1,225.8825…: shown ≈ USD 1,225.89 (up), because USD 2,225.88
+    (USD 1,225.88 more) is VND 49,999,942.44, still no tier."""
+    code, out, _ = invoke("assess", "vn-225", *PERSON, "--profit", "1000 USD")
+    assert code == 0
+    assert ("₫27,537,000 (≈ $1,225.89 at the input's rate) more illicit_profit reaches 225(1)"
+            in margin_line(out))
+    reached = penalties.assess("vn-225", {"offender": "person", "illicit_profit": "2225.89 USD",
+                                          "offence_date": "2018-03-19"})
+    short = penalties.assess("vn-225", {"offender": "person", "illicit_profit": "2225.88 USD",
+                                        "offence_date": "2018-03-19"})
+    assert reached.tier is not None
+    assert reached.tier.ref == "225(1)"
+    assert short.tier is None
+
+
+def test_a_map_says_how_a_held_amount_in_another_currency_was_converted() -> None:
+    """USD 13,355.30 of goods at 22,463 VND per USD is VND 300,000,103.90, within the rate's
+    precision of Art. 225(4)(b)'s VND 300,000,000 for an entity: the map says it, and its
+    input rate date is the one assess takes."""
+    args = ("map", "vn-225", "--vary", "profit", "--offender", "entity", "--goods-value",
+            "13355.30 USD", "--offence-date", "2018-03-19")
+    code, out, _ = invoke(*args)
+    assert code == 0
+    assert ("Input: goods_value: $13,355.30 = ₫300,000,103.90 at 22,463 VND per USD" in out)
+    assert "It lies within the rate's own precision of ₫300,000,000" in out
+    code, out, _ = invoke(*args, "--json", "--input-rate-date", "2019-06-01")
+    assert code == 0
+    document = json.loads(out)
+    document_adapter("map").validate_python(document, strict=True)
+    [item] = document["inputs"]
+    assert item["fact"] == "goods_value"
+    assert item["rate"]["asked_for"] == "2019-06-01"

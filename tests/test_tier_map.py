@@ -103,8 +103,10 @@ def test_margins_say_how_far_the_case_is_from_the_next_and_previous_tier() -> No
                                          "illicit_profit": "250000000",
                                          "offence_date": "2018-03-19"})
     [margin] = penalties.margins(result, to="USD")
-    assert margin.up == ("VND 50,000,000 (≈ USD 2,225.88) more illicit_profit reaches 225(2)")
-    assert margin.down == ("more than VND 200,000,000 (≈ USD 8,903.53) less illicit_profit "
+    # 50,000,000 / 22,463 = 2,225.8825... and 200,000,000 / 22,463 = 8,903.5302...: rounded
+    # up, so that a change of the dollars shown reaches the tier (rates.money)
+    assert margin.up == ("VND 50,000,000 (≈ USD 2,225.89) more illicit_profit reaches 225(2)")
+    assert margin.down == ("more than VND 200,000,000 (≈ USD 8,903.54) less illicit_profit "
                            "falls to no tier")
     assert margin_lines((margin,))[0].startswith("Margin: VND 50,000,000")
 

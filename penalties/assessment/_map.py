@@ -27,7 +27,7 @@ from penalties import _words as words
 from penalties._errors import InvalidFacts
 from penalties._values import Amount
 from penalties.assessment._conversion import convert_figure, convert_result, report_rate
-from penalties.assessment._figures import Figure, conversion_json
+from penalties.assessment._figures import Figure, InputConversion, conversion_json
 from rates.exact import Exact, quotient, total
 
 if TYPE_CHECKING:
@@ -105,6 +105,9 @@ class TierMap:
     #: When no tier applies anywhere on the map: the facts a tier may depend on that were
     #: not given (the engine's :attr:`~penalties.Assessment.not_given`), else empty.
     not_given: tuple[str, ...] = ()
+    #: The other facts given in another currency than the law's, as the engine converted
+    #: them for every segment (:attr:`~penalties.Assessment.inputs`).
+    inputs: tuple[InputConversion, ...] = ()
 
     def index_of(self, value: Exact | int) -> int:
         """The place of the segment ``value`` lies in."""
@@ -116,7 +119,8 @@ class TierMap:
                                 "fact": self.fact, "currency": self.currency,
                                 "offence_date": self.offence_date.isoformat(),
                                 "segments": [s.to_dict() for s in self.segments],
-                                "not_given": list(self.not_given)}
+                                "not_given": list(self.not_given),
+                                "inputs": [item.to_dict() for item in self.inputs]}
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
         return out
@@ -214,7 +218,7 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
     vary_ranges = name in version.exact_facts
     segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))
     return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
-                   _not_given(segments, name))
+                   _not_given(segments, name), first.inputs)
 
 
 def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, name: str,

@@ -4,8 +4,10 @@ map (:func:`penalties.assessment._map.tier_map`, the engine's answers).
 
 A gap is exact, in the law's currency, from the figure the engine's tests used (an amount
 given in another currency: its exact input conversion, never a second one), and converted
-once at the result's one rate and at the input's, rounded when shown as every converted
-figure (:mod:`rates.money`).
+once at the result's one rate and at the input's, each rounded once when shown, **up**
+(away from the figure: :data:`rates.money.MARGIN_ROUNDING`), so that a change of the amount shown
+always reaches the target: a gap of USD 1,225.8825… is ≈ USD 1,225.89, never the USD
+1,225.88 that falls short.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import SHOWN_DIGITS, Figure
 from penalties.assessment._map import Segment, TierMap, tier_map
 from rates.exact import Exact, as_fraction, decimal_text, product, total
-from rates.money import check_currency, minor_unit_quantum
+from rates.money import MARGIN_ROUNDING, check_currency
 
 if TYPE_CHECKING:
     from penalties._documents import MarginChangeDocument, MarginDocument
@@ -34,12 +36,9 @@ __all__ = ["Margin", "MarginChange", "margins"]
 
 
 def _about(twin: Figure, locale: str | None) -> str:
-    """A gap's converted twin, rounded once as every converted figure (``≈ $2,225.88``); a
-    gap that is not nil but rounds to nothing is ``< $0.01`` (the currency's minor unit),
-    never ``≈ $0.00``."""
-    if twin.amount == 0 and twin.exact != 0:
-        unit = Figure(minor_unit_quantum(twin.currency), twin.currency)
-        return f"< {words.figure(unit, locale)}"
+    """A gap's converted twin: rounded once, up (away from the figure), so that a change of
+    that much reaches the target (``≈ $1,225.89`` for $1,225.8825…; never ``$0.00`` for a
+    gap that is not nil)."""
     return f"≈ {words.figure(twin, locale)}"
 
 
@@ -56,8 +55,7 @@ class MarginChange:
     ``converted`` is the gap at the result's one rate, in its other currency; ``as_given``
     the gap in the currency the fact was given in, at the rate of its input conversion
     (when it was given in another currency than the law's, and that is not ``converted``
-    already). Both are rounded once when shown, as every converted figure
-    (:mod:`rates.money`)."""
+    already). Both are rounded once when shown, up (see the module)."""
 
     direction: Literal["up", "down"]
     fact: str
@@ -201,7 +199,8 @@ def _twins(change: MarginChange, rate: Rate | None, item: InputConversion | None
     figure already)."""
     if change.currency is None:
         return change
-    figure = Figure(change.gap, change.currency)
+    # rounded up, away from the figure: a change of the amount shown always suffices
+    figure = Figure(change.gap, change.currency, MARGIN_ROUNDING)
     twin = convert_figure(figure, rate) if rate is not None else None
     given = convert_figure(figure, item.rate.inverse()) if item is not None else None
     converted = twin.converted if twin else None
