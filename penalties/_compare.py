@@ -129,7 +129,9 @@ def compare_all(facts: Facts | Mapping[str, Any],
     the first rate error is raised (``RateNotFound`` naming the pair). A rate missing for
     one provision's own currency while others are given in ``to`` is that provision's
     :class:`Unanswered` row, as is any other problem of one provision only (see the
-    module). No provisions at all (an empty list) is :class:`~penalties.InvalidInput`.
+    module). No provisions at all (an empty list) is :class:`~penalties.InvalidInput`; an
+    amount given without a currency that provisions in different currencies read is
+    :class:`~penalties.InvalidFacts` (each would read it in its own currency).
 
     >>> found = compare_all({"offender": "person", "illicit_profit": "10000 USD",
     ...                      "offence_date": "2025-06-02"}, to="USD")
@@ -164,6 +166,7 @@ def compare_all(facts: Facts | Mapping[str, Any],
         # Nothing to show in ``to``: the currency asked for has no rate (or the source none
         # at all), the caller's error, not one provision's own currency.
         raise rate_errors[0]
+    _one_reading([r for _, r in answered])
     kept: dict[tuple[str, date], Assessment] = {}
     # A predecessor or successor in force answers for another: one row per law, the
     # provision's own row first (a stable sort keeps the order within each group).
@@ -178,6 +181,26 @@ def compare_all(facts: Facts | Mapping[str, Any],
     by_fine = target is not None or len(fine_currencies(results)) <= 1
     ranked = sorted(results, key=lambda r: maximum(r, by_fine))
     return Comparison(tuple(ranked), tuple(unanswered), target)
+
+
+def _one_reading(results: Iterable[Assessment]) -> None:
+    """Refuse an amount given without a currency that provisions in different currencies
+    read: each would read it in its own (250,000,000 as VND under one law, as CNY under
+    another), so they would not be judging the same facts."""
+    from penalties._values import Amount
+
+    read: dict[str, set[str]] = {}
+    for result in results:
+        for name, value in result.facts.items():
+            if isinstance(value, Amount) and value.currency is None and (
+                    name not in result.ignored):
+                read.setdefault(name, set()).add(result.provision.currency)
+    for name, currencies in read.items():
+        if len(currencies) > 1:
+            used = ", ".join(sorted(currencies))
+            raise InvalidFacts(name, "an amount without a currency is read in each law's own "
+                               f"currency, and the provisions compared use {used}",
+                               "the amount with its currency, e.g. '250000000 VND'")
 
 
 def fine_currencies(results: Iterable[Assessment]) -> tuple[str, ...]:
@@ -195,8 +218,9 @@ _PROVISIONS = ("a provision id or alias, a Statute, or a list of them (each comp
 
 def _chosen(provisions: Iterable[str | Statute] | str | Statute | None,
             catalog: Catalog | None) -> list[tuple[str, Statute]]:
-    """The provisions to compare, each with the name it was asked by (its id for a
-    statute), once each (the first name asked by), in the order asked."""
+    """The provisions to compare, each with its id (an alias asked by is read as the id it
+    names: a row, an unanswered entry and the choice of the law in force all speak of
+    ids), once each, in the order first asked."""
     from penalties._api import get_provision, list_provisions
     from penalties.statutes._statute import Statute
 
@@ -216,7 +240,7 @@ def _chosen(provisions: Iterable[str | Statute] | str | Statute | None,
         else:
             raise InvalidInput("provisions", f"{shown(item)} is not a provision id, alias or "
                                "Statute", _PROVISIONS)
-        named.setdefault(statute.id, (item if isinstance(item, str) else statute.id, statute))
+        named.setdefault(statute.id, (statute.id, statute))
     if not named:
         raise InvalidInput("provisions", "empty: no provision to compare", _PROVISIONS)
     return list(named.values())

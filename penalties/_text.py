@@ -87,13 +87,14 @@ def comparison(found: Comparison, locale: str) -> Text:
     for each, the tier (and how its principal penalties combine), the highest fine and the
     longest imprisonment it puts at stake; for each with no tier, the facts not given and
     the notes and pointers that ``penalties assess`` shows (the engine's words); then the
-    provisions that gave no answer, and each rate once."""
+    provisions that gave no answer, each conversion of an amount given in another currency
+    (as ``assess`` says it, with its warnings) and each rate, once."""
     from penalties._compare import ORDER, fine_currencies
 
     rows = []
     for r in found.results:
         tier = r.tier.ref if r.tier else ("not liable" if not r.liable else "none")
-        fines = [words.range_ends(p, locale)[1] for p in r.principal if p.is_money]
+        fines = [words.highest(p, locale) for p in r.principal if p.is_money]
         prison = [words.range_ends(p, locale)[1] for p in r.principal
                   if p.kind == "imprisonment"]
         if len(r.principal) > 1:  # how the principal penalties combine
@@ -111,10 +112,14 @@ def comparison(found: Comparison, locale: str) -> Text:
     out += [f"{r.provision.id}: not liable: {r.notes[0]}" for r in found.results
             if not r.liable and r.notes]
     out += [f"No answer from {u.provision}: {u.reason}" for u in found.unanswered]
+    inputs: dict[str, list[str]] = {}  # as assess says them, each once, with its provisions
     seen: dict[str, list[str]] = {}
     for r in found.results:
+        for item in r.inputs:
+            inputs.setdefault(words.input_conversion(item, locale), []).append(r.provision.id)
         if r.rate is not None:
             seen.setdefault(words.rate(r.rate, locale), []).append(r.provision.id)
+    out += [f"Input ({', '.join(ids)}): {text}" for text, ids in inputs.items()]
     out += [f"Converted at {rate} ({', '.join(ids)})" for rate, ids in seen.items()]
     currencies = fine_currencies(found.results)
     if found.currency is None and len(currencies) > 1:

@@ -98,7 +98,7 @@ def test_a_rate_missing_for_one_provisions_currency_is_its_row(other_catalog: Ca
         found = compare_all(facts, ["xx-1", other], catalog=other_catalog, to="USD")
         assert ids(found) == [penalties.get_provision(other).id]
         [row] = found.unanswered
-        assert row.provision == "xx-1"
+        assert row.provision == "xx/test-code/1"  # by its id, as the rows are
         assert "XAU" in row.reason
     # Alone, nothing can be given in USD: the error is the comparison's, as assess's.
     error = raised(lambda: compare_all(facts, ["xx-1"], catalog=other_catalog, to="USD"))
@@ -152,7 +152,7 @@ def test_a_provision_named_twice_is_compared_once(day: str) -> None:
 
 def test_an_unanswered_provision_named_twice_is_one_row() -> None:
     found = compare_all(PERSON, ["vn-131", "vn-225", "vn-131", "vn/penal-code-1999/131"])
-    assert [u.provision for u in found.unanswered] == ["vn-131"]
+    assert [u.provision for u in found.unanswered] == ["vn/penal-code-1999/131"]
     assert found.unanswered[0].reason.startswith("no version in force on 2025-06-02")
 
 
@@ -264,14 +264,14 @@ def test_compare_reads_the_kind_not_the_message(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(penalties._api, "assess", failing("offender_not_covered", "no"))
     found = compare_all(PERSON, TWO)
     assert [(u.provision, u.reason) for u in found.unanswered] == [
-        ("vn-225", "offender: no"), ("fr/cpi/l335-2", "offender: no")]
+        ("vn/penal-code/225", "offender: no"), ("fr/cpi/l335-2", "offender: no")]
 
 
 def test_the_provisions_own_errors_are_rows() -> None:
     found = compare_all({"offender": "entity", "offence_date": "2025-06-02"},
                         ["ph-217", "vn-225"])
     assert ids(found) == ["vn/penal-code/225"]
-    assert [u.provision for u in found.unanswered] == ["ph-217"]
+    assert [u.provision for u in found.unanswered] == ["ph/ip-code/217"]
     assert "does not cover the offender kind 'entity'" in found.unanswered[0].reason
 
 
@@ -282,7 +282,7 @@ def test_a_fact_of_one_compared_provision_is_a_row_of_the_others(
     found = compare_all(facts, ["xx-1", "vn-225"], catalog=other_catalog)
     assert ids(found) == ["xx/test-code/1"]
     [row] = found.unanswered
-    assert row.provision == "vn-225"
+    assert row.provision == "vn/penal-code/225"
     assert row.reason.startswith("seats: unknown fact")
 
 
@@ -300,7 +300,7 @@ def test_the_command_compares_with_a_fact_of_one_provision(other_catalog: Catalo
                  "seats=150", "--organised", "--offence-date", "2025-06-02")
     assert result.exit_code == EXIT_OK, result.stderr
     assert "xx/test-code/1" in result.stdout
-    assert "No answer from vn-225: seats: unknown fact" in result.stdout
+    assert "No answer from vn/penal-code/225: seats: unknown fact" in result.stdout
 
 
 # -- 6. fines ranked when they share a currency --------------------------------------------
@@ -324,3 +324,76 @@ def test_fines_in_several_currencies_and_no_target_say_so_once() -> None:
     assert said == ["The provisions use EUR, VND: the fines are not ranked across currencies; "
                     "add --to CUR to compare them in one currency."]
     assert "not ranked" not in run("compare", *TWO, *FACTS, "--to", "USD").stdout
+
+
+# -- one amount, one reading ------------------------------------------------------------------
+
+
+def test_an_amount_without_currency_read_in_two_currencies_is_refused() -> None:
+    """VND 250,000,000 is about USD 10,000 (Art. 225(1)); CNY 250,000,000 is about USD 35
+    million (Art. 217's second range): a bare 250000000 would be two different cases."""
+    facts = {"offender": "person", "illicit_profit": "250000000", "offence_date": "2025-06-02"}
+    error = raised(lambda: compare_all(facts, ["vn-225", "cn-217"], to="USD"))
+    assert isinstance(error, InvalidFacts)
+    assert error.field == "illicit_profit"
+    assert "CNY, VND" in str(error)
+    found = run("compare", "vn-225", "cn-217", "--offender", "person", "--profit",
+                "250000000", "--offence-date", "2025-06-02", "--to", "USD")
+    assert found.exit_code == EXIT_BAD_INPUT
+    given = compare_all({**facts, "illicit_profit": "250000000 VND"}, ["vn-225", "cn-217"],
+                        to="USD")
+    assert len(given.results) == 2
+
+
+def test_an_amount_without_currency_that_one_currency_reads_is_fine() -> None:
+    """Only provisions that read the fact count: GDPR does not read illicit_profit."""
+    facts = {"offender": "entity", "illicit_profit": "250000000", "act": "83-5-a",
+             "offence_date": "2019-05-01"}
+    found = compare_all(facts, ["vn-225", "eu/gdpr/83"], to="USD")
+    assert {r.provision.id for r in found.results} >= {"vn/penal-code/225"}
+
+
+def test_a_maximum_that_is_only_a_floor_or_per_work_says_so() -> None:
+    """GDPR Art. 83(5): EUR 20 million "or ... up to 4 % of the total worldwide annual
+    turnover ..., whichever is higher": without the turnover, EUR 20 million is a floor of
+    the maximum; 18 U.S.C. 3571(d) likewise with the gain; 17 U.S.C. 504(c) awards
+    statutory damages per work."""
+    found = runner.invoke(app, [
+        "compare", "eu/gdpr/83", "us-2319", "us/17-usc/504c", "--offender", "entity", "--act",
+        "83-5-a", "--willful", "--commercial-advantage", "--copies", "20", "--retail-value",
+        "5000", "--offence-date", "2019-05-01", "--to", "USD"],
+        env={"COLUMNS": "200", "PENALTIES_LOCALE": "en_US"})
+    assert found.exit_code == EXIT_OK
+    assert "at least €20,000,000.00 (≈ $22,436,000.00)" in found.stdout
+    assert "at least $500,000.00" in found.stdout
+    assert "$150,000.00 per work (statutory damages)" in found.stdout
+
+
+def test_an_amount_in_another_currency_is_shown_converted_with_its_warning() -> None:
+    """USD 2,225.88255 at 22,463 VND per USD is VND 49,999,999.72065: under Art. 225(1)'s
+    VND 50,000,000 by less than the rate's own precision; compare says so, as assess does."""
+    found = runner.invoke(app, [
+        "compare", "vn-225", "vn-226", "--offender", "person", "--profit", "2225.88255 USD",
+        "--offence-date", "2018-03-19"], env={"COLUMNS": "200", "PENALTIES_LOCALE": "en_US"})
+    assert found.exit_code == EXIT_OK
+    lines = [line for line in found.stdout.splitlines() if line.startswith("Input (")]
+    assert len(lines) == 2
+    assert lines[0].startswith("Input (vn/penal-code/225): illicit_profit: $2,225.88255 = "
+                               "₫49,999,999.72065 at 22,463 VND per USD")
+    assert "It lies within the rate's own precision of ₫50,000,000" in lines[0]
+
+
+def test_the_law_in_force_at_trial_is_not_sent_back_to_itself() -> None:
+    """An organised 2016 offence (Penal Code 1999 Art. 170a) tried in 2019: the later Art.
+    225 is not more lenient here, so 170a applies (Resolution 41/2017/QH14 Art. 2(1)(b));
+    asked by alias in either order, the row is 170a's and 225 points to it, never 170a to
+    itself."""
+    facts = {"offender": "person", "illicit_profit": "300000000", "times": 3,
+             "offence_date": "2016-06-01", "trial_date": "2019-01-01"}
+    for order in (["vn-225", "vn-170a"], ["vn-170a", "vn-225"]):
+        found = compare_all(facts, order)
+        assert ids(found) == ["vn/penal-code-1999/170a"]
+        [row] = found.unanswered
+        assert row.provision == "vn/penal-code/225"
+        assert row.reason == ("the law in force for these facts is vn/penal-code-1999/170a, "
+                              "listed")

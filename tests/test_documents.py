@@ -176,7 +176,9 @@ def test_the_cases_of_interest_are_what_they_say() -> None:
 @pytest.mark.parametrize("args", [
     ["--all", "--offender", "person", "--profit", "10000 USD", "--commercial-scale",
      "--professional", "--offence-date", "2025-06-02", "--to", "USD"],
-    ["--all", "--offender", "entity", "--profit", "250000000", "--offence-date", "2019-05-01"],
+    # with its currency: a bare amount would be read as VND, CNY, RUB... (refused)
+    ["--all", "--offender", "entity", "--profit", "250000000 VND", "--offence-date",
+     "2019-05-01"],
     ["vn-225", "fr/cpi/l335-2", "eu/gdpr/83", "--offender", "entity", "--profit", "250000000",
      "--commercial-scale", "--act", "83-5-a", "--offence-date", "2019-05-01", "--to", "USD"],
 ], ids=["all-to-USD", "all-in-their-currencies", "three"])
