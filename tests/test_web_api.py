@@ -402,3 +402,29 @@ def test_a_real_server_on_127_0_0_1_answers() -> None:
         assert (status, document["error"]["type"]) == (413, "RequestTooLarge")
         status, document = request(f"{url}/provisions", headers={"Host": "evil.example"})
         assert (status, document["error"]["type"]) == (400, "InvalidHost")
+
+
+def test_map_takes_the_input_rate_date_and_shows_the_held_inputs(client: TestClient) -> None:
+    body = {"provision": "vn-225", "vary": "illicit_profit", "input_rate_date": "2019-06-01",
+            "facts": {"offender": "entity", "goods_value": "13355.30 USD",
+                      "offence_date": "2018-03-19"}}
+    found = client.post("/map", json=body)
+    assert found.status_code == 200
+    [item] = found.json()["inputs"]
+    assert item["rate"]["asked_for"] == "2019-06-01"
+    assert client.post("/chart", json=body).status_code in (200, 501)
+
+
+def test_a_query_parameter_an_endpoint_does_not_take_is_refused(client: TestClient) -> None:
+    """``?offence_date=2020-01-01&to=USD`` (the command line's names) on /thresholds, which
+    takes ``on`` and ``in``: ignored, it would answer for today's law with no conversion."""
+    found = client.get("/thresholds/cn-217", params={"offence_date": "2020-01-01",
+                                                     "to": "USD"})
+    assert found.status_code == 422
+    error = found.json()["error"]
+    assert error["field"] == "offence_date"
+    assert "on, in" in error["message"] or "in, on" in error["message"]
+    assert client.get("/thresholds/cn-217", params={"on": "2020-01-01"}).status_code == 200
+    assert client.get("/convert", params={"amount": "1 EUR", "to": "USD", "when": "x"}
+                      ).status_code == 422
+    assert client.get("/provisions", params={"x": "1"}).status_code == 422

@@ -125,43 +125,23 @@ def _assess(page: Any) -> None:
 
 
 def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> None:
-    sync_playwright = _playwright()
-    problems: list[str] = []
-    with running_server({"PENALTIES_STATUTES": str(hostile_statutes)}) as url, \
-            sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS,
-                                         timeout=STEP_MS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(STEP_MS)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("console", lambda note: problems.append(note.text)
-                    if note.type == "error" else None)
-            page.goto(f"{url}/")
-            page.wait_for_selector("#case[data-loaded]", state="attached")
-            page.select_option("#provision", "vn/penal-code/225")
-            page.wait_for_selector('#case[data-loaded="vn/penal-code/225"]', state="attached")
-            page.select_option("#fact-offender", "entity")
-            page.fill("#fact-illicit_profit", "250000000")
-            page.fill("#fact-offence_date", "2018-03-19")
-            page.fill("#to", "USD")
-            page.click("#assess")
-            page.wait_for_selector("#status:text-is('Done.'), #error:not([hidden])")
-            error = page.inner_text("#error")
-            result, thresholds, tier_map = (page.inner_text(f"#{part}").replace("\xa0", " ")
-                                            for part in ("result", "thresholds", "map"))
-            margins = page.eval_on_selector_all("#margins li", "m => m.map(x => x.textContent)")
-            chart = page.eval_on_selector("#chart", "c => [c.textContent, c.querySelector("
-                                          "'img') ? c.querySelector('img').naturalWidth : 0]")
-            options = page.eval_on_selector_all("#provision option", "o => o.map(x => x.text)")
-            page.select_option("#provision", "xx/test-code/1")  # its texts are markup
-            page.wait_for_selector('#case[data-loaded="xx/test-code/1"]', state="attached")
-            shown = page.inner_text("#provision-info")
-            injected = page.evaluate("document.querySelectorAll('main img:not(#chart-image), "
-                                     "main b, [onerror]').length")
-            title = page.title()
-        finally:
-            browser.close()
+    with browser_page({"PENALTIES_STATUTES": str(hostile_statutes)}) as (page, url, problems):
+        _fill_the_123movies_case(page, url)
+        page.click("#assess")
+        page.wait_for_selector("#status:text-is('Done.'), #error:not([hidden])")
+        error = page.inner_text("#error")
+        result, thresholds, tier_map = (page.inner_text(f"#{part}").replace("\xa0", " ")
+                                        for part in ("result", "thresholds", "map"))
+        margins = page.eval_on_selector_all("#margins li", "m => m.map(x => x.textContent)")
+        chart = page.eval_on_selector("#chart", "c => [c.textContent, c.querySelector("
+                                      "'img') ? c.querySelector('img').naturalWidth : 0]")
+        options = page.eval_on_selector_all("#provision option", "o => o.map(x => x.text)")
+        page.select_option("#provision", "xx/test-code/1")  # its texts are markup
+        page.wait_for_selector('#case[data-loaded="xx/test-code/1"]', state="attached")
+        shown = page.inner_text("#provision-info")
+        injected = page.evaluate("document.querySelectorAll('main img:not(#chart-image), "
+                                 "main b, [onerror]').length")
+        title = page.title()
     assert not error, error
     assert not problems, problems
     assert "Tier 225(4)(a)" in result

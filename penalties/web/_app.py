@@ -32,7 +32,7 @@ from collections.abc import Collection
 from datetime import date
 from typing import Annotated, Any, cast
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -70,6 +70,21 @@ _IMAGE = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inli
           "X-Content-Type-Options": "nosniff"}
 Day = Annotated[str | None, Query(max_length=MAX_CODE, description="YYYY-MM-DD")]
 Code = Annotated[str | None, Query(max_length=MAX_CODE)]
+
+
+def _declared_query(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not declare (``?offence_date=`` where it
+    takes ``?on=``): ignored, it would answer another question than the one asked."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    known = sorted({p.alias for p in getattr(dependant, "query_params", ())})
+    for name in request.query_params:
+        if name not in known:
+            raise InvalidInput(name, "is not a query parameter of this endpoint",
+                               ", ".join(known) or "none")
+
+
+#: The check of :func:`_declared_query`, for every GET endpoint of the API.
+_QUERY_CHECKED = [Depends(_declared_query)]
 
 
 def _day(field: str, text: str | None) -> date | None:
@@ -110,7 +125,8 @@ def create_app(*, catalog: Catalog | None = None,
     def chosen() -> Catalog:
         return shared
 
-    @app.get("/provisions", summary="Every provision (as `penalties list --json`)")
+    @app.get("/provisions", dependencies=_QUERY_CHECKED,
+             summary="Every provision (as `penalties list --json`)")
     def provisions() -> JSONResponse:
         rows = [s.summary() for s in penalties.list_provisions(shared)]
         for problem in shared.problems:  # left out of the list: said once, in the log
@@ -119,7 +135,7 @@ def create_app(*, catalog: Catalog | None = None,
                 log.warning("statute file left out: %s", problem)
         return JSONResponse(rows)
 
-    @app.get("/provisions/{provision:path}", responses=_ERRORS,
+    @app.get("/provisions/{provision:path}", dependencies=_QUERY_CHECKED, responses=_ERRORS,
              summary="One provision: versions, tiers, triggers, penalties, citations "
              "(as `penalties show --json`)")
     def provision(provision: str) -> JSONResponse:
@@ -127,7 +143,8 @@ def create_app(*, catalog: Catalog | None = None,
         return JSONResponse(statute.model.model_dump(mode="json", by_alias=True,
                                                      exclude_none=True))
 
-    @app.get("/facts", responses=_ERRORS, summary="The facts vocabulary: kinds, values, help")
+    @app.get("/facts", dependencies=_QUERY_CHECKED, responses=_ERRORS,
+             summary="The facts vocabulary: kinds, values, help")
     def facts(provision: Annotated[str | None, Query(max_length=MAX_ID)] = None
               ) -> JSONResponse:
         found = chosen()
@@ -160,13 +177,17 @@ def create_app(*, catalog: Catalog | None = None,
             input_rate_date=_day("input_rate_date", body.input_rate_date))
         return JSONResponse(found.to_dict())
 
+    def mapped(body: MapRequest) -> penalties.TierMap:
+        """The tier map a /map or /chart request asks for (one call, two answers)."""
+        return penalties.tier_map(body.provision, body.facts, body.vary, catalog=chosen(),
+                                  to=_currency("to", body.to),
+                                  rate_date=_day("rate_date", body.rate_date),
+                                  rate_source=body.rate_source, input_rate_date=_day(
+                                      "input_rate_date", body.input_rate_date))
+
     @app.post("/map", responses=_ERRORS, summary="The tier map of one amount or count fact")
     def tier_map(body: MapRequest) -> JSONResponse:
-        found = penalties.tier_map(body.provision, body.facts, body.vary, catalog=chosen(),
-                                   to=_currency("to", body.to),
-                                   rate_date=_day("rate_date", body.rate_date),
-                                   rate_source=body.rate_source)
-        return JSONResponse(found.to_dict())
+        return JSONResponse(mapped(body).to_dict())
 
     @app.post("/chart", response_class=Response, summary="The tier map as a step chart "
               "(SVG; the server needs the plotting extra)", responses={
@@ -175,13 +196,9 @@ def create_app(*, catalog: Catalog | None = None,
     def chart(body: MapRequest) -> Response:
         from penalties._chart import chart_svg
 
-        found = penalties.tier_map(body.provision, body.facts, body.vary, catalog=chosen(),
-                                   to=_currency("to", body.to),
-                                   rate_date=_day("rate_date", body.rate_date),
-                                   rate_source=body.rate_source)
-        return Response(chart_svg(found), media_type="image/svg+xml", headers=_IMAGE)
+        return Response(chart_svg(mapped(body)), media_type="image/svg+xml", headers=_IMAGE)
 
-    @app.get("/thresholds/{provision:path}", responses=_ERRORS,
+    @app.get("/thresholds/{provision:path}", dependencies=_QUERY_CHECKED, responses=_ERRORS,
              summary="Every tier boundary of a provision")
     def thresholds(provision: str, on: Day = None,
                    in_: Annotated[str | None, Query(alias="in", max_length=MAX_CODE,
@@ -194,8 +211,8 @@ def create_app(*, catalog: Catalog | None = None,
                                      _currency("in", in_), source)
         return JSONResponse(table.to_dict())
 
-    @app.get("/convert", responses=_ERRORS, summary="Convert an amount at the rate for a "
-             "date, with the rate's provenance")
+    @app.get("/convert", dependencies=_QUERY_CHECKED, responses=_ERRORS,
+             summary="Convert an amount at the rate for a date, with the rate's provenance")
     def convert(amount: Annotated[str, Query(max_length=MAX_TEXT,
                                              examples=["1000000000 VND"])],
                 to: Annotated[str, Query(max_length=MAX_CODE, examples=["USD"])],
@@ -209,7 +226,8 @@ def create_app(*, catalog: Catalog | None = None,
         result = rates.convert(amount, target, _day("on", on), source=source)
         return JSONResponse(result.to_dict())
 
-    @app.get("/schema", summary="The JSON Schema of the statute file format")
+    @app.get("/schema", dependencies=_QUERY_CHECKED,
+             summary="The JSON Schema of the statute file format")
     def schema() -> JSONResponse:
         return JSONResponse(penalties.statute_schema())
 

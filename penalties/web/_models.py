@@ -59,6 +59,9 @@ class _Rates(_Body):
     rate_source: Code | None = Field(None, description="Rate source: snapshot (default, "
                                      "offline), ecb, currency-api, worldbank, open-er-api, "
                                      "or a chain such as 'ecb,snapshot'.")
+    input_rate_date: Code | None = Field(
+        None, description="Date of the rate that converts amounts given in another currency "
+        "than the statute's (default: the offence date).")
 
 
 class AssessRequest(_Rates):
@@ -66,9 +69,6 @@ class AssessRequest(_Rates):
 
     provision: ProvisionId
     facts: FactsObject
-    input_rate_date: Code | None = Field(
-        None, description="Date of the rate that converts amounts given in another currency "
-        "than the statute's (default: the offence date).")
 
 
 class CompareRequest(_Rates):
@@ -79,7 +79,6 @@ class CompareRequest(_Rates):
         None, max_length=MAX_PROVISIONS, description=f"At most {MAX_PROVISIONS} provisions.")
     all: bool = Field(False, description="Every provision of the catalogue.")
     facts: FactsObject
-    input_rate_date: Code | None = None
 
 
 class MapRequest(_Rates):
