@@ -235,3 +235,18 @@ def test_a_chain_skips_the_ecb_for_vnd_without_a_request(
     assert [(f.source, f.error, f.reason) for f in rate.fallbacks] == [
         ("ecb", "RateNotFound", "VND is not among the ECB's reference rates")]
     assert httpserver.log == []
+
+
+def test_a_source_made_before_offline_mode_was_set_obeys_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PENALTIES_OFFLINE is read at each lookup: a long-lived process (a server, a notebook)
+    that turns it on after a source was first used sends nothing out (was: the value at the
+    source's creation, so a request left the machine)."""
+    from rates.online.ecb import EcbSource
+
+    monkeypatch.delenv("PENALTIES_OFFLINE", raising=False)
+    source = EcbSource(cache_dir=tmp_path)
+    assert source.offline is False
+    monkeypatch.setenv("PENALTIES_OFFLINE", "1")
+    assert source.offline is True
+    assert EcbSource(cache_dir=tmp_path, offline=False).offline is False

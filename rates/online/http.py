@@ -163,7 +163,7 @@ class HttpSource:
     ) -> None:
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.cache_dir = cache_dir
-        self.offline = offline_by_default() if offline is None else offline
+        self._offline = offline
         self.timeout = seconds_option(timeout)
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
             raise InvalidOption("max_bytes", max_bytes, "a whole number of bytes, at least 1")
@@ -182,6 +182,13 @@ class HttpSource:
         method = cls.__dict__.get("rate")
         if callable(method) and not getattr(method, "_one_lookup", False):
             setattr(cls, "rate", one_lookup(method))  # noqa: B010
+
+    @property
+    def offline(self) -> bool:
+        """Whether the source reads only its cache: as constructed, else
+        ``PENALTIES_OFFLINE`` as it is at each lookup (a source made before the variable was
+        set obeys it too)."""
+        return offline_by_default() if self._offline is None else self._offline
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, offline={self.offline})"
