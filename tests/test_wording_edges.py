@@ -109,3 +109,13 @@ def test_a_clause_with_brackets_of_its_own_is_cited_whole() -> None:
     refs = {row["ref"] for row in json.loads(out)["thresholds"]}
     assert "217(first range; Fa Shi [2025] No. 5 Art. 13(1))" in refs
     assert not any(ref.endswith("Fa Shi") for ref in refs)
+
+
+def test_thresholds_on_a_date_before_the_law_name_the_law_then_in_force() -> None:
+    """Penal Code 2015 Art. 225 is in force from 2018-01-01; in 2016 the law was the 1999
+    Code's Art. 170a (Resolution 41/2017/QH14), which assess applies itself."""
+    found = runner.invoke(app, ["thresholds", "vn-225", "--on", "2016-06-01"])
+    assert found.exit_code == 3
+    assert "on that date: its predecessor vn/penal-code-1999/170a" in found.stderr
+    later = runner.invoke(app, ["thresholds", "vn-170a", "--on", "2019-06-01"])
+    assert "on that date: its successor vn/penal-code/225" in later.stderr

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
 from penalties import _words as words
 from penalties._documents import ConversionBlock
+from penalties._errors import NoVersionInForce
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, FigureDocument, conversion_json
 from penalties.statutes._triggers import (
@@ -154,8 +155,18 @@ def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
                rate_source: str | None = None) -> Thresholds:
     """The triggers of every tier of the version in force ``on`` (default: the latest);
     with ``to``, every amount also in that currency at the rate for ``on`` (default:
-    today)."""
-    version = statute.version_on(on) if on else statute.versions[-1]
+    today). A date no version covers is :class:`~penalties.NoVersionInForce`, naming the
+    predecessor or successor in force then, if the statute has one."""
+    try:
+        version = statute.version_on(on) if on else statute.versions[-1]
+    except NoVersionInForce as exc:  # say which law then was, as assess would choose it
+        assert on is not None
+        before = on < statute.versions[0].effective_from
+        link = statute.model.predecessor if before else statute.model.successor
+        if link is None:
+            raise
+        raise NoVersionInForce(statute.id, exc.on, f"{exc.coverage}; on that date: its "
+                               f"{'predecessor' if before else 'successor'} {link}") from None
     rows: list[Threshold] = []
     for subject, tiers in version.tiers.items():
         for tier in reversed(tiers):
