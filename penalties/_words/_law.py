@@ -66,7 +66,7 @@ def highest(item: PenaltyRange, locale: str | None = None) -> str:
     turnover, 18 U.S.C. 3571(d)'s twice the gain), ``per work`` when it is per item with no
     count given, the kind when it is not a fine (``statutory damages``)."""
     high = range_ends(item, locale)[1]
-    if item.high is not None and any(": not given" in step for step in item.basis):
+    if item.high_is_floor:
         high = f"at least {high}"
     if item.per and item.per_count is None:
         high += f" per {item.per.rstrip('s')}"

@@ -178,6 +178,9 @@ class PenaltyRange:
     per_low: Figure | None = None
     per_high: Figure | None = None
     basis: tuple[str, ...] = ()
+    #: The maximum is the greatest of the terms that could be computed, one left out for
+    #: want of its fact (GDPR Art. 83(5) without the turnover): the law's is at least it.
+    high_is_floor: bool = False
 
     @property
     def is_money(self) -> bool:

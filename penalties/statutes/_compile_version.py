@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from penalties import _words as words
 from penalties._errors import shown
 from penalties._facts import Offender
 from penalties._vocabulary import Vocabulary
@@ -312,4 +313,4 @@ def _penalty_note(ref: str, penalty: Penalty) -> str:
     """A penalty's own note, as the result says it (``146(2) fine: or the wage or other
     income ... for up to 18 months``): what a row of the table cannot show (which of two
     terms of imprisonment it is, an alternative the format does not encode)."""
-    return f"{ref} {penalty.kind.value.replace('_', ' ')}: {penalty.note}"
+    return f"{ref} {words.kind(penalty.kind.value)}: {penalty.note}"

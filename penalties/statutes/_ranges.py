@@ -103,18 +103,21 @@ class BoundSpec:
         """Money facts the bound reads."""
         return frozenset(t.fact for t in self.terms if t.fact)
 
-    def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str | None]:
-        """The bound and, unless it is a plain fixed amount, how it was computed."""
+    def evaluate(self, ctx: AmountContext) -> tuple[Exact | None, str | None, bool]:
+        """The bound; unless it is a plain fixed amount, how it was computed; and whether a
+        term was left out for want of its fact while another gave the bound (then the
+        law's bound is at least this one)."""
         if self.fixed is not None:
-            return self.fixed, None
+            return self.fixed, None, False
         results = [t.evaluate(ctx) for t in self.terms]
         values = [v for v, _ in results if v is not None]
         if not values:
-            return None, "; ".join(text for _, text in results)
+            return None, "; ".join(text for _, text in results), False
         best = max(values)
         if len(self.terms) == 1:
-            return best, results[0][1]
-        return best, "greatest of: " + "; ".join(text for _, text in results)
+            return best, results[0][1], False
+        return (best, "greatest of: " + "; ".join(text for _, text in results),
+                len(values) < len(results))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +152,16 @@ class RangeSpec:
             return self.static
         notes: list[str] = []
         bounds: list[Exact | None] = []
+        high_floor = False
         names = ("daily minimum", "daily maximum") if self.days else ("minimum", "maximum")
         for name, spec in zip(names, (self.low, self.high), strict=True):
             if spec is None:
                 bounds.append(None)
                 continue
-            value, how = spec.evaluate(ctx)
+            value, how, omitted = spec.evaluate(ctx)
             bounds.append(value)
+            if spec is self.high:
+                high_floor = omitted
             if how:
                 notes.append(f"{name}: {how}")
         low, high = bounds
@@ -180,10 +186,11 @@ class RangeSpec:
                 high = product(high, Decimal(count)) if high is not None else None
                 notes.append(f"× {count} {self.per}")
                 if self.total_max is not None and high is not None and high > self.total_max:
-                    high = self.total_max
+                    high, high_floor = self.total_max, False  # the cap is the maximum
                     notes.append(f"total capped at {words.computed(high, currency)}")
         return replace(result, low=minimum(low, currency) if low is not None else None,
                        high=maximum(high, currency) if high is not None else None,
+                       high_is_floor=high_floor and high is not None,
                        basis=(*result.basis, *notes))
 
 
