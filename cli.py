@@ -26,7 +26,7 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from penalties import Assessment, Catalog
+    from penalties import Assessment, Catalog, TierMap
     from penalties._text import Text
     from rates import Rate
 
@@ -510,6 +510,17 @@ Vary = Annotated[str, typer.Option(metavar="FACT", help="The amount or count to 
                                    "name or option (default: illicit_profit, i.e. profit).")]
 
 
+def _tier_map(provision: str, facts: dict[str, Any], vary: str, statutes: list[Path] | None,
+              to: str | None, rate_date: str | None, input_rate_date: str | None,
+              source: str | None) -> TierMap:
+    """The tier map that ``map`` and ``chart`` show, from their options."""
+    from penalties import tier_map
+
+    return tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
+                    rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                    input_rate_date=_day(input_rate_date, "--input-rate-date"))
+
+
 @app.command("map")
 @_with_facts
 def map_command(provision: Provision, facts: dict[str, Any], vary: Vary = "illicit_profit",
@@ -519,11 +530,7 @@ def map_command(provision: Provision, facts: dict[str, Any], vary: Vary = "illic
                 statutes: Statutes = None) -> None:
     """The tier map of a fact: its intervals, the other facts held, with the tier and the
     penalties on each (in one currency with --to, at one stated rate)."""
-    from penalties import tier_map
-
-    found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
-                     input_rate_date=_day(input_rate_date, "--input-rate-date"))
+    found = _tier_map(provision, facts, vary, statutes, to, rate_date, input_rate_date, source)
 
     def lines(_: ModuleType) -> Text:
         from penalties._text_map import tier_map as as_text
@@ -544,12 +551,9 @@ def chart_command(provision: Provision, facts: dict[str, Any], output: Annotated
                   statutes: Statutes = None) -> None:
     """Draw the tier map of a fact as a step chart: the fine and prison ranges against the
     fact, each threshold with its clause (SVG or PNG; needs the plot extra)."""
-    from penalties import tier_map
     from penalties._chart import PlottingUnavailable, chart
 
-    found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
-                     input_rate_date=_day(input_rate_date, "--input-rate-date"))
+    found = _tier_map(provision, facts, vary, statutes, to, rate_date, input_rate_date, source)
     try:
         chart(found, output)
     except PlottingUnavailable as exc:

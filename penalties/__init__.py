@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from penalties._vocabulary import Fact, Vocabulary, builtin_vocabulary
     from penalties.assessment._conversion import convert_assessment
     from penalties.assessment._figures import Figure, InputConversion, PenaltyRange
-    from penalties.assessment._map import Margin, Segment, TierMap, margins, tier_map
+    from penalties.assessment._map import Segment, TierMap, tier_map
+    from penalties.assessment._margins import Margin, margins
     from penalties.assessment._results import Assessment, ProvisionRef, Reason, TierResult
     from penalties.assessment._thresholds import Threshold, Thresholds, thresholds
     from penalties.batch._cells import CSV_COLUMNS
@@ -56,7 +57,7 @@ _WHERE = {
     "BatchResult": "batch._rows",
     "CSV_COLUMNS": "batch._cells",
     "Comparison": "_compare",
-    "Margin": "assessment._map",
+    "Margin": "assessment._margins",
     "Segment": "assessment._map",
     "TierMap": "assessment._map",
     "CaseOutcome": "statutes._golden",
@@ -96,7 +97,7 @@ _WHERE = {
     "get_provision": "_api",
     "list_provisions": "_api",
     "load_statute": "statutes._loader",
-    "margins": "assessment._map",
+    "margins": "assessment._margins",
     "result_schema": "_documents",
     "run_cases": "statutes._golden",
     "statute_schema": "_api",

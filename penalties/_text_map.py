@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from penalties.assessment._figures import Figure
-    from penalties.assessment._map import Margin, Segment, TierMap
+    from penalties.assessment._map import Segment, TierMap
+    from penalties.assessment._margins import Margin
 
 __all__ = ["margin_lines", "tier_map", "unanswered"]
 
@@ -46,8 +47,7 @@ def _interval(segment: Segment, currency: str | None, locale: str) -> str:
 def unanswered(found: TierMap) -> str | None:
     """When no tier applies anywhere on the map: that, and the facts a tier may depend on
     that were not given (as ``penalties assess`` says them); else ``None``."""
-    if any(s.result.tier is not None for s in found.segments) or not any(
-            s.result.liable for s in found.segments):
+    if not found.untiered:
         return None
     text = f"No tier applies anywhere on this map of {found.fact}."
     if found.not_given:

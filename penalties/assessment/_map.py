@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from penalties.statutes._statute import CompiledVersion, Statute
     from rates.model import Rate
 
-__all__ = ["Margin", "MarginChange", "Segment", "TierMap", "margins", "tier_map"]
+__all__ = ["Segment", "TierMap", "tier_map"]
 
 #: Most boundaries a map follows (the built-in files have at most a dozen per fact).
 MAX_BOUNDARIES = 200
@@ -108,6 +108,11 @@ class TierMap:
     #: The other facts given in another currency than the law's, as the engine converted
     #: them for every segment (:attr:`~penalties.Assessment.inputs`).
     inputs: tuple[InputConversion, ...] = ()
+
+    @property
+    def untiered(self) -> bool:
+        """Whether no tier applies anywhere on the map though the offender may be liable."""
+        return _untiered(self.segments)
 
     def index_of(self, value: Exact | int) -> int:
         """The place of the segment ``value`` lies in."""
@@ -245,11 +250,16 @@ def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, nam
 def _not_given(segments: tuple[Segment, ...], name: str) -> tuple[str, ...]:
     """When no tier applies anywhere on the map though the offender may be liable: the facts
     the engine says a tier may depend on that were not given, the varied one aside."""
-    if any(s.result.tier is not None for s in segments) or not any(
-            s.result.liable for s in segments):
+    if not _untiered(segments):
         return ()
     found = dict.fromkeys(f for s in segments for f in s.result.not_given if f != name)
     return tuple(found)
+
+
+def _untiered(segments: tuple[Segment, ...]) -> bool:
+    """No tier on any segment, and liability on one at least (:attr:`TierMap.untiered`)."""
+    return all(s.result.tier is None for s in segments) and any(
+        s.result.liable for s in segments)
 
 
 def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
@@ -297,7 +307,3 @@ def _segment(piece: Piece, vary: bool, currency: str, rate: Rate | None) -> Segm
                    twin.converted if twin else None,
                    high_twin.converted if high_twin else None)
 
-
-# The margins of a case are read off its tier maps (penalties.assessment._margins); they are
-# named here too, where the package's lazy names look for them.
-from penalties.assessment._margins import Margin, MarginChange, margins  # noqa: E402

@@ -35,13 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["Margin", "MarginChange", "margins"]
 
 
-def _about(twin: Figure, locale: str | None) -> str:
-    """A gap's converted twin: rounded once, up (away from the figure), so that a change of
-    that much reaches the target (``≈ $1,225.89`` for $1,225.8825…; never ``$0.00`` for a
-    gap that is not nil)."""
-    return f"≈ {words.figure(twin, locale)}"
-
-
 @dataclass(frozen=True, slots=True)
 class MarginChange:
     """The smallest change of a case's figure of one fact that changes the answer:
@@ -88,9 +81,9 @@ class MarginChange:
         else:
             text = words.exact_money(gap, currency, locale) if locale else words.amount(
                 gap, currency)
-        twins = [_about(self.converted, locale)] if self.converted else []
+        twins = [f"≈ {words.figure(self.converted, locale)}"] if self.converted else []
         if self.as_given is not None:
-            twins.append(f"{_about(self.as_given, locale)} at the input's rate")
+            twins.append(f"≈ {words.figure(self.as_given, locale)} at the input's rate")
         return text + (f" ({'; '.join(twins)})" if twins else "")
 
 
