@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         snapshot_info,
         update,
     )
+    from rates.conversion import Conversion
     from rates.errors import (
         BadPayload,
         CacheWarning,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
         UnknownCurrency,
         UnknownSource,
     )
-    from rates.model import ROUNDING_MODES, Conversion, Fallback, Rate
+    from rates.model import ROUNDING_MODES, Fallback, Rate
     from rates.money import DEFAULT_ROUNDING
     from rates.redaction import register_secret
     from rates.snapshot import DatasetInfo, SnapshotInfo, SnapshotSource
@@ -66,7 +67,7 @@ _WHERE = {
     "BadPayload": "errors",
     "CacheWarning": "errors",
     "ChainSource": "sources",
-    "Conversion": "model",
+    "Conversion": "conversion",
     "CurrencyMismatch": "errors",
     "DEFAULT_ROUNDING": "money",
     "DatasetInfo": "snapshot",

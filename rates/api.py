@@ -23,17 +23,17 @@ the offence date.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from rates import lookback
+from rates import _warm, lookback
+from rates._warm import PREPARED as _PREPARED
+from rates.conversion import Conversion
 from rates.dates import as_date
 from rates.errors import (
     CurrencyMismatch,
@@ -42,20 +42,14 @@ from rates.errors import (
     RateError,
     RateNotFound,
 )
-from rates.exact import CONTEXT, Exact, as_fraction, simplest
-from rates.model import Conversion, Rate, identity
+from rates.model import Rate, identity
 from rates.money import (
     DEFAULT_ROUNDING,
     MAX_AMOUNT,
-    QUANTIZING,
     check_currency,
-    minor_unit,
-    minor_unit_quantum,
     parse_amount,
-    round_exact,
-    round_ratio,
 )
-from rates.snapshot import SnapshotInfo, SnapshotSource, default_snapshot
+from rates.snapshot import SnapshotInfo, default_snapshot
 from rates.sources import Source, get_source
 
 __all__ = [
@@ -107,167 +101,71 @@ def convert(
     many amounts with one rate, get the rate once and call :meth:`Rate.convert`.
 
     With the default source, the answer of :func:`get_rate` for each currency, target,
-    date and rounding is kept (:class:`_Prepared`, a bounded cache), with what it takes to
-    apply it, so that converting again on a date already met costs one exact product and
+    date and rounding is kept, with what it takes to apply it (:mod:`rates._warm`, a
+    bounded cache), so that converting again on a date already met costs one product and
     one rounding; results are those of :meth:`Rate.convert_checked`, digit for digit.
     """
     kind = type(amount)
-    if kind is _MONEY[0] and currency is None and source is None:
+    if kind is _MONEY and currency is None and source is None:
         held: Any = amount  # a py-moneyed Money
         value, named = held.amount, held.currency.code
     elif kind is str and currency is None and source is None:
         value, named = _parsed(amount)
     else:
-        if _MONEY[0] is None and "moneyed" in sys.modules:  # py-moneyed in use: now known
-            _MONEY[0] = sys.modules["moneyed"].Money
-            if kind is _MONEY[0]:
+        if _MONEY is None and "moneyed" in sys.modules:  # py-moneyed in use: now known
+            _known_money(sys.modules["moneyed"].Money)
+            if kind is _MONEY:
                 return convert(amount, to, on, source=source, rounding=rounding,
                                currency=currency)
         value, named = _amount(amount, currency)
         return get_rate(named, to, on, source).convert_checked(value, rounding)
-    owner, prepared = _PREPARED
-    snapshot = default_snapshot()
     day = lookback.today() if on is None else on
-    if owner is snapshot:
-        try:
-            entry = prepared[named][to].get(  # a text without currency: named is None
-                day if rounding == DEFAULT_ROUNDING else (day, rounding))
-            if entry is not None and _ZERO <= value <= MAX_AMOUNT:
-                return entry.apply(value)
-        except KeyError:  # a currency or target not met yet
-            pass
-        except (ArithmeticError, ValueError):  # too many digits, NaN...: the checks below
-            pass
+    try:  # a text without currency: named is None, a KeyError
+        multiplier, multiply, quantize, quantum, rate, base, exact = _PREPARED[named][to][
+            day if rounding == DEFAULT_ROUNDING else (day, rounding)]
+        if multiply is not None and _ZERO <= value <= MAX_AMOUNT:
+            result = multiply(value, multiplier)
+            made = _new(Conversion)  # the fields set directly, as conversion() does
+            made._amount = value
+            made._currency = base
+            made._rate = rate
+            made._unrounded = result if exact else None  # None: computed when read
+            made._rounded = quantize(result, quantum)
+            made._rounding = rounding
+            return made
+    except KeyError:  # a currency, target or date not met yet
+        pass
+    except ArithmeticError:  # too many digits, NaN...: the exact path and its checks
+        pass
     if named is None:
         value, named = _amount(amount, currency)
-    return _prepare(snapshot, amount, named, to, day, rounding).rate.convert_checked(
-        value, rounding)
+    return _prepare(amount, named, to, day, rounding).convert_checked(value, rounding)
 
 
-def _prepare(snapshot: SnapshotSource, amount: object, named: str, to: str,
-             on: date | str, rounding: str) -> _Prepared:
-    """Check the inputs of a conversion, find its rate (:func:`get_rate`) and keep both
-    for the next conversion of this currency, target, date and rounding."""
-    global _PREPARED
+def _prepare(amount: object, named: str, to: str, on: date | str, rounding: str) -> Rate:
+    """Check the inputs of a conversion, find its rate (:func:`get_rate`) and keep it with
+    what applying it needs (:func:`rates._warm.entry`) for the next conversion of this
+    currency, target, date and rounding."""
     if type(amount) is not str:
         parse_amount(amount)  # raises for an amount that is not one (a NaN in Money...)
-    rate = get_rate(named, to, on, snapshot)
-    entry = _Prepared.of(rate, rounding)
-    owner, prepared = _PREPARED
-    if owner is not snapshot:
-        prepared = {}
-        _PREPARED = (snapshot, prepared)
+    since = _warm.generation()
+    rate = get_rate(named, to, on, default_snapshot())
+    kept = _warm.entry(rate, rounding)
     if type(on) is date or type(on) is str:  # a datetime or a subclass is read each time
-        days = prepared.setdefault(named, {}).setdefault(to, {})
-        if len(days) >= _PREPARED_LIMIT:
-            days.clear()
-        days[on if rounding == DEFAULT_ROUNDING else (on, rounding)] = entry
-    return entry
+        _warm.keep(named, to, on if rounding == DEFAULT_ROUNDING else (on, rounding), kept,
+                   since)
+    return rate
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A rate with what is derived once to apply it: its exact multiplier (a ``Decimal``,
-    or the numerator, denominator and the part of the denominator other than 2s and 5s
-    of a quotient), the target's minor-unit digits and the rounding mode."""
-
-    rate: Rate
-    base: str
-    multiplier: Decimal | None
-    numerator: int
-    denominator: int
-    odd: int
-    places: int
-    quantum: Decimal
-    rounding: str
-
-    @classmethod
-    def of(cls, rate: Rate, rounding: str) -> _Prepared:
-        """What applying ``rate`` with ``rounding`` needs (``rounding`` is checked)."""
-        round_exact(Decimal(0), 0, rounding)  # raises InvalidRounding for an unknown mode
-        exact = rate.exact
-        places = minor_unit(rate.quote)
-        if type(exact) is Decimal:
-            return cls(rate, rate.base, exact, 0, 1, 1, places, minor_unit_quantum(rate.quote),
-                       rounding)
-        fraction = as_fraction(exact)
-        odd = fraction.denominator
-        while odd % 2 == 0:
-            odd //= 2
-        while odd % 5 == 0:
-            odd //= 5
-        return cls(rate, rate.base, None, fraction.numerator, fraction.denominator, odd, places,
-                   minor_unit_quantum(rate.quote), rounding)
-
-    def apply(self, value: Decimal) -> Conversion:
-        """``rate.convert_checked(value, rounding)``, with the derived parts kept: the same
-        exact product (:func:`rates.exact.product`) and the same rounding
-        (:func:`rates.money.round_exact`, :func:`rates.money.round_ratio` for a quotient),
-        without building them again."""
-        rate = self.rate
-        if self.multiplier is not None:
-            exact = _MULTIPLY(value, self.multiplier)
-            return _conversion(Conversion, (
-                value, rate.base, rate, exact,
-                exact.quantize(self.quantum, self.rounding, QUANTIZING), self.rounding))
-        unrounded: Exact
-        numerator, denominator = value.as_integer_ratio()
-        # the product's decimals end when the amount's numerator holds the odd part of the
-        # rate's denominator (the rate's numerator and the amount's denominator cannot)
-        whole = numerator % self.odd == 0
-        numerator *= self.numerator
-        denominator *= self.denominator
-        if whole:
-            unrounded = simplest(Fraction(numerator, denominator))
-        else:  # in lowest terms, as Fraction(numerator, denominator) would be
-            common = _gcd(numerator, denominator)
-            if common != 1:
-                numerator //= common
-                denominator //= common
-            unrounded = _COPRIME(numerator, denominator)
-        rounded = round_ratio(numerator, denominator, self.places, self.rounding)
-        return _conversion(Conversion, (value, rate.base, rate, unrounded, rounded,
-                                        self.rounding))
+def _known_money(money_type: type) -> None:
+    global _MONEY
+    _MONEY = money_type
 
 
-def _coprime_fraction(numerator: int, denominator: int) -> Fraction:
-    """``Fraction(numerator, denominator)`` for integers already in lowest terms (the
-    denominator positive), without normalising them again: the two fields of a
-    ``Fraction`` set directly (its ``__slots__`` since Python 3.0); :data:`_COPRIME` checks
-    on import that this gives what ``Fraction`` gives, else it is ``Fraction`` itself."""
-    made: Any = _new_object(Fraction)
-    made._numerator = numerator
-    made._denominator = denominator
-    return made  # type: ignore[no-any-return]
-
-
-def _coprime_fraction_works() -> bool:
-    try:
-        made, real = _coprime_fraction(-3, 4), Fraction(-3, 4)
-    except (AttributeError, TypeError):  # pragma: no cover - another Fraction layout
-        return False
-    return (repr(made) == repr(real) and made == real and hash(made) == hash(real)
-            and made * 4 == -3 and (made.numerator, made.denominator) == (-3, 4)
-            and str(made + Fraction(1, 4)) == "-1/2")
-
-
-_new_object = object.__new__
-#: Builds a ``Fraction`` from two integers in lowest terms: :func:`_coprime_fraction` when
-#: it gives what ``Fraction`` gives on this Python, else ``Fraction``.
-_COPRIME: Callable[[int, int], Fraction] = (
-    _coprime_fraction if _coprime_fraction_works() else Fraction)
-_gcd = math.gcd
-_MULTIPLY = CONTEXT.multiply
+_new = object.__new__
 _ZERO = Decimal(0)
-# ``tuple.__new__`` builds a Conversion from its fields in C (as :mod:`rates.model` does).
-_conversion = tuple.__new__
-_PREPARED_LIMIT = 100_000
-#: The snapshot the prepared conversions come from, and the conversions, by currency, then
-#: target (as given), then date (as given; with the rounding mode when it is not the
-#: default); a new snapshot starts anew.
-_PREPARED: tuple[object, dict[str, dict[str, dict[object, _Prepared]]]] = (None, {})
 #: py-moneyed's ``Money`` once it is imported (the library does not import it to start).
-_MONEY: list[type | None] = [None]
+_MONEY: type | None = None
 
 
 def convert_many(

@@ -26,9 +26,9 @@ Money('1230.90', 'USD')
 A rate answered by a chain of sources (:class:`rates.sources.ChainSource`) lists in
 ``fallbacks`` the sources asked before, each with why it gave no rate (:class:`Fallback`).
 
-A :class:`Conversion` keeps the amount converted, the exact result, the result rounded
-once to the target currency's ISO 4217 minor unit (:func:`rates.money.round_exact`), the
-rounding mode and the rate.
+A :class:`~rates.conversion.Conversion` (:mod:`rates.conversion`) keeps the amount
+converted, the exact result, the result rounded once to the target currency's ISO 4217
+minor unit (:func:`rates.money.round_exact`), the rounding mode and the rate.
 
 The JSON forms are typed: :class:`ConversionDocument` (``penalties convert --json``, with its
 ``schema_version``), :class:`RateDocument`, :class:`FallbackDocument` and
@@ -44,25 +44,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Context, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, NamedTuple, TypedDict, cast
+from typing import Literal, TypedDict
 
+from rates.conversion import PRECISION, Conversion, conversion
 from rates.errors import CurrencyMismatch, InvalidRate
-from rates.exact import Exact, as_fraction, decimal_text, product, simplest
+from rates.exact import Exact, as_fraction, product, simplest
 from rates.money import (
     DEFAULT_ROUNDING,
     MAX_AMOUNT,
     ROUNDING_MODES,
     amount_text,
     minor_unit,
-    money,
-    money_json,
     parse_amount,
     round_exact,
 )
-
-if TYPE_CHECKING:
-    from moneyed import Money
-    from rich.table import Table as RichTable
 
 __all__ = [
     "BASES",
@@ -114,9 +109,6 @@ RATE_TYPES: dict[str, str] = {
     "unstated": "rate of a kind the source does not state",
 }
 
-#: Significant digits shown of a derived rate's value (inverse, cross) and of an unrounded
-#: result that is not a finite decimal; the computations themselves are exact.
-PRECISION = 50
 _CONTEXT = Context(prec=PRECISION)
 
 
@@ -395,7 +387,7 @@ class Rate:
         batch and API conversions. The product is exact; it is rounded once."""
         unrounded = product(value, self.exact)
         rounded = round_exact(unrounded, minor_unit(self.quote), rounding)
-        return _conversion(Conversion, (value, self.base, self, unrounded, rounded, rounding))
+        return conversion(value, self.base, self, unrounded, rounded, rounding)
 
     def to_dict(self) -> RateDocument:
         """A JSON-ready dict: decimals as strings, dates in ISO 8601, legs nested."""
@@ -522,74 +514,6 @@ def identity(currency: str, on: date) -> Rate:
         asked_for=on,
         note="no conversion: the amount is already in this currency",
     )
-
-
-class Conversion(NamedTuple):
-    """An amount converted with one rate: what went in, what came out, and how.
-
-    ``unrounded`` is ``amount × rate.exact``, exactly (a ``Decimal``, or a ``Fraction`` when
-    the rate is a quotient whose decimals do not end); ``rounded`` (and the py-moneyed
-    ``converted``) is that rounded once to the ISO 4217 minor unit of the target currency
-    with ``rounding``.
-    """
-
-    amount: Exact
-    currency: str
-    rate: Rate
-    unrounded: Exact
-    rounded: Decimal
-    rounding: str
-
-    @property
-    def converted(self) -> Money:
-        """The result as py-moneyed ``Money`` (built when asked for)."""
-        return money(self.rounded, self.rate.quote)
-
-    @property
-    def original(self) -> Money:
-        """The amount converted, as py-moneyed ``Money`` (an exact result whose decimals do
-        not end: its first 50 significant digits)."""
-        return money(Decimal(decimal_text(self.amount, PRECISION)[0]), self.currency)
-
-    @property
-    def target(self) -> str:
-        """The currency converted to."""
-        return self.rate.quote
-
-    def to_dict(self) -> ConversionDocument:
-        """The JSON document (``schema_version`` 1): ``amount`` and ``converted`` as
-        ``{"amount", "currency"}``; ``unrounded`` is the exact result, or its first 50
-        significant digits when its decimals do not end (then ``unrounded_exact`` is
-        false)."""
-        unrounded, exact = decimal_text(self.unrounded, PRECISION)
-        return {
-            "schema_version": 1,
-            "amount": {"amount": decimal_text(self.amount, PRECISION)[0],
-                       "currency": self.currency},
-            "converted": cast("MoneyDocument", money_json(self.rounded, self.rate.quote)),
-            "unrounded": unrounded,
-            "unrounded_exact": exact,
-            "rounding": self.rounding,
-            "rate": self.rate.to_dict(),
-        }
-
-    def _repr_html_(self) -> str:
-        """The conversion in a notebook: an HTML table in the money side's own words
-        (:mod:`rates._html`)."""
-        from rates._html import html
-
-        return html(self)
-
-    def __rich__(self) -> RichTable:
-        """The conversion as a rich table of the same rows as :meth:`_repr_html_`."""
-        from rates._html import rich
-
-        return rich(self)
-
-
-# ``tuple.__new__`` builds a Conversion from its fields in C, without the Python-level
-# ``__new__`` a NamedTuple generates: a tenth of a conversion's cost on the hot path.
-_conversion = tuple.__new__
 
 
 def through_pivot(pivot: str, base: str, quote: str, leg: Callable[[str], Rate]) -> Rate:

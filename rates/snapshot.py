@@ -49,7 +49,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rates import lookback
+from rates import _warm, lookback
 from rates.errors import InvalidRate, InvalidSnapshotInput, RateNotFound, SnapshotWarning
 from rates.lookback import (
     ANNUAL_RULES,
@@ -693,6 +693,7 @@ def reset_default_snapshot() -> None:
     global _DEFAULT
     with _DEFAULT_LOCK:
         _DEFAULT = None
+        _warm.forget()  # the conversions kept for the warm path used the snapshot forgotten
 
 
 def _snapshot_factory(
