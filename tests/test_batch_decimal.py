@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cli import EXIT_BAD_INPUT, EXIT_OK, app
+from cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_ROWS_FAILED, app
 from penalties import InvalidInput, csv_to_csv
 from penalties.batch._decimal import decimal_mark_of
 from penalties.batch._files import read_cases
@@ -112,3 +112,46 @@ def test_other_texts_are_left_as_written(text: str) -> None:
 def test_what_the_comma_form_gives_is_what_the_reader_reads() -> None:
     assert parse_amount(point_decimal("1.234.567,891 usd") or "") == (
         parse_amount("1234567.891 USD"))
+
+
+MIXED = ("id;offender;offence_date;illicit_profit;client\n"
+         "A;entity;2018-03-19;60,000,000;p\n"
+         "B;entity;2018-03-19;1,500;q\n"
+         "C;entity;2018-03-19;1,500.00;r\n"
+         "D;entity;2018-03-19;1,5,5;s\n")
+
+
+def test_commas_between_digit_groups_in_a_decimal_comma_file_are_refused(
+        tmp_path: Path) -> None:
+    """60,000,000 was read as sixty million while 1,500 in the same file was one and a
+    half: the two conventions at once, silently."""
+    path = tmp_path / "cases.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    stopped = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out)])
+    assert stopped.exit_code == EXIT_BAD_INPUT
+    assert "row 1: illicit_profit: '60,000,000' has commas" in stopped.output
+    found = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out),
+                                "--skip-invalid"])
+    assert found.exit_code == EXIT_SOME_ROWS_FAILED  # rows in error, the others written
+    rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    for ident, cell in (("A", "60,000,000"), ("C", "1,500.00")):
+        error = rows[ident]["error"]
+        assert "illicit_profit" in error, error
+        assert f"{cell!r} has commas between groups of digits" in error
+        assert "--decimal-mark ." in error
+    assert rows["B"]["facts"]["illicit_profit"]["amount"] == "1.500"
+    assert "groups of digits" not in rows["D"]["error"]  # unreadable: in its own words
+    sink = io.StringIO()
+    list(csv_to_csv(io.StringIO(MIXED), sink, "vn-225"))  # the columns path: the same rows
+    lines = sink.getvalue().splitlines()[1:]
+    assert ["groups of digits" in line for line in lines] == [True, False, True, False]
+    cases = list(read_cases(io.StringIO(MIXED), "csv"))
+    assert [type(c).__name__ for c in cases] == ["BadRow", "Case", "BadRow", "Case"]
+
+
+def test_the_refusal_names_the_mark_given(tmp_path: Path) -> None:
+    text = 'id,offender,offence_date,illicit_profit\nA,entity,2018-03-19,"60,000,000"\n'
+    sink = io.StringIO()
+    list(csv_to_csv(io.StringIO(text), sink, "vn-225", decimal_mark=","))
+    assert "the decimal mark given is the comma" in sink.getvalue()

@@ -11,17 +11,22 @@ digits separated by dots or spaces, a comma before the fraction, a currency code
 after: ``1.500.000``, ``1 500,50 EUR``) is given to the one reader of values in the form it
 reads (:func:`rates.money.point_decimal`); any other cell is read as written (``1500.50``
 stays one thousand five hundred and a half; an unreadable cell is refused in its own
-words). Only the cells of amount facts change: ``id``, counts, dates and carried columns
-are never touched.
+words), except one that would be read with commas between groups of digits
+(``60,000,000``, ``1,500.00``): beside ``1,500`` read as one and a half, that would be the
+other convention in the same file, so its row is in error, naming the column and
+``--decimal-mark .``. Only the cells of amount facts change: ``id``, counts, dates and
+carried columns are never touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from penalties._errors import InvalidInput
-from rates.money import point_decimal
+from penalties.batch._rows import BadRow
+from rates.errors import InvalidAmount
+from rates.money import parse_amount, point_decimal
 
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
@@ -56,9 +61,12 @@ class CommaRows:
     decimal comma given in the form the reader of values reads; ``line_num`` as the
     reader's."""
 
-    def __init__(self, rows: Rows, columns: tuple[int, ...]) -> None:
+    def __init__(self, rows: Rows, columns: tuple[int, ...],
+                 why: str = "its fields are separated by ';'") -> None:
         self.rows = rows
         self.columns = columns
+        #: Why the file's amounts are read with a decimal comma, in words.
+        self.why = why
         #: The number of the line read last.
         self.line_num = rows.line_num
 
@@ -75,6 +83,42 @@ class CommaRows:
             if at < width and (text := point_decimal(cells[at])) is not None:
                 cells[at] = text
         return cells
+
+    def refused(self, names: Sequence[str], rows: Sequence[Sequence[str]]
+                ) -> dict[int, BadRow]:
+        """The rows (by place in ``rows``, as this reader gave them) with an amount that
+        would be read with commas between groups of digits, each as a row in error naming
+        its column.
+
+        >>> import csv, io
+        >>> rows = CommaRows(csv.reader(io.StringIO("1,5\\n60,000,000\\n"), delimiter=";"), (0,))
+        >>> read = list(rows)
+        >>> read, {at: bad.error().field for at, bad in rows.refused(["fine"], read).items()}
+        ([['1.5'], ['60,000,000']], {1: 'fine'})
+        """
+        found: dict[int, BadRow] = {}
+        ids_at = names.index("id") if "id" in names else None
+        for place, cells in enumerate(rows):
+            width = len(cells)
+            for at in self.columns:
+                if at < width and "," in cells[at] and _readable(cells[at]):
+                    ident = cells[ids_at] if ids_at is not None and ids_at < width else None
+                    found[place] = BadRow(
+                        f"{cells[at]!r} has commas between groups of digits, but this "
+                        f"file's amounts are read with a decimal comma ({self.why})",
+                        "an amount with a decimal comma (1 500,50 or 1.500,50), or "
+                        "--decimal-mark . for a file written with decimal points",
+                        field=names[at], ident=ident or None)
+                    break
+        return found
+
+
+def _readable(text: str) -> bool:
+    try:
+        parse_amount(text)
+    except (InvalidAmount, ValueError):
+        return False
+    return True
 
 
 def read_with_mark(rows: Rows, header: Header, vocabulary: Vocabulary, given: str | None,
@@ -94,4 +138,5 @@ def read_with_mark(rows: Rows, header: Header, vocabulary: Vocabulary, given: st
         on_note("amounts are read with a decimal comma, as the fields are separated by ';' "
                 "(1 500,50 is 1500.50 and 1,5 is 1.5); --decimal-mark . reads them with a "
                 "decimal point")
-    return CommaRows(rows, columns)
+    return CommaRows(rows, columns, "its fields are separated by ';'" if given is None
+                     else "the decimal mark given is the comma")

@@ -57,7 +57,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from penalties._errors import shown
 from penalties.batch._cells import CSV_COLUMNS, row_cells
-from penalties.batch._decimal import read_with_mark
+from penalties.batch._decimal import CommaRows, read_with_mark
 from penalties.batch._header import Header
 from penalties.batch._jsonlines import MAX_DIGITS, case_of_line
 from penalties.batch._rows import BadRow, BatchResult, refused_id
@@ -218,7 +218,10 @@ def _csv_cases(reader: Rows, header: Header, before: int
         for cells in reader:
             if not cells:  # a blank line is no row (as csv.DictReader reads it)
                 continue
-            if undecoded[0] != before and (bad := undecodable_rows(names, [cells])):
+            bad = undecodable_rows(names, [cells]) if undecoded[0] != before else None
+            if not bad and isinstance(reader, CommaRows):
+                bad = reader.refused(names, [cells])
+            if bad:
                 yield bad[0]
             else:
                 yield header.row(cells) if len(cells) == width else ragged_row(names, cells)

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
-from penalties.batch._decimal import read_with_mark
+from penalties.batch._decimal import CommaRows, read_with_mark
 from penalties.batch._files import Sink, undecodable, undecodable_mark, undecodable_rows
 from penalties.batch._frame import assess_frame
 from penalties.batch._rows import Assessor
@@ -74,6 +74,9 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
         for chunk_of in _chunks(rows, chunk_rows):
             bad = (undecodable_rows(table.header, chunk_of) if undecodable() != before
                    else None)
+            if isinstance(rows, CommaRows) and (grouped := rows.refused(table.header,
+                                                                        chunk_of)):
+                bad = {**grouped, **(bad or {})}
             chunk = table.chunk(chunk_of, done + 1, bad)
             errors = chunk.errors
             if errors and stop_at_error:
