@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
     from penalties import Assessment, Catalog, TierMap
@@ -77,6 +77,26 @@ class _OneLineErrors(TyperGroup):
                 _say("aborted" if name == "Abort" else f"unexpected {name}: {exc} {_BUG}")
                 code = EXIT_UNEXPECTED
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+class _OnceEach(TyperCommand):
+    """A command whose options are each given at most once: ``--profit 1 --profit 2`` (or
+    ``--prior-conviction --no-prior-conviction``) is a usage error naming the option (exit
+    2), not the last value silently. Options that take several values (``--only``) may
+    repeat."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # noqa: ANN401 - click's
+        from collections import Counter
+
+        if args and not ctx.resilient_parsing:
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+            times = Counter(param for param in order if param.param_type_name == "option"
+                            and not param.multiple and not getattr(param, "count", False))
+            for param, count in times.items():
+                if count > 1:
+                    names = " / ".join([*param.opts, *param.secondary_opts])
+                    ctx.fail(f"{names} is given {count} times; give it once")
+        return super().parse_args(ctx, args)
 
 
 def _say(message: str) -> None:
@@ -202,6 +222,7 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
     from penalties._vocabulary import builtin_vocabulary
 
     options = []
+    defaults: dict[str, tuple[object, str]] = {}  # a fact's default and option
     for fact in builtin_vocabulary():
         name, flag = f"--{fact.option}", fact.kind == "flag"
         metavar = {"date": "YYYY-MM-DD", "count": "N"}.get(fact.kind)
@@ -214,6 +235,7 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
                                                             else None)
         options.append(inspect.Parameter(f"fact_{fact.name}", inspect.Parameter.KEYWORD_ONLY,
                                          default=default, annotation=kind))
+        defaults[fact.name] = (default, name)
     signature = inspect.signature(command, eval_str=True)
     params: list[inspect.Parameter] = []
     for p in signature.parameters.values():
@@ -222,12 +244,19 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
     def run(**values: Any) -> None:  # noqa: ANN401
         given = {k.removeprefix("fact_"): values.pop(k) for k in list(values)
                  if k.startswith("fact_")}
+        typed: set[str] = set()  # the facts given by --fact
         for item in values.pop("extra", None) or []:
             name, sep, value = item.partition("=")
             if not sep:
                 _fail(f"--fact: {item!r} is not NAME=VALUE (allowed: e.g. --fact "
                       "seats=120)", EXIT_BAD_INPUT)
-            given[name.strip()] = value
+            name = name.strip()
+            default, option = defaults.get(name, (None, "--fact"))
+            if name in typed or given.get(name, default) != default:  # two values: which?
+                _fail(f"--fact: {name} is given twice (by {'--fact' if name in typed else option}"
+                      " too); give it once", EXIT_BAD_INPUT)
+            given[name] = value
+            typed.add(name)
         command(facts={k: v for k, v in given.items() if v is not None}, **values)
 
     run.__name__, run.__doc__ = command.__name__, command.__doc__
@@ -597,6 +626,11 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Statute files or 
         typer.echo(line)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+for _command in (*app.registered_commands, *rates_app.registered_commands):
+    if _command.cls in (None, TyperCommand):
+        _command.cls = _OnceEach
 
 
 def main(argv: list[str] | None = None) -> None:

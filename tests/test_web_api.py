@@ -428,3 +428,12 @@ def test_a_query_parameter_an_endpoint_does_not_take_is_refused(client: TestClie
     assert client.get("/convert", params={"amount": "1 EUR", "to": "USD", "when": "x"}
                       ).status_code == 422
     assert client.get("/provisions", params={"x": "1"}).status_code == 422
+
+
+def test_a_query_parameter_given_twice_is_refused(client: TestClient) -> None:
+    """``?to=USD&to=EUR`` answered in euros, the last value, silently."""
+    found = client.get("/convert", params=[("amount", "1 EUR"), ("to", "USD"), ("to", "EUR")])
+    assert found.status_code == 422
+    error = found.json()["error"]
+    assert error["field"] == "to"
+    assert "given 2 times" in error["message"]

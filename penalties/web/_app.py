@@ -74,13 +74,16 @@ Code = Annotated[str | None, Query(max_length=MAX_CODE)]
 
 def _declared_query(request: Request) -> None:
     """Refuse a query parameter the endpoint does not declare (``?offence_date=`` where it
-    takes ``?on=``): ignored, it would answer another question than the one asked."""
+    takes ``?on=``): ignored, it would answer another question than the one asked; and one
+    given twice (``?to=USD&to=EUR``), of which the last would answer silently."""
     dependant = getattr(request.scope.get("route"), "dependant", None)
     known = sorted({p.alias for p in getattr(dependant, "query_params", ())})
     for name in request.query_params:
         if name not in known:
             raise InvalidInput(name, "is not a query parameter of this endpoint",
                                ", ".join(known) or "none")
+        if (times := len(request.query_params.getlist(name))) > 1:  # which one? never guess
+            raise InvalidInput(name, f"is given {times} times", "one value")
 
 
 #: The check of :func:`_declared_query`, for every GET endpoint of the API.

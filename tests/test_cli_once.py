@@ -1,0 +1,43 @@
+"""An option given twice is an error naming it (exit 2, one line), never the last value
+silently: ``--profit 250000000 ... --profit 60000000`` assessed sixty million, and
+``--fact illicit_profit=1`` beside ``--profit`` won over it."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import EXIT_BAD_INPUT, EXIT_OK, app
+
+runner = CliRunner()
+CASE = ["assess", "vn-225", "--offender", "entity", "--offence-date", "2018-03-19"]
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    ([*CASE, "--profit", "250000000 VND", "--profit", "60000000 VND"], "--profit is given 2"),
+    ([*CASE, "--profit", "250000000 VND", "--prior-conviction", "--no-prior-conviction"],
+     "--prior-conviction / --no-prior-conviction is given 2"),
+    ([*CASE, "--profit", "1 VND", "--to", "USD", "--to=EUR"], "--to is given 2"),
+    (["convert", "100 USD", "--to", "EUR", "--on", "2018-03-19", "--on", "2019-03-19"],
+     "--on is given 2"),
+    (["rates", "update", "--source", "ecb", "--start", "2018-01-01", "--end", "2018-01-02",
+      "--start", "2018-01-02"], "--start is given 2"),
+    ([*CASE, "--fact", "illicit_profit=1", "--profit", "250000000 VND"],
+     "illicit_profit is given twice (by --profit too)"),
+    ([*CASE, "--profit", "250000000 VND", "--fact", "illicit_profit=1"],
+     "illicit_profit is given twice (by --profit too)"),
+    ([*CASE, "--fact", "illicit_profit=1", "--fact", "illicit_profit=2"],
+     "illicit_profit is given twice (by --fact too)"),
+])
+def test_an_option_given_twice_is_refused_naming_it(args: list[str], named: str) -> None:
+    found = runner.invoke(app, args)
+    assert found.exit_code == EXIT_BAD_INPUT, found.output
+    assert named in found.output
+    assert found.output.strip().count("\n") == 0
+
+
+def test_options_that_take_several_values_still_repeat() -> None:
+    found = runner.invoke(app, [*CASE, "--fact", "illicit_profit=250000000", "--fact",
+                                "times=2"])
+    assert found.exit_code == EXIT_OK, found.output
+    assert "225(4)(c)" in found.output
