@@ -27,9 +27,10 @@ mode that rounds a point as the values just above it (``ROUND_HALF_UP``, ``ROUND
 bound from above as the exact result; one that rounds a point as the values just below it
 (``ROUND_HALF_DOWN``, ``ROUND_UP``, ``ROUND_CEILING``) rounds the product of a bound from
 below as the exact result. ``ROUND_HALF_EVEN`` and ``ROUND_05UP`` are neither, and take
-the exact path. The exact result itself, a ``Fraction`` that costs more to build than all of this,
-is computed by :func:`rates.exact.product` when the conversion's ``unrounded`` is first
-read (:class:`rates.conversion.Conversion`). The property tests of ``tests/test_rates_api``
+the exact path, as does a zero (a ``-0`` would keep its sign through a bound). The exact
+result itself, a ``Fraction`` that costs more to build than all of this, is computed by
+:func:`rates.exact.product` when the conversion's ``unrounded`` is first read
+(:class:`rates.conversion.Conversion`). The property tests of ``tests/test_rates_warm.py``
 check every mode against the exact path on amounts that land on, just below and just above
 the points.
 """
@@ -80,10 +81,11 @@ _ZERO = Decimal(0)
 #: Entries kept for one currency and target before they are forgotten at once.
 LIMIT = 100_000
 
-#: The kept entries of the default snapshot, by currency, then target (as given), then date
-#: (as given; with the rounding mode when it is not the default). Choosing the default
-#: snapshot again (:func:`rates.snapshot.reset_default_snapshot`) forgets them all.
-PREPARED: dict[str, dict[str, dict[object, Entry]]] = {}
+#: The kept entries of the default snapshot, by currency (with the rounding mode when it is
+#: not the default: ``("USD", "ROUND_DOWN")``), then target (as given), then date (a date or
+#: its text, as given). Choosing the default snapshot again
+#: (:func:`rates.snapshot.reset_default_snapshot`) forgets them all.
+PREPARED: dict[object, dict[str, dict[object, Entry]]] = {}
 _GENERATION = [0]
 _LOCK = threading.Lock()
 
@@ -94,7 +96,7 @@ def generation() -> int:
     return _GENERATION[0]
 
 
-def keep(currency: str, target: str, key: object, kept: Entry, since: int) -> None:
+def keep(currency: object, target: str, day: object, kept: Entry, since: int) -> None:
     """Keep an entry, unless the entries were forgotten since ``since`` (:func:`generation`):
     its rate may come from the snapshot that was the default before."""
     with _LOCK:
@@ -103,7 +105,7 @@ def keep(currency: str, target: str, key: object, kept: Entry, since: int) -> No
         days = PREPARED.setdefault(currency, {}).setdefault(target, {})
         if len(days) >= LIMIT:
             days.clear()
-        days[key] = kept
+        days[day] = kept
 
 
 def forget() -> None:
@@ -122,8 +124,11 @@ def entry(rate: Rate, rounding: str) -> Entry:
         return exact, CONTEXT.multiply, quantize, quantum, rate, rate.base, True
     if rounding not in _FROM_ABOVE and rounding not in _FROM_BELOW:
         return _ZERO, None, quantize, quantum, rate, rate.base, False  # the exact path
-    multiplier, multiply = bound(as_fraction(exact), minor_unit(rate.quote),
-                                 upward=rounding in _FROM_ABOVE)
+    try:
+        multiplier, multiply = bound(as_fraction(exact), minor_unit(rate.quote),
+                                     upward=rounding in _FROM_ABOVE)
+    except ArithmeticError:  # a quotient of hundreds of digits: the exact path
+        return _ZERO, None, quantize, quantum, rate, rate.base, False
     return multiplier, multiply, quantize, quantum, rate, rate.base, False
 
 

@@ -120,10 +120,12 @@ def convert(
         value, named = _amount(amount, currency)
         return get_rate(named, to, on, source).convert_checked(value, rounding)
     day = lookback.today() if on is None else on
-    try:  # a text without currency: named is None, a KeyError
-        multiplier, multiply, quantize, quantum, rate, base, exact = _PREPARED[named][to][
-            day if rounding == DEFAULT_ROUNDING else (day, rounding)]
-        if multiply is not None and _ZERO <= value <= MAX_AMOUNT:
+    try:  # a text without currency: named is None, a KeyError (an unhashable date: TypeError)
+        multiplier, multiply, quantize, quantum, rate, base, exact = _PREPARED[
+            named if rounding == DEFAULT_ROUNDING else (named, rounding)][to][day]
+        if _ZERO < value <= MAX_AMOUNT:  # a zero of either sign: the checks below
+            if multiply is None:  # a mode the bounds do not serve: the exact path
+                return rate.convert_checked(value, rounding)
             result = multiply(value, multiplier)
             made = _new(Conversion)  # the fields set directly, as conversion() does
             made._amount = value
@@ -133,27 +135,27 @@ def convert(
             made._rounded = quantize(result, quantum)
             made._rounding = rounding
             return made
-    except KeyError:  # a currency, target or date not met yet
+    except (KeyError, TypeError):  # a currency, target or date not met yet
         pass
     except ArithmeticError:  # too many digits, NaN...: the exact path and its checks
         pass
     if named is None:
         value, named = _amount(amount, currency)
-    return _prepare(amount, named, to, day, rounding).convert_checked(value, rounding)
+    elif type(amount) is not str:  # raises for an amount that is not one (a NaN in Money...)
+        value = parse_amount(amount)[0]
+    return _prepare(named, to, day, rounding).convert_checked(value, rounding)
 
 
-def _prepare(amount: object, named: str, to: str, on: date | str, rounding: str) -> Rate:
-    """Check the inputs of a conversion, find its rate (:func:`get_rate`) and keep it with
-    what applying it needs (:func:`rates._warm.entry`) for the next conversion of this
-    currency, target, date and rounding."""
-    if type(amount) is not str:
-        parse_amount(amount)  # raises for an amount that is not one (a NaN in Money...)
+def _prepare(named: str, to: str, on: date | str, rounding: str) -> Rate:
+    """Find the rate of a conversion (:func:`get_rate`) and keep it with what applying it
+    needs (:func:`rates._warm.entry`) for the next conversion of this currency, target,
+    date and rounding."""
     since = _warm.generation()
     rate = get_rate(named, to, on, default_snapshot())
     kept = _warm.entry(rate, rounding)
     if type(on) is date or type(on) is str:  # a datetime or a subclass is read each time
-        _warm.keep(named, to, on if rounding == DEFAULT_ROUNDING else (on, rounding), kept,
-                   since)
+        _warm.keep(named if rounding == DEFAULT_ROUNDING else (named, rounding), to, on,
+                   kept, since)
     return rate
 
 

@@ -63,10 +63,16 @@ class Conversion:
     _rounded: Decimal
     _rounding: str
 
-    def __init__(self, amount: Exact, currency: str, rate: Rate, unrounded: Exact,
-                 rounded: Decimal, rounding: str) -> None:
-        self._amount, self._currency, self._rate = amount, currency, rate
-        self._unrounded, self._rounded, self._rounding = unrounded, rounded, rounding
+    __match_args__ = FIELDS
+    _fields = FIELDS
+
+    def __new__(cls, amount: Exact, currency: str, rate: Rate, unrounded: Exact,
+                rounded: Decimal, rounding: str) -> Conversion:
+        # in __new__, not __init__: a pickle of the named tuple it was loads with __new__
+        made = object.__new__(cls)
+        made._amount, made._currency, made._rate = amount, currency, rate
+        made._unrounded, made._rounded, made._rounding = unrounded, rounded, rounding
+        return made
 
     @property
     def amount(self) -> Exact:

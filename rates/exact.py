@@ -83,8 +83,9 @@ def _exactly(operation: str, *values: Decimal) -> Decimal:
 
 
 def product(*values: Exact | int) -> Exact:
-    """The exact product of ``values`` (``Decimal`` unless a ``Fraction`` takes part)."""
-    if all(type(v) is Decimal or type(v) is int for v in values):
+    """The exact product of ``values`` (``Decimal`` unless a ``Fraction`` takes part; a
+    subclass of ``Decimal`` counts as one)."""
+    if all(type(v) is Decimal or type(v) is int or isinstance(v, Decimal) for v in values):
         return _exactly("multiply", *(Decimal(v) for v in values))  # type: ignore[arg-type]
     return simplest(reduce(lambda a, b: a * b, map(as_fraction, values)))
 

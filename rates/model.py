@@ -371,7 +371,7 @@ class Rate:
         Money('12.34', 'USD')
         """
         value: Exact
-        if type(amount) is Decimal and amount.is_finite() and 0 <= amount <= MAX_AMOUNT:
+        if type(amount) is Decimal and amount.is_finite() and 0 < amount <= MAX_AMOUNT:
             value = amount  # the common case of a batch: already an exact, checked amount
         elif type(amount) is Fraction and 0 <= amount <= MAX_AMOUNT:
             value = simplest(amount)  # an exact result of another conversion

@@ -297,7 +297,7 @@ def _checked(value: Decimal, original: object) -> Decimal:
         raise InvalidAmount(original, "negative amounts are not allowed")
     if value > MAX_AMOUNT:
         raise InvalidAmount(original, "the amount exceeds 10^18 units")
-    return value
+    return value.copy_abs() if value.is_signed() else value  # -0 is zero
 
 
 def parse_amount(value: object) -> tuple[Decimal, str | None]:

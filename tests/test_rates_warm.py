@@ -154,3 +154,77 @@ def test_a_conversion_is_a_record_whatever_path_made_it() -> None:
     with pytest.raises(AttributeError):
         warm.rounded = Decimal(0)  # type: ignore[misc]
     assert warm != tuple(warm)  # a record, not a tuple
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.000", "-0E-30", "0E-30", "0"])
+@pytest.mark.parametrize(("base", "quote", "day"), [QUOTIENTS[0], ("EUR", "USD",
+                                                                   date(2018, 3, 19))])
+def test_a_zero_of_either_sign_converts_to_zero_warm_and_cold(text: str, base: str, quote: str,
+                                                                day: date) -> None:
+    """A bound kept the sign of -0: '-0.00' warm beside '0.00' cold."""
+    rate = rates.get_rate(base, quote, day)
+    for rounding in ROUNDING_MODES:
+        done = [rates.convert(Money(Decimal(text), base), quote, day, rounding=rounding)
+                for _ in range(2)]
+        done += [rates.convert(f"{Decimal(text):f} {base}", quote, day, rounding=rounding),
+                 rate.convert(Decimal(text), rounding)]
+        assert {repr(c.rounded) for c in done} == {"Decimal('0.00')"}, (text, rounding)
+        assert {c.to_dict()["converted"]["amount"] for c in done} == {"0.00"}
+
+
+def test_a_mode_the_bounds_do_not_serve_still_looks_its_rate_up_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ROUND_HALF_EVEN at a quotient rate went through the whole lookup at every call."""
+    _warm.forget()
+    looked: list[object] = []
+    real = rates.api.get_rate
+    monkeypatch.setattr(rates.api, "get_rate", lambda *a: looked.append(a) or real(*a))
+    base, quote, day = QUOTIENTS[0]
+    rate = rates.get_rate(base, quote, day)
+    for n in range(50):
+        amount = Decimal(n) / 8 + Decimal("0.005")
+        assert _fields(rates.convert(Money(amount, base), quote, day,
+                                     rounding="ROUND_HALF_EVEN")) == _fields(
+            rate.convert_checked(amount, "ROUND_HALF_EVEN"))
+    assert len(looked) == 1
+
+
+def test_a_date_that_is_not_one_is_refused_warm_as_cold() -> None:
+    """A (date, mode) tuple found the entry of that mode and answered in it, labelled
+    half-up; a list raised TypeError."""
+    from rates.errors import InvalidDate
+
+    base, quote, day = QUOTIENTS[0]
+    money = Money(Decimal("10.019"), base)
+    rates.convert(money, quote, day, rounding="ROUND_DOWN")
+    rates.convert(money, quote, day)
+    for bad in ((day, "ROUND_DOWN"), [2018, 3, 19], (day,)):
+        with pytest.raises(InvalidDate):
+            rates.convert(money, quote, bad)  # type: ignore[arg-type]
+
+
+def test_an_amount_of_a_decimal_subclass_converts_as_a_decimal() -> None:
+    class Amount(Decimal):
+        pass
+
+    day = date(2018, 3, 19)
+    rate = rates.get_rate("EUR", "USD", day)
+    for _ in range(2):
+        done = rates.convert(Money(Amount("1.50"), "EUR"), "USD", day)
+        assert repr(done.unrounded) == repr(rate.convert_checked(Decimal("1.50")).unrounded)
+        assert repr(rate.convert_checked(Amount("1.50")).unrounded) == "Decimal('1.846350')"
+
+
+def test_a_pickle_of_the_named_tuple_it_was_loads_whole() -> None:
+    """An old pickle calls ``Conversion.__new__(Conversion, *fields)``: it loaded as an
+    empty record whose every read failed."""
+    base, quote, day = QUOTIENTS[0]
+    cold = rates.get_rate(base, quote, day).convert_checked(Decimal("10.005"))
+    loaded = rates.Conversion.__new__(rates.Conversion, *cold)
+    assert loaded == cold
+    assert repr(loaded) == repr(cold)
+    match loaded:
+        case rates.Conversion(amount, currency, _, _, rounded, "ROUND_HALF_UP"):
+            assert (amount, currency, rounded) == (Decimal("10.005"), "USD", cold.rounded)
+        case _:
+            pytest.fail("a conversion matches its fields by position")
