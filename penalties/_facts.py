@@ -136,9 +136,11 @@ def fact_of(vocabulary: Vocabulary, name: str) -> Fact:
 
 def given(fact: Fact, value: object) -> object:
     """What giving ``value`` (already read) for ``fact`` means: ``None`` when it is not given
-    or when it is what not giving it means (``times`` 1, a flag false), the offender as an
-    :class:`Offender`, else the value."""
-    if value is None or value == fact.default:
+    or when it is what not giving it means (a flag false, the default offender), the
+    offender as an :class:`Offender`, else the value. A count given is kept even at its
+    default (``times`` 1, ``prior_convictions`` 0): it was said, so it is shown, checked
+    against the facts it answers for, and has its margins."""
+    if value is None or (value == fact.default and fact.kind != "count"):
         return None
     return _OFFENDERS[value] if fact.name == "offender" else value  # type: ignore[index]
 

@@ -63,7 +63,7 @@ class Conversion:
     _rounded: Decimal
     _rounding: str
 
-    __match_args__ = FIELDS
+    __match_args__ = ("amount", "currency", "rate", "unrounded", "rounded", "rounding")
     _fields = FIELDS
 
     def __new__(cls, amount: Exact, currency: str, rate: Rate, unrounded: Exact,

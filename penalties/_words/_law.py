@@ -48,10 +48,14 @@ def kind(name: str) -> str:
 
 
 def range_ends(item: PenaltyRange, locale: str | None = None) -> tuple[str, str]:
-    """The two ends of a range as people read them (with the converted amounts)."""
+    """The two ends of a range as people read them (with the converted amounts); a maximum
+    that is the greatest of the terms that could be computed is ``at least`` it (GDPR's
+    share of a turnover not given, 18 U.S.C. 3571(d)'s twice the gain)."""
     if item.is_money:
         low = figure(item.low, locale) if item.low else "no minimum"
         high = figure(item.high, locale) if item.high else "no maximum"
+        if item.high_is_floor:
+            high = f"at least {high}"
     else:
         low = months(item.min_months) if item.min_months is not None else "no minimum"
         high = months(item.max_months) if item.max_months is not None else "no maximum"
@@ -66,8 +70,6 @@ def highest(item: PenaltyRange, locale: str | None = None) -> str:
     turnover, 18 U.S.C. 3571(d)'s twice the gain), ``per work`` when it is per item with no
     count given, the kind when it is not a fine (``statutory damages``)."""
     high = range_ends(item, locale)[1]
-    if item.high_is_floor:
-        high = f"at least {high}"
     if item.per and item.per_count is None:
         high += f" per {item.per.rstrip('s')}"
     return high if item.kind == "fine" else f"{high} ({kind(item.kind)})"

@@ -65,12 +65,15 @@ class PenaltyDocument(TypedDict):
     """A penalty and its range: min and max for money (fine, statutory_damages), min_months
     and max_months for the others (a number, or exact decimal text); a null maximum: the law
     sets none. only_with_principal lists the principal kinds an additional penalty can
-    accompany, per_item a range per item."""
+    accompany, per_item a range per item; max_is_floor: true when the maximum is the
+    greatest of the terms that could be computed, one left out for want of its fact (the
+    law's maximum is at least max)."""
 
     kind: str
     ref: str
     min: NotRequired[FigureDocument | None]
     max: NotRequired[FigureDocument | None]
+    max_is_floor: NotRequired[bool]
     min_months: NotRequired[int | str | None]
     max_months: NotRequired[int | str | None]
     min_source: NotRequired[str]
@@ -217,6 +220,8 @@ class PenaltyRange:
         if self.is_money:
             out["min"] = self.low.to_dict() if self.low else None
             out["max"] = self.high.to_dict() if self.high else None
+            if self.high_is_floor:
+                out["max_is_floor"] = True
         else:
             out["min_months"] = months_json(self.min_months)
             out["max_months"] = months_json(self.max_months)

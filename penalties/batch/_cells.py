@@ -18,13 +18,16 @@ a rate is computed once per distinct rate, never per row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
+from rates.exact import as_fraction
 from rates.money import amount_text
 from rates.quoted import quoted_json
 
 if TYPE_CHECKING:
+    from penalties.assessment._figures import PenaltyRange
     from penalties.assessment._results import Assessment, Reason
     from penalties.batch._rows import BatchResult
     from rates.model import Rate
@@ -79,9 +82,11 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
     """The cells every row of a class shares, with the rate's and the row's own left out:
     from ``provision`` to ``additional`` (but ``offence_date``), then ``notes`` and
     ``error``."""
-    by_kind: dict[str, tuple[str, str]] = {}
+    ranges: dict[str, list[PenaltyRange]] = {}
     for item in template.principal:
-        by_kind.setdefault(item.kind, words.bound_cells(item))
+        ranges.setdefault(item.kind, []).append(item)
+    by_kind = {name: _span(items) for name, items in ranges.items()}
+    notes = [*template.notes, *_qualified(ranges)]
     p = template.provision
     tier = template.tier
     return (p.id, p.version.isoformat(), template.offender.value,
@@ -90,7 +95,47 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
             tier.ref if tier else "", p.currency,
             *(v for k in _MONEY_KINDS for v in by_kind.get(k, ("", ""))),
             *(v for k in _TIME_KINDS for v in by_kind.get(k, ("", ""))),
-            words.additional_cell(template.additional), " | ".join(template.notes), "")
+            words.additional_cell(template.additional), " | ".join(notes), "")
+
+
+def _span(items: list[PenaltyRange]) -> tuple[str, str]:
+    """The cells of a kind's ranges: one range's ends, or the lowest minimum and the highest
+    maximum of several (China's fixed-term imprisonment and criminal detention, 6-36 and 1-6
+    months: 1 and 36; an end the law leaves open stays open)."""
+    if len(items) == 1:
+        return words.bound_cells(items[0])
+    lows = [(end, item) for item in items if (end := _end(item, "low")) is not None]
+    highs = [(end, item) for item in items if (end := _end(item, "high")) is not None]
+    low = words.bound_cells(min(lows, key=_first)[1])[0] if len(lows) == len(items) else ""
+    high = words.bound_cells(max(highs, key=_first)[1])[1] if len(highs) == len(items) else ""
+    return low, high
+
+
+def _end(item: PenaltyRange, which: str) -> Fraction | None:
+    if item.is_money:
+        figure = item.low if which == "low" else item.high
+        return as_fraction(figure.exact) if figure is not None else None
+    months = item.min_months if which == "low" else item.max_months
+    return as_fraction(months) if months is not None else None
+
+
+def _first(pair: tuple[Fraction, PenaltyRange]) -> Fraction:
+    return pair[0]
+
+
+def _qualified(ranges: dict[str, list[PenaltyRange]]) -> list[str]:
+    """What the cells of the ranges do not say by themselves: a maximum that is only a floor
+    (a term left out for want of its fact), several ranges of a kind spanned by its cells."""
+    notes = []
+    for name, items in ranges.items():
+        for item in items:
+            if item.high_is_floor:
+                notes.append(f"{name}_max is at least the law's maximum: {words.kind(name)} "
+                             + "; ".join(item.basis))
+        if len(items) > 1:
+            notes.append(f"{name}: {len(items)} ranges, the cells give their span: "
+                         + "; ".join(f"{words.range_line(i)} [{i.ref}]" for i in items))
+    return notes
 
 
 def _yes(value: bool) -> str:

@@ -1,0 +1,61 @@
+"""What a range's cells and words leave out (a fresh user's test, 2026-12-03): a maximum that
+is only a floor was shown as the cap by ``assess`` and the batch (``compare`` said "at
+least"); two ranges of one kind (China's fixed-term imprisonment, 6-36 months, and criminal
+detention, 1-6 months) were one pair of CSV cells, the first, and the other lost."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from cli import EXIT_OK, app
+from penalties import assess, csv_to_csv
+
+runner = CliRunner()
+GDPR = {"offender": "entity", "act": "83-5-a", "offence_date": "2019-05-01"}
+CHINA = {"offender": "person", "offence_date": "2009-02-21", "illicit_profit": "50000"}
+
+
+def _row(provision: str, case: dict[str, str]) -> dict[str, str]:
+    text = ",".join(case) + "\n" + ",".join(case.values()) + "\n"
+    sink = io.StringIO()
+    list(csv_to_csv(io.StringIO(text), sink, provision))
+    [row] = csv.DictReader(io.StringIO(sink.getvalue()))
+    return row
+
+
+def test_a_maximum_that_is_a_floor_says_at_least_everywhere() -> None:
+    found = runner.invoke(app, ["assess", "gdpr-83", "--offender", "entity", "--act",
+                                "83-5-a", "--offence-date", "2019-05-01", "--to", "USD"])
+    assert found.exit_code == EXIT_OK, found.output
+    assert "at least €20,000,000.00" in found.output
+    [fine] = assess("gdpr-83", GDPR).to_dict()["principal"]
+    assert fine["max_is_floor"] is True
+    assert fine["max"]["amount"] == "20000000.00"
+    row = _row("gdpr-83", GDPR)
+    assert row["fine_max"] == "20000000.00"
+    assert "fine_max is at least the law's maximum" in row["notes"]
+    assert "0.04 × turnover: not given" in row["notes"]
+
+
+def test_a_maximum_with_every_term_is_no_floor() -> None:
+    case = {**GDPR, "turnover": "1000000000 EUR"}
+    [fine] = assess("gdpr-83", case).to_dict()["principal"]
+    assert "max_is_floor" not in fine
+    assert fine["max"]["amount"] == "40000000.00"
+    assert "at least" not in _row("gdpr-83", case)["notes"]
+
+
+def test_several_ranges_of_a_kind_are_spanned_by_the_cells_and_named() -> None:
+    result = assess("cn-217", CHINA)
+    prison = [(p.min_months, p.max_months) for p in result.principal
+              if p.kind == "imprisonment"]
+    assert prison == [(6, 36), (1, 6)]
+    row = _row("cn-217", CHINA)
+    assert (row["imprisonment_min_months"], row["imprisonment_max_months"]) == ("1", "36")
+    assert "imprisonment: 2 ranges, the cells give their span" in row["notes"]
+    assert "imprisonment 1 month to 6 months" in row["notes"]
+    assert json.dumps(result.to_dict())  # the document is unchanged in shape
