@@ -121,6 +121,8 @@ def _count(fact: Fact, raw: object) -> int:
         number = int(text.lstrip("0") or "0") if len(text) <= 18 else fact.high + 1
     elif isinstance(raw, int) and not isinstance(raw, bool):
         number = raw
+    elif isinstance(raw, (Decimal, float)) and _whole(raw):  # a JSON or a frame's 2.0 is 2
+        number = int(raw) if -(10**18) <= raw <= 10**18 else fact.high + 1
     else:
         raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
     if not fact.low <= number <= fact.high:
@@ -130,9 +132,18 @@ def _count(fact: Fact, raw: object) -> int:
     return number
 
 
+def _whole(number: Decimal | float) -> bool:
+    """Whether a number (not text) is finite and whole: ``2.0`` is, ``2.5`` and NaN are not."""
+    if isinstance(number, float):
+        return number.is_integer()
+    return number.is_finite() and number == number.to_integral_value()
+
+
 def _flag(fact: Fact, raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
+    if type(raw) is int and raw in (0, 1):  # a JSON 1 or 0, as the texts "1" and "0"
+        return raw == 1
     if isinstance(raw, str):
         lowered = raw.strip().lower()
         if lowered in TRUE_TEXTS:

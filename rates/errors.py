@@ -36,6 +36,7 @@ The CLI maps ``ValueError`` to exit code 2 (bad input) and ``LookupError`` to ex
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 __all__ = [
     "SHOWN_CHARS",
@@ -71,15 +72,16 @@ SHOWN_CHARS = 80
 
 
 def shown(value: object) -> str:
-    """``repr(value)`` cut to a readable length: a message stays short whatever it quotes.
+    """``repr(value)`` cut to a readable length: a message stays short whatever it quotes;
+    a ``Decimal`` (a JSON number) as the number it is, not as Python names it.
 
     >>> shown("x" * 200).endswith("xx… (202 characters)")
     True
-    >>> shown(10 ** 5000)
-    '<int of 16610 bits>'
+    >>> shown(10 ** 5000), shown(Decimal("2.5"))
+    ('<int of 16610 bits>', '2.5')
     """
     try:
-        text = repr(value)
+        text = str(value) if isinstance(value, Decimal) else repr(value)
     except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
         size = value.bit_length() if isinstance(value, int) else "?"
         return f"<{type(value).__name__} of {size} bits>"

@@ -201,7 +201,7 @@ def test_a_count_margin_is_a_number_in_the_locale() -> None:
     [down] = margin.changes
     assert down.to_dict()["currency"] is None
     assert down.to_dict()["amount"] is None
-    assert down.text("fr_FR") == "more than 1\u202f224 less copies falls to 2319(b)(3)"
+    assert down.text("fr_FR") == "more than 1\u202f224 fewer copies falls to 2319(b)(3)"
 
 
 # -- 3. one wording of a range -------------------------------------------------------------

@@ -143,3 +143,30 @@ def test_the_rate_side_follows_the_same_rule_for_digits(text: str,
                        r"write numbers and dates in ASCII digits 0-9"):
         rates.convert("300 USD", to="EUR", on="２０１９-01-02")
     figures["non-ASCII digit forms refused"] += 1
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (Decimal("2.0"), 2), (Decimal("2"), 2), (2.0, 2), (Decimal("3E+0"), 3), (2, 2)])
+def test_a_whole_number_is_a_count_whatever_its_type(raw: object, expected: int) -> None:
+    """A JSON Lines ``"times": 2.0`` was refused ("Decimal('2.0') is not a whole number")
+    while a frame's 2.0 was 2."""
+    assert read(VOCABULARY["times"], raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    (Decimal("2.5"), "2.5 is not a whole number"), (2.5, "2.5 is not a whole number"),
+    (Decimal("NaN"), "NaN is not a whole number"), (Decimal("1E+30"), "is out of range")])
+def test_a_number_that_is_not_a_count_is_refused_in_plain_words(raw: object, said: str) -> None:
+    with pytest.raises(InvalidFacts) as caught:
+        read(VOCABULARY["times"], raw)
+    assert said in str(caught.value)
+    assert "Decimal(" not in str(caught.value)
+
+
+def test_a_flag_reads_the_numbers_1_and_0_as_it_reads_their_texts() -> None:
+    """``"organised": 0`` was refused with a message that listed 0 as allowed."""
+    flag = VOCABULARY["organised"]
+    assert (read(flag, 1), read(flag, 0)) == (read(flag, "1"), read(flag, "0")) == (True, False)
+    for bad in (2, -1, 1.0, Decimal(1)):
+        with pytest.raises(InvalidFacts, match="is not true or false"):
+            read(flag, bad)

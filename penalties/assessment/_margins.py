@@ -63,11 +63,13 @@ class MarginChange:
     def text(self, locale: str | None = None) -> str:
         """The change in words, its figures for ``locale`` (locale-neutral without one):
         ``VND 50,000,000 (≈ USD 2,225.88) more illicit_profit reaches 225(2)``; ``more than
-        ...`` when the boundary belongs to the figure's own side; ``any less ...`` on it."""
+        ...`` when the boundary belongs to the figure's own side; ``any less ...`` on it
+        (``fewer`` for a count)."""
         result = self.target.result
         reached = self.target.tier or ("not liable" if not result.liable else "no tier")
+        fewer = "less" if self.currency is not None else "fewer"  # an amount, or a count
         head = (f"more {self.fact} reaches {reached}" if self.direction == "up"
-                else f"less {self.fact} falls to {reached}")
+                else f"{fewer} {self.fact} falls to {reached}")
         if not self.gap and not self.included:
             return f"any {head}"
         past = "" if self.included else "more than "
