@@ -152,6 +152,21 @@ def _warn_stale(*found: Rate | None) -> None:
         typer.echo(f"penalties: warning: {line}", err=True)
 
 
+def _unused(rate_date: str | None, input_rate_date: str | None, source: str | None,
+            rates: Sequence[Rate | None], inputs: int) -> None:
+    """One line on stderr for each rate option that changed nothing (``--rate-date`` when
+    nothing was converted to ``--to``...): accepted and silently ignored, it would seem to
+    have been used."""
+    converted = any(rate is not None for rate in rates)
+    for option, given, used, why in (
+            ("--rate-date", rate_date, converted, "nothing is converted (give --to)"),
+            ("--input-rate-date", input_rate_date, inputs > 0,
+             "no amount is given in another currency than the law's"),
+            ("--source", source, converted or inputs > 0, "no rate is needed")):
+        if given is not None and not used:
+            typer.echo(f"penalties: note: {option} {given} is not used: {why}", err=True)
+
+
 def _day(text: str | None, option: str) -> date | None:
     from penalties._values import read_option
 
@@ -300,6 +315,7 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
 
     _answer(as_json, document, lines)
     _warn_stale(result.rate, *(item.rate for item in result.inputs))
+    _unused(rate_date, input_rate_date, source, [result.rate], len(result.inputs))
 
 
 @app.command()
@@ -326,6 +342,8 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
     _answer(as_json, found.to_dict, lambda text: text.comparison(found, _locale(locale)))
     _warn_stale(*(r.rate for r in found.results),
                 *(i.rate for r in found.results for i in r.inputs))
+    _unused(rate_date, input_rate_date, source, [r.rate for r in found.results],
+            sum(len(r.inputs) for r in found.results))
 
 
 @app.command("list")
@@ -545,9 +563,13 @@ def _tier_map(provision: str, facts: dict[str, Any], vary: str, statutes: list[P
     """The tier map that ``map`` and ``chart`` show, from their options."""
     from penalties import tier_map
 
-    return tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                    rate_date=_day(rate_date, "--rate-date"), rate_source=source,
-                    input_rate_date=_day(input_rate_date, "--input-rate-date"))
+    found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
+                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                     input_rate_date=_day(input_rate_date, "--input-rate-date"))
+    if found.fact in facts:  # the value given is every value of the map: said, not dropped
+        typer.echo(f"penalties: note: the {found.fact} given ({facts[found.fact]}) is not "
+                   f"held: the map shows every value of {found.fact}", err=True)
+    return found
 
 
 @app.command("map")

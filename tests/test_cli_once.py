@@ -41,3 +41,31 @@ def test_options_that_take_several_values_still_repeat() -> None:
                                 "times=2"])
     assert found.exit_code == EXIT_OK, found.output
     assert "225(4)(c)" in found.output
+
+
+def test_a_value_given_for_the_fact_a_map_varies_is_said_not_held() -> None:
+    """``map --vary profit --profit 123`` dropped the 123 without a word."""
+    found = runner.invoke(app, ["map", "vn-225", "--vary", "profit", "--profit", "123",
+                                "--offender", "entity", "--offence-date", "2018-03-19"])
+    assert found.exit_code == EXIT_OK, found.output
+    assert "the illicit_profit given (123) is not held" in found.output
+    quiet = runner.invoke(app, ["map", "vn-225", "--vary", "profit", "--offender", "entity",
+                                "--offence-date", "2018-03-19"])
+    assert "is not held" not in quiet.output
+
+
+def test_rate_options_that_change_nothing_are_said() -> None:
+    """``--rate-date``, ``--input-rate-date`` and ``--source`` were accepted and ignored
+    without a word when nothing was converted."""
+    found = runner.invoke(app, [*CASE, "--profit", "100000000", "--rate-date", "2019-01-01",
+                                "--input-rate-date", "2017-01-01", "--source", "ecb"])
+    assert found.exit_code == EXIT_OK, found.output
+    for option in ("--rate-date 2019-01-01", "--input-rate-date 2017-01-01", "--source ecb"):
+        assert f"note: {option} is not used" in found.output
+    used = runner.invoke(app, [*CASE, "--profit", "100000 USD", "--to", "USD",
+                               "--rate-date", "2018-03-19", "--input-rate-date", "2018-03-19"])
+    assert used.exit_code == EXIT_OK, used.output
+    assert "is not used" not in used.output
+    compared = runner.invoke(app, ["compare", "vn-225", "cn-217", "--offender", "entity",
+                                   "--profit", "100000000 VND", "--rate-date", "2019-01-01"])
+    assert "--rate-date 2019-01-01 is not used" in compared.output

@@ -119,3 +119,17 @@ def test_thresholds_on_a_date_before_the_law_name_the_law_then_in_force() -> Non
     assert "on that date: its predecessor vn/penal-code-1999/170a" in found.stderr
     later = runner.invoke(app, ["thresholds", "vn-170a", "--on", "2019-06-01"])
     assert "on that date: its successor vn/penal-code/225" in later.stderr
+
+
+def test_an_offence_before_the_provision_existed_is_not_said_to_be_under_it() -> None:
+    """A fresh user's test (2026-12-03): an entity's offence of 2017 under Art. 225 (in force
+    from 2018) read "vn/penal-code/225 (version from 2018-01-01) was in force"."""
+    from penalties import assess
+
+    result = assess("vn-225", {"offender": "entity", "commercial_scale": True,
+                               "offence_date": "2017-06-01", "trial_date": "2019-01-01"})
+    first = result.law_choice[0]
+    assert first.startswith("Offence on 2017-06-01: before vn/penal-code/225 (in force from "
+                            "2018-01-01); no liability")
+    assert "was in force" not in first
+    assert "2018-01-01) is in force" in result.law_choice[1]

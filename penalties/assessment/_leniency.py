@@ -21,6 +21,7 @@ from penalties.assessment._results import Assessment
 from rates.exact import Exact
 
 if TYPE_CHECKING:
+    from penalties.assessment._results import ProvisionRef
     from penalties.statutes._schema import Leniency
 
 __all__ = ["choose_lenient", "severity"]
@@ -66,6 +67,16 @@ def _words(criterion: str) -> str:
     return f"the {'maximum' if bound == 'max' else 'minimum'} {words.kind(kind)}"
 
 
+def _in_force(provision: ProvisionRef, day: date, tense: str) -> str:
+    """``vn/penal-code/225 (version from 2018-01-01) was in force``, or, for a day before
+    the version's start (an offence before the provision existed, judged by its
+    transitional rules), ``before vn/penal-code/225 (in force from 2018-01-01)``."""
+    start = provision.version.isoformat()
+    if day < provision.version:
+        return f"before {provision.id} (in force from {start})"
+    return f"{provision.id} (version from {start}) {tense} in force"
+
+
 def choose_lenient(at_offence: Assessment, at_trial: Assessment, trial_date: date,
                    rule: str, confidence: str, leniency: Leniency) -> Assessment:
     """Return the more lenient assessment, with ``law_choice`` saying which and why.
@@ -76,10 +87,10 @@ def choose_lenient(at_offence: Assessment, at_trial: Assessment, trial_date: dat
     first = at_offence.provision
     later = at_trial.provision
     lines = [
-        f"Offence on {at_offence.offence_date.isoformat()}: {first.id} (version from "
-        f"{first.version.isoformat()}) was in force; {words.summary(at_offence)}.",
-        f"Trial on {trial_date.isoformat()}: {later.id} (version from "
-        f"{later.version.isoformat()}) is in force; {words.summary(at_trial)}.",
+        f"Offence on {at_offence.offence_date.isoformat()}: "
+        f"{_in_force(first, at_offence.offence_date, 'was')}; {words.summary(at_offence)}.",
+        f"Trial on {trial_date.isoformat()}: {_in_force(later, trial_date, 'is')}; "
+        f"{words.summary(at_trial)}.",
     ]
     order = [c for c in leniency.order if first.currency == later.currency
              or c.split(".")[0] not in _MONEY]
