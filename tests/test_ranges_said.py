@@ -59,3 +59,14 @@ def test_several_ranges_of_a_kind_are_spanned_by_the_cells_and_named() -> None:
     assert "imprisonment: 2 ranges, the cells give their span" in row["notes"]
     assert "imprisonment 1 month to 6 months" in row["notes"]
     assert json.dumps(result.to_dict())  # the document is unchanged in shape
+
+
+def test_a_figure_on_an_unconfirmed_value_keeps_its_mark_in_the_batch() -> None:
+    """The CSV row of an Australian fine on the 2026 penalty unit (carried forward, [U])
+    gave fine_max 181500.00 with no mark; assess says it probably understates the value."""
+    case = {"offender": "person", "offence_date": "2026-08-01", "act": "248pg-1"}
+    row = _row("au-248pg", case)
+    assert row["fine_max"] == "181500.00"
+    assert "[U] UNCONFIRMED AMOUNT" in row["notes"]
+    earlier = _row("au-248pg", {**case, "offence_date": "2024-08-01"})
+    assert "[U]" not in earlier["notes"]

@@ -125,13 +125,17 @@ def _first(pair: tuple[Fraction, PenaltyRange]) -> Fraction:
 
 def _qualified(ranges: dict[str, list[PenaltyRange]]) -> list[str]:
     """What the cells of the ranges do not say by themselves: a maximum that is only a floor
-    (a term left out for want of its fact), several ranges of a kind spanned by its cells."""
+    (a term left out for want of its fact), a figure that rests on an unconfirmed value
+    ([U], as everywhere it decides a result), several ranges of a kind spanned by its
+    cells."""
     notes = []
     for name, items in ranges.items():
         for item in items:
             if item.high_is_floor:
                 notes.append(f"{name}_max is at least the law's maximum: {words.kind(name)} "
                              + "; ".join(item.basis))
+            elif unconfirmed := [line for line in item.basis if "[U]" in line]:
+                notes.append(f"{words.kind(name)} " + "; ".join(unconfirmed))
         if len(items) > 1:
             notes.append(f"{name}: {len(items)} ranges, the cells give their span: "
                          + "; ".join(f"{words.range_line(i)} [{i.ref}]" for i in items))
