@@ -102,8 +102,9 @@ def test_one_reader_for_python_text_and_files() -> None:
 def test_flags_must_be_true_or_false() -> None:
     with pytest.raises(InvalidFacts, match="organised: 'maybe' is not true or false"):
         make(organised="maybe")
-    with pytest.raises(InvalidFacts, match="organised: 1 is not true or false"):
-        make(organised=1)
+    with pytest.raises(InvalidFacts, match="organised: 2 is not true or false"):
+        make(organised=2)
+    assert make(organised=1).organised is True  # the number 1, as the text "1"
 
 
 def test_contradictory_history() -> None:
@@ -121,8 +122,8 @@ def test_from_mapping_rejects_unknown_and_missing_keys() -> None:
 
 
 def test_given_lists_only_what_was_said() -> None:
-    facts = make(organised=True, times=1)
-    assert facts.given() == {"offender": Offender.PERSON, "organised": True}
+    facts = make(organised=True, times=1, commercial_scale=False)
+    assert facts.given() == {"offender": Offender.PERSON, "organised": True, "times": 1}
 
 
 @pytest.mark.parametrize("given", [None, [("offender", "entity")], "offender=entity"])
