@@ -66,9 +66,10 @@ class Conversion:
     __match_args__ = ("amount", "currency", "rate", "unrounded", "rounded", "rounding")
     _fields = FIELDS
 
-    def __new__(cls, amount: Exact, currency: str, rate: Rate, unrounded: Exact,
+    def __new__(cls, amount: Exact, currency: str, rate: Rate, unrounded: Exact | None,
                 rounded: Decimal, rounding: str) -> Conversion:
-        # in __new__, not __init__: a pickle of the named tuple it was loads with __new__
+        # in __new__, not __init__: a pickle of the named tuple it was loads with __new__;
+        # an unrounded None is computed when first read
         made = object.__new__(cls)
         made._amount, made._currency, made._rate = amount, currency, rate
         made._unrounded, made._rounded, made._rounding = unrounded, rounded, rounding
@@ -187,20 +188,13 @@ class Conversion:
         return rich(self)
 
 
-_new = object.__new__
+_new = Conversion.__new__
 
 
 def conversion(amount: Exact, currency: str, rate: Rate, unrounded: Exact | None,
                rounded: Decimal, rounding: str) -> Conversion:
-    """A :class:`Conversion` from values already checked, without ``__init__``: the
-    builder of the hot paths (:meth:`rates.model.Rate.convert_checked`). ``unrounded`` is
-    ``None`` only when ``rounded`` was computed without it (:mod:`rates.api`): it is then
-    computed, by :func:`rates.exact.product`, when first read."""
-    made = _new(Conversion)
-    made._amount = amount
-    made._currency = currency
-    made._rate = rate
-    made._unrounded = unrounded
-    made._rounded = rounded
-    made._rounding = rounding
-    return made
+    """A :class:`Conversion` from values already checked: the builder of the hot paths
+    (:meth:`rates.model.Rate.convert_checked`). ``unrounded`` is ``None`` only when
+    ``rounded`` was computed without it (:mod:`rates.api`): it is then computed, by
+    :func:`rates.exact.product`, when first read."""
+    return _new(Conversion, amount, currency, rate, unrounded, rounded, rounding)
