@@ -70,3 +70,16 @@ def test_a_figure_on_an_unconfirmed_value_keeps_its_mark_in_the_batch() -> None:
     assert "[U] UNCONFIRMED AMOUNT" in row["notes"]
     earlier = _row("au-248pg", {**case, "offence_date": "2024-08-01"})
     assert "[U]" not in earlier["notes"]
+
+
+def test_a_later_law_reaching_back_is_said_in_the_row() -> None:
+    """A 2016 offence judged in 2019 under Art. 225 (more lenient, lex mitior): the CSV row
+    named the 2018 law with no word of why."""
+    case = {"offender": "person", "offence_date": "2016-06-01", "trial_date": "2019-01-01",
+            "commercial_scale": "true", "times": "3"}
+    row = _row("vn-225", case)
+    assert row["provision"] == "vn/penal-code/225"
+    assert "The later law is more lenient" in row["notes"]
+    assert "lex mitior" in row["notes"]
+    assert "The later law" not in _row("vn-225", {**case, "offence_date": "2018-06-01"})[
+        "notes"]

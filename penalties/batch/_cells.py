@@ -86,7 +86,9 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
     for item in template.principal:
         ranges.setdefault(item.kind, []).append(item)
     by_kind = {name: _span(items) for name, items in ranges.items()}
-    notes = [*template.notes, *_qualified(ranges)]
+    # the law chosen between the offence's and the trial's, and why (its last line: the
+    # others name the template's own dates, which the rows of a class do not share)
+    notes = [*template.law_choice[-1:], *template.notes, *_qualified(ranges)]
     p = template.provision
     tier = template.tier
     return (p.id, p.version.isoformat(), template.offender.value,
