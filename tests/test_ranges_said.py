@@ -83,3 +83,19 @@ def test_a_later_law_reaching_back_is_said_in_the_row() -> None:
     assert "lex mitior" in row["notes"]
     assert "The later law" not in _row("vn-225", {**case, "offence_date": "2018-06-01"})[
         "notes"]
+
+
+def test_an_amount_in_another_currency_names_its_rate_in_its_row() -> None:
+    """The CSV row of ``10000 USD`` under a VND law showed the converted figure in its
+    reasons with no rate, date or source; one near a boundary lost its warning."""
+    text = ("id,offender,offence_date,illicit_profit\nA,person,2018-03-19,10000 USD\n"
+            "B,person,2018-03-19,2225.88255 USD\nC,person,2018-03-19,10001 USD\n"
+            "D,person,2018-03-19,250000000\n")
+    sink = io.StringIO()
+    list(csv_to_csv(io.StringIO(text), sink, "vn-225"))
+    notes = {r["id"]: r["notes"] for r in csv.DictReader(io.StringIO(sink.getvalue()))}
+    assert ("Input: illicit_profit: USD 10,000 = VND 224,630,000 at 22,463 VND per USD "
+            "(IMF monthly end-of-period USD→VND, 2018-02") in notes["A"]
+    assert "USD 10,001 = VND 224,652,463" in notes["C"]
+    assert "It lies within the rate's own precision of VND 50,000,000" in notes["B"]
+    assert "Input:" not in notes["D"]

@@ -185,9 +185,13 @@ def row_cells(result: BatchResult) -> tuple[Any, ...]:
     shared = class_cells(found)
     head = DAY - 2
     tail = len(shared) - 2
+    notes = shared[tail]
+    if found.inputs:  # the row's own amounts in another currency, with the rate of each
+        notes = " | ".join(filter(None, (notes, *(
+            "Input: " + words.input_conversion(item) for item in found.inputs))))
     return (result.row, result.id or "", *shared[:head], found.offence_date.isoformat(),
             *shared[head:tail], *rate_cells(found),
-            reasons_cell(found.tier.reasons if found.tier else ()), *shared[tail:])
+            reasons_cell(found.tier.reasons if found.tier else ()), notes, *shared[tail + 1:])
 
 
 def written(rate: Rate) -> tuple[Any, ...]:
