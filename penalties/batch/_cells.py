@@ -104,13 +104,20 @@ def _span(items: list[PenaltyRange]) -> tuple[str, str]:
     """The cells of a kind's ranges: one range's ends, or the lowest minimum and the highest
     maximum of several (China's fixed-term imprisonment and criminal detention, 6-36 and 1-6
     months: 1 and 36; an end the law leaves open stays open)."""
+    low, high = _ends(items)
+    return (words.bound_cells(low)[0] if low is not None else "",
+            words.bound_cells(high)[1] if high is not None else "")
+
+
+def _ends(items: list[PenaltyRange]) -> tuple[PenaltyRange | None, PenaltyRange | None]:
+    """The range of the lowest minimum and that of the highest maximum (``None``: an end
+    the law leaves open in one of them); the cells and their conversions read these."""
     if len(items) == 1:
-        return words.bound_cells(items[0])
+        return items[0], items[0]
     lows = [(end, item) for item in items if (end := _end(item, "low")) is not None]
     highs = [(end, item) for item in items if (end := _end(item, "high")) is not None]
-    low = words.bound_cells(min(lows, key=_first)[1])[0] if len(lows) == len(items) else ""
-    high = words.bound_cells(max(highs, key=_first)[1])[1] if len(highs) == len(items) else ""
-    return low, high
+    return (min(lows, key=_first)[1] if len(lows) == len(items) else None,
+            max(highs, key=_first)[1] if len(highs) == len(items) else None)
 
 
 def _end(item: PenaltyRange, which: str) -> Fraction | None:
@@ -154,12 +161,16 @@ def rate_cells(converted: Assessment) -> tuple[str, ...]:
     if rate is None:
         return _EMPTY_RATE
     amounts: dict[str, str] = {}
+    ranges: dict[str, list[PenaltyRange]] = {}
     for item in converted.principal:
         if item.is_money:
-            for bound, figure in (("min", item.low), ("max", item.high)):
-                key = f"{item.kind}_{bound}"
-                if key not in amounts and figure is not None and figure.converted is not None:
-                    amounts[key] = amount_text(figure.converted.amount)
+            ranges.setdefault(item.kind, []).append(item)
+    for name, items in ranges.items():  # the ranges of the cells (_span), converted
+        low, high = _ends(items)
+        for bound, figure in (("min", low.low if low else None),
+                              ("max", high.high if high else None)):
+            if figure is not None and figure.converted is not None:
+                amounts[f"{name}_{bound}"] = amount_text(figure.converted.amount)
     return (rate.quote, *(amounts.get(f"{k}_{b}", "") for k in _MONEY_KINDS
                           for b in ("min", "max")), *rate_said(rate))
 
