@@ -133,3 +133,13 @@ def test_an_offence_before_the_provision_existed_is_not_said_to_be_under_it() ->
                             "2018-01-01); no liability")
     assert "was in force" not in first
     assert "2018-01-01) is in force" in result.law_choice[1]
+
+
+def test_a_reason_that_scales_both_bounds_is_said_once() -> None:
+    """Decree 131 Art. 2(2) doubles an organisation's bracket: its line was printed once per
+    bound, which read as doubling twice."""
+    from penalties import assess
+
+    [fine] = assess("vn-d131-18", {"offender": "entity", "offence_date": "2020-01-01"}).principal
+    assert sum("2(2)" in line for line in fine.basis) == 1
+    assert (fine.low.exact, fine.high.exact) == (30_000_000, 70_000_000)

@@ -196,8 +196,9 @@ class RangeSpec:
 
 def scale(item: PenaltyRange, bound: str, factor: Decimal, why: str) -> PenaltyRange:
     """Multiply one bound (``min`` or ``max``) of a range exactly, noting why: an amount,
-    or a number of months (9 months × 1.5 is 13.5 months, never rounded)."""
-    basis = (*item.basis, why)
+    or a number of months (9 months × 1.5 is 13.5 months, never rounded). Both bounds scaled
+    for one reason are said once (``fine × 2: 2(2)``, not once per bound)."""
+    basis = item.basis if why in item.basis else (*item.basis, why)
     if item.is_money:
         current = item.low if bound == "min" else item.high
         if current is None:
