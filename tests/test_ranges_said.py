@@ -99,3 +99,13 @@ def test_an_amount_in_another_currency_names_its_rate_in_its_row() -> None:
     assert "USD 10,001 = VND 224,652,463" in notes["C"]
     assert "It lies within the rate's own precision of VND 50,000,000" in notes["B"]
     assert "Input:" not in notes["D"]
+
+
+def test_the_rule_between_principal_penalties_is_in_the_row() -> None:
+    """India s.63 imposes imprisonment and a fine together; a CSV row of both cells could
+    not say whether one or all apply."""
+    row = _row("in-63", {"offender": "person", "offence_date": "2019-05-01"})
+    assert "principal penalties, all of: imprisonment, fine" in row["notes"]
+    assert "principal penalties, one or more: imprisonment, fine" in _row("cn-217", CHINA)[
+        "notes"]
+    assert "principal penalties" not in _row("gdpr-83", GDPR)["notes"]  # one kind

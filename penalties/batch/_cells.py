@@ -89,6 +89,9 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
     # the law chosen between the offence's and the trial's, and why (its last line: the
     # others name the template's own dates, which the rows of a class do not share)
     notes = [*template.law_choice[-1:], *template.notes, *_qualified(ranges)]
+    if len(template.principal) > 1:  # the cells of several kinds: which the court imposes
+        notes.append(f"principal penalties, {words.principal_rule(template.principal_rule)}: "
+                     + ", ".join(words.kind(k) for k in ranges))
     p = template.provision
     tier = template.tier
     return (p.id, p.version.isoformat(), template.offender.value,
