@@ -66,9 +66,9 @@ __all__ = ["DIGITS", "LIMIT", "PREPARED", "Entry", "bound", "entry", "forget", "
 Entry = tuple[Decimal, "Callable[[Decimal, Decimal], Decimal] | None",
               "Callable[[Decimal, Decimal], Decimal]", Decimal, Rate, str, bool]
 
-#: Significant digits of an amount always converted with a bound (one of two more takes the
-#: exact path): those of any amount up to 10^18 with its minor unit, and of a result of
-#: Python's default decimal context.
+#: Significant digits of an amount always converted with a bound (one of DIGITS + 2 or more
+#: takes the exact path): those of any amount up to 10^18 with its minor unit, and of a
+#: result of Python's default decimal context.
 DIGITS = 28
 
 #: Rounding modes that round a point where the rounding changes as the values just above
