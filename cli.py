@@ -481,7 +481,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
           strict_columns: Annotated[bool, typer.Option("--strict-columns", help="Refuse a CSV "
           "column that is not a fact or id (default: carry it through to the output).")
           ] = False,
-          to: To = None, rate_date: RateDate = None, source: Source = None,
+          to: To = None, rate_date: RateDate = None, input_rate_date: InputRateDate = None,
+          source: Source = None,
           skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Go on past "
           "invalid rows (they are reported and written with their error); the exit code is "
           "then 4.")] = False, statutes: Statutes = None) -> None:
@@ -528,7 +529,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
                       progress=tick, on_stale=stale, delimiter=separator,
                       strict_columns=strict_columns, on_note=note,
-                      decimal_mark=decimal_mark)
+                      decimal_mark=decimal_mark,
+                      input_rate_date=_day(input_rate_date, "--input-rate-date"))
     except (KeyboardInterrupt, Terminated) as exc:
         _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly

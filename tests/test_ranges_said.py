@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -109,3 +111,33 @@ def test_the_rule_between_principal_penalties_is_in_the_row() -> None:
     assert "principal penalties, one or more: imprisonment, fine" in _row("cn-217", CHINA)[
         "notes"]
     assert "principal penalties" not in _row("gdpr-83", GDPR)["notes"]  # one kind
+
+
+def test_a_batch_dates_the_input_rate_as_assess_does(tmp_path: Path) -> None:
+    """``batch`` had no ``--input-rate-date``: a batch could not reproduce an ``assess``
+    whose amount in another currency was converted at another date's rate."""
+    import pandas
+
+    from penalties import assess_frame, assess_many
+
+    case = {"id": "A", "offender": "person", "offence_date": "2018-03-19",
+            "illicit_profit": "2225.88255 USD"}
+    day = date(2019, 6, 1)
+    single = assess("vn-225", {k: v for k, v in case.items() if k != "id"},
+                    input_rate_date=day)
+    assert single.inputs[0].rate.asked_for == day
+    [many] = assess_many([case], "vn-225", input_rate_date=day)
+    assert many.assessment is not None
+    assert many.assessment.to_dict() == single.to_dict()
+    frame = assess_frame(pandas.DataFrame([case]), "vn-225", input_rate_date=day)
+    assert frame["tier"].iloc[0] == single.tier.id  # type: ignore[union-attr]
+    path = tmp_path / "cases.csv"
+    path.write_text(",".join(case) + "\n" + ",".join(case.values()) + "\n", encoding="utf-8")
+    for form in ("csv", "jsonl"):
+        out = tmp_path / f"out.{form}"
+        found = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out),
+                                    "--input-rate-date", "2019-06-01"])
+        assert found.exit_code == EXIT_OK, found.output
+        assert "asked for 2019-06-01" in out.read_text(encoding="utf-8")
+    before = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", "-"])
+    assert "asked for 2018-03-19" in before.output

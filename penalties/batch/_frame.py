@@ -51,7 +51,8 @@ def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
                  catalog: Catalog | None = None, to: str | None = None,
                  rate_date: date | None = None, rate_source: str | None = None,
                  first_row: int = 1, today: date | None = None,
-                 strict_columns: bool = False) -> pandas.DataFrame:
+                 strict_columns: bool = False, input_rate_date: date | None = None
+                 ) -> pandas.DataFrame:
     """Assess each row of a pandas DataFrame of cases; one row of results per case.
 
     Columns are fact names (and ``id``), matched as a batch CSV header is (whatever their
@@ -70,7 +71,8 @@ def assess_frame(frame: pandas.DataFrame, provision: str | Statute, *,
 
     header = [str(name) for name in frame.columns]
     table = TableAssessor(header, provision, catalog=catalog, to=to, rate_date=rate_date,
-                          rate_source=rate_source, today=today, strict_columns=strict_columns)
+                          rate_source=rate_source, today=today, strict_columns=strict_columns,
+                          input_rate_date=input_rate_date)
     layout, vocabulary = table.layout, table.assessor.vocabulary
     count = len(frame)
     bad: dict[int, BadRow] = {}

@@ -186,7 +186,8 @@ class BatchResult:
 def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Statute, *,
                 catalog: Catalog | None = None, to: str | None = None,
                 rate_date: date | None = None, rate_source: str | None = None,
-                today: date | None = None) -> Iterator[BatchResult]:
+                today: date | None = None, input_rate_date: date | None = None
+                ) -> Iterator[BatchResult]:
     """Assess each case under ``provision``, lazily, in order. The provision, currency and
     dates are checked at the call, before any case is read.
 
@@ -199,9 +200,11 @@ def assess_many(cases: Iterable[Facts | Mapping[str, Any]], provision: str | Sta
         rate_source: the rate source (default: the embedded snapshot).
         today: the date of cases that give no offence date (default: the day the batch
             starts, the same for every case even if the batch runs past midnight).
+        input_rate_date: the date of the rate that converts amounts given in another
+            currency than the law's (default: each case's offence date), as ``assess``'s.
     """
     assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                        rate_source=rate_source, today=today)
+                        rate_source=rate_source, today=today, input_rate_date=input_rate_date)
     return (assessor.one(number, case) for number, case in enumerate(cases, start=1))
 
 
@@ -216,7 +219,8 @@ class Assessor:
     def __init__(self, provision: str | Statute, *, catalog: Catalog | None = None,
                  to: str | None = None, rate_date: date | None = None,
                  rate_source: str | None = None, today: date | None = None,
-                 on_stale: Callable[[Rate], None] | None = None) -> None:
+                 on_stale: Callable[[Rate], None] | None = None,
+                 input_rate_date: date | None = None) -> None:
         from penalties.statutes._catalog import default_catalog
         from rates.money import check_currency
 
@@ -229,6 +233,9 @@ class Assessor:
         self.target = check_currency(to) if to is not None else None
         self.rate_date = rate_date
         self.rate_source = rate_source
+        #: The date of the rate of amounts given in another currency (``None``: each
+        #: case's offence date).
+        self.input_rate_date = input_rate_date
         self.today = today if today is not None else lookback.today()  # one per batch
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
         #: Told each stale rate the batch uses, once per currency, date and source.
@@ -257,7 +264,8 @@ class Assessor:
         from penalties.assessment._conversion import convert_result
         from penalties.assessment._engine import assess_facts
 
-        result = assess_facts(self.lens, facts, self.today, self.rate_source)
+        result = assess_facts(self.lens, facts, self.today, self.rate_source,
+                              self.input_rate_date)
         return convert_result(result, self.rate(result.provision.currency, result.offence_date))
 
     def one(self, number: int, case: Facts | Mapping[str, Any]) -> BatchResult:

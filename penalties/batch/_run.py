@@ -113,7 +113,7 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
               on_error: RowError | None = None, progress: Progress | None = None,
               on_stale: Callable[[Rate], None] | None = None, delimiter: str | None = None,
               strict_columns: bool = False, on_note: Callable[[str], None] | None = None,
-              decimal_mark: str | None = None) -> int:
+              decimal_mark: str | None = None, input_rate_date: date | None = None) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
     rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
     first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
@@ -121,7 +121,9 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
     (``None``: detected); with ``strict_columns`` a CSV column that is not a fact is
     refused, else it is carried through to the output and ``on_note`` is told so once;
     ``decimal_mark`` is that of a CSV input's amounts (``None``: a comma when the fields are
-    separated by ``;``, else a point; :mod:`penalties.batch._decimal`).
+    separated by ``;``, else a point; :mod:`penalties.batch._decimal`); ``input_rate_date``
+    dates the rate of amounts given in another currency than the law's (``None``: each
+    case's offence date).
 
     The run is refused (:class:`~penalties._errors.InvalidInput`) when the output is the
     input file. An output file is in place, complete, only when the function returns.
@@ -136,7 +138,7 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
         run.decimal_mark = decimal_mark
         try:
             run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
-                       rate_source=rate_source)
+                       rate_source=rate_source, input_rate_date=input_rate_date)
         except csv.Error as exc:
             raise InvalidInput(run.source, f"not a CSV file this program can read ({exc}); "
                                f"{run.where(output.abort(), True)}") from None
@@ -182,7 +184,8 @@ class _Run:
         self.stopped: tuple[int, str] | None = None
 
     def assess(self, source: IO[str], provision: str, *, catalog: Catalog | None,
-               to: str | None, rate_date: date | None, rate_source: str | None) -> None:
+               to: str | None, rate_date: date | None, rate_source: str | None,
+               input_rate_date: date | None = None) -> None:
         """Assess every row of ``source`` into the output, by columns from CSV to CSV."""
         from penalties.batch._files import read_cases, write_csv, write_jsonl
         from penalties.batch._rows import Assessor
@@ -202,13 +205,15 @@ class _Run:
                                            stop_at_error=self.stop_at_error,
                                            on_stale=self.on_stale, delimiter=delimiter,
                                            strict_columns=strict, on_note=on_note,
-                                           decimal_mark=self.decimal_mark):
+                                           decimal_mark=self.decimal_mark,
+                                           input_rate_date=input_rate_date):
                 tick(done, _read_so_far(source))
                 for row, error in errors:
                     self.failed(row, error)
             return
         assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                            rate_source=rate_source, on_stale=self.on_stale)
+                            rate_source=rate_source, on_stale=self.on_stale,
+                            input_rate_date=input_rate_date)
         found = read_cases(cases, kind, assessor.vocabulary, delimiter=delimiter,
                            strict_columns=strict, on_note=on_note,
                            decimal_mark=self.decimal_mark)

@@ -38,6 +38,7 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
                stop_at_error: bool = False, chunk_rows: int = CHUNK_ROWS,
                today: date | None = None, on_stale: Callable[[Rate], None] | None = None,
                delimiter: str | None = None, strict_columns: bool = False,
+               input_rate_date: date | None = None,
                on_note: Callable[[str], None] | None = None, decimal_mark: str | None = None
                ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
@@ -58,7 +59,8 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
     before it are written.
     """
     assessor = Assessor(provision, catalog=catalog, to=to, rate_date=rate_date,
-                        rate_source=rate_source, today=today, on_stale=on_stale)
+                        rate_source=rate_source, today=today, on_stale=on_stale,
+                        input_rate_date=input_rate_date)
     reader, read_from = open_csv(source, delimiter, assessor.vocabulary)
     before = undecodable_mark(read_from)
     try:

@@ -69,10 +69,12 @@ class TableAssessor:
                  rate_date: date | None = None, rate_source: str | None = None,
                  today: date | None = None,
                  on_stale: Callable[[Rate], None] | None = None, strict_columns: bool = False,
-                 assessor: Assessor | None = None) -> None:
+                 assessor: Assessor | None = None, input_rate_date: date | None = None
+                 ) -> None:
         self.assessor = assessor or Assessor(provision, catalog=catalog, to=to,
                                              rate_date=rate_date, rate_source=rate_source,
-                                             today=today, on_stale=on_stale)
+                                             today=today, on_stale=on_stale,
+                                             input_rate_date=input_rate_date)
         vocabulary = self.assessor.vocabulary
         #: What each column is: its fact (or ``id``) or a column carried through.
         self.layout = check_header(header, vocabulary, strict=strict_columns)
@@ -159,7 +161,8 @@ class TableAssessor:
             if known is None:
                 facts = facts_from_row(self.layout.case(rows[members[0]]),
                                        assessor.vocabulary, assessor.reader)
-                key, _ = self.lens.see(facts, assessor.today, assessor.rate_source)
+                key, _ = self.lens.see(facts, assessor.today, assessor.rate_source,
+                                       assessor.input_rate_date)
                 if key.day[0] != "day":
                     raise _Single
                 if len(self.known) >= MAX_TEXTS:
