@@ -121,8 +121,12 @@ def _count(fact: Fact, raw: object) -> int:
         number = int(text.lstrip("0") or "0") if len(text) <= 18 else fact.high + 1
     elif isinstance(raw, int) and not isinstance(raw, bool):
         number = raw
-    elif isinstance(raw, (Decimal, float)) and _whole(raw):  # a JSON or a frame's 2.0 is 2
+    elif isinstance(raw, Decimal) and _whole(raw):  # a JSON Lines 2.0 is 2
         number = int(raw) if -(10**18) <= raw <= 10**18 else fact.high + 1
+    elif isinstance(raw, float):  # never read: JSON's 9.9999999999999999 is the float 10.0
+        raise InvalidFacts(fact.name, f"{shown(raw)} is a floating-point number, which may "
+                           "be a rounded one: give the count as an integer or as text",
+                           fact.allowed)
     else:
         raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
     if not fact.low <= number <= fact.high:
@@ -132,10 +136,10 @@ def _count(fact: Fact, raw: object) -> int:
     return number
 
 
-def _whole(number: Decimal | float) -> bool:
-    """Whether a number (not text) is finite and whole: ``2.0`` is, ``2.5`` and NaN are not."""
-    if isinstance(number, float):
-        return number.is_integer()
+def _whole(number: Decimal) -> bool:
+    """Whether a decimal number (not text) is finite and whole: ``2.0`` is, ``2.5``, NaN
+    and ``9.9999999999999999`` are not. A float is never read as a count: JSON's
+    ``9.9999999999999999`` is the float 10.0 before anyone sees it."""
     return number.is_finite() and number == number.to_integral_value()
 
 

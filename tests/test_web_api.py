@@ -437,3 +437,46 @@ def test_a_query_parameter_given_twice_is_refused(client: TestClient) -> None:
     error = found.json()["error"]
     assert error["field"] == "to"
     assert "given 2 times" in error["message"]
+
+
+def test_a_json_float_is_never_read_as_a_count(client: TestClient) -> None:
+    """``"times": 1.9999999999999999`` arrives as the float 2.0: read as 2, it moved an
+    entity from 225(4)(a) to 225(4)(b) without a word."""
+    body = ('{"provision": "vn-225", "facts": {"offender": "entity", "offence_date": '
+            '"2018-03-19", "illicit_profit": "250000000", "times": 1.9999999999999999}}')
+    found = client.post("/assess", content=body, headers={"content-type": "application/json"})
+    assert found.status_code == 422
+    error = found.json()["error"]
+    assert error["field"] == "times"
+    assert "floating-point number" in error["message"]
+    assert client.post("/assess", content=body.replace("1.9999999999999999", "2"), headers={
+        "content-type": "application/json"}).json()["tier"]["id"] == "4b"
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('{"provision": "vn-225", "facts": {"offender": "entity", "illicit_profit": "250000000"},'
+     ' "facts": {"offender": "person"}}', "facts"),
+    ('{"provision": "vn-225", "facts": {"offender": "entity", "illicit_profit": "250000000",'
+     ' "illicit_profit": "50000000"}}', "illicit_profit"),
+    ('{"provision": "vn-225", "to": "USD", "to": "EUR", "facts": {"offender": "entity"}}',
+     "to"),
+])
+def test_a_key_given_twice_in_a_body_is_refused(client: TestClient, body: str,
+                                                 field: str) -> None:
+    """The last of two keys answered silently (a whole ``facts`` object dropped)."""
+    for path in ("/assess", "/compare", "/map"):
+        found = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert found.status_code == 422, (path, found.text)
+        assert found.json()["error"]["field"] == field
+        assert "given twice" in found.json()["error"]["message"]
+
+
+def test_an_empty_date_or_provision_is_refused_not_read_as_not_given(
+        client: TestClient) -> None:
+    """``?on=`` converted at today's rate; ``/facts?provision=`` answered the whole
+    vocabulary; ``"rate_date": ""`` was no date."""
+    found = client.get("/convert", params={"amount": "100 USD", "to": "EUR", "on": ""})
+    assert (found.status_code, found.json()["error"]["field"]) == (422, "on")
+    assert client.get("/facts", params={"provision": ""}).status_code == 404
+    body = {"provision": "vn-225", "facts": {"offender": "entity"}, "rate_date": ""}
+    assert client.post("/assess", json=body).json()["error"]["field"] == "rate_date"

@@ -90,9 +90,45 @@ def _declared_query(request: Request) -> None:
 _QUERY_CHECKED = [Depends(_declared_query)]
 
 
+class _Twice(Exception):
+    """A key given twice in one JSON object."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Twice(key)
+        seen[key] = value
+    return seen
+
+
+async def _keys_once(request: Request) -> None:
+    """Refuse a JSON body that gives a key twice in one object (``"to": "USD", "to":
+    "EUR"``, two ``facts``): the parser keeps the last, which would answer silently (as a
+    batch's JSON Lines row refuses it). A body that is not JSON is left to the parser's
+    own error."""
+    import json
+
+    try:
+        json.loads(await request.body(), object_pairs_hook=_once)
+    except _Twice as twice:
+        raise InvalidInput(str(twice), "is given twice in one object", "each key once") from None
+    except ValueError:
+        return
+
+
+#: The check of :func:`_keys_once`, for every POST endpoint of the API.
+_BODY_CHECKED = [Depends(_keys_once)]
+
+
 def _day(field: str, text: str | None) -> date | None:
+    """A date of a request (``None``: not given); an empty one is refused, not read as
+    "not given" (``?on=`` answered with today's rate)."""
     from penalties._values import read_option
 
+    if text is not None and not text.strip():
+        raise InvalidInput(field, "is empty", "a date YYYY-MM-DD, or leave it out")
     return cast("date | None", read_option("date", field, text))
 
 
@@ -151,13 +187,14 @@ def create_app(*, catalog: Catalog | None = None,
     def facts(provision: Annotated[str | None, Query(max_length=MAX_ID)] = None
               ) -> JSONResponse:
         found = chosen()
-        if provision:
+        if provision is not None:  # an empty one is refused by get_provision, not ignored
             statute = penalties.get_provision(provision, found)
             return JSONResponse(facts_document(statute.vocabulary, statute))
         return JSONResponse(facts_document(found.vocabulary))
 
-    @app.post("/assess", responses=_ERRORS, summary="Assess facts under a provision, with "
-              "the margins to the next and the previous tier (as `penalties assess --json`)")
+    @app.post("/assess", dependencies=_BODY_CHECKED, responses=_ERRORS,
+              summary="Assess facts under a provision, with the margins to the next and the "
+              "previous tier (as `penalties assess --json`)")
     def assess(body: AssessRequest) -> JSONResponse:
         to, rate_date = _currency("to", body.to), _day("rate_date", body.rate_date)
         result = penalties.assess(
@@ -167,8 +204,8 @@ def create_app(*, catalog: Catalog | None = None,
         found = penalties.margins(result, catalog=chosen(), to=to, rate_source=body.rate_source)
         return JSONResponse(result.to_dict(found))  # the document of `penalties assess --json`
 
-    @app.post("/compare", responses=_ERRORS, summary="One set of facts under several "
-              "provisions, ranked")
+    @app.post("/compare", dependencies=_BODY_CHECKED, responses=_ERRORS,
+              summary="One set of facts under several provisions, ranked")
     def compare(body: CompareRequest) -> JSONResponse:
         if body.all == bool(body.provisions):
             raise InvalidInput("provisions", "give provisions, or \"all\": true (one of the "
@@ -188,12 +225,14 @@ def create_app(*, catalog: Catalog | None = None,
                                   rate_source=body.rate_source, input_rate_date=_day(
                                       "input_rate_date", body.input_rate_date))
 
-    @app.post("/map", responses=_ERRORS, summary="The tier map of one amount or count fact")
+    @app.post("/map", dependencies=_BODY_CHECKED, responses=_ERRORS,
+              summary="The tier map of one amount or count fact")
     def tier_map(body: MapRequest) -> JSONResponse:
         return JSONResponse(mapped(body).to_dict())
 
-    @app.post("/chart", response_class=Response, summary="The tier map as a step chart "
-              "(SVG; the server needs the plotting extra)", responses={
+    @app.post("/chart", response_class=Response, dependencies=_BODY_CHECKED,
+              summary="The tier map as a step chart (SVG; the server needs the plotting "
+              "extra)", responses={
                   **_ERRORS, 200: {"content": {"image/svg+xml": {}}},
                   501: {"model": ErrorDocument, "description": "No plotting library"}})
     def chart(body: MapRequest) -> Response:
