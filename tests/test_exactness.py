@@ -126,7 +126,7 @@ def test_twice_the_gross_gain_is_not_rounded_on_the_way() -> None:
     assert fine.max == Money("400000.00", "USD")
     assert result.to_dict()["principal"][0]["max"] == {
         "amount": "400000.00", "currency": "USD",
-        "unrounded": "400000.009999999999999999999999998"}
+        "unrounded": "400000.009999999999999999999999998", "unrounded_exact": True}
 
 
 def test_rounding_never_decides_liability() -> None:
@@ -267,3 +267,18 @@ def test_warm_money_conversions_ignore_the_callers_context(name: str) -> None:
         expected = [rates.convert(*w).to_dict() for w in work]  # cold, then kept
     with decimal.localcontext(HOSTILE[name]):
         assert [rates.convert(*w).to_dict() for w in work] == expected
+
+
+def test_an_unrounded_figure_whose_decimals_do_not_end_says_so() -> None:
+    """A figure's ``unrounded`` is cut to 30 significant digits when its decimals never end
+    (a /map in euros of a VND boundary): it said so nowhere, as if it were exact."""
+    from fractions import Fraction
+
+    from penalties.assessment._figures import Figure
+
+    cut = Figure(Fraction(1, 3), "USD", "ROUND_DOWN").to_dict()
+    assert cut["unrounded_exact"] is False
+    assert cut["unrounded"] == "0.333333333333333333333333333333"
+    whole = Figure(Decimal("1.005"), "USD", "ROUND_DOWN").to_dict()
+    assert (whole["unrounded"], whole["unrounded_exact"]) == ("1.005", True)
+    assert "unrounded" not in Figure(Decimal("1.00"), "USD", "ROUND_DOWN").to_dict()

@@ -43,12 +43,14 @@ __all__ = ["SHOWN_DIGITS", "ExactValue", "Figure", "FigureDocument", "InputConve
 
 class FigureDocument(TypedDict):
     """An amount of a result, as decimal text rounded once to its currency's minor unit;
-    unrounded is the exact value when rounding changed it, converted the same amount at the
-    document's one rate (its conversion block)."""
+    unrounded is the exact value when rounding changed it (unrounded_exact: false when its
+    decimals do not end and its first 30 significant digits are shown), converted the same
+    amount at the document's one rate (its conversion block)."""
 
     amount: str
     currency: str
     unrounded: NotRequired[str]
+    unrounded_exact: NotRequired[bool]
     converted: NotRequired[FigureDocument]
 
 
@@ -137,13 +139,13 @@ class Figure(NamedTuple):
 
     def to_dict(self, unrounded: bool = True) -> FigureDocument:
         """``{"amount", "currency"}``, with ``unrounded`` if rounding changed the amount
-        (the exact value, or 30 significant digits when its decimals do not end; not for a
-        converted amount, whose rate the document states) and ``converted`` when the result
-        was converted."""
+        (the exact value, or 30 significant digits when its decimals do not end, then
+        ``unrounded_exact`` is false; not for a converted amount, whose rate the document
+        states) and ``converted`` when the result was converted."""
         rounded = self.amount
         out = cast("FigureDocument", money_json(rounded, self.currency))
         if unrounded and rounded != self.exact:
-            out["unrounded"] = decimal_text(self.exact, SHOWN_DIGITS)[0]
+            out["unrounded"], out["unrounded_exact"] = decimal_text(self.exact, SHOWN_DIGITS)
         if self.converted is not None:
             out["converted"] = self.converted.to_dict(unrounded=False)
         return out
