@@ -50,6 +50,9 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
     >>> result.tier.id, [(p.kind, str(p.min.amount), str(p.max.amount)) for p in result.principal]
     ('4a', [('fine', '300000000', '1000000000')])
     """
+    from rates.sources import check_source
+
+    check_source(rate_source)  # a mistyped source is refused even when no rate is needed
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
     result = assess_facts(chosen.lens(statute), facts_for(statute, facts), today, rate_source,

@@ -54,6 +54,7 @@ __all__ = [
     "Source",
     "carried",
     "carriers",
+    "check_source",
     "get_source",
     "list_sources",
     "not_carried",
@@ -131,6 +132,25 @@ def source_names() -> list[str]:
     """Every registered source name: the built-in ones first, then the user's."""
     builtin = [name for name in _BUILTIN if name not in _removed]
     return builtin + [name for name in _registered if name not in _BUILTIN]
+
+
+def check_source(name: str | Source | None) -> None:
+    """Raise :class:`~rates.errors.UnknownSource` for a name (or any name of a chain
+    ``"a,b"``) no source is registered under, without building the source: for callers
+    that may not need a rate at all, so that a mistyped name is refused, not ignored.
+
+    >>> check_source("ecb,snapshot")
+    >>> check_source("ecbb")
+    Traceback (most recent call last):
+    ...
+    rates.errors.UnknownSource: unknown rate source 'ecbb' (known: snapshot, ecb, ...)
+    """
+    if name is None or not isinstance(name, str):
+        return
+    known = source_names()
+    for part in name.split(","):
+        if part.strip() not in known:
+            raise UnknownSource(part.strip(), known)
 
 
 def _factory(name: str) -> Callable[..., Source]:

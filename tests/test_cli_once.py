@@ -69,3 +69,27 @@ def test_rate_options_that_change_nothing_are_said() -> None:
     compared = runner.invoke(app, ["compare", "vn-225", "cn-217", "--offender", "entity",
                                    "--profit", "100000000 VND", "--rate-date", "2019-01-01"])
     assert "--rate-date 2019-01-01 is not used" in compared.output
+
+
+def test_a_mistyped_rate_source_is_refused_even_when_no_rate_is_needed() -> None:
+    """``--source bogus`` (``"rate_source": "bogus"`` over HTTP) was accepted whenever no
+    rate was needed: the mistake was never seen."""
+    import io
+
+    from penalties import assess, assess_many, csv_to_csv, get_provision, thresholds
+    from rates.errors import UnknownSource
+
+    found = runner.invoke(app, [*CASE, "--profit", "100000000", "--source", "ecbb"])
+    assert found.exit_code != EXIT_OK
+    assert "unknown rate source 'ecbb'" in found.output
+    case = {"offender": "entity", "illicit_profit": "1"}
+    with pytest.raises(UnknownSource):
+        assess("vn-225", case, rate_source="ecb,snapshott")
+    with pytest.raises(UnknownSource):
+        list(assess_many([case], "vn-225", rate_source="bogus"))
+    with pytest.raises(UnknownSource):
+        list(csv_to_csv(io.StringIO("offender\nentity\n"), io.StringIO(), "vn-225",
+                        rate_source="bogus"))
+    with pytest.raises(UnknownSource):
+        thresholds(get_provision("vn-225"), rate_source="bogus")
+    assert assess("vn-225", case, rate_source="ecb,snapshot").tier is None  # known names

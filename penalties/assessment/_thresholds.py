@@ -157,6 +157,9 @@ def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
     with ``to``, every amount also in that currency at the rate for ``on`` (default:
     today). A date no version covers is :class:`~penalties.NoVersionInForce`, naming the
     predecessor or successor in force then, if the statute has one."""
+    from rates.sources import check_source
+
+    check_source(rate_source)  # refused even when nothing is converted
     try:
         version = statute.version_on(on) if on else statute.versions[-1]
     except NoVersionInForce as exc:  # say which law then was, as assess would choose it

@@ -223,6 +223,9 @@ class Assessor:
                  input_rate_date: date | None = None) -> None:
         from penalties.statutes._catalog import default_catalog
         from rates.money import check_currency
+        from rates.sources import check_source
+
+        check_source(rate_source)  # refused at the call, even if no row needs a rate
 
         self.catalog = catalog if catalog is not None else default_catalog()
         self.statute = (self.catalog.get(provision) if isinstance(provision, str)
