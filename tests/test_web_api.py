@@ -480,3 +480,15 @@ def test_an_empty_date_or_provision_is_refused_not_read_as_not_given(
     assert client.get("/facts", params={"provision": ""}).status_code == 404
     body = {"provision": "vn-225", "facts": {"offender": "entity"}, "rate_date": ""}
     assert client.post("/assess", json=body).json()["error"]["field"] == "rate_date"
+
+
+def test_a_key_a_request_does_not_take_is_named_with_those_it_takes(client: TestClient) -> None:
+    """An unknown key was "extra: Extra inputs are not permitted", pydantic's words, with no
+    list of the keys the request takes."""
+    found = client.post("/assess", json={"provision": "vn-225", "facts": {}, "offence": "x"})
+    assert found.status_code == 422
+    error = found.json()["error"]
+    assert error["field"] == "offence"
+    assert "is not a field of this request" in error["message"]
+    assert "provision" in error["message"]
+    assert "facts" in error["message"]

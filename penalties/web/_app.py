@@ -288,7 +288,10 @@ def _install_errors(app: FastAPI) -> None:
 
     def invalid(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        status, body = validation_document(list(exc.errors()))
+        body_field = getattr(request.scope.get("route"), "body_field", None)
+        model = getattr(getattr(body_field, "field_info", None), "annotation", None)
+        fields = list(getattr(model, "model_fields", {}))  # what an unknown key could be
+        status, body = validation_document(list(exc.errors()), fields)
         return JSONResponse(body, status_code=status)
 
     def http(request: Request, exc: Exception) -> JSONResponse:

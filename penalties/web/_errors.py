@@ -24,7 +24,7 @@ anything else                                   500     no detail; the server's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -107,9 +107,11 @@ def document(error: BaseException, *, get: bool = False, path: str = "") -> dict
                       "message": str(shown)}}
 
 
-def validation_document(errors: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+def validation_document(errors: list[dict[str, Any]], fields: Sequence[str] = ()
+                        ) -> tuple[int, dict[str, Any]]:
     """The status and document of a request FastAPI's models refused (the first problem;
-    400 for a body that is not JSON)."""
+    400 for a body that is not JSON); ``fields``: those of the body, named when a key is not
+    one of them."""
     first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
     where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     if first.get("type") == "json_invalid":
@@ -118,6 +120,8 @@ def validation_document(errors: list[dict[str, Any]]) -> tuple[int, dict[str, An
         return 400, {"error": {"type": "InvalidJSON", "field": None,
                                "message": f"the body is not JSON: {reason}".rstrip(": ")}}
     message = str(first.get("msg", "invalid request"))
+    if first.get("type") == "extra_forbidden" and len(where) == 1 and fields:
+        message = f"is not a field of this request (allowed: {', '.join(fields)})"
     if where:
         message = f"{'.'.join(where)}: {message}"
     if len(errors) > 1:
