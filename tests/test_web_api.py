@@ -492,3 +492,17 @@ def test_a_key_a_request_does_not_take_is_named_with_those_it_takes(client: Test
     assert "is not a field of this request" in error["message"]
     assert "provision" in error["message"]
     assert "facts" in error["message"]
+
+
+def test_errors_about_a_field_name_it(client: TestClient) -> None:
+    """``"to": "XAU"`` (no rate) and ``/convert?amount=100`` (no currency) answered with a
+    ``field`` of null."""
+    body = {"provision": "vn-225", "to": "XAU", "facts": {
+        "offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"}}
+    found = client.post("/assess", json=body).json()["error"]
+    assert (found["type"], found["field"]) == ("RateNotFound", "to")
+    bare = client.get("/convert", params={"amount": "100", "to": "USD"}).json()["error"]
+    assert (bare["type"], bare["field"]) == ("InvalidAmount", "amount")
+    same = client.post("/assess", json={**body, "to": "USD"}).json()
+    assert same == penalties.assess("vn-225", body["facts"], to="USD").to_dict(
+        penalties.margins(penalties.assess("vn-225", body["facts"], to="USD"), to="USD"))

@@ -198,9 +198,11 @@ def create_app(*, catalog: Catalog | None = None,
     def assess(body: AssessRequest) -> JSONResponse:
         to, rate_date = _currency("to", body.to), _day("rate_date", body.rate_date)
         result = penalties.assess(
-            body.provision, body.facts, catalog=chosen(), to=to, rate_date=rate_date,
-            rate_source=body.rate_source,
+            body.provision, body.facts, catalog=chosen(), rate_source=body.rate_source,
             input_rate_date=_day("input_rate_date", body.input_rate_date))
+        if to is not None:  # what assess(to=) does, its errors (no rate for "to") located
+            with located("to"):
+                result = penalties.convert_assessment(result, to, rate_date, body.rate_source)
         found = penalties.margins(result, catalog=chosen(), to=to, rate_source=body.rate_source)
         return JSONResponse(result.to_dict(found))  # the document of `penalties assess --json`
 
@@ -260,12 +262,16 @@ def create_app(*, catalog: Catalog | None = None,
                 to: Annotated[str, Query(max_length=MAX_CODE, examples=["USD"])],
                 on: Day = None, source: Code = None) -> JSONResponse:
         import rates
+        from rates.errors import InvalidAmount
         from rates.money import parse_amount
 
         target = cast(str, _currency("to", to))
         with located("amount"):
-            parse_amount(amount)
-        result = rates.convert(amount, target, _day("on", on), source=source)
+            parse_amount(amount)  # unreadable, or in an unknown currency
+        try:
+            result = rates.convert(amount, target, _day("on", on), source=source)
+        except InvalidAmount as exc:  # naming no currency: about "amount" too
+            raise Located("amount", exc) from exc
         return JSONResponse(result.to_dict())
 
     @app.get("/schema", dependencies=_QUERY_CHECKED,
