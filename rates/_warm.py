@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -62,9 +63,9 @@ __all__ = ["DIGITS", "LIMIT", "PREPARED", "Entry", "bound", "entry", "forget", "
 #: ``multiply`` of the context to compute the product in (``None``: the exact path,
 #: :meth:`rates.Rate.convert_checked`), the ``quantize`` that rounds it with the rounding
 #: mode (:data:`rates.money.QUANTIZING` with that mode), the target's minor unit as a
-#: quantum, the rate, its base currency, and whether the product is the exact result.
+#: quantum, the rate, and whether the product is the exact result.
 Entry = tuple[Decimal, "Callable[[Decimal, Decimal], Decimal] | None",
-              "Callable[[Decimal, Decimal], Decimal]", Decimal, Rate, str, bool]
+              "Callable[[Decimal, Decimal], Decimal]", Decimal, Rate, bool]
 
 #: Significant digits of an amount always converted with a bound (one of DIGITS + 2 or more
 #: takes the exact path): those of any amount up to 10^18 with its minor unit, and of a
@@ -121,15 +122,14 @@ def entry(rate: Rate, rounding: str) -> Entry:
     exact = rate.exact
     quantize, quantum = _quantize_in(rounding), minor_unit_quantum(rate.quote)
     if type(exact) is Decimal:
-        return exact, CONTEXT.multiply, quantize, quantum, rate, rate.base, True
-    if rounding not in _FROM_ABOVE and rounding not in _FROM_BELOW:
-        return _ZERO, None, quantize, quantum, rate, rate.base, False  # the exact path
-    try:
-        multiplier, multiply = bound(as_fraction(exact), minor_unit(rate.quote),
-                                     upward=rounding in _FROM_ABOVE)
-    except ArithmeticError:  # a quotient of hundreds of digits: the exact path
-        return _ZERO, None, quantize, quantum, rate, rate.base, False
-    return multiplier, multiply, quantize, quantum, rate, rate.base, False
+        return exact, CONTEXT.multiply, quantize, quantum, rate, True
+    multiplier: Decimal = _ZERO
+    multiply: Callable[[Decimal, Decimal], Decimal] | None = None  # the exact path...
+    if rounding in _FROM_ABOVE or rounding in _FROM_BELOW:  # ...unless a bound serves
+        with suppress(ArithmeticError):  # (not a quotient of hundreds of digits)
+            multiplier, multiply = bound(as_fraction(exact), minor_unit(rate.quote),
+                                         upward=rounding in _FROM_ABOVE)
+    return multiplier, multiply, quantize, quantum, rate, False
 
 
 def bound(exact: Fraction, places: int, *, upward: bool

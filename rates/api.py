@@ -105,6 +105,7 @@ def convert(
     bounded cache), so that converting again on a date already met costs one product and
     one rounding; results are those of :meth:`Rate.convert_checked`, digit for digit.
     """
+    global _MONEY
     kind = type(amount)
     if kind is _MONEY and currency is None and source is None:
         held: Any = amount  # a py-moneyed Money
@@ -113,7 +114,7 @@ def convert(
         value, named = _parsed(amount)
     else:
         if _MONEY is None and "moneyed" in sys.modules:  # py-moneyed in use: now known
-            _known_money(sys.modules["moneyed"].Money)
+            _MONEY = sys.modules["moneyed"].Money
             if kind is _MONEY:
                 return convert(amount, to, on, source=source, rounding=rounding,
                                currency=currency)
@@ -121,7 +122,7 @@ def convert(
         return get_rate(named, to, on, source).convert_checked(value, rounding)
     day = lookback.today() if on is None else on
     try:  # a text without currency: named is None, a KeyError (an unhashable date: TypeError)
-        multiplier, multiply, quantize, quantum, rate, base, exact = _PREPARED[
+        multiplier, multiply, quantize, quantum, rate, exact = _PREPARED[
             named if rounding == DEFAULT_ROUNDING else (named, rounding)][to][day]
         if _ZERO < value <= MAX_AMOUNT:  # a zero of either sign: the checks below
             if multiply is None:  # a mode the bounds do not serve: the exact path
@@ -129,7 +130,7 @@ def convert(
             result = multiply(value, multiplier)
             made = _new(Conversion)  # the fields set directly, as conversion() does
             made._amount = value
-            made._currency = base
+            made._currency = rate.base
             made._rate = rate
             made._unrounded = result if exact else None  # None: computed when read
             made._rounded = quantize(result, quantum)
@@ -157,11 +158,6 @@ def _prepare(named: str, to: str, on: date | str, rounding: str) -> Rate:
         _warm.keep(named if rounding == DEFAULT_ROUNDING else (named, rounding), to, on,
                    kept, since)
     return rate
-
-
-def _known_money(money_type: type) -> None:
-    global _MONEY
-    _MONEY = money_type
 
 
 _new = object.__new__

@@ -41,9 +41,6 @@ __all__ = ["FIELDS", "PRECISION", "Conversion", "conversion"]
 #: result that is not a finite decimal; the computations themselves are exact.
 PRECISION = 50
 
-#: The fields of a conversion, in the order it unpacks and is built.
-FIELDS = ("amount", "currency", "rate", "unrounded", "rounded", "rounding")
-
 
 class Conversion:
     """An amount converted with one rate: what went in, what came out, and how.
@@ -64,7 +61,7 @@ class Conversion:
     _rounding: str
 
     __match_args__ = ("amount", "currency", "rate", "unrounded", "rounded", "rounding")
-    _fields = FIELDS
+    _fields = __match_args__
 
     def __new__(cls, amount: Exact, currency: str, rate: Rate, unrounded: Exact | None,
                 rounded: Decimal, rounding: str) -> Conversion:
@@ -188,6 +185,8 @@ class Conversion:
         return rich(self)
 
 
+#: The fields of a conversion, in the order it unpacks and is built.
+FIELDS = Conversion.__match_args__
 _new = Conversion.__new__
 
 
