@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
@@ -119,8 +120,8 @@ def _ends(items: list[PenaltyRange]) -> tuple[PenaltyRange | None, PenaltyRange 
         return items[0], items[0]
     lows = [(end, item) for item in items if (end := _end(item, "low")) is not None]
     highs = [(end, item) for item in items if (end := _end(item, "high")) is not None]
-    return (min(lows, key=_first)[1] if len(lows) == len(items) else None,
-            max(highs, key=_first)[1] if len(highs) == len(items) else None)
+    return (min(lows, key=itemgetter(0))[1] if len(lows) == len(items) else None,
+            max(highs, key=itemgetter(0))[1] if len(highs) == len(items) else None)
 
 
 def _end(item: PenaltyRange, which: str) -> Fraction | None:
@@ -129,10 +130,6 @@ def _end(item: PenaltyRange, which: str) -> Fraction | None:
         return as_fraction(figure.exact) if figure is not None else None
     months = item.min_months if which == "low" else item.max_months
     return as_fraction(months) if months is not None else None
-
-
-def _first(pair: tuple[Fraction, PenaltyRange]) -> Fraction:
-    return pair[0]
 
 
 def _qualified(ranges: dict[str, list[PenaltyRange]]) -> list[str]:
