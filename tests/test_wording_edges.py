@@ -143,3 +143,19 @@ def test_a_reason_that_scales_both_bounds_is_said_once() -> None:
     [fine] = assess("vn-d131-18", {"offender": "entity", "offence_date": "2020-01-01"}).principal
     assert sum("2(2)" in line for line in fine.basis) == 1
     assert (fine.low.exact, fine.high.exact) == (30_000_000, 70_000_000)
+
+
+def test_a_tier_for_every_case_of_its_provision_does_not_presume_the_act_given() -> None:
+    """A fresh user's test (2026-12-03): Decree 131 Art. 18(1), a tier that holds for every
+    case of the article, read "act is copying a work without permission" with no act given,
+    as if the user had said so. It is the act the article punishes, taken as the case's
+    because the article was asked."""
+    from penalties import assess
+
+    result = assess("vn-d131-18", {"offender": "person", "offence_date": "2020-01-01"})
+    assert result.tier is not None
+    [reason] = result.tier.reasons
+    assert reason.text == ("18(1) [copying a work without permission]: act taken to be the "
+                           "one this provision punishes (copying a work without permission)")
+    assert " act is " not in invoke("assess", "vn-d131-18", "--offender", "person",
+                                    "--offence-date", "2020-01-01")

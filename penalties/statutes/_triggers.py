@@ -168,12 +168,15 @@ class ActNode(Node):
 
 
 class AlwaysNode(Node):
-    """Always fires."""
+    """Always fires: the tier holds for every case of its provision (an administrative
+    decree's article, which punishes one act). The reason says that act is taken to be the
+    case's because the provision was asked, not that the case was said to be it."""
 
     __slots__ = ()
 
     def evaluate(self, ctx: Context) -> tuple[Reason, ...] | None:
-        return (Reason(self.ref, "act", f"is {self.label or 'the act of this provision'}"),)
+        test = "taken to be the one this provision punishes"
+        return (Reason(self.ref, "act", f"{test} ({self.label})" if self.label else test),)
 
 
 class _Branch(Node):
