@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -226,20 +226,44 @@ def test_quoted_is_the_larger_way_round_as_published() -> None:
                                                                       "2008-12-31")
 
 
-def test_the_screen_shortens_the_same_quoted_value() -> None:
-    """The words on screen show the quoted value to 8 significant digits, from the same
-    value and unit."""
+def test_the_screen_shows_the_same_quoted_value_and_marks_a_cut() -> None:
+    """The words on screen show the quoted value, from the same value and unit: every digit
+    when it is exact and short (VND per EUR on 2018-03-19 is 22463 × 1.2309 = 27649.7067;
+    it was shown rounded as 27,649.707, so that 12,000.50 EUR times the rate shown was not
+    the VND the legal tests used), else its first 8 significant digits, cut, with "…"."""
     from penalties import _words as words
     from rates.quoted import quoted
 
-    for base, quote in (("VND", "USD"), ("VND", "EUR"), ("VND", "JPY"), ("EUR", "GBP")):
+    for base, quote in (("VND", "USD"), ("VND", "EUR"), ("VND", "JPY"), ("EUR", "GBP"),
+                        ("USD", "JPY")):
         rate = rates.get_rate(base, quote, date(2018, 3, 19))
         said = quoted(rate)
         shown = words.rate(rate).split(" (")[0]
         figure, unit = shown.split(" ", 1)
         assert unit == said.unit
-        digits = max(0, 8 - 1 - said.value.adjusted())
-        assert Decimal(figure.replace(",", "")) == round(said.value, digits)
+        if said.exact and len(said.value.as_tuple().digits) <= 12:
+            assert Decimal(figure.replace(",", "")) == said.value, (base, quote)
+        else:
+            assert figure.endswith("…"), (base, quote, figure)
+            digits = max(0, 8 - 1 - said.value.adjusted())
+            cut = said.value.quantize(Decimal(1).scaleb(-digits), ROUND_DOWN)
+            assert Decimal(figure[:-1].replace(",", "")) == cut, (base, quote)
+    assert words.rate(rates.get_rate("VND", "EUR", date(2018, 3, 19))).startswith(
+        "27,649.7067 VND per EUR (")
+
+
+def test_an_input_conversion_is_checkable_from_the_rate_it_shows() -> None:
+    """The input line says the legal tests use its exact figure: the rate it shows times the
+    amount given is that figure."""
+    from penalties import _words as words
+    from penalties import assess
+
+    result = assess("vn-225", {"offender": "entity", "illicit_profit": "12000.50 EUR",
+                               "offence_date": "2018-03-19"})
+    [given] = result.inputs
+    line = words.input_conversion(given)
+    assert " at 27,649.7067 VND per EUR (" in line
+    assert Decimal("12000.50") * Decimal("27649.7067") == given.value
 
 
 def test_the_rate_cells_are_made_once_per_rate_not_per_row(monkeypatch: pytest.MonkeyPatch

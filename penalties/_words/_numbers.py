@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_DOWN, Decimal, localcontext
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -197,27 +197,34 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
     return f"{low}, {high}"
 
 
+#: A rate's quoted figure is shown whole up to this many significant digits (a published
+#: rate, or a cross rate of two published ones)...
+RATE_DIGITS = 12
+#: ...and else cut to this many, with "…".
+RATE_SHOWN = 8
+
+
 def rate(value: Rate, locale: str | None = None) -> str:
     """``22,463 VND per USD (VND→USD derived from IMF monthly end-of-period USD→VND, 2018-02,
     month-end official rate; asked for 2018-03-19; source snapshot)``: the larger way round,
     with its provenance (basis and kind of each rate, its age when stale: see
     :meth:`rates.model.Rate.describe`), and each source of a chain that gave no rate before
     this one answered, and why. The figure is formatted for ``locale`` when one is given
-    (``22.463 VND per USD`` in ``vi_VN``), else locale-neutral."""
+    (``22.463 VND per USD`` in ``vi_VN``), else locale-neutral; it is the quoted value
+    (:func:`rates.quoted.quoted`) whole when that is exact in at most
+    :data:`RATE_DIGITS` significant digits (``27,649.7067 VND per EUR``, 22463 × 1.2309),
+    else its first :data:`RATE_SHOWN` significant digits, cut, and "…"
+    (``106.14184… JPY per USD``, 130.65 / 1.2309)."""
     said = quoted(value)
-    figure = _significant(said.value)
-    shown = f"{local_number(figure, locale) if locale else f'{figure:,f}'} {said.unit}"
+    figure, cut = said.value, not said.exact or len(said.value.as_tuple().digits) > RATE_DIGITS
+    if cut:
+        places = max(0, RATE_SHOWN - 1 - figure.adjusted())
+        figure = round_exact(figure, places, ROUND_DOWN).normalize(CONTEXT)
+    digits = local_number(figure, locale) if locale else f"{figure:,f}"
+    shown = f"{digits}{'…' if cut else ''} {said.unit}"
     passed = "".join(f"; {f.source} gave no rate first ({f.error}: {f.reason})"
                      for f in value.fallbacks)
     return f"{shown} ({value.describe()}; source {value.source}{passed})"
-
-
-def _significant(value: Decimal, digits: int = 8) -> Decimal:
-    """``value`` to ``digits`` significant digits, without trailing zeros (for display)."""
-    if not value:
-        return value
-    places = max(0, digits - 1 - value.adjusted())
-    return round_exact(value, places, ROUND_HALF_EVEN).normalize(CONTEXT)
 
 
 def input_conversion(item: InputConversion, locale: str | None = None) -> str:
