@@ -269,3 +269,22 @@ def test_an_amount_in_another_currency_shows_its_rate_once_and_if_stale() -> Non
     assert line.startswith(given["text"])
     assert given["rate"]["description"] not in line.removeprefix(given["text"])  # said once
     assert "This rate is stale: 400 days old." in line
+
+
+def test_a_rate_whose_decimals_never_end_is_marked_on_the_page() -> None:
+    """VND per JPY on 2018-03-19 is a quotient that never ends, given to 50 digits with
+    ``rate_quoted_exact`` false: the page showed those digits as if they were the rate."""
+    facts = {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"}
+    document = TestClient(web.create_app()).post(
+        "/assess", json={"provision": "vn-225", "facts": facts, "to": "JPY"}).json()
+    assert document["conversion"]["rate_quoted_exact"] is False
+    with browser_page() as (page, url, problems):
+        page.route("**/assess", lambda call: call.fulfill(
+            status=200, content_type="application/json", body=json.dumps(document)))
+        _fill_the_123movies_case(page, url)
+        _assess(page)
+        shown = page.inner_text("#result").replace("\xa0", " ")
+    assert not problems, problems
+    line = next(x for x in shown.splitlines() if x.startswith("Converted at"))
+    assert line.startswith("Converted at 211.631892078071182548794489092996555683122847"
+                           "30195… VND per JPY ("), line

@@ -166,7 +166,9 @@
 
   // -- the documents, shown ---------------------------------------------------------------
   function rateLine(c) {
-    const quoted = c.rate_quoted ? digits(c.rate_quoted) + " " + c.rate_unit
+    // a quotient that never ends is given to 50 digits: "…" says that more follow
+    const quoted = c.rate_quoted ? digits(c.rate_quoted) + (c.rate_quoted_exact === false
+      ? "…" : "") + " " + c.rate_unit
       : "1 " + c.from + " = " + c.rate + " " + c.to;
     return el("p", { class: "rate" }, "Converted at " + quoted + " (" + c.description + "; source " +
               c.source + ").", c.attribution ? " " + c.attribution : "", stale(c));
