@@ -23,7 +23,6 @@ SEMICOLONS = ("id;offender;offence_date;illicit_profit;client\n"
               "A;entity;2018-03-19;250.000.000;1,5\n"
               "B;entity;2018-03-19;1,5;2,5\n"
               "C;entity;2018-03-19;1 500 000 000,50;x\n"
-              "D;entity;2018-03-19;1500.5;y\n"
               "E;entity;2018-03-19;1,500;z\n")
 
 
@@ -43,7 +42,7 @@ def test_a_semicolon_file_reads_amounts_with_a_decimal_comma(tmp_path: Path) -> 
     found, profits = _profits(tmp_path, SEMICOLONS)
     assert found.exit_code == EXIT_OK, found.output
     assert profits == [("250000000", "1,5"), ("1.5", "2,5"), ("1500000000.50", "x"),
-                       ("1500.5", "y"), ("1.500", "z")]  # carried cells never change
+                       ("1.500", "z")]  # carried cells never change
     assert "read with a decimal comma" in found.output
 
 
@@ -68,8 +67,8 @@ def test_the_columns_path_reads_the_same_as_the_rows_path() -> None:
     tiers = [line.split('","')[9] for line in sink.getvalue().splitlines()[1:]]
     rows = list(read_cases(io.StringIO(SEMICOLONS), "csv"))
     assert [r["illicit_profit"] for r in rows] == [
-        "250000000", "1.5", "1500000000.50", "1500.5", "1.500"]
-    assert tiers == ["4a", "", "4b", "", ""]
+        "250000000", "1.5", "1500000000.50", "1.500"]
+    assert tiers == ["4a", "", "4b", ""]
 
 
 @pytest.mark.parametrize(("mark", "delimiter", "expected"), [
@@ -155,3 +154,50 @@ def test_the_refusal_names_the_mark_given(tmp_path: Path) -> None:
     sink = io.StringIO()
     list(csv_to_csv(io.StringIO(text), sink, "vn-225", decimal_mark=","))
     assert "the decimal mark given is the comma" in sink.getvalue()
+
+
+POINTS = ("id;offender;offence_date;illicit_profit;client\n"
+          "A;entity;2018-03-19;12.5 EUR;p\n"
+          "B;entity;2018-03-19;12.500 EUR;q\n"
+          "C;entity;2018-03-19;300000000.000;r\n"
+          "D;entity;2018-03-19;EUR 1.5;s\n"
+          "E;entity;2018-03-19;1.500.000,5;t\n")
+
+
+@pytest.mark.parametrize("mark", [None, ","])
+def test_decimal_points_in_a_decimal_comma_file_are_refused(tmp_path: Path,
+                                                            mark: str | None) -> None:
+    """A fresh user's test (2026-12-03): in a ';' file, 12.5 EUR was read as twelve and a
+    half while 12.500 EUR on the next row was twelve thousand five hundred (225(2), up to
+    three years in prison): a dot read two ways in one file, silently, and so with
+    --decimal-mark , given. An amount with a decimal point is a row in error naming
+    --decimal-mark ., as one with commas between groups of digits is."""
+    path = tmp_path / "cases.csv"
+    path.write_text(POINTS, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    given = ["--decimal-mark", mark] if mark else []
+    found = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out),
+                                "--skip-invalid", *given])
+    assert found.exit_code == EXIT_SOME_ROWS_FAILED, found.output
+    rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    for ident, cell in (("A", "12.5 EUR"), ("C", "300000000.000"), ("D", "EUR 1.5")):
+        error = rows[ident]["error"]
+        assert f"illicit_profit: {cell!r} has a decimal point" in error, error
+        assert "--decimal-mark ." in error
+    assert rows["B"]["facts"]["illicit_profit"]["amount"] == "12500"  # 12.500 the continental way
+    assert rows["E"]["facts"]["illicit_profit"]["amount"] == "1500000.5"
+    sink = io.StringIO()
+    list(csv_to_csv(io.StringIO(POINTS), sink, "vn-225", decimal_mark=mark))  # the columns path
+    lines = sink.getvalue().splitlines()[1:]
+    assert ["has a decimal point" in line for line in lines] == [True, False, True, True, False]
+    cases = list(read_cases(io.StringIO(POINTS), "csv", decimal_mark=mark))
+    assert [type(c).__name__ for c in cases] == ["BadRow", "Case", "BadRow", "BadRow", "Case"]
+    again = runner.invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out),
+                                "--decimal-mark", "."])  # the file's own mark: no error
+    assert again.exit_code == EXIT_BAD_INPUT  # E, continental, is then not an amount
+    assert "1.500.000,5" in again.output
+
+
+def test_the_note_says_how_a_dot_is_read(tmp_path: Path) -> None:
+    found, _ = _profits(tmp_path, SEMICOLONS)
+    assert "1.500 is 1500" in found.output

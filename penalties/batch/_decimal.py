@@ -9,13 +9,13 @@ hundred. So a file's amounts are read with a **comma** when its fields are separ
 With the comma, a cell of an amount column written the continental way (groups of three
 digits separated by dots or spaces, a comma before the fraction, a currency code before or
 after: ``1.500.000``, ``1 500,50 EUR``) is given to the one reader of values in the form it
-reads (:func:`rates.money.point_decimal`); any other cell is read as written (``1500.50``
-stays one thousand five hundred and a half; an unreadable cell is refused in its own
-words), except one that would be read with commas between groups of digits
-(``60,000,000``, ``1,500.00``): beside ``1,500`` read as one and a half, that would be the
-other convention in the same file, so its row is in error, naming the column and
-``--decimal-mark .``. Only the cells of amount facts change: ``id``, counts, dates and
-carried columns are never touched.
+reads (:func:`rates.money.point_decimal`): ``1.500`` is fifteen hundred there. A cell
+that would be read the other way, with a decimal point (``1500.50``, ``12.5 EUR``) or with
+commas between groups of digits (``60,000,000``, ``1,500.00``), is the other convention
+in the same file (beside ``1.500`` read as fifteen hundred and ``1,500`` as one and a
+half), so its row is in error, naming the column and ``--decimal-mark .``; any other cell
+is read as written (an unreadable one is refused in its own words). Only the cells of
+amount facts change: ``id``, counts, dates and carried columns are never touched.
 """
 
 from __future__ import annotations
@@ -80,37 +80,52 @@ class CommaRows:
             self.line_num = self.rows.line_num
         width = len(cells)
         for at in self.columns:
-            if at < width and (text := point_decimal(cells[at])) is not None:
-                cells[at] = text
+            if at < width:
+                text = cells[at]
+                if (converted := point_decimal(text)) is not None:
+                    cells[at] = converted
+                elif ("," in text or "." in text) and _readable(text):
+                    cells[at] = _OtherMark(text)  # the other convention: refused below
         return cells
 
     def refused(self, names: Sequence[str], rows: Sequence[Sequence[str]]
                 ) -> dict[int, BadRow]:
-        """The rows (by place in ``rows``, as this reader gave them) with an amount that
-        would be read with commas between groups of digits, each as a row in error naming
-        its column.
+        """The rows (by place in ``rows``, as this reader gave them) with an amount written
+        the other way (with a decimal point, or commas between groups of digits), each as a
+        row in error naming its column.
 
         >>> import csv, io
-        >>> rows = CommaRows(csv.reader(io.StringIO("1,5\\n60,000,000\\n"), delimiter=";"), (0,))
+        >>> text = "1,5\\n60,000,000\\n1.500\\n1.5\\n"
+        >>> rows = CommaRows(csv.reader(io.StringIO(text), delimiter=";"), (0,))
         >>> read = list(rows)
         >>> read, {at: bad.error().field for at, bad in rows.refused(["fine"], read).items()}
-        ([['1.5'], ['60,000,000']], {1: 'fine'})
+        ([['1.5'], ['60,000,000'], ['1500'], ['1.5']], {1: 'fine', 3: 'fine'})
         """
         found: dict[int, BadRow] = {}
         ids_at = names.index("id") if "id" in names else None
         for place, cells in enumerate(rows):
             width = len(cells)
             for at in self.columns:
-                if at < width and "," in cells[at] and _readable(cells[at]):
+                if at < width and type(cell := cells[at]) is _OtherMark:
                     ident = cells[ids_at] if ids_at is not None and ids_at < width else None
+                    written = ("commas between groups of digits" if "," in cell
+                               else "a decimal point")
                     found[place] = BadRow(
-                        f"{cells[at]!r} has commas between groups of digits, but this "
-                        f"file's amounts are read with a decimal comma ({self.why})",
+                        f"{cell!r} has {written}, but this file's amounts are read with a "
+                        f"decimal comma ({self.why})",
                         "an amount with a decimal comma (1 500,50 or 1.500,50), or "
                         "--decimal-mark . for a file written with decimal points",
                         field=names[at], ident=ident or None)
                     break
         return found
+
+
+class _OtherMark(str):
+    """The text of an amount cell that reads as an amount written the other way (a decimal
+    point, commas between groups): left as written, and refused by
+    :meth:`CommaRows.refused`."""
+
+    __slots__ = ()
 
 
 def _readable(text: str) -> bool:
@@ -136,7 +151,7 @@ def read_with_mark(rows: Rows, header: Header, vocabulary: Vocabulary, given: st
         return rows
     if on_note is not None and given is None:
         on_note("amounts are read with a decimal comma, as the fields are separated by ';' "
-                "(1 500,50 is 1500.50 and 1,5 is 1.5); --decimal-mark . reads them with a "
-                "decimal point")
+                "(1 500,50 is 1500.50, 1.500 is 1500 and 1,5 is 1.5); --decimal-mark . reads "
+                "them with a decimal point")
     return CommaRows(rows, columns, "its fields are separated by ';'" if given is None
                      else "the decimal mark given is the comma")
