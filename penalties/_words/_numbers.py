@@ -197,11 +197,9 @@ def interval(lower: Bound | None, upper: Bound | None) -> str:
     return f"{low}, {high}"
 
 
-#: A rate's quoted figure is shown whole up to this many significant digits (a published
-#: rate, or a cross rate of two published ones)...
-RATE_DIGITS = 12
-#: ...and else cut to this many, with "…".
-RATE_SHOWN = 8
+#: A rate's quoted figure is shown whole up to RATE_DIGITS significant digits (a published
+#: rate, a cross rate of two), else cut to RATE_SHOWN digits and "…".
+RATE_DIGITS, RATE_SHOWN = 12, 8
 
 
 def rate(value: Rate, locale: str | None = None) -> str:

@@ -16,7 +16,7 @@ from penalties.assessment._figures import InputConversion, PenaltyRange
 from penalties.assessment._law import Day, Law, add_months
 from penalties.assessment._results import Assessment, TierResult
 from penalties.assessment._seen import Key, Lens
-from penalties.statutes._ranges import AmountContext, RangeSpec, maximum, scale
+from penalties.statutes._ranges import AmountContext, RangeSpec, forwards, maximum, scale
 from penalties.statutes._statute import CompiledTier, cite
 from penalties.statutes._triggers import Context
 from rates.exact import Exact, as_fraction, product
@@ -192,7 +192,7 @@ class Run:
 
     # -- ranges, modifiers, caps ----------------------------------------------------------
 
-    def _ranges(self, specs: tuple[RangeSpec, ...]) -> tuple[PenaltyRange, ...]:
+    def _ranges(self, specs: tuple[RangeSpec, ...], tier: str) -> tuple[PenaltyRange, ...]:
         if not self.version.modifiers and not self.version.caps and all(
                 spec.static is not None for spec in specs):
             return tuple(spec.template for spec in specs)  # nothing depends on the case
@@ -210,9 +210,9 @@ class Run:
                     continue
                 why += " because " + "; ".join(r.text for r in reasons)
             for i, item in enumerate(out):
-                for bound in ("min", "max"):
-                    if (item.kind, bound) in modifier.targets:
-                        out[i] = scale(out[i], bound, modifier.factor, why)
+                bounds = [b for b in ("min", "max") if (item.kind, b) in modifier.targets]
+                if bounds:
+                    out[i] = scale(item, bounds, modifier.factor, why)
         caps = self.version.caps or {}
         for i, item in enumerate(out):
             cap = caps.get((offender, item.kind))
@@ -220,6 +220,8 @@ class Run:
                 out[i] = replace(item, high=maximum(cap[0], self.statute.currency), basis=(
                     *item.basis, f"capped at {words.amount(cap[0], self.statute.currency)} "
                     f"({cap[1]})"))
+        for item in out:
+            forwards(item, self.statute.path, tier)
         return tuple(out)
 
     def _unit(self) -> tuple[Any, str]:
@@ -289,8 +291,8 @@ class Run:
                               notes=tuple(self.notes), ignored=ignored, not_given=not_given,
                               see_also=self.day.pointers, inputs=tuple(self.inputs))
         chosen, result = met[0]
-        principal = self._ranges(chosen.principal)
-        additional = self._ranges(chosen.additional)
+        principal = self._ranges(chosen.principal, chosen.model.id)
+        additional = self._ranges(chosen.additional, chosen.model.id)
         self._name_alternatives()
         return Assessment(
             provision, offender, day, self.key.basis, True, result,

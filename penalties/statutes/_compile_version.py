@@ -16,6 +16,7 @@ from penalties._facts import Offender
 from penalties._vocabulary import Vocabulary
 from penalties.assessment._figures import PenaltyRange
 from penalties.assessment._results import ProvisionRef
+from penalties.statutes._compile_ids import check_ids
 from penalties.statutes._compile_triggers import (
     Problems,
     Triggers,
@@ -86,7 +87,7 @@ class VersionCompiler:
 
     def build(self) -> CompiledVersion | None:
         before = len(self.problems.items)
-        self._check_ids()
+        check_ids(self.version, self.loc, self.groups, self.subjects, self.problems)
         compiled: dict[Offender, list[CompiledTier]] = {}
         used: dict[Offender, set[str]] = {}
         for j, tier in enumerate(self.version.tiers):
@@ -196,31 +197,6 @@ class VersionCompiler:
             sources=tuple(s.url or s.title for s in self.version.sources),
             section_word=f.section_word, enacted_by=self.version.enacted_by,
         )
-
-    def _check_ids(self) -> None:
-        seen: set[str] = set()
-        ranks: dict[tuple[Offender, int], str] = {}
-        for j, tier in enumerate(self.version.tiers):
-            where = f"{self.loc}.tiers[{j}]"
-            if tier.id in seen:
-                self.problems.add(f"{where}.id", f"tier id {tier.id!r} is used twice")
-            seen.add(tier.id)
-            other = ranks.setdefault((tier.subject, tier.rank), tier.id)
-            if other != tier.id:
-                self.problems.add(f"{where}.rank", f"rank {tier.rank} is also the rank of tier "
-                                  f"{other!r} for the same subject; ranks order severity")
-            for k, group_id in enumerate(tier.additional):
-                group = self.groups.get(group_id)
-                if group is None:
-                    known = ", ".join(sorted(self.groups)) or "none defined"
-                    self.problems.add(f"{where}.additional[{k}]", f"unknown additional group "
-                                      f"{shown(group_id)} (defined: {known})")
-                elif group.subject != tier.subject:
-                    self.problems.add(f"{where}.additional[{k}]",
-                                      f"group {shown(group_id)} is for {group.subject.value}, "
-                                      f"the tier for {tier.subject.value}")
-        if len(self.groups) != len(self.version.additional):
-            self.problems.add(f"{self.loc}.additional", "additional group ids must be unique")
 
     def _range(self, penalty: Penalty, subject: Offender, ref: str, where: str,
                only_with: tuple[str, ...] | None = None) -> tuple[RangeSpec, str | None]:

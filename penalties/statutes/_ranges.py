@@ -12,11 +12,12 @@ shown, inward (:mod:`rates.money`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from penalties import _words as words
+from penalties._errors import FieldProblem, StatuteFileError
 from penalties.assessment._figures import Figure, PenaltyRange
 from rates.exact import Exact, product, quotient
 from rates.money import MAXIMUM_ROUNDING, MINIMUM_ROUNDING
@@ -26,6 +27,7 @@ __all__ = [
     "BoundSpec",
     "RangeSpec",
     "TermSpec",
+    "forwards",
     "maximum",
     "minimum",
     "scale",
@@ -194,11 +196,19 @@ class RangeSpec:
                        basis=(*result.basis, *notes))
 
 
-def scale(item: PenaltyRange, bound: str, factor: Decimal, why: str) -> PenaltyRange:
-    """Multiply one bound (``min`` or ``max``) of a range exactly, noting why: an amount,
-    or a number of months (9 months × 1.5 is 13.5 months, never rounded). Both bounds scaled
-    for one reason are said once (``fine × 2: 2(2)``, not once per bound)."""
-    basis = item.basis if why in item.basis else (*item.basis, why)
+def scale(item: PenaltyRange, bounds: Sequence[str], factor: Decimal, why: str
+          ) -> PenaltyRange:
+    """Multiply bounds (``min``, ``max``) of a range exactly, noting why once: an amount, or
+    a number of months (9 months × 1.5 is 13.5 months, never rounded). Both bounds scaled
+    for one reason are said once (``fine × 2: 2(2)``, not once per bound); two modifiers
+    are two lines, even when they read alike."""
+    scaled = item
+    for bound in bounds:
+        scaled = _scaled(scaled, bound, factor)
+    return scaled if scaled is item else replace(scaled, basis=(*item.basis, why))
+
+
+def _scaled(item: PenaltyRange, bound: str, factor: Decimal) -> PenaltyRange:
     if item.is_money:
         current = item.low if bound == "min" else item.high
         if current is None:
@@ -208,12 +218,32 @@ def scale(item: PenaltyRange, bound: str, factor: Decimal, why: str) -> PenaltyR
         per_scaled = (per_item._replace(exact=product(per_item.exact, factor))
                       if per_item is not None else None)
         if bound == "min":
-            return replace(item, low=scaled, per_low=per_scaled, basis=basis)
-        return replace(item, high=scaled, per_high=per_scaled, basis=basis)
+            return replace(item, low=scaled, per_low=per_scaled)
+        return replace(item, high=scaled, per_high=per_scaled)
     months = item.min_months if bound == "min" else item.max_months
     if months is None:
         return item
     scaled_months = product(months, factor)
     if bound == "min":
-        return replace(item, min_months=scaled_months, basis=basis)
-    return replace(item, max_months=scaled_months, basis=basis)
+        return replace(item, min_months=scaled_months)
+    return replace(item, max_months=scaled_months)
+
+
+def forwards(item: PenaltyRange, path: str, tier: str) -> None:
+    """Raise :class:`~penalties.StatuteFileError` for a range of tier ``tier`` of the file
+    at ``path`` whose minimum is above its maximum once its formulas, modifiers and caps are
+    applied: no range a law sets, so the file is at fault (a cap under a tier's minimum, a
+    factor on a minimum alone), and the answer says so rather than print it."""
+    if item.is_money:
+        if item.low is None or item.high is None or item.low.exact <= item.high.exact:
+            return
+        low, high = (words.computed(f.exact, f.currency) for f in (item.low, item.high))
+    else:
+        if item.min_months is None or item.max_months is None or (
+                item.min_months <= item.max_months):
+            return
+        low, high = (words.months(m) for m in (item.min_months, item.max_months))
+    raise StatuteFileError(path, [FieldProblem(
+        f"{item.kind} of tier {tier}", f"for this case its minimum {low} is above its maximum "
+        f"{high} ({'; '.join(item.basis) or 'as written'}): a cap, modifier or formula of "
+        "the file makes the range backwards")])
