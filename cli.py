@@ -272,6 +272,11 @@ def _with_facts(command: Callable[..., None]) -> Callable[..., None]:
                       " too); give it once", EXIT_BAD_INPUT)
             given[name] = value
             typed.add(name)
+        for name, value in given.items():  # "$DAY" unset: not today's date, silently
+            if isinstance(value, str) and not value.strip():
+                option = "--fact" if name in typed else defaults.get(name, (None, "--fact"))[1]
+                _fail(f"{option}: {name} is empty (allowed: a value; leave the option out to "
+                      "give none)", EXIT_BAD_INPUT)
         command(facts={k: v for k, v in given.items() if v is not None}, **values)
 
     run.__name__, run.__doc__ = command.__name__, command.__doc__

@@ -93,3 +93,17 @@ def test_a_mistyped_rate_source_is_refused_even_when_no_rate_is_needed() -> None
     with pytest.raises(UnknownSource):
         thresholds(get_provision("vn-225"), rate_source="bogus")
     assert assess("vn-225", case, rate_source="ecb,snapshot").tier is None  # known names
+
+
+@pytest.mark.parametrize("args", [["--offence-date", ""], ["--trial-date", " "],
+                                  ["--profit", ""], ["--fact", "damage="]])
+def test_an_option_given_empty_is_refused(args: list[str]) -> None:
+    """``--offence-date "$DAY"`` with ``DAY`` unset assessed at today's date, and an empty
+    ``--trial-date`` dropped lex mitior, silently: an option given has a value."""
+    found = runner.invoke(app, ["assess", "vn-225", "--offender", "person",
+                                "--commercial-scale", "--times", "3", *args])
+    assert found.exit_code == EXIT_BAD_INPUT, found.output
+    option = args[0]
+    assert f"{option}: " in found.output, found.output
+    assert "is empty" in found.output
+    assert found.output.strip().count("\n") == 0

@@ -506,3 +506,25 @@ def test_errors_about_a_field_name_it(client: TestClient) -> None:
     same = client.post("/assess", json={**body, "to": "USD"}).json()
     assert same == penalties.assess("vn-225", body["facts"], to="USD").to_dict(
         penalties.margins(penalties.assess("vn-225", body["facts"], to="USD"), to="USD"))
+
+
+@pytest.mark.parametrize(("fact", "value"), [("offence_date", ""), ("trial_date", "  "),
+                                             ("illicit_profit", "")])
+def test_an_empty_fact_is_refused_not_read_as_not_given(client: TestClient, fact: str,
+                                                        value: str) -> None:
+    """A fresh user's test (2026-12-03): ``"offence_date": ""`` assessed at today's date and
+    ``"trial_date": ""`` dropped lex mitior (170a(2), a minimum of VND 400,000,000, instead
+    of 225(2) and 300,000,000), silently. A fact left out, or null, is not given."""
+    facts = {"offender": "person", "commercial_scale": True, "times": 3,
+             "offence_date": "2016-06-01", "trial_date": "2019-01-01", fact: value}
+    for path, body in (("/assess", {"provision": "vn-225", "facts": facts}),
+                       ("/compare", {"provisions": ["vn-225"], "facts": facts}),
+                       ("/map", {"provision": "vn-225", "facts": facts, "vary": "times"})):
+        found = client.post(path, json=body)
+        assert found.status_code == 422, (path, found.text)
+        error = found.json()["error"]
+        assert error["field"] == f"facts.{fact}", (path, error)  # as other shape errors
+        assert "is empty" in error["message"]
+    left_out = {k: v for k, v in facts.items() if k != fact}
+    assert client.post("/assess", json={"provision": "vn-225", "facts": {
+        **left_out, fact: None}}).status_code == 200

@@ -26,7 +26,12 @@ FactName = Annotated[str, Text(min_length=1, max_length=MAX_NAME)]
 
 
 def _scalar(value: object) -> object:
-    """A fact's value as it came, if it is a JSON scalar (the library reads it)."""
+    """A fact's value as it came, if it is a JSON scalar (the library reads it); empty text
+    is refused (``"offence_date": ""`` is no date: null, or leaving the fact out, gives
+    none)."""
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError("fact_value", "is empty (allowed: a value, or null or "
+                                  "leaving the fact out to give none)")
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise PydanticCustomError("fact_value", "a fact's value is text, a number, true, false "
