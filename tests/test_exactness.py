@@ -282,3 +282,14 @@ def test_an_unrounded_figure_whose_decimals_do_not_end_says_so() -> None:
     whole = Figure(Decimal("1.005"), "USD", "ROUND_DOWN").to_dict()
     assert (whole["unrounded"], whole["unrounded_exact"]) == ("1.005", True)
     assert "unrounded" not in Figure(Decimal("1.00"), "USD", "ROUND_DOWN").to_dict()
+
+
+def test_thresholds_take_a_provision_id_as_assess_does() -> None:
+    """A fresh user's test (2026-12-03): ``thresholds("vn-225")`` raised AttributeError
+    ('str' object has no attribute 'version_on'), while assess, tier_map and assess_many
+    take an id or alias."""
+    by_id = thresholds("vn-225", date(2018, 3, 19))
+    assert by_id.to_dict() == thresholds(get_provision("vn-225"), date(2018, 3, 19)).to_dict()
+    with pytest.raises(Exception, match="vn-999") as raised:
+        thresholds("vn-999")
+    assert type(raised.value).__name__ == "UnknownProvision"

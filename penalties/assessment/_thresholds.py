@@ -36,6 +36,7 @@ from penalties.statutes._triggers import (
 from rates import lookback
 
 if TYPE_CHECKING:
+    from penalties.statutes._catalog import Catalog
     from penalties.statutes._statute import Statute
     from rates.model import Rate
 
@@ -151,15 +152,20 @@ class Thresholds:
         return out
 
 
-def thresholds(statute: Statute, on: date | None = None, to: str | None = None,
-               rate_source: str | None = None) -> Thresholds:
-    """The triggers of every tier of the version in force ``on`` (default: the latest);
-    with ``to``, every amount also in that currency at the rate for ``on`` (default:
-    today). A date no version covers is :class:`~penalties.NoVersionInForce`, naming the
-    predecessor or successor in force then, if the statute has one."""
+def thresholds(provision: str | Statute, on: date | None = None, to: str | None = None,
+               rate_source: str | None = None, *, catalog: Catalog | None = None
+               ) -> Thresholds:
+    """The triggers of every tier of the version in force ``on`` (default: the latest) of
+    ``provision`` (an id or alias of ``catalog``, as :func:`~penalties.assess` takes it, or
+    a statute); with ``to``, every amount also in that currency at the rate for ``on``
+    (default: today). A date no version covers is :class:`~penalties.NoVersionInForce`,
+    naming the predecessor or successor in force then, if the statute has one."""
+    from penalties.statutes._catalog import default_catalog
     from rates.sources import check_source
 
     check_source(rate_source)  # refused even when nothing is converted
+    statute = provision if not isinstance(provision, str) else (
+        catalog if catalog is not None else default_catalog()).get(provision)
     try:
         version = statute.version_on(on) if on else statute.versions[-1]
     except NoVersionInForce as exc:  # say which law then was, as assess would choose it
