@@ -255,6 +255,22 @@ def test_a_true_flag_contradicted_by_its_date_is_an_error() -> None:
                           "prior_admin_penalty_completed": "2010-01-01", "offence_date": D})
 
 
+def test_a_true_flag_contradicted_by_its_date_is_an_error_whatever_the_tier_reads() -> None:
+    """A fresh user's test (2026-12-03): with damage of VND 59,641,786 the entity's tiers
+    never asked for the flag, so ``assess`` and batch answered "no tier" while the command
+    line (its margins asked) refused the same facts. Facts that contradict each other under
+    the provision's history rule are an error on every path."""
+    from penalties import assess_many
+
+    facts = {"offender": "entity", "damage": "59641786", "prior_admin_penalty": True,
+             "prior_admin_penalty_completed": "2015-01-01", "offence_date": "2019-06-30"}
+    with pytest.raises(InvalidFacts, match="contradictory facts: prior_admin_penalty is true"):
+        assess("vn-225", facts)
+    [row] = assess_many([facts], "vn-225")
+    assert "contradictory facts: prior_admin_penalty is true" in str(row.error)
+    assert assess("vn-225", {**facts, "prior_admin_penalty_completed": "2019-01-01"}).liable
+
+
 def test_add_months_clamps_to_month_end() -> None:
     assert add_months(date(2018, 1, 31), 1) == date(2018, 2, 28)
     assert add_months(date(2018, 11, 30), 14) == date(2020, 1, 30)

@@ -248,6 +248,11 @@ class Run:
 
     def result(self) -> Assessment:
         offender = self.key.offender
+        for name, stated in self.values.items():  # a true flag and the date deciding it
+            if stated is True and (self.values.get(self.vocabulary[name].decided_by or "")
+                                   is not None) and any(k[:2] == (name, offender)
+                                                        for k in self.version.history):
+                self.flag(name)  # they agree, whether a tier reads the flag here or not
         tiers = self.version.tiers.get(offender, ())
         met: list[tuple[CompiledTier, TierResult]] = []
         for tier in tiers:
