@@ -304,3 +304,13 @@ def test_a_batch_says_once_that_a_rate_is_stale(tmp_path: Path) -> None:
                         "(IMF monthly end-of-period USD→VND of 2025-10, the last in the "
                         "snapshot in use); refresh: penalties rates refresh (downloads the "
                         "newest ECB and IMF files)")
+
+
+def test_the_additional_cell_says_what_a_penalty_may_only_accompany() -> None:
+    """A fresh user's test (2026-12-03): the cell read ``fine 20000000-200000000 VND
+    [225(3)]`` where the command line says the fine goes only with imprisonment."""
+    sink = io.StringIO()
+    cases = "offender,offence_date,commercial_scale,times\nperson,2019-01-01,true,3\n"
+    list(csv_to_csv(io.StringIO(cases), sink, "vn-225"))
+    [row] = list(csv.DictReader(io.StringIO(sink.getvalue())))
+    assert "fine 20000000-200000000 VND (only with imprisonment) [225(3)]" in row["additional"]

@@ -288,3 +288,32 @@ def test_a_rate_whose_decimals_never_end_is_marked_on_the_page() -> None:
     line = next(x for x in shown.splitlines() if x.startswith("Converted at"))
     assert line.startswith("Converted at 211.631892078071182548794489092996555683122847"
                            "30195… VND per JPY ("), line
+
+
+def test_a_later_law_applied_shows_its_thresholds_and_what_a_penalty_goes_with() -> None:
+    """A fresh user's test (2026-12-03): for an offence of 2016 tried in 2019 (lex mitior:
+    Art. 225 of the 2015 code, in force from 2018) the page asked for the thresholds of
+    Art. 225 on 2016-06-01 and showed NoVersionInForce; and its table dropped "(only with
+    imprisonment)" from the additional fine of 225(3), which the command line shows."""
+    with browser_page() as (page, url, problems):
+        page.goto(f"{url}/")
+        page.wait_for_selector("#case[data-loaded]", state="attached")
+        page.select_option("#provision", "vn/penal-code/225")
+        page.wait_for_selector('#case[data-loaded="vn/penal-code/225"]', state="attached")
+        page.select_option("#fact-offender", "person")
+        page.evaluate("() => { const c = document.getElementById('fact-commercial_scale'); "
+                      "if (c.type === 'checkbox') c.checked = true; else c.value = 'true'; }")
+        page.fill("#fact-offence_date", "2016-06-01")
+        page.evaluate("() => { document.getElementById('fact-times').value = '3'; "
+                      "document.getElementById('fact-trial_date').value = '2019-01-01'; }")
+        _assess(page)
+        status, error = page.inner_text("#status"), page.inner_text("#error")
+        result = page.inner_text("#result").replace("\xa0", " ")
+        shown = page.evaluate("!document.getElementById('thresholds').hidden")
+        thresholds = page.inner_text("#thresholds").replace("\xa0", " ")
+    assert not problems, problems
+    assert status == "Done.", (status, error)
+    assert "Tier 225(2)" in result
+    assert "fine (only with imprisonment)" in result
+    assert shown
+    assert "225(2)" in thresholds

@@ -102,13 +102,17 @@ def bound_cells(item: PenaltyRange) -> tuple[str, str]:
 
 
 def additional_cell(items: Iterable[PenaltyRange]) -> str:
-    """The ``additional`` cell of a batch row: ``occupation_ban 12-60 months [225(3)]``."""
+    """The ``additional`` cell of a batch row: ``occupation_ban 12-60 months [225(3)]``,
+    with the principal penalties a penalty may only accompany (``fine 20000000-200000000
+    VND (only with imprisonment) [225(3)]``)."""
     parts = []
     for item in items:
         low, high = bound_cells(item)
         unit = f" {item.high.currency}" if item.is_money and item.high else (
             "" if item.is_money else " months")
-        parts.append(f"{item.kind} {low}-{high}{unit} [{item.ref}]")
+        only = (f" (only with {', '.join(item.only_with_principal)})"
+                if item.only_with_principal else "")
+        parts.append(f"{item.kind} {low}-{high}{unit}{only} [{item.ref}]")
     return "; ".join(parts)
 
 

@@ -190,7 +190,11 @@
               rows.map((p) => {
                 const [low, high] = range(p);
                 const extra = p.basis ? el("div", { class: "help" }, p.basis.join("; ")) : null;
-                return el("tr", {}, el("td", {}, words(p.kind), extra), el("td", { class: "money" }, low),
+                const only = p.only_with_principal
+                  ? " (only with " + p.only_with_principal.map(words).join(", ") + ")" : "";
+                const floor = p.min_source ? " (" + p.min_source + ")" : "";
+                return el("tr", {}, el("td", {}, words(p.kind) + only, extra),
+                          el("td", { class: "money" }, low + floor),
                           el("td", { class: "money" }, high), el("td", { class: "ref" }, p.ref));
               }));
   }
@@ -329,7 +333,9 @@
     try {
       const doc = await api("POST", "/assess", { provision, facts, to, rate_date: rateDate });
       showResult(doc);
-      const query = new URLSearchParams({ on: doc.offence_date });
+      // the version applied: in force on the offence date, or (lex mitior) a later one
+      const version = doc.provision.version;
+      const query = new URLSearchParams({ on: doc.offence_date < version ? version : doc.offence_date });
       if (to) query.set("in", to);
       const vary = varied(facts);
       const [table, map] = await Promise.allSettled([
