@@ -22,12 +22,14 @@ penalties._errors.InvalidFacts: innocent: contradictory facts: willful and innoc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from penalties._errors import InvalidFacts, shown
 from penalties._values import MAX_TEXT, Amount, read
 from penalties._vocabulary import Fact, Vocabulary, builtin_vocabulary
+from rates.lookback import today
 
 __all__ = ["Amount", "Facts", "Offender", "fact_of", "given"]
 
@@ -66,7 +68,7 @@ class Facts:
             if value is not None:
                 read_values[name] = value
         object.__setattr__(self, "vocabulary", known)
-        object.__setattr__(self, "_values", read_values)
+        object.__setattr__(self, "_values", known.ordered(read_values))
         _check(self)
 
     @classmethod
@@ -76,7 +78,7 @@ class Facts:
         each other as any facts are."""
         facts = cls.__new__(cls)
         object.__setattr__(facts, "vocabulary", vocabulary)
-        object.__setattr__(facts, "_values", dict(values))
+        object.__setattr__(facts, "_values", vocabulary.ordered(values))
         _check(facts)
         return facts
 
@@ -116,7 +118,7 @@ class Facts:
         return f"Facts({inner})"
 
     def given(self) -> dict[str, Any]:
-        """The facts given (what the user actually said), in the order given."""
+        """The facts given (what the user actually said), in the vocabulary's order."""
         return dict(self._values)
 
     def replace(self, **changes: object) -> Facts:
@@ -174,6 +176,12 @@ def _check(facts: Facts) -> None:
             raise InvalidFacts(name, f"contradictory facts: {name} is {value} but {fact.flag} "
                                f"is {str(values[fact.flag]).lower()}", f"{name} at least 1 "
                                f"exactly when {fact.flag} is true")
+        if fact.role == "history" and not fact.event and value > max(
+                today(), values.get("offence_date") or date.min):
+            raise InvalidFacts(name, f"{value} is after the offence date and after today: "
+                               "a sentence or sanction not served yet has no such date",
+                               "a date on or before the later of today and the offence "
+                               "date (for one still being served, leave it out)")
         if fact.needs and values.get(fact.needs) is False:
             raise InvalidFacts(name, f"contradictory facts: {name} is given but {fact.needs} "
                                "is false", f"{name} only together with {fact.needs}")

@@ -128,6 +128,9 @@ def fact_problems(spec: object, where: str = "") -> list[tuple[str, str]]:
     name = spec.get("name")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         problems.append((at("name"), "expected a name of lower-case letters, digits and _"))
+    elif name == "id":  # a batch file's column of a case's id: the fact would never be read
+        problems.append((at("name"), "'id' is the batch column of a case's id; give the fact "
+                         "another name"))
     for key in ("help", "description"):
         if not isinstance(spec.get(key), str) or not spec[key].strip():
             problems.append((at(key), "required text is missing"))
@@ -151,6 +154,9 @@ def fact_problems(spec: object, where: str = "") -> list[tuple[str, str]]:
             if key in spec and (isinstance(value, bool) or not isinstance(value, int)
                                 or not 0 <= value <= MAX_COUNT):
                 problems.append((at(key), f"expected a whole number from 0 to {MAX_COUNT:,}"))
+        low, high = spec.get("min", 0), spec.get("max", MAX_COUNT)
+        if type(low) is int and type(high) is int and low > high:  # every value refused
+            problems.append((at("min"), f"{low} is above max {high}"))
     if kind == "date" and spec.get("role", "history") not in _ROLES:
         problems.append((at("role"), f"expected one of {', '.join(_ROLES)}"))
     return problems
@@ -193,10 +199,18 @@ class Vocabulary:
 
     facts: Mapping[str, Fact]
     _by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    _place: dict[str, int] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for kind in KINDS:
             self._by_kind[kind] = tuple(n for n, f in self.facts.items() if f.kind == kind)
+        self._place.update((name, at) for at, name in enumerate(self.facts))
+
+    def ordered(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` (by fact name) in the vocabulary's order: one case, one order of its
+        facts, whatever order they were given in."""
+        place = self._place
+        return dict(sorted(values.items(), key=lambda item: place[item[0]]))
 
     def __getitem__(self, name: str) -> Fact:
         return self.facts[name]

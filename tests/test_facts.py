@@ -132,3 +132,40 @@ def test_facts_that_are_not_a_mapping_are_a_typed_error(given: object) -> None:
 
     with pytest.raises(InvalidFacts, match=r"facts: .* is not a mapping of facts"):
         assess("vn-225", given)  # type: ignore[arg-type]
+
+
+def test_one_case_is_one_document_whatever_the_order_its_facts_came_in() -> None:
+    """A fresh user's test (2026-12-03): ``margins`` and ``facts`` followed the order the
+    caller gave the facts in, so ``POST /assess`` and ``assess --json`` wrote two documents
+    (and two orders of ``Margin:`` lines) for one US 2319 case."""
+    import json
+
+    from penalties import assess, margins
+
+    one = {"offender": "person", "copies": 10, "retail_value": "3000",
+           "offence_date": "2019-01-01"}
+    other = dict(reversed(list(one.items())))
+    documents = []
+    for facts in (one, other):
+        result = assess("us-2319", facts)
+        documents.append(json.dumps(result.to_dict(margins(result))))
+    assert documents[0] == documents[1]
+    assert list(Facts(**other).given()) == list(Facts(**one).given())
+
+
+def test_a_completion_after_the_offence_and_after_today_is_refused() -> None:
+    """A fresh user's test (2026-12-03): ``prior_conviction_completed`` 2030-01-10 for an
+    offence of 2019 was taken, and put an entity into 225(4)(a). A completion after the
+    offence can be a fact (the sentence was still being served); one after today as well
+    cannot."""
+    from penalties import assess
+
+    facts = {"offender": "entity", "goods_value": "299999999",
+             "prior_conviction_completed": "2030-01-10", "offence_date": "2019-03-10"}
+    with pytest.raises(InvalidFacts, match=r"prior_conviction_completed: 2030-01-10 is after "
+                       "the offence date and after today"):
+        assess("vn-225", facts)
+    still_serving = assess("vn-225", {**facts, "prior_conviction_completed": "2020-01-10"})
+    assert still_serving.tier is not None  # served until after the offence: it counts
+    assert assess("vn-225", {**facts, "offence_date": "9999-12-31",  # a case to come
+                             "prior_conviction_completed": "9999-06-01"}).tier is not None
