@@ -35,6 +35,7 @@ from penalties.statutes._schema_base import (
     MAX_NESTING,
     MAX_TEXT,
     MONEY_KINDS,
+    NOT_MONEY,
     SCHEMA_VERSION,
     TIME_KINDS,
     Amount,
@@ -305,4 +306,15 @@ class StatuteFile(Model):
             raise ValueError(str(exc)) from None
         if checked != code:
             raise ValueError(f"write the currency code in capitals: {checked!r}")
+        if code in NOT_MONEY:
+            raise ValueError(f"{code} is {NOT_MONEY[code]}, not a currency of amounts")
         return code
+
+    @model_validator(mode="after")
+    def _links(self) -> StatuteFile:
+        for name in ("predecessor", "successor"):
+            if getattr(self, name) == self.id:
+                raise ValueError(f"{name} is this file's own id; it names another provision")
+        if self.repealed_on is not None and not self.repealed_by:
+            raise ValueError("repealed_on needs repealed_by, naming the repealing instrument")
+        return self

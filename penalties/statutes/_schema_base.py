@@ -22,6 +22,7 @@ __all__ = [
     "MAX_NESTING",
     "MAX_TEXT",
     "MONEY_KINDS",
+    "NOT_MONEY",
     "SCHEMA_VERSION",
     "TIME_KINDS",
     "Amount",
@@ -129,14 +130,17 @@ class PenaltyKind(StrEnum):
 
 
 MONEY_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.STATUTORY_DAMAGES})
+#: ISO 4217 codes that are no currency a law's amounts are in, and what they are.
+NOT_MONEY = {"XXX": "the code for no currency", "XTS": "a code for testing",
+             **dict.fromkeys(("XAU", "XAG", "XPD", "XPT"), "a precious metal")}
 TIME_KINDS = frozenset(PenaltyKind) - MONEY_KINDS
 
 
 class Source(Model):
-    """Where the text was read."""
+    """Where the text was read: a title, and a web address (``http`` or ``https``)."""
 
     title: Text
-    url: str | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
 
 
 class Citation(Model):

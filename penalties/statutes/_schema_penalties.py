@@ -239,6 +239,14 @@ class Cap(Model):
     max: Amount
     citation: Citation
 
+    @field_validator("kind")
+    @classmethod
+    def _money(cls, kind: PenaltyKind) -> PenaltyKind:
+        if kind not in MONEY_KINDS:  # an amount would cap months: never applied, silently
+            raise ValueError(f"a cap's max is an amount: its kind is one of "
+                             f"{', '.join(sorted(k.value for k in MONEY_KINDS))}")
+        return kind
+
 
 class HistoryRule(Model):
     """How long an earlier sanction counts, from the day it was completed: for a history flag
