@@ -70,3 +70,21 @@ def test_a_mistake_is_refused_naming_its_field(
     text = str(raised.value)
     assert message in text, text
     assert field in text
+
+
+@pytest.mark.parametrize(("link", "message"), [
+    ({"see_also": [{"id": "xx/test-code/1", "why": "w"}]},
+     "see_also[0].id: 'xx/test-code/1' is this file's own id"),
+    ({"see_also": [{"id": "xx/nope/9", "why": "w"}]},
+     "see_also[0].id: unknown provision 'xx/nope/9'"),
+    ({"predecessor": "xx/nope/9"}, "predecessor: unknown provision 'xx/nope/9'")])
+def test_validate_names_the_file_and_field_of_a_link_to_nowhere(
+        link: dict[str, Any], message: str, statute_data: dict[str, Any],
+        write_statute: Callable[..., Path]) -> None:
+    """``validate`` said only "unknown provision 'xx/nope/9' (known: ...)", from a golden
+    case, with neither the file nor the field; a link to the file itself was "unknown"."""
+    from penalties.statutes._golden import validate
+
+    path = write_statute({**statute_data, **link})
+    [entry] = validate([path])
+    assert str(entry["error"]).startswith(f"{path}: {message}"), entry

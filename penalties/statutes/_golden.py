@@ -125,9 +125,9 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
     from pathlib import Path
 
     from penalties._errors import DuplicateProvision, InvalidInput, PenaltyError
-    from penalties.statutes._catalog import statute_files
+    from penalties.statutes._catalog import default_catalog, statute_files
     from penalties.statutes._index import builtin_names
-    from penalties.statutes._loader import load_statute
+    from penalties.statutes._loader import check_references, load_statute
 
     report: list[dict[str, object]] = []
     seen: set[tuple[int, int]] = set()
@@ -153,6 +153,7 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
                         raise DuplicateProvision(str(file), name, str(other),
                                                  builtin=other in builtin)
                 claimed.update(dict.fromkeys(names, file))
+                check_references(statute, {*claimed, *default_catalog().ids()})
                 failures = [o for o in run_cases(statute) if not o.passed]
                 entry.update(id=statute.id, cases=len(statute.model.cases),
                              failures=[{"case": o.name, "differences": list(o.differences)}

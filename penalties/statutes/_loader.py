@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from penalties.statutes._general import General
     from penalties.statutes._statute import Statute
 
-__all__ = ["MAX_FILE_BYTES", "check_inside", "load_listed", "load_statute", "read_document",
-           "read_limited"]
+__all__ = ["MAX_FILE_BYTES", "check_inside", "check_references", "load_listed", "load_statute",
+           "read_document", "read_limited"]
 
 #: The largest statute or general rules file read.
 MAX_FILE_BYTES = 1_000_000
@@ -85,16 +85,21 @@ def load_listed(path: Path, root: Path | None, vocabulary: Vocabulary,
         general = general_of(statute.model.jurisdiction)
         if general is not None:  # compiled again with its jurisdiction's rules
             statute, _ = load(path, root, vocabulary, general)
-    _check_references(statute, names)
+    check_references(statute, names)
     return statute
 
 
-def _check_references(statute: Statute, names: Collection[str]) -> None:
-    """Every ``predecessor`` and ``see_also`` id must name a provision of the catalogue."""
+def check_references(statute: Statute, names: Collection[str]) -> None:
+    """Every ``predecessor`` and ``see_also`` id must name another provision, one of the
+    catalogue's ``names``."""
     model = statute.model
     refs = [("predecessor", model.predecessor)] if model.predecessor else []
     refs += [(f"see_also[{i}].id", s.id) for i, s in enumerate(model.see_also)]
     for location, target in refs:
+        if target in (statute.id, *model.aliases):
+            raise StatuteFileError(statute.path, [FieldProblem(
+                location, f"{shown(target)} is this file's own id; it names another "
+                "provision")])
         if target not in names:
             known = ", ".join(sorted(n for n in names if "/" in n))
             problem = FieldProblem(location, f"unknown provision {shown(target)} (known: {known})")
