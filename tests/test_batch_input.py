@@ -380,3 +380,20 @@ def test_assess_frame_refuses_a_fraction_as_a_count_and_money_as_a_float() -> No
     assert got.loc[2, "error"].startswith("damage: 9007199254740992.0 is a float")
     assert got.loc[3, "error"] == ""  # a whole number below 2**53: exactly the file's
     assert list(got["id"]) == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_utf16_file_is_refused_for_its_encoding(tmp_path: Path, encoding: str) -> None:
+    """A fresh user's test (2026-12-03): a spreadsheet's "Unicode text" (UTF-16) was refused
+    as "delimiter: no column of the header names a fact", which sent them to --delimiter."""
+    path = tmp_path / "cases.csv"
+    path.write_text("id,offender,offence_date,illicit_profit\nA,entity,2018-03-19,250000000\n",
+                    encoding=encoding)
+    out = tmp_path / "out.csv"
+    found = CliRunner().invoke(app, ["batch", str(path), "--provision", "vn-225", "-o",
+                                     str(out)])
+    assert found.exit_code == EXIT_BAD_INPUT, found.output
+    assert "UTF-16 or UTF-32 text" in found.output
+    assert "save the file as CSV UTF-8" in found.output
+    assert "delimiter" not in found.output
+    assert not out.exists()

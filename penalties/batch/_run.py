@@ -277,6 +277,7 @@ def _input(path: str) -> Iterator[IO[str]]:
         except OSError as exc:
             raise FileUnavailable(f"{path}: {exc.strerror}") from None
         with stream:
+            _utf8_only(stream, path)
             yield stream
         return
     buffer = getattr(sys.stdin, "buffer", None)
@@ -285,10 +286,22 @@ def _input(path: str) -> Iterator[IO[str]]:
         return
     wrapped = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors=UNDECODABLE, newline="")
     try:
+        _utf8_only(wrapped, "standard input")
         yield wrapped
     finally:
         with contextlib.suppress(ValueError):
             wrapped.detach()  # standard input stays open
+
+
+def _utf8_only(stream: IO[str], path: str) -> None:
+    """Refuse a UTF-16 or UTF-32 input (a spreadsheet's "Unicode text"): read as UTF-8 it is
+    a header naming no fact, or rows of noise. Its byte-order mark, or a NUL byte, in its
+    first bytes tells it."""
+    peek = getattr(getattr(stream, "buffer", None), "peek", None)
+    head = peek(64)[:64] if peek is not None else b""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise InvalidInput(path, "UTF-16 or UTF-32 text (a spreadsheet's \"Unicode text\"), "
+                           "not UTF-8", "UTF-8 text: save the file as CSV UTF-8")
 
 
 def _read_so_far(stream: IO[str]) -> int | None:
