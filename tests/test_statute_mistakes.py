@@ -3,9 +3,9 @@ now refused when the file loads, naming the field and what is allowed.
 
 A cap written for a months kind was never applied; a fact declared with a minimum above its
 maximum refused every value; a fact named ``id`` is never read from a batch file (the
-column is a case's id); a provision that is its own predecessor, a repeal with no repealing
-instrument, a currency that is no currency (XXX, gold) and a source address that is not a web
-address (``javascript:``) were all taken.
+column is a case's id); a provision that is its own predecessor, a currency that is no
+currency (XXX, gold) and a source address that is not a web address (``javascript:``) were
+all taken.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ def _source_url(data: dict[str, Any]) -> None:
     (_fact(name="id"), "facts[0].name", "'id' is the batch column of a case's id"),
     (_set("predecessor", "xx/test-code/1"), "", "predecessor is this file's own id"),
     (_set("successor", "xx/test-code/1"), "", "successor is this file's own id"),
-    (_set("repealed_on", "2020-01-01"), "", "repealed_on needs repealed_by"),
     (_set("currency", "XXX"), "currency", "XXX is the code for no currency"),
     (_set("currency", "XAU"), "currency", "XAU is a precious metal"),
     (_source_url, "sources[0].url", "String should match pattern"),
@@ -61,10 +60,6 @@ def test_a_mistake_is_refused_naming_its_field(
         change: Callable[[dict[str, Any]], None], field: str, message: str,
         statute_data: dict[str, Any], write_statute: Callable[..., Path]) -> None:
     change(statute_data)
-    if "repealed_on" in statute_data:
-        from datetime import date
-
-        statute_data["repealed_on"] = date(2020, 1, 1)
     with pytest.raises(StatuteFileError) as raised:
         load_statute(write_statute(statute_data))
     text = str(raised.value)

@@ -315,6 +315,4 @@ class StatuteFile(Model):
         for name in ("predecessor", "successor"):
             if getattr(self, name) == self.id:
                 raise ValueError(f"{name} is this file's own id; it names another provision")
-        if self.repealed_on is not None and not self.repealed_by:
-            raise ValueError("repealed_on needs repealed_by, naming the repealing instrument")
         return self
