@@ -4,7 +4,7 @@ now refused when the file loads, naming the field and what is allowed.
 A cap written for a months kind was never applied; a fact declared with a minimum above its
 maximum refused every value; a fact named ``id`` is never read from a batch file (the
 column is a case's id); a provision that is its own predecessor, a currency that is no
-currency (XXX, gold) and a source address that is not a web address (``javascript:``) were
+currency (XXX) and a source address that is not a web address (``javascript:``) were
 all taken.
 """
 
@@ -53,7 +53,7 @@ def _source_url(data: dict[str, Any]) -> None:
     (_set("predecessor", "xx/test-code/1"), "", "predecessor is this file's own id"),
     (_set("successor", "xx/test-code/1"), "", "successor is this file's own id"),
     (_set("currency", "XXX"), "currency", "XXX is the code for no currency"),
-    (_set("currency", "XAU"), "currency", "XAU is a precious metal"),
+    (_set("currency", "XTS"), "currency", "XTS is the code for testing"),
     (_source_url, "sources[0].url", "String should match pattern"),
 ])
 def test_a_mistake_is_refused_naming_its_field(

@@ -130,9 +130,9 @@ class PenaltyKind(StrEnum):
 
 
 MONEY_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.STATUTORY_DAMAGES})
-#: ISO 4217 codes that are no currency a law's amounts are in, and what they are.
-NOT_MONEY = {"XXX": "the code for no currency", "XTS": "a code for testing",
-             **dict.fromkeys(("XAU", "XAG", "XPD", "XPT"), "a precious metal")}
+#: ISO 4217 codes that are no currency a law's amounts are in, and what they are (a metal,
+#: XAU, is: a gold franc or ounce has been a law's unit of value).
+NOT_MONEY = {"XXX": "the code for no currency", "XTS": "the code for testing"}
 TIME_KINDS = frozenset(PenaltyKind) - MONEY_KINDS
 
 
