@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 import penalties
 import rates
+from cli import app
 from penalties import web
 from penalties.web._guard import host_name, loopback_hosts
 from penalties.web._limits import MAX_BODY_BYTES, MAX_FACTS, MAX_PROVISIONS
@@ -252,7 +254,7 @@ def test_unknown_provision_is_404_with_the_library_message(client: TestClient) -
 
 @pytest.mark.parametrize(("facts", "field"), [
     ({**MOVIES, "offender": "robot"}, "offender"),
-    ({**MOVIES, "illicit_profit": 1.5}, "illicit_profit"),  # a float is never money
+    ({**MOVIES, "illicit_profit": "-1.5"}, "illicit_profit"),
     ({**MOVIES, "illicit_profit": "250.000.000"}, "illicit_profit"),
     ({**MOVIES, "times": "3.0"}, "times"),
     ({**MOVIES, "offence_date": "2018-02-30"}, "offence_date"),
@@ -440,15 +442,16 @@ def test_a_query_parameter_given_twice_is_refused(client: TestClient) -> None:
 
 
 def test_a_json_float_is_never_read_as_a_count(client: TestClient) -> None:
-    """``"times": 1.9999999999999999`` arrives as the float 2.0: read as 2, it moved an
-    entity from 225(4)(a) to 225(4)(b) without a word."""
+    """``"times": 1.9999999999999999`` arrived as the float 2.0: read as 2, it moved an
+    entity from 225(4)(a) to 225(4)(b) without a word. The body is read exactly now, so it
+    is what it says, and no whole number."""
     body = ('{"provision": "vn-225", "facts": {"offender": "entity", "offence_date": '
             '"2018-03-19", "illicit_profit": "250000000", "times": 1.9999999999999999}}')
     found = client.post("/assess", content=body, headers={"content-type": "application/json"})
     assert found.status_code == 422
     error = found.json()["error"]
     assert error["field"] == "times"
-    assert "floating-point number" in error["message"]
+    assert "1.9999999999999999 is not a whole number" in error["message"]
     assert client.post("/assess", content=body.replace("1.9999999999999999", "2"), headers={
         "content-type": "application/json"}).json()["tier"]["id"] == "4b"
 
@@ -528,3 +531,43 @@ def test_an_empty_fact_is_refused_not_read_as_not_given(client: TestClient, fact
     left_out = {k: v for k, v in facts.items() if k != fact}
     assert client.post("/assess", json={"provision": "vn-225", "facts": {
         **left_out, fact: None}}).status_code == 200
+
+
+@pytest.mark.parametrize(("value", "answer"), [
+    ("60000000.0", {"tier": "1", "profit": "60000000.0"}),
+    ("6e7", {"tier": "1", "profit": "60000000"}),
+    ("2.0", None)])
+def test_a_json_number_is_read_as_a_batch_json_line_reads_it(
+        client: TestClient, tmp_path: Path, value: str, answer: dict[str, str] | None) -> None:
+    """A fresh user's test (2026-12-03): ``"illicit_profit": 60000000.0`` and ``6e7``, and
+    ``"times": 2.0``, were refused over HTTP (floats) and read in a batch's JSON Lines
+    (exactly): one value, two answers. The body is now read as a JSON line is."""
+    fact = "times" if answer is None else "illicit_profit"
+    facts = {"offender": "person", "offence_date": "2018-03-19", "commercial_scale": True}
+    body = json.dumps({"provision": "vn-225", "facts": facts})[:-2] + f', "{fact}": {value}}}}}'
+    over_http = client.post("/assess", content=body,
+                            headers={"content-type": "application/json"}).json()
+    line = json.dumps(facts)[:-1] + f', "{fact}": {value}}}'
+    path = tmp_path / "cases.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = CliRunner().invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    [row] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert over_http["tier"] == row["tier"]
+    assert over_http["facts"] == row["facts"]
+    if answer is not None:
+        assert over_http["tier"]["id"] == answer["tier"]
+        assert over_http["facts"]["illicit_profit"]["amount"] == answer["profit"]
+    else:
+        assert over_http["facts"]["times"] == 2
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_a_json_constant_that_is_no_number_is_refused(client: TestClient, token: str) -> None:
+    """Python's parser took ``NaN`` and ``Infinity``, which JSON does not have."""
+    body = ('{"provision": "vn-225", "facts": {"offender": "person", "illicit_profit": '
+            + token + "}}")
+    found = client.post("/assess", content=body, headers={"content-type": "application/json"})
+    assert found.status_code == 422, found.text
+    assert f"{token} is not a JSON number" in found.json()["error"]["message"]

@@ -12,7 +12,7 @@ from typing import Any
 from penalties._errors import shown
 from penalties.batch._rows import BadRow
 
-__all__ = ["MAX_DIGITS", "case_of_line"]
+__all__ = ["MAX_DIGITS", "case_of_line", "document_of"]
 
 #: Most digits of a JSON number (an amount has at most 18 before its decimal point).
 MAX_DIGITS = 100
@@ -63,6 +63,45 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _PARSE = json.JSONDecoder(parse_float=_decimal, parse_constant=_constant).decode
 _CHECK = json.JSONDecoder(parse_float=_decimal, parse_int=_number, parse_constant=_constant,
                           object_pairs_hook=_object).decode
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for at, key in enumerate(keys) if key in keys[:at])
+        raise _Refused(BadRow("is given twice in one object", "each key once", field=twice))
+    return found
+
+
+_DOCUMENT = json.JSONDecoder(parse_float=_decimal, parse_int=_number, parse_constant=_constant,
+                             object_pairs_hook=_once).decode
+
+
+def document_of(body: bytes) -> Any:  # noqa: ANN401 - any JSON value
+    """A JSON document (an HTTP request's body) read with the rules of a JSON line: every
+    number exact (a fraction a ``Decimal``, never a float), ``NaN`` and ``Infinity`` refused,
+    no number of more than :data:`MAX_DIGITS` characters, no key twice in one object;
+    nested values allowed. A refusal is an :class:`~penalties.InvalidInput` naming the key
+    given twice, or ``body``; a body that is not JSON (or not UTF-8) a
+    :class:`json.JSONDecodeError`."""
+    from penalties._errors import InvalidInput
+
+    try:
+        return _DOCUMENT(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError(f"not UTF-8 text ({exc.reason})", "", exc.start) from None
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    except _Refused as exc:
+        row = exc.row
+        raise InvalidInput(row.field if row.field != "row" else "body", row.problem,
+                           row.allowed) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer too long for int() (sys.int_max_str_digits)
+        raise InvalidInput("body", "a number too long", f"numbers of at most {MAX_DIGITS} "
+                           "characters") from None
 
 
 def case_of_line(line: str) -> dict[str, Any] | BadRow:

@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException
 from penalties import __version__
 from penalties._errors import InvalidInput, PenaltyError
 from penalties.statutes._catalog import Catalog
+from penalties.web._body import BodyRefused, ExactRoute
 from penalties.web._errors import Located, document, located, validation_document
 from penalties.web._facts import facts_document
 from penalties.web._guard import BodyLimit, HostGuard
@@ -90,38 +91,6 @@ def _declared_query(request: Request) -> None:
 _QUERY_CHECKED = [Depends(_declared_query)]
 
 
-class _Twice(Exception):
-    """A key given twice in one JSON object."""
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _Twice(key)
-        seen[key] = value
-    return seen
-
-
-async def _keys_once(request: Request) -> None:
-    """Refuse a JSON body that gives a key twice in one object (``"to": "USD", "to":
-    "EUR"``, two ``facts``): the parser keeps the last, which would answer silently (as a
-    batch's JSON Lines row refuses it). A body that is not JSON is left to the parser's
-    own error."""
-    import json
-
-    try:
-        json.loads(await request.body(), object_pairs_hook=_once)
-    except _Twice as twice:
-        raise InvalidInput(str(twice), "is given twice in one object", "each key once") from None
-    except ValueError:
-        return
-
-
-#: The check of :func:`_keys_once`, for every POST endpoint of the API.
-_BODY_CHECKED = [Depends(_keys_once)]
-
-
 def _day(field: str, text: str | None) -> date | None:
     """A date of a request (``None``: not given); an empty one is refused, not read as
     "not given" (``?on=`` answered with today's rate)."""
@@ -153,6 +122,7 @@ def create_app(*, catalog: Catalog | None = None,
 
     app = FastAPIOffline(title="penalties", version=__version__, description=_DESCRIPTION,
                          redoc_url=None, static_url=DOCS_ASSETS)
+    app.router.route_class = ExactRoute  # bodies read exactly, as a batch's JSON lines
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     if allowed_hosts is not None:  # (the last added runs first)
         app.add_middleware(HostGuard, hosts=allowed_hosts)
@@ -192,7 +162,7 @@ def create_app(*, catalog: Catalog | None = None,
             return JSONResponse(facts_document(statute.vocabulary, statute))
         return JSONResponse(facts_document(found.vocabulary))
 
-    @app.post("/assess", dependencies=_BODY_CHECKED, responses=_ERRORS,
+    @app.post("/assess", responses=_ERRORS,
               summary="Assess facts under a provision, with the margins to the next and the "
               "previous tier (as `penalties assess --json`)")
     def assess(body: AssessRequest) -> JSONResponse:
@@ -206,7 +176,7 @@ def create_app(*, catalog: Catalog | None = None,
         found = penalties.margins(result, catalog=chosen(), to=to, rate_source=body.rate_source)
         return JSONResponse(result.to_dict(found))  # the document of `penalties assess --json`
 
-    @app.post("/compare", dependencies=_BODY_CHECKED, responses=_ERRORS,
+    @app.post("/compare", responses=_ERRORS,
               summary="One set of facts under several provisions, ranked")
     def compare(body: CompareRequest) -> JSONResponse:
         if body.all == bool(body.provisions):
@@ -227,12 +197,12 @@ def create_app(*, catalog: Catalog | None = None,
                                   rate_source=body.rate_source, input_rate_date=_day(
                                       "input_rate_date", body.input_rate_date))
 
-    @app.post("/map", dependencies=_BODY_CHECKED, responses=_ERRORS,
+    @app.post("/map", responses=_ERRORS,
               summary="The tier map of one amount or count fact")
     def tier_map(body: MapRequest) -> JSONResponse:
         return JSONResponse(mapped(body).to_dict())
 
-    @app.post("/chart", response_class=Response, dependencies=_BODY_CHECKED,
+    @app.post("/chart", response_class=Response,
               summary="The tier map as a step chart (SVG; the server needs the plotting "
               "extra)", responses={
                   **_ERRORS, 200: {"content": {"image/svg+xml": {}}},
@@ -302,6 +272,8 @@ def _install_errors(app: FastAPI) -> None:
 
     def http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
+        if isinstance(exc, BodyRefused):  # a key given twice, NaN...: the library's error
+            return library(request, exc.error)
         kind = {400: "InvalidJSON", 404: "NotFound", 405: "MethodNotAllowed"}.get(
             exc.status_code, "HTTPError")
         message = (f"no such endpoint: {request.url.path}" if exc.status_code == 404

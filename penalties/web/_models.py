@@ -3,12 +3,14 @@ them and draws the OpenAPI document from them, so the docs and the checks are on
 
 The models only bound the shape and the size of a request (:mod:`penalties.web._limits`);
 what a value means is the library's to say. A fact's value is a JSON scalar handed to the
-library as it came (``"250,000,000 VND"``, ``250000000``, ``true``); a JSON number with a
-fraction is refused by the library's reader of amounts (floats are never money).
+library as it came (``"250,000,000 VND"``, ``250000000``, ``1234.56``, ``true``): the body
+is read exactly (:mod:`penalties.web._body`), so a JSON number with a fraction is a
+``Decimal``, never a float.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -32,7 +34,7 @@ def _scalar(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         raise PydanticCustomError("fact_value", "is empty (allowed: a value, or null or "
                                   "leaving the fact out to give none)")
-    if value is None or isinstance(value, str | int | float | bool):
+    if value is None or isinstance(value, str | int | Decimal | bool):
         return value
     raise PydanticCustomError("fact_value", "a fact's value is text, a number, true, false "
                               "or null, not an object or an array")
@@ -43,8 +45,8 @@ Scalar = Annotated[Any, BeforeValidator(_scalar), WithJsonSchema(
 FactsObject = Annotated[dict[FactName, Scalar], Field(
     max_length=MAX_FACTS,
     description="The facts of the case by name (GET /facts), each a JSON scalar: text "
-    "(\"250,000,000 VND\"), a whole number, true or false, or null (not given). Amounts "
-    "with a fraction go as text (\"1234.56 USD\"): JSON numbers with a fraction are refused.",
+    "(\"250,000,000 VND\"), a number (read exactly: 1234.56 is never a float), true or "
+    "false, or null (not given).",
     examples=[{"offender": "entity", "illicit_profit": "250000000",
                "offence_date": "2018-03-19"}])]
 Code = Annotated[str, Text(max_length=MAX_CODE)]
