@@ -159,3 +159,18 @@ def test_a_tier_for_every_case_of_its_provision_does_not_presume_the_act_given()
                            "one this provision punishes (copying a work without permission)")
     assert " act is " not in invoke("assess", "vn-d131-18", "--offender", "person",
                                     "--offence-date", "2020-01-01")
+
+
+@pytest.mark.parametrize("locale", ["de_CH", "it_CH", "de_LI"])
+def test_a_swiss_amount_is_grouped_by_threes(locale: str) -> None:
+    """A fresh user's test (2026-12-03): ``--locale de_CH`` printed ``₫ 1000000'000`` beside
+    ``₫ 300000000``: babel 2.19 reads two of the locale's ASCII apostrophes (its group mark
+    since CLDR 47) as a quoted literal and drops them."""
+    assert words.money(Decimal(1_000_000_000), "VND", locale).endswith("1'000'000'000")
+    assert words.money(Decimal("1234567.5"), "CHF", locale).endswith("1'234'567.50")
+    assert words.local_number(Decimal("22463.25"), locale) == "22'463.25"
+    shown = invoke("assess", "vn-225", "--offender", "entity", "--profit", "250000000",
+                   "--offence-date", "2018-03-19", "--locale", locale)
+    assert "1'000'000'000" in shown
+    assert "300'000'000" in shown
+    assert words.money(Decimal(1_000_000_000), "VND", "de_DE").startswith("1.000.000.000")
