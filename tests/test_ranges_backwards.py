@@ -116,3 +116,18 @@ def test_a_modifier_or_cap_for_a_subject_the_file_lacks_is_refused(
     with pytest.raises(StatuteFileError, match=rf"{table}\[0\]\.subject: 'entity' is not in "
                        "the file's subjects"):
         load_statute(path)
+
+
+def test_a_minimum_above_a_maximum_that_is_only_a_floor_is_no_error(
+        tmp_path: Path, statute_data: dict[str, Any]) -> None:
+    """A maximum left at one of its terms for want of the other's fact is only a floor of
+    the law's (``high_is_floor``): a minimum above it is no backwards range."""
+    tier = statute_data["versions"][0]["tiers"][1]
+    tier["principal"] = [{"kind": "fine", "min": {"fact": "illicit_profit", "times": 2},
+                          "max": {"greatest_of": [{"amount": 10},
+                                                  {"fact": "damage", "times": 3}]}}]
+    result = assess("xx-1", {**ORGANISED, "illicit_profit": "250"},
+                    catalog=_written(statute_data, tmp_path))
+    [fine] = result.principal
+    assert fine.high_is_floor
+    assert (fine.low.exact, fine.high.exact) == (500, 10)  # type: ignore[union-attr]

@@ -54,7 +54,7 @@ def _source_url(data: dict[str, Any]) -> None:
     (_set("successor", "xx/test-code/1"), "", "successor is this file's own id"),
     (_set("currency", "XXX"), "currency", "XXX is the code for no currency"),
     (_set("currency", "XTS"), "currency", "XTS is the code for testing"),
-    (_source_url, "sources[0].url", "String should match pattern"),
+    (_source_url, "sources[0].url", "expected a web address, http:// or https://"),
 ])
 def test_a_mistake_is_refused_naming_its_field(
         change: Callable[[dict[str, Any]], None], field: str, message: str,

@@ -234,6 +234,8 @@ def forwards(item: PenaltyRange, path: str, tier: str) -> None:
     at ``path`` whose minimum is above its maximum once its formulas, modifiers and caps are
     applied: no range a law sets, so the file is at fault (a cap under a tier's minimum, a
     factor on a minimum alone), and the answer says so rather than print it."""
+    if item.high_is_floor:  # the law's maximum is at least the one shown: no verdict
+        return
     if item.is_money:
         if item.low is None or item.high is None or item.low.exact <= item.high.exact:
             return

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from penalties._errors import shown
 from rates.digits import digit_problem
@@ -130,8 +130,8 @@ class PenaltyKind(StrEnum):
 
 
 MONEY_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.STATUTORY_DAMAGES})
-#: ISO 4217 codes that are no currency a law's amounts are in, and what they are (a metal,
-#: XAU, is: a gold franc or ounce has been a law's unit of value).
+#: ISO 4217 codes that are no currency a law's amounts are in, and what they are (a precious
+#: metal is not among them: a gold franc or ounce has been a law's unit of value).
 NOT_MONEY = {"XXX": "the code for no currency", "XTS": "the code for testing"}
 TIME_KINDS = frozenset(PenaltyKind) - MONEY_KINDS
 
@@ -140,7 +140,17 @@ class Source(Model):
     """Where the text was read: a title, and a web address (``http`` or ``https``)."""
 
     title: Text
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web(cls, url: str | None) -> str | None:
+        if url is not None and not _WEB_ADDRESS.fullmatch(url):
+            raise ValueError("expected a web address, http:// or https:// (not javascript:)")
+        return url
+
+
+_WEB_ADDRESS = re.compile(r"https?://\S+")
 
 
 class Citation(Model):
