@@ -31,9 +31,8 @@ def local_number(value: Exact | int, locale: str) -> str:
     digits, exact = (str(value), True) if isinstance(value, Decimal | int) else decimal_text(
         value, DIGITS)
     with localcontext(CONTEXT):
-        text = _grouped(lambda grouped: str(format_decimal(
-            Decimal(digits), locale=locale, decimal_quantization=False,
-            group_separator=grouped)), locale)
+        text = _grouped(lambda **ungrouped: str(format_decimal(
+            Decimal(digits), locale=locale, decimal_quantization=False, **ungrouped)), locale)
     return _one_word(text) + ("" if exact else "…")
 
 
@@ -53,24 +52,25 @@ def money(value: Decimal, currency: str, locale: str, exact: bool = False) -> st
     if exact and isinstance(exponent, int):
         digits = max(digits, -exponent)
     with localcontext(CONTEXT):  # every digit of a long amount, whatever the caller's context
-        text = _grouped(lambda grouped: str(format_currency(
+        text = _grouped(lambda **ungrouped: str(format_currency(
             value, currency, format=_pattern(locale, digits), locale=locale,
-            currency_digits=False, group_separator=grouped)), locale)
+            currency_digits=False, **ungrouped)), locale)
     return _one_word(_CODE_AGAINST_DIGIT.sub("\u00a0", text))
 
 
-def _grouped(formatted: Callable[[bool], str], locale: str) -> str:
-    """Babel's text of a number (``formatted(True)``), except for a locale that groups digits
-    with an ASCII apostrophe (de_CH, it_CH, de_LI since CLDR 47): babel 2.19 reads two of
-    its own apostrophes as a quoted literal and drops them, so 1,000,000,000 came out as
-    ``1000000'000``. Its digits are then formatted without groups and grouped by three
-    here, as the locale's patterns group them."""
+def _grouped(formatted: Callable[..., str], locale: str) -> str:
+    """Babel's text of a number (``formatted()``), except for a locale that groups digits
+    with an ASCII apostrophe (de_CH, it_CH, de_LI since CLDR 47, in babel 2.17 and later):
+    babel 2.19 reads two of its own apostrophes as a quoted literal and drops them, so
+    1,000,000,000 came out as ``1000000'000``. Its digits are then formatted without
+    groups (``formatted(group_separator=False)``) and grouped by three here, as the
+    locale's patterns group them."""
     from babel.numbers import get_group_symbol
 
     if get_group_symbol(locale) != "'":
-        return formatted(True)
+        return formatted()
     return _FIRST_DIGITS.sub(lambda m: f"{int(m.group()):,}".replace(",", "'"),
-                             formatted(False), count=1)
+                             formatted(group_separator=False), count=1)
 
 
 #: The digits of a formatted number before its decimal mark.
