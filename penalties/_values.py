@@ -130,8 +130,8 @@ def _count(fact: Fact, raw: object) -> int:
     else:
         raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
     if not fact.low <= number <= fact.high:
-        quoted = raw.strip() if isinstance(raw, str) else (
-            str(number) if number.bit_length() < 128 else "the number")
+        quoted = raw.strip() if isinstance(raw, str) else shown(raw) if isinstance(
+            raw, Decimal) else (str(number) if number.bit_length() < 128 else "the number")
         raise InvalidFacts(fact.name, f"{quoted} is out of range", fact.allowed)
     return number
 

@@ -172,3 +172,26 @@ def test_a_flag_reads_the_numbers_1_and_0_as_it_reads_their_texts() -> None:
     for bad in (2, -1, 1.0, Decimal(1)):
         with pytest.raises(InvalidFacts, match="is not true or false"):
             read(flag, bad)
+
+
+@pytest.mark.parametrize("tiny", ["1E-999999999", "1E-101", "0E-1000"])
+def test_an_amount_with_too_many_decimal_places_is_refused(tiny: str) -> None:
+    """A reviewer's test (2026-12-03): ``"illicit_profit": 1e-999999999`` over HTTP (read
+    exactly, as a JSON line is) was an amount, and a 113-byte ``POST /compare`` wrote a
+    billion zeros back."""
+    from penalties import InvalidFacts, assess
+
+    with pytest.raises(InvalidFacts, match="more than 100 decimal places"):
+        assess("vn-225", {"offender": "person", "illicit_profit": Decimal(tiny),
+                          "offence_date": "2018-03-19"})
+    assert assess("vn-225", {"offender": "person", "illicit_profit": Decimal("1E-100"),
+                             "offence_date": "2018-03-19"}).tier is None
+
+
+def test_a_huge_decimal_count_is_quoted_as_given() -> None:
+    """``"times": 1E+999999999`` was "1000001 is out of range"."""
+    from penalties import InvalidFacts, assess
+
+    with pytest.raises(InvalidFacts, match=r"1E\+999999999 is out of range"):
+        assess("vn-225", {"offender": "person", "times": Decimal("1E+999999999"),
+                          "offence_date": "2018-03-19"})

@@ -571,3 +571,15 @@ def test_a_json_constant_that_is_no_number_is_refused(client: TestClient, token:
     found = client.post("/assess", content=body, headers={"content-type": "application/json"})
     assert found.status_code == 422, found.text
     assert f"{token} is not a JSON number" in found.json()["error"]["message"]
+
+
+def test_a_number_with_a_vast_exponent_is_refused_at_once(client: TestClient) -> None:
+    """A reviewer's test (2026-12-03): a 113-byte ``POST /compare`` with
+    ``"illicit_profit": 1e-999999999`` answered a gigabyte (the amount written out) after
+    20 seconds. Its exponent is now refused with the amount."""
+    body = ('{"provisions": ["vn-225"], "facts": {"offender": "person", '
+            '"illicit_profit": 1e-999999999}}')
+    found = client.post("/compare", content=body, headers={"content-type": "application/json"})
+    assert found.status_code == 422
+    assert len(found.content) < 2_000
+    assert "more than 100 decimal places" in found.json()["error"]["message"]
