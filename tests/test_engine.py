@@ -271,6 +271,15 @@ def test_a_true_flag_contradicted_by_its_date_is_an_error_whatever_the_tier_read
     assert assess("vn-225", {**facts, "prior_admin_penalty_completed": "2019-01-01"}).liable
 
 
+def test_the_check_of_a_flag_against_its_date_asks_for_nothing_else() -> None:
+    """A reviewer's test (2026-12-03): the check above asked a person with a prior
+    conviction and its completion date for ``prior_sentence`` (the rule's category) under
+    Art. 225, where no tier reads the flag; the case had been answered."""
+    facts = {"offender": "person", "illicit_profit": "10000000", "prior_conviction": True,
+             "prior_conviction_completed": "2015-01-01", "offence_date": "2019-06-30"}
+    assert assess("vn-225", facts).tier is None
+
+
 def test_add_months_clamps_to_month_end() -> None:
     assert add_months(date(2018, 1, 31), 1) == date(2018, 2, 28)
     assert add_months(date(2018, 11, 30), 14) == date(2020, 1, 30)

@@ -252,7 +252,11 @@ class Run:
             if stated is True and (self.values.get(self.vocabulary[name].decided_by or "")
                                    is not None) and any(k[:2] == (name, offender)
                                                         for k in self.version.history):
-                self.flag(name)  # they agree, whether a tier reads the flag here or not
+                try:  # they agree, whether a tier reads the flag here or not
+                    self.flag(name)
+                except InvalidFacts as exc:  # a fact the rule needs: asked for if read
+                    if exc.field == name:
+                        raise
         tiers = self.version.tiers.get(offender, ())
         met: list[tuple[CompiledTier, TierResult]] = []
         for tier in tiers:
