@@ -83,3 +83,32 @@ def test_validate_names_the_file_and_field_of_a_link_to_nowhere(
     path = write_statute({**statute_data, **link})
     [entry] = validate([path])
     assert str(entry["error"]).startswith(f"{path}: {message}"), entry
+
+
+def test_validate_takes_links_between_the_files_it_is_given_in_any_order(
+        tmp_path: Path, statute_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reviewer's test (2026-12-03): links were checked file by file, so a ``see_also``
+    to a file validated later was "unknown provision"; and a broken file of
+    ``PENALTIES_STATUTES`` failed every file given."""
+    import tomli_w
+
+    from penalties.statutes import _catalog
+    from penalties.statutes._golden import validate
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "b.toml").write_text('id = "xx/broken/1"\nthis is not toml\n', encoding="utf-8")
+    monkeypatch.setenv("PENALTIES_STATUTES", str(broken))
+    monkeypatch.setattr(_catalog, "_default", None)  # the catalogue of this environment
+    first = {**statute_data, "see_also": [{"id": "xx/test-code/2", "why": "w"}]}
+    second = {**statute_data, "id": "xx/test-code/2", "aliases": ["xx-2"],
+              "predecessor": "xx/test-code/1"}
+    given = tmp_path / "given"
+    given.mkdir()
+    paths = []
+    for name, data in (("a.toml", first), ("b.toml", second)):
+        (given / name).write_text(tomli_w.dumps(data), encoding="utf-8")
+        paths.append(given / name)
+    for order in (paths, paths[::-1]):
+        report = validate(order)
+        assert [entry.get("error") for entry in report] == [None, None], report

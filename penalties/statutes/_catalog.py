@@ -147,6 +147,10 @@ class Catalog:
                 self._owners = found
             return self._owners
 
+    def names(self) -> frozenset[str]:
+        """Every id and alias of the catalogue, from its index (no file is loaded)."""
+        return frozenset(self._owner_of())
+
     def general(self, jurisdiction: str) -> General | None:
         """The general rules of a jurisdiction in this catalogue, if any."""
         self._index()

@@ -130,6 +130,7 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
     from penalties.statutes._loader import check_references, load_statute
 
     report: list[dict[str, object]] = []
+    loaded: list[tuple[dict[str, object], Statute]] = []
     seen: set[tuple[int, int]] = set()
     claimed: dict[str, Path] = dict(builtin_names())
     builtin = set(claimed.values())
@@ -153,14 +154,20 @@ def validate(paths: Sequence[str | os.PathLike[str]]) -> list[dict[str, object]]
                         raise DuplicateProvision(str(file), name, str(other),
                                                  builtin=other in builtin)
                 claimed.update(dict.fromkeys(names, file))
-                check_references(statute, {*claimed, *default_catalog().ids()})
-                failures = [o for o in run_cases(statute) if not o.passed]
-                entry.update(id=statute.id, cases=len(statute.model.cases),
-                             failures=[{"case": o.name, "differences": list(o.differences)}
-                                       for o in failures])
+                loaded.append((entry, statute))
             except PenaltyError as exc:
                 entry["error"] = str(exc)
             report.append(entry)
+    known = {*claimed, *default_catalog().names()}  # every file given first: links between
+    for entry, statute in loaded:                   # them are in either order
+        try:
+            check_references(statute, known)
+            failures = [o for o in run_cases(statute) if not o.passed]
+            entry.update(id=statute.id, cases=len(statute.model.cases),
+                         failures=[{"case": o.name, "differences": list(o.differences)}
+                                   for o in failures])
+        except PenaltyError as exc:
+            entry["error"] = str(exc)
     return report
 
 
