@@ -16,7 +16,7 @@ from penalties.assessment._figures import InputConversion, PenaltyRange
 from penalties.assessment._law import Day, Law, add_months
 from penalties.assessment._results import Assessment, TierResult
 from penalties.assessment._seen import Key, Lens
-from penalties.statutes._ranges import AmountContext, RangeSpec, forwards, maximum, scale
+from penalties.statutes._ranges import AmountContext, RangeSpec, forwards, maximum, minimum, scale
 from penalties.statutes._statute import CompiledTier, cite
 from penalties.statutes._triggers import Context
 from rates.exact import Exact, as_fraction, product
@@ -214,11 +214,15 @@ class Run:
                 if bounds:
                     out[i] = scale(item, bounds, modifier.factor, why)
         caps = self.version.caps or {}
+        currency = self.statute.currency
         for i, item in enumerate(out):
             cap = caps.get((offender, item.kind))
             if cap and item.high is not None and item.high.exact > cap[0]:
-                out[i] = replace(item, high=maximum(cap[0], self.statute.currency), basis=(
-                    *item.basis, f"capped at {words.amount(cap[0], self.statute.currency)} "
+                item = out[i] = replace(item, high=maximum(cap[0], currency), basis=(
+                    *item.basis, f"capped at {words.amount(cap[0], currency)} ({cap[1]})"))
+            if cap and item.low is not None and item.low.exact > cap[0]:  # binds it too
+                out[i] = replace(item, low=minimum(cap[0], currency), basis=(
+                    *item.basis, f"minimum capped at {words.amount(cap[0], currency)} "
                     f"({cap[1]})"))
         for item in out:
             forwards(item, self.statute.path, tier)

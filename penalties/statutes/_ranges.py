@@ -190,6 +190,9 @@ class RangeSpec:
                 if self.total_max is not None and high is not None and high > self.total_max:
                     high, high_floor = self.total_max, False  # the cap is the maximum
                     notes.append(f"total capped at {words.computed(high, currency)}")
+                if self.total_max is not None and low is not None and low > self.total_max:
+                    low = self.total_max  # no total exceeds the cap, the least one neither
+                    notes.append(f"total minimum capped at {words.computed(low, currency)}")
         return replace(result, low=minimum(low, currency) if low is not None else None,
                        high=maximum(high, currency) if high is not None else None,
                        high_is_floor=high_floor and high is not None,
@@ -231,9 +234,10 @@ def _scaled(item: PenaltyRange, bound: str, factor: Decimal) -> PenaltyRange:
 
 def forwards(item: PenaltyRange, path: str, tier: str) -> None:
     """Raise :class:`~penalties.StatuteFileError` for a range of tier ``tier`` of the file
-    at ``path`` whose minimum is above its maximum once its formulas, modifiers and caps are
-    applied: no range a law sets, so the file is at fault (a cap under a tier's minimum, a
-    factor on a minimum alone), and the answer says so rather than print it."""
+    at ``path`` whose minimum is above its maximum once its formulas and modifiers are
+    applied (a cap binds both ends, so it never does this): no range a law sets, so the
+    file is at fault (a factor on a minimum alone), and the answer says so rather than
+    print it."""
     if item.high_is_floor:  # the law's maximum is at least the one shown: no verdict
         return
     if item.is_money:
@@ -247,5 +251,5 @@ def forwards(item: PenaltyRange, path: str, tier: str) -> None:
         low, high = (words.months(m) for m in (item.min_months, item.max_months))
     raise StatuteFileError(path, [FieldProblem(
         f"{item.kind} of tier {tier}", f"for this case its minimum {low} is above its maximum "
-        f"{high} ({'; '.join(item.basis) or 'as written'}): a cap, modifier or formula of "
-        "the file makes the range backwards")])
+        f"{high} ({'; '.join(item.basis) or 'as written'}): a modifier or formula of the "
+        "file makes the range backwards")])
