@@ -583,3 +583,16 @@ def test_a_number_with_a_vast_exponent_is_refused_at_once(client: TestClient) ->
     assert found.status_code == 422
     assert len(found.content) < 2_000
     assert "more than 100 decimal places" in found.json()["error"]["message"]
+
+
+def test_a_body_with_a_utf8_byte_order_mark_is_read(client: TestClient) -> None:
+    """A reviewer's test (2026-12-03): the exact reader refused a UTF-8 body that begins
+    with a byte-order mark (400), which Python's parser had taken."""
+    body = json.dumps({"provision": "vn-225", "facts": MOVIES}).encode()
+    found = client.post("/assess", content=b"\xef\xbb\xbf" + body,
+                        headers={"content-type": "application/json"})
+    assert found.status_code == 200, found.text
+    utf16 = client.post("/assess", content=body.decode().encode("utf-16"),
+                        headers={"content-type": "application/json"})
+    assert utf16.status_code == 400
+    assert "not UTF-8" in utf16.json()["error"]["message"]

@@ -83,12 +83,13 @@ def document_of(body: bytes) -> Any:  # noqa: ANN401 - any JSON value
     number exact (a fraction a ``Decimal``, never a float), ``NaN`` and ``Infinity`` refused,
     no number of more than :data:`MAX_DIGITS` characters, no key twice in one object;
     nested values allowed. A refusal is an :class:`~penalties.InvalidInput` naming the key
-    given twice, or ``body``; a body that is not JSON (or not UTF-8) a
+    given twice, or ``body``; a body that is not JSON (or not UTF-8, RFC 8259 §8.1: UTF-16
+    and UTF-32 are refused, a UTF-8 byte-order mark ignored) a
     :class:`json.JSONDecodeError`."""
     from penalties._errors import InvalidInput
 
     try:
-        return _DOCUMENT(body.decode("utf-8"))
+        return _DOCUMENT(body.decode("utf-8-sig"))  # a byte-order mark may lead (RFC 8259)
     except UnicodeDecodeError as exc:
         raise json.JSONDecodeError(f"not UTF-8 text ({exc.reason})", "", exc.start) from None
     except RecursionError:
