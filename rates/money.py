@@ -355,8 +355,9 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
 
 
 #: An amount written with a decimal comma: groups of three digits separated by one kind of
-#: mark (a dot, a space, a no-break space), or none, then a comma and the fraction.
-_COMMA_NUMBER = (r"(?P<sign>-?)(?P<whole>[0-9]{1,3}(?:(?P<group>[. \u00a0\u202f])[0-9]{3}"
+#: mark (a dot, a space, a no-break space) after a first group that is no zero (``0.500``
+#: is no thousands), or none, then a comma and the fraction.
+_COMMA_NUMBER = (r"(?P<sign>-?)(?P<whole>[1-9][0-9]{0,2}(?:(?P<group>[. \u00a0\u202f])[0-9]{3}"
                  r"(?:(?P=group)[0-9]{3})*)?|[0-9]+)(?:,(?P<fraction>[0-9]+))?")
 _COMMA_FORMS = (
     re.compile(rf"(?P<code>{_CODE})?\s*{_COMMA_NUMBER}"),

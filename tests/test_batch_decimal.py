@@ -103,7 +103,7 @@ def test_continental_amounts_are_given_in_the_readers_form(text: str, expected: 
 
 
 @pytest.mark.parametrize("text", ["1,500.00", "1.50", "1.5000", "1 50", "1.500 000", "abc",
-                                  "1,5,5", ""])
+                                  "1,5,5", "", "0.500", "0.500.000", "012.500"])
 def test_other_texts_are_left_as_written(text: str) -> None:
     assert point_decimal(text) is None
 
@@ -201,3 +201,12 @@ def test_decimal_points_in_a_decimal_comma_file_are_refused(tmp_path: Path,
 def test_the_note_says_how_a_dot_is_read(tmp_path: Path) -> None:
     found, _ = _profits(tmp_path, SEMICOLONS)
     assert "1.500 is 1500" in found.output
+
+
+def test_a_zero_before_a_dot_is_no_thousands(tmp_path: Path) -> None:
+    """A reviewer's test (2026-12-03): ``0.500`` in a ';' file was read as five hundred
+    (a group of thousands after a zero); it is a decimal point, so the row is in error."""
+    text = "id;offender;offence_date;illicit_profit\nA;entity;2018-03-19;0.500\n"
+    found, _ = _profits(tmp_path, text + "")  # stops at the invalid row
+    assert found.exit_code == EXIT_BAD_INPUT
+    assert "'0.500' has a decimal point" in found.output
