@@ -382,7 +382,7 @@ def test_assess_frame_refuses_a_fraction_as_a_count_and_money_as_a_float() -> No
     assert list(got["id"]) == ["a", "b", "c", "d"]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
 def test_a_utf16_file_is_refused_for_its_encoding(tmp_path: Path, encoding: str) -> None:
     """A fresh user's test (2026-12-03): a spreadsheet's "Unicode text" (UTF-16) was refused
     as "delimiter: no column of the header names a fact", which sent them to --delimiter."""
@@ -397,3 +397,11 @@ def test_a_utf16_file_is_refused_for_its_encoding(tmp_path: Path, encoding: str)
     assert "save the file as CSV UTF-8" in found.output
     assert "delimiter" not in found.output
     assert not out.exists()
+
+
+def test_a_short_utf16_file_is_refused_for_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_text("id,x\n", encoding="utf-16-le")  # under 16 bytes
+    found = CliRunner().invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", "-"])
+    assert found.exit_code == EXIT_BAD_INPUT
+    assert "UTF-16 or UTF-32 text" in found.output

@@ -314,3 +314,15 @@ def test_the_additional_cell_says_what_a_penalty_may_only_accompany() -> None:
     list(csv_to_csv(io.StringIO(cases), sink, "vn-225"))
     [row] = list(csv.DictReader(io.StringIO(sink.getvalue())))
     assert "fine 20000000-200000000 VND (only with imprisonment) [225(3)]" in row["additional"]
+
+
+@pytest.mark.parametrize(("published", "shown"), [
+    ("1.50000000000000", "1.50000000000000 USD per EUR ("),  # trailing zeros lose nothing
+    ("12345678901234", "12,345,678,901,234 USD per EUR (")])  # nor a long whole number
+def test_a_rate_that_loses_no_digit_has_no_ellipsis(published: str, shown: str) -> None:
+    """A reviewer's test (2026-12-03): "…" was put after exact rates that lost nothing."""
+    from penalties import _words as words
+
+    rate = rates.Rate("EUR", "USD", Decimal(published), "snapshot", "ECB", "ECB daily", "",
+                      "daily", date(2018, 3, 19), date(2018, 3, 19), date(2018, 3, 19))
+    assert words.rate(rate).startswith(shown)

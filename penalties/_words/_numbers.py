@@ -140,10 +140,11 @@ def rate(value: Rate, locale: str | None = None) -> str:
     else its first :data:`RATE_SHOWN` significant digits, cut, and "…"
     (``106.14184… JPY per USD``, 130.65 / 1.2309)."""
     said = quoted(value)
-    figure, cut = said.value, not said.exact or len(said.value.as_tuple().digits) > RATE_DIGITS
-    if cut:
-        places = max(0, RATE_SHOWN - 1 - figure.adjusted())
-        figure = round_exact(figure, places, ROUND_DOWN).normalize(CONTEXT)
+    figure, cut = said.value, not said.exact
+    if cut or len(figure.normalize(CONTEXT).as_tuple().digits) > RATE_DIGITS:
+        short = round_exact(figure, max(0, RATE_SHOWN - 1 - figure.adjusted()), ROUND_DOWN)
+        cut = cut or short != figure  # (a long whole number loses no digit)
+        figure = short.normalize(CONTEXT) if cut else figure
     digits = local_number(figure, locale) if locale else f"{figure:,f}"
     shown = f"{digits}{'…' if cut else ''} {said.unit}"
     passed = "".join(f"; {f.source} gave no rate first ({f.error}: {f.reason})"

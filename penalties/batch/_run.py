@@ -296,14 +296,14 @@ def _input(path: str) -> Iterator[IO[str]]:
 def _utf8_only(stream: IO[str], path: str) -> None:
     """Refuse a UTF-16 or UTF-32 input (a spreadsheet's "Unicode text"): read as UTF-8 it is
     a header naming no fact, or rows of noise. Its byte-order mark, or every other one of its
-    first 16 bytes NUL (a header of ASCII letters so written), tells it."""
+    first bytes NUL (a header of ASCII letters so written), tells it."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)
     try:
         head = peek(16)[:16] if peek is not None else b""
     except OSError:  # (a directory...): said by the reading itself
         return
-    wide = len(head) == 16 and (not any(head[1::2]) or not any(head[0::2]))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or wide:
+    wide = len(head) >= 4 and (not any(head[1::2]) or not any(head[0::2]))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or wide:
         raise InvalidInput(path, "UTF-16 or UTF-32 text (a spreadsheet's \"Unicode text\"), "
                            "not UTF-8", "UTF-8 text: save the file as CSV UTF-8")
 
