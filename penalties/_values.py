@@ -33,7 +33,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from penalties._errors import InvalidFacts, UnsupportedCurrency, shown
+from penalties._errors import InvalidFacts, InvalidInput, UnsupportedCurrency, shown
 from penalties._vocabulary import Fact
 from rates.digits import digit_problem
 from rates.errors import InvalidAmount, UnknownCurrency
@@ -237,7 +237,12 @@ _new_amount = tuple.__new__
 
 def read_option(kind: str, name: str, raw: object) -> object:
     """:func:`read` for a value that is not a fact (a command-line option such as ``--on``
-    or ``--rate-date``, an argument of the library), named ``name`` in errors."""
+    or ``--rate-date``, a request's ``rate_date``, an argument of the library), named
+    ``name`` in errors. Empty text is refused: an option given has a value (``--on ""``
+    was today's date, silently); ``None`` is an option not given."""
+    if isinstance(raw, str) and not raw.strip():
+        raise InvalidInput(name, "is empty", "a date YYYY-MM-DD, or leave it out"
+                           if kind == "date" else "a value, or leave it out")
     return read(Fact(name, kind, "", "", name), raw)  # type: ignore[arg-type]
 
 

@@ -107,3 +107,17 @@ def test_an_option_given_empty_is_refused(args: list[str]) -> None:
     assert f"{option}: " in found.output, found.output
     assert "is empty" in found.output
     assert found.output.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["convert", "100 USD", "--to", "EUR", "--on", ""],
+    ["thresholds", "vn-225", "--on", " "],
+    ["assess", "vn-225", "--offender", "entity", "--profit", "250000000", "--offence-date",
+     "2018-03-19", "--to", "USD", "--rate-date", ""]])
+def test_a_date_option_given_empty_is_refused(args: list[str]) -> None:
+    """A reviewer's test (2026-12-03): ``--on ""`` and ``--rate-date ""`` were today's date,
+    silently, while the HTTP API refused them."""
+    found = runner.invoke(app, args)
+    assert found.exit_code == EXIT_BAD_INPUT, found.output
+    assert "is empty" in found.output
+    assert found.output.strip().count("\n") == 0

@@ -96,9 +96,7 @@ def _day(field: str, text: str | None) -> date | None:
     "not given" (``?on=`` answered with today's rate)."""
     from penalties._values import read_option
 
-    if text is not None and not text.strip():
-        raise InvalidInput(field, "is empty", "a date YYYY-MM-DD, or leave it out")
-    return cast("date | None", read_option("date", field, text))
+    return cast("date | None", read_option("date", field, text))  # (empty: refused there)
 
 
 def _currency(field: str, code: str | None) -> str | None:
