@@ -1,8 +1,9 @@
 """The JSON body of a request, read as a batch reads a JSON line
 (:func:`penalties.batch._jsonlines.document_of`): numbers exact (``1234.56`` a ``Decimal``,
 never a float: a count of ``1.9999999999999999`` is that, not 2.0), ``NaN`` and
-``Infinity`` refused, no key twice in one object. The same value gets the same answer over
-HTTP and in a batch's JSON Lines, and the body is parsed once.
+``Infinity`` refused, no key twice in one object. A number is read the same over HTTP and
+in a batch's JSON Lines (empty text is not: a request refuses it, :mod:`penalties.web._models`,
+where a batch row reads it as a fact not given), and the body is parsed once.
 
 FastAPI reads a JSON body with ``Request.json``; :class:`ExactRoute` hands its endpoints a
 request whose ``json`` is that reader. A refusal reaches the error handlers as a
