@@ -293,3 +293,21 @@ def test_thresholds_take_a_provision_id_as_assess_does() -> None:
     with pytest.raises(Exception, match="vn-999") as raised:
         thresholds("vn-999")
     assert type(raised.value).__name__ == "UnknownProvision"
+
+
+def test_thresholds_convert_at_the_rate_date_given() -> None:
+    """A reviewer's test (2026-12-03): under lex mitior the page shows the thresholds of the
+    later law (in force on 2018-01-01) beside a result converted at the offence date's
+    rate (2016-06-01); they were converted at the rate of the version's first day."""
+    from fastapi.testclient import TestClient
+
+    from penalties import web
+
+    table = thresholds("vn-225", date(2018, 1, 1), "USD", rate_date=date(2016, 6, 1))
+    assert table.rate is not None
+    assert table.rate.asked_for == date(2016, 6, 1)
+    assert thresholds("vn-225", date(2018, 1, 1), "USD").rate.asked_for == (  # type: ignore[union-attr]
+        date(2018, 1, 1))
+    found = TestClient(web.create_app()).get("/thresholds/vn-225", params={
+        "on": "2018-01-01", "in": "USD", "rate_date": "2016-06-01"}).json()
+    assert found["conversion"]["asked_for"] == "2016-06-01"

@@ -153,13 +153,15 @@ class Thresholds:
 
 
 def thresholds(provision: str | Statute, on: date | None = None, to: str | None = None,
-               rate_source: str | None = None, *, catalog: Catalog | None = None
-               ) -> Thresholds:
+               rate_source: str | None = None, *, catalog: Catalog | None = None,
+               rate_date: date | None = None) -> Thresholds:
     """The triggers of every tier of the version in force ``on`` (default: the latest) of
     ``provision`` (an id or alias of ``catalog``, as :func:`~penalties.assess` takes it, or
-    a statute); with ``to``, every amount also in that currency at the rate for ``on``
-    (default: today). A date no version covers is :class:`~penalties.NoVersionInForce`,
-    naming the predecessor or successor in force then, if the statute has one."""
+    a statute); with ``to``, every amount also in that currency at the rate for
+    ``rate_date`` (default: ``on``, else today; a later law applied to an earlier offence
+    is in force on a later day than the offence, whose rate an assessment uses). A date no
+    version covers is :class:`~penalties.NoVersionInForce`, naming the predecessor or
+    successor in force then, if the statute has one."""
     from penalties.statutes._catalog import default_catalog
     from rates.sources import check_source
 
@@ -181,7 +183,8 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
         for tier in reversed(tiers):
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
                   rows)
-    rate = report_rate(statute.currency, to, on or lookback.today(), rate_source) if to else None
+    rate = report_rate(statute.currency, to, rate_date or on or lookback.today(),
+                       rate_source) if to else None
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
                 for r in rows]

@@ -215,12 +215,13 @@ def create_app(*, catalog: Catalog | None = None,
     def thresholds(provision: str, on: Day = None,
                    in_: Annotated[str | None, Query(alias="in", max_length=MAX_CODE,
                                                     description="Also in this currency")] = None,
-                   source: Code = None) -> JSONResponse:
+                   source: Code = None, rate_date: Day = None) -> JSONResponse:
         from rates.lookback import today
 
         statute = penalties.get_provision(provision, chosen())
         table = penalties.thresholds(statute, _day("on", on) or today(),
-                                     _currency("in", in_), source)
+                                     _currency("in", in_), source,
+                                     rate_date=_day("rate_date", rate_date))
         return JSONResponse(table.to_dict())
 
     @app.get("/convert", dependencies=_QUERY_CHECKED, responses=_ERRORS,

@@ -336,7 +336,10 @@
       // the version applied: in force on the offence date, or (lex mitior) a later one
       const version = doc.provision.version;
       const query = new URLSearchParams({ on: doc.offence_date < version ? version : doc.offence_date });
-      if (to) query.set("in", to);
+      if (to) {  // converted at the rate of the result beside it
+        query.set("in", to);
+        query.set("rate_date", rateDate || doc.offence_date);
+      }
       const vary = varied(facts);
       const [table, map] = await Promise.allSettled([
         api("GET", "/thresholds/" + path(doc.provision.id) + "?" + query),  // the law applied
