@@ -596,3 +596,19 @@ def test_a_body_with_a_utf8_byte_order_mark_is_read(client: TestClient) -> None:
                         headers={"content-type": "application/json"})
     assert utf16.status_code == 400
     assert "not UTF-8" in utf16.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("content", "headers", "status", "said"), [
+    (b'{"provision": "vn-225", "facts": {}}', {"content-type": "text/plain"}, 400,
+     "the body is not sent as JSON: send a JSON object with Content-Type: application/json"),
+    (b"", {}, 400, "the request has no body"),
+    (b"[]", {"content-type": "application/json"}, 422, "the body is JSON but not an object")])
+def test_a_body_that_is_no_json_object_is_said_so(client: TestClient, content: bytes,
+                                                   headers: dict[str, str], status: int,
+                                                   said: str) -> None:
+    """A fresh user's test (2026-12-03): a text/plain body and an empty one were 422 "Input
+    should be a valid dictionary or object to extract fields from" and "Field required";
+    the README promises 400 for a body that is not JSON."""
+    found = client.post("/assess", content=content, headers=headers)
+    assert found.status_code == status, found.text
+    assert said in found.json()["error"]["message"]

@@ -4,7 +4,8 @@ library's own message, and one status for each kind of error.
 ==============================================  ======  =================================
 error                                           status  why
 ==============================================  ======  =================================
-a body that is not JSON                         400     nothing could be read
+a body that is not JSON, or none, or one not    400     nothing could be read
+  sent as ``application/json``
 a request outside the models or the limits      422     ``InvalidRequest``, with the field
 ``InvalidInput``, ``InvalidFacts``...           422     the request is read, a value is not
   (every ``ValueError`` of the library)
@@ -119,6 +120,15 @@ def validation_document(errors: list[dict[str, Any]], fields: Sequence[str] = ()
         reason = context.get("error", "") if isinstance(context, dict) else ""
         return 400, {"error": {"type": "InvalidJSON", "field": None,
                                "message": f"the body is not JSON: {reason}".rstrip(": ")}}
+    if not where and tuple(first.get("loc", ())) == ("body",):  # the body as a whole
+        if first.get("type") == "missing" or isinstance(first.get("input"), bytes):
+            return 400, {"error": {"type": "InvalidJSON", "field": None, "message": (
+                "the request has no body" if first.get("type") == "missing" else
+                "the body is not sent as JSON") + ": send a JSON object with Content-Type: "
+                "application/json"}}
+        return 422, {"error": {"type": "InvalidRequest", "field": None,
+                               "message": "the body is JSON but not an object (allowed: a "
+                               "JSON object of the request's fields)"}}
     message = str(first.get("msg", "invalid request"))
     if first.get("type") == "extra_forbidden" and len(where) == 1 and fields:
         message = f"is not a field of this request (allowed: {', '.join(fields)})"
