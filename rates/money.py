@@ -71,7 +71,6 @@ __all__ = [
     "MARGIN_ROUNDING",
     "MAXIMUM_ROUNDING",
     "MAX_AMOUNT",
-    "MAX_PLACES",
     "MINIMUM_ROUNDING",
     "QUANTIZING",
     "ROUNDING_MODES",
@@ -108,9 +107,6 @@ ROUNDING_MODES: tuple[str, ...] = (
 
 #: Largest amount accepted anywhere (10^18 units of any currency).
 MAX_AMOUNT = Decimal(10) ** 18
-#: Most decimal places of an amount read (an exact result of 50 significant digits has
-#: fewer): ``1E-999999999`` would be a billion zeros written out.
-MAX_PLACES = 100
 
 _CODE = r"[A-Za-z]{3}"
 # ASCII digits only: other scripts' digits (Arabic-Indic, full-width...) are refused.
@@ -301,9 +297,6 @@ def _checked(value: Decimal, original: object) -> Decimal:
         raise InvalidAmount(original, "negative amounts are not allowed")
     if value > MAX_AMOUNT:
         raise InvalidAmount(original, "the amount exceeds 10^18 units")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_PLACES:
-        raise InvalidAmount(original, f"the amount has more than {MAX_PLACES} decimal places")
     return value.copy_abs() if value.is_signed() else value  # -0 is zero
 
 
