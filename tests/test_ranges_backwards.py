@@ -142,3 +142,15 @@ def test_a_minimum_above_a_maximum_that_is_only_a_floor_is_no_error(
     [fine] = result.principal
     assert fine.high_is_floor
     assert (fine.low.exact, fine.high.exact) == (500, 10)  # type: ignore[union-attr]
+
+
+def test_a_cap_does_not_hide_a_modifier_that_makes_a_range_backwards(
+        tmp_path: Path, statute_data: dict[str, Any]) -> None:
+    """A reviewer's test (2026-12-03): with a cap of 30, a ×5 on ``fine.min`` (100 against a
+    maximum of 40) printed "fine 30 to 30", since the cap bound both ends first."""
+    statute_data["versions"][0]["modifiers"] = [
+        _modifier("m", "5", "fine.min", when={"fact": "organised"})]
+    statute_data["versions"][0]["caps"] = [{"subject": "person", "kind": "fine", "max": 30,
+                                            "citation": CITATION}]
+    with pytest.raises(StatuteFileError, match="minimum VND 100 is above its maximum VND 40"):
+        assess("xx-1", ORGANISED, catalog=_written(statute_data, tmp_path))

@@ -213,6 +213,8 @@ class Run:
                 bounds = [b for b in ("min", "max") if (item.kind, b) in modifier.targets]
                 if bounds:
                     out[i] = scale(item, bounds, modifier.factor, why)
+        for item in out:  # before the caps, which bind both ends and would hide it
+            forwards(item, self.statute.path, tier)
         caps = self.version.caps or {}
         currency = self.statute.currency
         for i, item in enumerate(out):
@@ -224,8 +226,6 @@ class Run:
                 out[i] = replace(item, low=minimum(cap[0], currency), basis=(
                     *item.basis, f"minimum capped at {words.amount(cap[0], currency)} "
                     f"({cap[1]})"))
-        for item in out:
-            forwards(item, self.statute.path, tier)
         return tuple(out)
 
     def _unit(self) -> tuple[Any, str]:
