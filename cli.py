@@ -382,12 +382,15 @@ def thresholds(provision: Provision, on: Annotated[str | None, typer.Option(
         "rate, on this date (default: today).")] = None, in_currency: Annotated[
         str | None, typer.Option("--in", "--to", metavar="CUR", help="Also show every "
                                  "boundary in this currency.")] = None, source: Source = None,
-               as_json: Json = False, locale: Locale = None, statutes: Statutes = None) -> None:
+               rate_date: RateDate = None, as_json: Json = False, locale: Locale = None,
+               statutes: Statutes = None) -> None:
     """Every tier boundary of a provision, in its own currency (and another with --in)."""
     from penalties import thresholds as boundaries
 
     statute = _catalog(statutes).get(provision)
-    table = boundaries(statute, _day(on, "--on") or _today(), in_currency, source)
+    table = boundaries(statute, _day(on, "--on") or _today(), in_currency, source,
+                       rate_date=_day(rate_date, "--rate-date"))
+    _unused(rate_date, None, source, [table.rate], 0)
     _answer(as_json, table.to_dict, lambda text: text.thresholds(table, _locale(locale)))
     _warn_stale(table.rate)
 

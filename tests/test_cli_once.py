@@ -121,3 +121,12 @@ def test_a_date_option_given_empty_is_refused(args: list[str]) -> None:
     assert found.exit_code == EXIT_BAD_INPUT, found.output
     assert "is empty" in found.output
     assert found.output.strip().count("\n") == 0
+
+
+def test_thresholds_take_a_rate_date_as_the_library_and_the_api_do() -> None:
+    """A reviewer's test (2026-12-03): ``thresholds(rate_date=)`` and ``?rate_date=`` had no
+    command-line option."""
+    found = runner.invoke(app, ["thresholds", "vn-225", "--on", "2018-01-01", "--in", "USD",
+                                "--rate-date", "2016-06-01", "--json"])
+    assert found.exit_code == EXIT_OK, found.output
+    assert '"asked_for": "2016-06-01"' in found.stdout
