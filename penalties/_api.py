@@ -59,8 +59,8 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
                           input_rate_date)
     if to is None:
         return result
-    return convert_result(result, report_rate(result.provision.currency, to,
-                                              rate_date or result.offence_date, rate_source))
+    day = result.offence_date if rate_date is None else rate_date
+    return convert_result(result, report_rate(result.provision.currency, to, day, rate_source))
 
 
 def compare(provisions: Iterable[str | Statute], facts: Facts | Mapping[str, Any], *,

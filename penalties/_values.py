@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from penalties._errors import InvalidFacts, InvalidInput, UnsupportedCurrency, shown
 from penalties._vocabulary import Fact
@@ -254,6 +254,13 @@ def read_option(kind: str, name: str, raw: object) -> object:
         raise InvalidInput(name, "is empty", "a date YYYY-MM-DD, or leave it out"
                            if kind == "date" else "a value, or leave it out")
     return read(Fact(name, kind, "", "", name), raw)  # type: ignore[arg-type]
+
+
+def day_option(name: str, value: Any) -> Any:  # noqa: ANN401 - a date, as given
+    """A date argument of the library (``rate_date=``, ``input_rate_date=``) given as text,
+    read as :func:`read_option` reads it (empty text refused, the argument named: ``""``
+    was the default date, silently); any other value as it is (``None``: not given)."""
+    return read_option("date", name, value) if isinstance(value, str) else value
 
 
 _READERS = {"amount": _amount, "count": _count, "flag": _flag, "date": _date, "enum": _enum,

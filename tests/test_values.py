@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,28 @@ def test_a_huge_decimal_count_is_quoted_as_given() -> None:
     with pytest.raises(InvalidFacts, match=r"1E\+999999999 is out of range"):
         assess("vn-225", {"offender": "person", "times": Decimal("1E+999999999"),
                           "offence_date": "2018-03-19"})
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_date_argument_given_as_empty_text_is_refused_and_named(blank: str) -> None:
+    """A reviewer's test (2026-12-03): ``rate_date=""`` fell back to the default date,
+    silently, and ``"  "`` was refused under the field name ``on``."""
+    from penalties import InvalidInput, assess, assess_many, thresholds, tier_map
+
+    facts = {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"}
+    calls = {
+        "rate_date": [lambda: assess("vn-225", facts, to="USD", rate_date=blank),
+                      lambda: tier_map("vn-225", facts, to="USD", rate_date=blank),
+                      lambda: thresholds("vn-225", to="USD", rate_date=blank),
+                      lambda: list(assess_many([facts], "vn-225", to="USD", rate_date=blank))],
+        "input_rate_date": [
+            lambda: assess("vn-225", {**facts, "illicit_profit": "10000 USD"},
+                           input_rate_date=blank),
+            lambda: list(assess_many([facts], "vn-225", input_rate_date=blank))],
+    }
+    for field, made in calls.items():
+        for call in made:
+            with pytest.raises(InvalidInput, match=f"^{field}: is empty"):
+                call()
+    assert assess("vn-225", facts, to="USD", rate_date="2018-03-20").rate.asked_for == (  # type: ignore[union-attr]
+        date(2018, 3, 20))

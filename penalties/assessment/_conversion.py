@@ -26,8 +26,14 @@ __all__ = ["convert_assessment", "convert_figure", "convert_result", "report_rat
 
 def report_rate(currency: str, to: str, on: date, source: str | None = None) -> Rate | None:
     """The one rate that reports amounts of ``currency`` in ``to`` for ``on`` (``None``
-    when ``to`` is the same currency: nothing to convert)."""
+    when ``to`` is the same currency: nothing to convert); ``on`` as text is read as the
+    option ``rate_date`` is (empty text is refused)."""
     import rates
+
+    if isinstance(on, str):
+        from penalties._values import day_option
+
+        on = day_option("rate_date", on)
 
     target = check_currency(to)
     if target == currency:

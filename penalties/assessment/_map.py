@@ -218,7 +218,8 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
         inside = _inside(low, high, money)
         if inside is not None:
             pieces.append((low, False, high, False, at(inside)))
-    rate = (report_rate(currency, to, rate_date or first.offence_date, rate_source)
+    rate = (report_rate(currency, to, first.offence_date if rate_date is None else rate_date,
+                        rate_source)
             if to is not None and money else None)
     vary_ranges = name in version.exact_facts
     segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))

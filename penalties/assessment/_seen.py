@@ -201,7 +201,12 @@ class Lens:
 
     def see(self, facts: Facts, today: date, rate_source: str | None = None,
             rate_date: date | None = None) -> tuple[Key, Row]:
-        """The key and the row of a case."""
+        """The key and the row of a case (``rate_date``, of amounts in another currency:
+        a date, or its text, read as an option is: empty text is refused)."""
+        if isinstance(rate_date, str):
+            from penalties._values import day_option
+
+            rate_date = day_option("input_rate_date", rate_date)
         given = facts.given()
         when = given.get("offence_date")
         basis = "offence_date" if when is not None else TODAY_BASIS

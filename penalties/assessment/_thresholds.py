@@ -183,8 +183,8 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
         for tier in reversed(tiers):
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
                   rows)
-    rate = report_rate(statute.currency, to, rate_date or on or lookback.today(),
-                       rate_source) if to else None
+    day = rate_date if rate_date is not None else on or lookback.today()
+    rate = report_rate(statute.currency, to, day, rate_source) if to else None
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
                 for r in rows]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties._errors import InvalidFacts, PenaltyError, shown
 from penalties._facts import Facts, fact_of, given
-from penalties._values import TextReader, read
+from penalties._values import TextReader, day_option, read
 from rates import lookback
 from rates.errors import RateError
 
@@ -234,11 +234,11 @@ class Assessor:
         self.vocabulary = self.statute.vocabulary
         self.reader = TextReader()
         self.target = check_currency(to) if to is not None else None
-        self.rate_date = rate_date
+        self.rate_date = day_option("rate_date", rate_date)  # (text read, empty refused)
         self.rate_source = rate_source
         #: The date of the rate of amounts given in another currency (``None``: each
         #: case's offence date).
-        self.input_rate_date = input_rate_date
+        self.input_rate_date = day_option("input_rate_date", input_rate_date)
         self.today = today if today is not None else lookback.today()  # one per batch
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
         #: Told each stale rate the batch uses, once per currency, date and source.
