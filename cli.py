@@ -168,9 +168,9 @@ def _unused(rate_date: str | None, input_rate_date: str | None, source: str | No
 
 
 def _day(text: str | None, option: str) -> date | None:
-    from penalties._values import read_option
+    from penalties._values import day_option
 
-    return read_option("date", option, text)  # type: ignore[return-value]
+    return day_option(option, text)  # type: ignore[no-any-return]
 
 
 def _locale(name: str | None) -> str:

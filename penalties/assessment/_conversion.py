@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from penalties._values import day_option
 from penalties.assessment._figures import Figure, PenaltyRange
 from penalties.assessment._results import Assessment, Reason, TierResult
 from rates.exact import product
@@ -30,10 +31,7 @@ def report_rate(currency: str, to: str, on: date, source: str | None = None) -> 
     option ``rate_date`` is (empty text is refused)."""
     import rates
 
-    if isinstance(on, str):
-        from penalties._values import day_option
-
-        on = day_option("rate_date", on)
+    on = day_option("rate_date", on)
 
     target = check_currency(to)
     if target == currency:

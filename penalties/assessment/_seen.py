@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from penalties._facts import Facts, Offender
-from penalties._values import Amount
+from penalties._values import Amount, day_option
 from penalties.assessment._law import Day, Resolver, day_on
 from rates.exact import Exact, quotient, total
 
@@ -203,10 +203,7 @@ class Lens:
             rate_date: date | None = None) -> tuple[Key, Row]:
         """The key and the row of a case (``rate_date``, of amounts in another currency:
         a date, or its text, read as an option is: empty text is refused)."""
-        if isinstance(rate_date, str):
-            from penalties._values import day_option
-
-            rate_date = day_option("input_rate_date", rate_date)
+        rate_date = day_option("input_rate_date", rate_date)
         given = facts.given()
         when = given.get("offence_date")
         basis = "offence_date" if when is not None else TODAY_BASIS

@@ -44,11 +44,17 @@ def _constant(text: str) -> Any:  # noqa: ANN401 - json.loads's hook
     raise _Refused(BadRow(f"{text} is not a JSON number", _VALUES))
 
 
+def _twice(pairs: list[tuple[str, Any]], found: dict[str, Any]) -> str | None:
+    """The first key of ``pairs`` given twice (``found`` is their dict), if one is."""
+    if len(found) == len(pairs):
+        return None
+    keys = [key for key, _ in pairs]
+    return next(key for at, key in enumerate(keys) if key in keys[:at])
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found = dict(pairs)
-    if len(found) != len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = next(key for at, key in enumerate(keys) if key in keys[:at])
+    if (twice := _twice(pairs, found)) is not None:
         raise _Refused(BadRow(f"the key {shown(twice)} appears twice", "each key once"))
     for key, value in pairs:
         if type(value) is list or type(value) is dict:
@@ -67,9 +73,7 @@ _CHECK = json.JSONDecoder(parse_float=_decimal, parse_int=_number, parse_constan
 
 def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found = dict(pairs)
-    if len(found) != len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = next(key for at, key in enumerate(keys) if key in keys[:at])
+    if (twice := _twice(pairs, found)) is not None:
         raise _Refused(BadRow("is given twice in one object", "each key once", field=twice))
     return found
 

@@ -94,9 +94,9 @@ _QUERY_CHECKED = [Depends(_declared_query)]
 def _day(field: str, text: str | None) -> date | None:
     """A date of a request (``None``: not given); an empty one is refused, not read as
     "not given" (``?on=`` answered with today's rate)."""
-    from penalties._values import read_option
+    from penalties._values import day_option
 
-    return cast("date | None", read_option("date", field, text))  # (empty: refused there)
+    return cast("date | None", day_option(field, text))  # (empty: refused there)
 
 
 def _currency(field: str, code: str | None) -> str | None:
