@@ -107,6 +107,11 @@ def _amount(fact: Fact, raw: object) -> Amount:
     return amount
 
 
+#: Most decimal places of an amount fact (an exact result of 50 significant digits has
+#: fewer): a JSON number ``1e-999999999`` read exactly would be a billion zeros written out.
+MAX_PLACES = 100
+
+
 def _parse(value: object) -> tuple[Decimal, str | None]:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         raise InvalidAmount(shown(value), "the amount exceeds 10^18 units")
@@ -116,11 +121,6 @@ def _parse(value: object) -> tuple[Decimal, str | None]:
         raise InvalidAmount(shown(value), f"the amount has more than {MAX_PLACES} decimal "
                             "places")
     return amount, currency
-
-
-#: Most decimal places of an amount fact (an exact result of 50 significant digits has
-#: fewer): a JSON number ``1e-999999999`` read exactly would be a billion zeros written out.
-MAX_PLACES = 100
 
 
 def _count(fact: Fact, raw: object) -> int:
