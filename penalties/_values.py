@@ -39,8 +39,8 @@ from rates.digits import digit_problem
 from rates.errors import InvalidAmount, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
-__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "plain_column", "read",
-           "read_column", "read_option"]
+__all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "day_option", "plain_column",
+           "read", "read_column", "read_option", "today_option"]
 
 #: Longest text accepted for a value.
 MAX_TEXT = 100
@@ -261,6 +261,16 @@ def day_option(name: str, value: Any) -> Any:  # noqa: ANN401 - a date, as given
     read as :func:`read_option` reads it (empty text refused, the argument named: ``""``
     was the default date, silently); any other value as it is (``None``: not given)."""
     return read_option("date", name, value) if isinstance(value, str) else value
+
+
+def today_option(value: Any) -> date:  # noqa: ANN401 - a date, or its text
+    """The ``today=`` argument of the library (the date of a case that gives no offence
+    date) read as :func:`day_option` reads a date; not given (``None``), the local date
+    (:func:`rates.lookback.today`)."""
+    from rates.lookback import today
+
+    day = day_option("today", value)
+    return today() if day is None else day
 
 
 _READERS = {"amount": _amount, "count": _count, "flag": _flag, "date": _date, "enum": _enum,

@@ -221,3 +221,46 @@ def test_a_date_argument_given_as_empty_text_is_refused_and_named(blank: str) ->
                 call()
     assert assess("vn-225", facts, to="USD", rate_date="2018-03-20").rate.asked_for == (  # type: ignore[union-attr]
         date(2018, 3, 20))
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_every_date_argument_of_the_library_refuses_empty_text(blank: str) -> None:
+    """Session of 2026-12-03 (third): ``today=""``, ``thresholds(on="")`` and
+    ``convert_assessment(result, "USD", "")`` fell back to their defaults, silently (the
+    latest version of the law, today's date, the offence date)."""
+    from penalties import InvalidInput, assess, assess_many, convert_assessment, thresholds
+
+    facts = {"offender": "entity", "illicit_profit": "250000000", "offence_date": "2018-03-19"}
+    result = assess("vn-225", facts)
+    calls = {
+        "today": [lambda: assess("vn-225", facts, today=blank),
+                  lambda: list(assess_many([facts], "vn-225", today=blank))],
+        "on": [lambda: thresholds("vn-225", blank)],
+        "rate_date": [lambda: convert_assessment(result, "USD", blank)],
+    }
+    for field, made in calls.items():
+        for call in made:
+            with pytest.raises(InvalidInput, match=f"^{field}: is empty"):
+                call()
+
+
+def test_every_date_argument_of_the_library_reads_text_or_names_itself() -> None:
+    """Session of 2026-12-03 (third): ``thresholds("vn-225", "2018-03-19")`` and
+    ``assess(..., today="2018-04-01")`` raised a TypeError from inside the statute
+    (comparing text with a date), and ``today="x"`` was accepted, silently, when the facts
+    gave an offence date."""
+    from penalties import InvalidInput, assess, assess_many, thresholds
+
+    facts = {"offender": "entity", "illicit_profit": "250000000"}
+    assert thresholds("vn-225", "2018-03-19").version == thresholds(
+        "vn-225", date(2018, 3, 19)).version
+    assert assess("vn-225", facts, today="2018-04-01").offence_date == date(2018, 4, 1)
+    [row] = assess_many([facts], "vn-225", today="2018-04-01")
+    assert row.assessment is not None
+    assert row.assessment.offence_date == date(2018, 4, 1)
+    dated = {**facts, "offence_date": "2018-03-19"}
+    for call in (lambda: assess("vn-225", dated, today="x"),
+                 lambda: list(assess_many([dated], "vn-225", today="x")),
+                 lambda: thresholds("vn-225", "x")):
+        with pytest.raises(InvalidInput, match=r"^(today|on): 'x' is not a date"):
+            call()

@@ -144,6 +144,22 @@ def test_assess_takes_the_rate_options(client: TestClient) -> None:
     assert answer.json()["inputs"][0]["rate"]["asked_for"] == "2018-03-01"
 
 
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("POST", "/assess", {"provision": "vn-225", "facts": MOVIES, "rate_date": "2019-01-02"}),
+    ("POST", "/compare", {"all": True, "facts": MOVIES, "rate_date": "2019-01-02"}),
+    ("POST", "/map", {"provision": "vn-225", "facts": MOVIES, "vary": "illicit_profit",
+                      "rate_date": "2019-01-02"}),
+    ("GET", "/thresholds/vn-225?rate_date=2019-01-02", None),
+])
+def test_a_rate_date_with_nothing_to_convert_is_refused(
+        client: TestClient, method: str, path: str, body: dict[str, Any] | None) -> None:
+    """Session of 2026-12-03 (third): ``rate_date`` without ``to`` (``in`` for thresholds)
+    was accepted and ignored, silently (the command line says so in a note)."""
+    found = error_of(client.request(method, path, json=body), 422)
+    assert found["field"] == "rate_date"
+    assert "nothing is converted" in found["message"]
+
+
 def test_compare_all_is_the_comparison_document(client: TestClient) -> None:
     facts = {"offender": "person", "illicit_profit": "10000 USD", "offence_date": "2025-06-02"}
     answer = client.post("/compare", json={"all": True, "facts": facts, "to": "USD"})

@@ -83,5 +83,6 @@ def convert_assessment(assessment: Assessment, to: str, on: date | None = None,
                        source: str | None = None) -> Assessment:
     """``assessment`` reported in currency ``to`` with one rate for ``on`` (default: the
     offence date the assessment used)."""
-    rate = report_rate(assessment.provision.currency, to, on or assessment.offence_date, source)
+    rate = report_rate(assessment.provision.currency, to,
+                       assessment.offence_date if on is None else on, source)
     return convert_result(assessment, rate)

@@ -30,13 +30,13 @@ from typing import Any
 
 from penalties._errors import InvalidFacts, NoVersionInForce, PenaltyError, shown
 from penalties._facts import Facts
+from penalties._values import today_option
 from penalties.assessment._law import Day, Law, law_on
 from penalties.assessment._leniency import choose_lenient
 from penalties.assessment._results import Assessment, Reason
 from penalties.assessment._run import Run
 from penalties.assessment._seen import Key, Lens, Row
 from penalties.statutes._statute import cite
-from rates import lookback
 
 __all__ = ["assess_facts", "dress", "run"]
 
@@ -49,7 +49,7 @@ def assess_facts(lens: Lens, facts: Facts, today: date | None = None,
     ``rate_source`` and ``rate_date`` choose the rate of amounts given in another currency
     (default: the embedded snapshot, at the offence date).
     """
-    key, row = lens.see(facts, today or lookback.today(), rate_source, rate_date)
+    key, row = lens.see(facts, today_option(today), rate_source, rate_date)
     template = lens.answers.get(key)
     if template is None:
         template = run(lens, key)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 from penalties import _words as words
 from penalties._documents import ConversionBlock
 from penalties._errors import NoVersionInForce
+from penalties._values import day_option
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, FigureDocument, conversion_json
 from penalties.statutes._triggers import (
@@ -166,10 +167,11 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
     from rates.sources import check_source
 
     check_source(rate_source)  # refused even when nothing is converted
+    on = day_option("on", on)  # text read, empty refused (it was the latest version)
     statute = provision if not isinstance(provision, str) else (
         catalog if catalog is not None else default_catalog()).get(provision)
     try:
-        version = statute.version_on(on) if on else statute.versions[-1]
+        version = statute.version_on(on) if on is not None else statute.versions[-1]
     except NoVersionInForce as exc:  # say which law then was, as assess would choose it
         assert on is not None
         before = on < statute.versions[0].effective_from
@@ -183,7 +185,7 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
         for tier in reversed(tiers):
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
                   rows)
-    day = rate_date if rate_date is not None else on or lookback.today()
+    day = rate_date if rate_date is not None else on if on is not None else lookback.today()
     rate = report_rate(statute.currency, to, day, rate_source) if to else None
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))

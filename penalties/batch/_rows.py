@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties._errors import InvalidFacts, PenaltyError, shown
 from penalties._facts import Facts, fact_of, given
-from penalties._values import TextReader, day_option, read
-from rates import lookback
+from penalties._values import TextReader, day_option, read, today_option
 from rates.errors import RateError
 
 if TYPE_CHECKING:
@@ -239,7 +238,7 @@ class Assessor:
         #: The date of the rate of amounts given in another currency (``None``: each
         #: case's offence date).
         self.input_rate_date = day_option("input_rate_date", input_rate_date)
-        self.today = today if today is not None else lookback.today()  # one per batch
+        self.today = today_option(today)  # one per batch (text read, empty refused)
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
         #: Told each stale rate the batch uses, once per currency, date and source.
         self.on_stale = on_stale

@@ -99,6 +99,16 @@ def _day(field: str, text: str | None) -> date | None:
     return cast("date | None", day_option(field, text))  # (empty: refused there)
 
 
+def _rate_day(text: str | None, to: str | None, to_field: str = "to") -> date | None:
+    """The ``rate_date`` of a request: refused when nothing is converted (no ``to``), where
+    the command line prints a note; accepted and unused, it would seem to have been used."""
+    day = _day("rate_date", text)
+    if day is not None and to is None:
+        raise InvalidInput("rate_date", f"is given but nothing is converted (give "
+                           f"\"{to_field}\")", f"a rate_date with \"{to_field}\", or none")
+    return day
+
+
 def _currency(field: str, code: str | None) -> str | None:
     """``code`` checked by the library (``None``: not given), its errors about ``field``."""
     from rates.money import check_currency
@@ -164,7 +174,8 @@ def create_app(*, catalog: Catalog | None = None,
               summary="Assess facts under a provision, with the margins to the next and the "
               "previous tier (as `penalties assess --json`)")
     def assess(body: AssessRequest) -> JSONResponse:
-        to, rate_date = _currency("to", body.to), _day("rate_date", body.rate_date)
+        to = _currency("to", body.to)
+        rate_date = _rate_day(body.rate_date, to)
         result = penalties.assess(
             body.provision, body.facts, catalog=chosen(), rate_source=body.rate_source,
             input_rate_date=_day("input_rate_date", body.input_rate_date))
@@ -182,7 +193,7 @@ def create_app(*, catalog: Catalog | None = None,
                                "two)", "a list of provision ids, or \"all\": true")
         found = penalties.compare_all(
             body.facts, None if body.all else body.provisions, catalog=chosen(),
-            to=_currency("to", body.to), rate_date=_day("rate_date", body.rate_date),
+            to=_currency("to", body.to), rate_date=_rate_day(body.rate_date, body.to),
             rate_source=body.rate_source,
             input_rate_date=_day("input_rate_date", body.input_rate_date))
         return JSONResponse(found.to_dict())
@@ -191,7 +202,7 @@ def create_app(*, catalog: Catalog | None = None,
         """The tier map a /map or /chart request asks for (one call, two answers)."""
         return penalties.tier_map(body.provision, body.facts, body.vary, catalog=chosen(),
                                   to=_currency("to", body.to),
-                                  rate_date=_day("rate_date", body.rate_date),
+                                  rate_date=_rate_day(body.rate_date, body.to),
                                   rate_source=body.rate_source, input_rate_date=_day(
                                       "input_rate_date", body.input_rate_date))
 
@@ -221,7 +232,7 @@ def create_app(*, catalog: Catalog | None = None,
         statute = penalties.get_provision(provision, chosen())
         table = penalties.thresholds(statute, _day("on", on) or today(),
                                      _currency("in", in_), source,
-                                     rate_date=_day("rate_date", rate_date))
+                                     rate_date=_rate_day(rate_date, in_, "in"))
         return JSONResponse(table.to_dict())
 
     @app.get("/convert", dependencies=_QUERY_CHECKED, responses=_ERRORS,

@@ -62,7 +62,7 @@ class _Rates(_Body):
     to: Code | None = Field(None, description="Also report every amount in this currency "
                             "(ISO 4217), at one stated rate.", examples=["USD"])
     rate_date: Code | None = Field(None, description="Date of that rate, YYYY-MM-DD "
-                                   "(default: the offence date).")
+                                   "(default: the offence date); only with `to`.")
     rate_source: Code | None = Field(None, description="Rate source: snapshot (default, "
                                      "offline), ecb, currency-api, worldbank, open-er-api, "
                                      "or a chain such as 'ecb,snapshot'.")
