@@ -35,7 +35,7 @@ from penalties.assessment._law import Day, Law, law_on
 from penalties.assessment._leniency import choose_lenient
 from penalties.assessment._results import Assessment, Reason
 from penalties.assessment._run import Run
-from penalties.assessment._seen import Key, Lens, Row
+from penalties.assessment._seen import AFTER_TODAY_NOTE, Key, Lens, Row
 from penalties.statutes._statute import cite
 
 __all__ = ["assess_facts", "dress", "run"]
@@ -75,6 +75,13 @@ def _refigured(reasons: tuple[Reason, ...], figures: dict[str, Any]) -> tuple[Re
 
 def run(lens: Lens, key: Key) -> Assessment:
     """The answer of a key, from the key alone (see :mod:`penalties.assessment._seen`)."""
+    answer = _run(lens, key)
+    if key.after_today:
+        return replace(answer, notes=(AFTER_TODAY_NOTE, *answer.notes))
+    return answer
+
+
+def _run(lens: Lens, key: Key) -> Assessment:
     statute = lens.statute
     values = dict(key.tokens)
     act = values.get("act")

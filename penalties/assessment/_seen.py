@@ -36,10 +36,15 @@ if TYPE_CHECKING:
     from penalties.assessment._results import Assessment
     from penalties.statutes._statute import Statute
 
-__all__ = ["MAX_REMEMBERED", "TODAY_BASIS", "Key", "Lens", "Row", "position"]
+__all__ = ["AFTER_TODAY_NOTE", "MAX_REMEMBERED", "TODAY_BASIS", "Key", "Lens", "Row",
+           "after_today", "position"]
 
 #: The date basis of a case that gives no offence date.
 TODAY_BASIS = "today: no offence date was given"
+#: The note of a case whose offence date is after the day of the assessment.
+AFTER_TODAY_NOTE = ("The offence date is after today: the law applied is the version known "
+                    "today to be in force on that date, which a later amendment may change "
+                    "(check the date)")
 #: How many answers (and dates) a lens remembers before it starts afresh (bounded memory).
 MAX_REMEMBERED = 100_000
 #: Roles of date facts that the law compares with the offence date itself.
@@ -55,6 +60,14 @@ class Key(NamedTuple):
     tokens: tuple[tuple[str, Any], ...]
     rate_source: str | None
     rate_date: date | None
+    #: The offence date is after the day of the assessment (:func:`after_today`).
+    after_today: bool = False
+
+
+def after_today(when: date | None, today: date) -> bool:
+    """Whether an offence date given (``None``: none, the case is dated ``today``) is after
+    ``today``, the day of the assessment (a batch's one today): the answer then says so."""
+    return when is not None and when > today
 
 
 class Row(NamedTuple):
@@ -233,8 +246,8 @@ class Lens:
                     day_key = ("exact", day)  # converted at the rate of the offence date
                 tokens.append((name, token))
         tokens.sort(key=lambda t: t[0])  # one order, whatever the order the facts came in
-        return (Key(basis, day_key, offender, tuple(tokens), rate_source, rate_date),
-                Row(day, given, figures))
+        return (Key(basis, day_key, offender, tuple(tokens), rate_source, rate_date,
+                    after_today(when, today)), Row(day, given, figures))
 
     def remember(self, key: Key, answer: Assessment) -> None:
         """Keep ``answer`` for ``key`` (forgetting all once there are too many)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from penalties._errors import PenaltyError
 from penalties._facts import given
 from penalties._values import Amount, plain_column, read_column
-from penalties.assessment._seen import EXACT_ROLES, TODAY_BASIS
+from penalties.assessment._seen import EXACT_ROLES, TODAY_BASIS, after_today
 
 if TYPE_CHECKING:
     from penalties._vocabulary import Fact, Vocabulary
@@ -128,7 +128,8 @@ class Columns:
             return LONE, None
         basis = "offence_date" if value is not None else TODAY_BASIS
         numbers = self.numbers["offence_date"]
-        number = numbers.get((basis, found.key))
+        seen = (basis, found.key, after_today(value, self.today))  # as Lens.see keys it
+        number = numbers.get(seen)
         if number is None:
-            number = numbers[(basis, found.key)] = LONE - 1 - len(numbers)
+            number = numbers[seen] = LONE - 1 - len(numbers)
         return number, Day(basis, ("day", found.key), day.isoformat(), day)
