@@ -489,6 +489,10 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
           strict_columns: Annotated[bool, typer.Option("--strict-columns", help="Refuse a CSV "
           "column that is not a fact or id (default: carry it through to the output).")
           ] = False,
+          escape_formulas: Annotated[bool, typer.Option("--escape-formulas", help="Write "
+          "each CSV cell that a spreadsheet would run as a formula (it begins with = + - @, "
+          "a tab or a carriage return) behind an apostrophe; for outputs from untrusted "
+          "cases.")] = False,
           to: To = None, rate_date: RateDate = None, input_rate_date: InputRateDate = None,
           source: Source = None,
           skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Go on past "
@@ -538,7 +542,8 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
                       progress=tick, on_stale=stale, delimiter=separator,
                       strict_columns=strict_columns, on_note=note,
                       decimal_mark=decimal_mark,
-                      input_rate_date=_day(input_rate_date, "--input-rate-date"))
+                      input_rate_date=_day(input_rate_date, "--input-rate-date"),
+                      escape_formulas=escape_formulas)
     except (KeyboardInterrupt, Terminated) as exc:
         _fail(*ending(exc))  # (EXIT_INTERRUPTED, EXIT_TERMINATED or EXIT_HANGUP)
     except BrokenPipeError:  # the reader of standard output went away: end quietly

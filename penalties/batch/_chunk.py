@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from penalties.batch._cells import CONVERTED, CSV_COLUMNS, DAY, REASONS
+from penalties.batch._formulas import neutral_cells
 
 __all__ = ["CLASS_COLUMNS", "RATE_COLUMNS", "Chunk", "class_csv", "csv_cells"]
 
@@ -94,10 +96,15 @@ class Chunk:
                 out[name] = [values[place] for place in index]
         return {name: out[name] for name in CSV_COLUMNS}
 
-    def csv(self, stop: int | None = None) -> str:
+    def csv(self, stop: int | None = None, *, escape_formulas: bool = False) -> str:
         """The rows as CSV text, as :func:`~penalties.batch._files.write_csv` writes them (every
-        cell quoted); only the rows before row number ``stop`` when given."""
+        cell quoted); only the rows before row number ``stop`` when given; with
+        ``escape_formulas``, each cell that begins as a formula behind an apostrophe
+        (:mod:`penalties.batch._formulas`)."""
         count = len(self.ids) if stop is None else max(0, stop - self.first)
+        if escape_formulas:  # cell by cell (the shared cells' text is not escaped)
+            return "".join(csv_cells(neutral_cells(row)) + "\n"
+                           for row in itertools.islice(self.rows(), count))
         classes, converted = self.class_csv, self.converted_csv
         q, qq = '"', '""'
         between = '","'

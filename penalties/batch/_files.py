@@ -58,6 +58,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from penalties._errors import shown
 from penalties.batch._cells import CSV_COLUMNS, row_cells
 from penalties.batch._decimal import CommaRows, read_with_mark
+from penalties.batch._formulas import neutral_cells
 from penalties.batch._header import Header
 from penalties.batch._jsonlines import MAX_DIGITS, case_of_line
 from penalties.batch._rows import BadRow, BatchResult, refused_id
@@ -247,17 +248,21 @@ def check_header(header: Sequence[str], vocabulary: Vocabulary | None = None, *,
     return Header.of(header, vocabulary, strict=strict)
 
 
-def write_csv(results: Iterable[BatchResult], stream: Sink, carried: Sequence[str] = ()
-              ) -> Iterator[BatchResult]:
+def write_csv(results: Iterable[BatchResult], stream: Sink, carried: Sequence[str] = (),
+              *, escape_formulas: bool = False) -> Iterator[BatchResult]:
     """Write each result as a CSV row (header first) and yield it on, for reporting;
     ``carried`` names the carried columns written after the results' (each result's
-    ``carried`` cells, or blanks for a row that could not be read)."""
+    ``carried`` cells, or blanks for a row that could not be read). With
+    ``escape_formulas``, a cell that a spreadsheet would run as a formula is written behind
+    an apostrophe (:mod:`penalties.batch._formulas`)."""
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow((*CSV_COLUMNS, *carried))
+    write = ((lambda row: writer.writerow(neutral_cells(row))) if escape_formulas
+             else writer.writerow)
+    write((*CSV_COLUMNS, *carried))
     blank = ("",) * len(carried)
     for result in results:
         cells = result.carried
-        writer.writerow((*row_cells(result), *(
+        write((*row_cells(result), *(
             (v for _, v in cells) if len(cells) == len(carried) else blank)))
         yield result
 

@@ -20,7 +20,6 @@ further, an interruption) leaves it as it was too, with the rows written so far 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -32,6 +31,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from penalties._errors import FileUnavailable, InvalidFacts, InvalidInput
+from penalties.batch._input import opened_input
 from penalties.batch._output import Output, file_of, refuse_the_same
 
 if TYPE_CHECKING:
@@ -113,7 +113,8 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
               on_error: RowError | None = None, progress: Progress | None = None,
               on_stale: Callable[[Rate], None] | None = None, delimiter: str | None = None,
               strict_columns: bool = False, on_note: Callable[[str], None] | None = None,
-              decimal_mark: str | None = None, input_rate_date: date | None = None) -> int:
+              decimal_mark: str | None = None, input_rate_date: date | None = None,
+              escape_formulas: bool = False) -> int:
     """Assess the cases of ``files.source`` into ``files.target``; return the number of
     rows in error. Each row in error is told to ``on_error``. With ``stop_at_error`` the
     first row in error ends the run: an :class:`~penalties._errors.InvalidFacts` naming it
@@ -123,19 +124,25 @@ def run_batch(files: BatchFiles, provision: str, *, catalog: Catalog | None = No
     ``decimal_mark`` is that of a CSV input's amounts (``None``: a comma when the fields are
     separated by ``;``, else a point; :mod:`penalties.batch._decimal`); ``input_rate_date``
     dates the rate of amounts given in another currency than the law's (``None``: each
-    case's offence date).
+    case's offence date); with ``escape_formulas``, a cell of a CSV output that a
+    spreadsheet would run as a formula is written behind an apostrophe
+    (:mod:`penalties.batch._formulas`; ``on_note`` is told when the output is JSON Lines,
+    which has no formulas).
 
     The run is refused (:class:`~penalties._errors.InvalidInput`) when the output is the
     input file. An output file is in place, complete, only when the function returns.
     """
-    with _input(files.source) as source:
+    with opened_input(files.source) as source:
         cases = file_of(files.source, source)  # the file opened
         refuse_the_same(files.source, cases, files.target)
         output = Output(files.target, header=files.target_format == "csv", cases=cases)
         run = _Run(files, output, stop_at_error, on_error, progress)
         run.on_stale, run.on_note = on_stale, on_note
         run.delimiter, run.strict_columns = delimiter, strict_columns
-        run.decimal_mark = decimal_mark
+        run.decimal_mark, run.escape_formulas = decimal_mark, escape_formulas
+        if escape_formulas and files.target_format != "csv" and on_note is not None:
+            on_note("--escape-formulas is not used: the output is JSON Lines, which a "
+                    "spreadsheet does not run")
         try:
             run.assess(source, provision, catalog=catalog, to=to, rate_date=rate_date,
                        rate_source=rate_source, input_rate_date=input_rate_date)
@@ -173,6 +180,7 @@ class _Run:
         self.on_note: Callable[[str], None] | None = None
         self.delimiter: str | None = None
         self.decimal_mark: str | None = None
+        self.escape_formulas = False
         self.strict_columns = False
         self.files = files
         self.source = "standard input" if files.source == "-" else files.source
@@ -206,7 +214,8 @@ class _Run:
                                            on_stale=self.on_stale, delimiter=delimiter,
                                            strict_columns=strict, on_note=on_note,
                                            decimal_mark=self.decimal_mark,
-                                           input_rate_date=input_rate_date):
+                                           input_rate_date=input_rate_date,
+                                           escape_formulas=self.escape_formulas):
                 tick(done, _read_so_far(source))
                 for row, error in errors:
                     self.failed(row, error)
@@ -218,8 +227,9 @@ class _Run:
                            strict_columns=strict, on_note=on_note,
                            decimal_mark=self.decimal_mark)
         results = self._results(assessor, found)
-        written = (write_csv(results, sink, found.carried) if files.target_format == "csv"
-                   else write_jsonl(results, sink))
+        written = (write_csv(results, sink, found.carried,
+                             escape_formulas=self.escape_formulas)
+                   if files.target_format == "csv" else write_jsonl(results, sink))
         count = 0
         for count, _ in enumerate(written, start=1):
             if count % 10_000 == 0:
@@ -262,50 +272,6 @@ class _Run:
             return (f"the rows before it were written to {shown}" if before
                     else f"{shown} holds only the rows done")
         return "no rows were written"
-
-
-@contextlib.contextmanager
-def _input(path: str) -> Iterator[IO[str]]:
-    """The input, as UTF-8 text read with the batch's error handler
-    (:data:`~penalties.batch._files.UNDECODABLE`); standard input too, when it has bytes."""
-    from penalties.batch._files import UNDECODABLE
-
-    if path != "-":
-        try:
-            stream = open(path, encoding="utf-8-sig", errors=UNDECODABLE,  # noqa: SIM115
-                          newline="")
-        except OSError as exc:
-            raise FileUnavailable(f"{path}: {exc.strerror}") from None
-        with stream:
-            _utf8_only(stream, path)
-            yield stream
-        return
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        yield sys.stdin
-        return
-    wrapped = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors=UNDECODABLE, newline="")
-    try:
-        _utf8_only(wrapped, "standard input")
-        yield wrapped
-    finally:
-        with contextlib.suppress(ValueError):
-            wrapped.detach()  # standard input stays open
-
-
-def _utf8_only(stream: IO[str], path: str) -> None:
-    """Refuse a UTF-16 or UTF-32 input (a spreadsheet's "Unicode text"): read as UTF-8 it is
-    a header naming no fact, or rows of noise. Its byte-order mark, or every other one of its
-    first bytes NUL (a header of ASCII letters so written), tells it."""
-    peek = getattr(getattr(stream, "buffer", None), "peek", None)
-    try:
-        head = peek(16)[:16] if peek is not None else b""
-    except OSError:  # (a directory...): said by the reading itself
-        return
-    wide = len(head) >= 4 and (not any(head[1::2]) or not any(head[0::2]))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or wide:
-        raise InvalidInput(path, "UTF-16 or UTF-32 text (a spreadsheet's \"Unicode text\"), "
-                           "not UTF-8", "UTF-8 text: save the file as CSV UTF-8")
 
 
 def _read_so_far(stream: IO[str]) -> int | None:

@@ -16,6 +16,7 @@ from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
 from penalties.batch._decimal import CommaRows, read_with_mark
 from penalties.batch._files import Sink, undecodable, undecodable_mark, undecodable_rows
+from penalties.batch._formulas import neutral_cells
 from penalties.batch._frame import assess_frame
 from penalties.batch._rows import Assessor
 from penalties.batch._sniff import Peeked, open_csv
@@ -39,7 +40,8 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
                today: date | None = None, on_stale: Callable[[Rate], None] | None = None,
                delimiter: str | None = None, strict_columns: bool = False,
                input_rate_date: date | None = None,
-               on_note: Callable[[str], None] | None = None, decimal_mark: str | None = None
+               on_note: Callable[[str], None] | None = None, decimal_mark: str | None = None,
+               escape_formulas: bool = False
                ) -> Iterator[tuple[int, list[tuple[int, str]]]]:
     """Assess a CSV stream of cases into a CSV stream of results, chunk by chunk; yield the
     number of rows written so far and the rows in error of each chunk. ``today`` is the
@@ -54,7 +56,9 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
     first lines; from a stream opened with its error handler, a row holding bytes that are
     not UTF-8 is a row in error), their amounts written with ``decimal_mark``
     (:func:`~penalties.batch._decimal.decimal_mark_of`). With ``stop_at_error``, the rows
-    after the first row in error are not written and the iteration ends there. A file the
+    after the first row in error are not written and the iteration ends there. With
+    ``escape_formulas``, a cell that a spreadsheet would run as a formula is written behind
+    an apostrophe (:mod:`penalties.batch._formulas`). A file the
     ``csv`` module cannot parse further raises ``csv.Error`` naming the line, after the rows
     before it are written.
     """
@@ -71,7 +75,8 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
         if on_note is not None and layout.note is not None:
             on_note(layout.note)
         rows = read_with_mark(reader, layout, assessor.vocabulary, decimal_mark, on_note)
-        sink.write(csv_cells((*CSV_COLUMNS, *layout.carried_names)) + "\n")
+        names = (*CSV_COLUMNS, *layout.carried_names)
+        sink.write(csv_cells(neutral_cells(names) if escape_formulas else names) + "\n")
         done = 0
         for chunk_of in _chunks(rows, chunk_rows):
             bad = (undecodable_rows(table.header, chunk_of) if undecodable() != before
@@ -82,10 +87,10 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
             chunk = table.chunk(chunk_of, done + 1, bad)
             errors = chunk.errors
             if errors and stop_at_error:
-                sink.write(chunk.csv(stop=errors[0][0]))
+                sink.write(chunk.csv(stop=errors[0][0], escape_formulas=escape_formulas))
                 yield errors[0][0] - 1, errors[:1]
                 return
-            sink.write(chunk.csv())
+            sink.write(chunk.csv(escape_formulas=escape_formulas))
             done += len(chunk)
             yield done, errors
     except csv.Error as exc:
