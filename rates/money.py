@@ -110,7 +110,9 @@ MAX_AMOUNT = Decimal(10) ** 18
 
 _CODE = r"[A-Za-z]{3}"
 # ASCII digits only: other scripts' digits (Arabic-Indic, full-width...) are refused.
-_NUMBER = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]+)?"
+# Digits may be grouped by threes with commas or with underscores (not both), never
+# otherwise: ``5_0000000`` is a typo to ask about, as ``5,0000000`` is.
+_NUMBER = r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _FORMS = (
     re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<code>{_CODE})?$"),
     re.compile(rf"^(?P<code>{_CODE})\s*(?P<number>{_NUMBER})$"),

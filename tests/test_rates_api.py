@@ -65,6 +65,21 @@ def test_amount_forms(amount: object) -> None:
     assert rates.convert(amount, "USD", "2018-03-19").rounded == Decimal("44517.65")
 
 
+@pytest.mark.parametrize("text", ["1_000_000_000 VND", "VND 1_000_000_000"])
+def test_underscores_group_by_threes_as_commas_do(text: str) -> None:
+    assert rates.convert(text, "USD", "2018-03-19").rounded == Decimal("44517.65")
+
+
+@pytest.mark.parametrize("text", ["5_0000000", "1_0 VND", "10000_00 VND", "_100 VND",
+                                  "100_ VND", "1__000 VND", "1,000_000 VND"])
+def test_underscores_out_of_groups_of_three_are_refused(text: str) -> None:
+    """Session of 2026-12-03 (third): ``5_0000000`` was read as fifty million (underscores
+    were dropped wherever they stood), while ``5,0000000`` is refused: a misplaced group
+    mark is a typo to ask about, not a number to guess."""
+    with pytest.raises(InvalidAmount, match="unambiguously"):
+        rates.convert(text, "USD", "2018-03-19", currency="VND")
+
+
 def test_bare_numbers_need_a_currency() -> None:
     assert rates.convert(10**9, "usd", date(2018, 3, 19), currency="vnd").rounded == Decimal(
         "44517.65"
