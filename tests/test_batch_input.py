@@ -405,3 +405,21 @@ def test_a_short_utf16_file_is_refused_for_its_encoding(tmp_path: Path) -> None:
     found = CliRunner().invoke(app, ["batch", str(path), "--provision", "vn-225", "-o", "-"])
     assert found.exit_code == EXIT_BAD_INPUT
     assert "UTF-16 or UTF-32 text" in found.output
+
+
+@pytest.mark.parametrize("output", ["out.csv", "out.jsonl"])
+def test_a_line_of_white_space_is_no_row_as_an_empty_line_is(tmp_path: Path,
+                                                               output: str) -> None:
+    """Session of 2026-12-03 (third): in a CSV input, a line holding only spaces or a tab
+    was a row in error ("the row has 1 fields, the header 4") while an empty line was
+    skipped; a JSON Lines input skips both. Both CSV paths (by columns to CSV, row by row
+    to JSON Lines) skip it now; a line of empty fields is still a row."""
+    text = "\n".join([HEADER, ROWS[0], "   ", "", "\t", ROWS[1]]) + "\n"
+    done = batch(tmp_path, text, output=output)
+    assert done.exit_code == EXIT_OK, done.stderr
+    written = (rows_of(tmp_path, output) if output.endswith(".csv") else
+               [json.loads(line) for line in (tmp_path / output).read_text().splitlines()])
+    assert [str(r["id"]) for r in written] == ["A", "B"]
+    assert [int(r["row"]) for r in written] == [1, 2]
+    fields = batch(tmp_path, "\n".join([HEADER, ROWS[0], ",,,"]) + "\n", output=output)
+    assert fields.exit_code != EXIT_OK  # four empty fields: a row without an offender

@@ -67,9 +67,23 @@ from penalties.batch._sniff import Peeked, Rows, open_csv
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["CSV_COLUMNS", "MAX_DIGITS", "MAX_LINE", "UNDECODABLE", "Cases", "Sink",
-           "check_header", "ragged_row", "read_cases", "undecodable", "undecodable_mark",
-           "undecodable_rows", "write_csv", "write_jsonl"]
+__all__ = [
+    "CSV_COLUMNS",
+    "MAX_DIGITS",
+    "MAX_LINE",
+    "UNDECODABLE",
+    "Cases",
+    "Sink",
+    "blank_line",
+    "check_header",
+    "ragged_row",
+    "read_cases",
+    "undecodable",
+    "undecodable_mark",
+    "undecodable_rows",
+    "write_csv",
+    "write_jsonl",
+]
 
 class Sink(Protocol):
     """Where a batch writes its results: a text stream, or anything with its ``write``."""
@@ -217,7 +231,7 @@ def _csv_cases(reader: Rows, header: Header, before: int
     width = len(names)
     try:
         for cells in reader:
-            if not cells:  # a blank line is no row (as csv.DictReader reads it)
+            if blank_line(cells):
                 continue
             bad = undecodable_rows(names, [cells]) if undecoded[0] != before else None
             if not bad and isinstance(reader, CommaRows):
@@ -228,6 +242,13 @@ def _csv_cases(reader: Rows, header: Header, before: int
                 yield header.row(cells) if len(cells) == width else ragged_row(names, cells)
     except csv.Error as exc:
         raise csv.Error(f"line {reader.line_num}: {exc}") from None
+
+
+def blank_line(cells: Sequence[str]) -> bool:
+    """Whether the fields of a CSV line make no row: none (an empty line, as
+    ``csv.DictReader`` reads it) or one of white space only (a line of spaces or a tab, as
+    a JSON Lines input reads it). A line of empty fields (``,,,``) is a row."""
+    return not cells or (len(cells) == 1 and not cells[0].strip())
 
 
 def ragged_row(header: Sequence[str], cells: Sequence[str]) -> BadRow:

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._chunk import csv_cells
 from penalties.batch._decimal import CommaRows, read_with_mark
-from penalties.batch._files import Sink, undecodable, undecodable_mark, undecodable_rows
+from penalties.batch._files import Sink, blank_line, undecodable, undecodable_mark, undecodable_rows
 from penalties.batch._formulas import neutral_cells
 from penalties.batch._frame import assess_frame
 from penalties.batch._rows import Assessor
@@ -98,15 +98,15 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
 
 
 def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
-    """``rows`` in lists of about ``size``, blank lines skipped (as ``csv.DictReader``
-    does)."""
+    """``rows`` in lists of about ``size``, blank lines skipped
+    (:func:`~penalties.batch._files.blank_line`)."""
     while True:
         batch: list[list[str]] = []
         try:
             batch.extend(islice(rows, size))
         except csv.Error:  # the rows read before the error are written first, as row by row
-            yield [row for row in batch if row]
+            yield [row for row in batch if not blank_line(row)]
             raise
         if not batch:
             return
-        yield [row for row in batch if row]
+        yield [row for row in batch if not blank_line(row)]
