@@ -106,7 +106,7 @@ ROUNDING_MODES: tuple[str, ...] = (
 )
 
 #: Largest amount accepted anywhere (10^18 units of any currency).
-MAX_AMOUNT = Decimal(10) ** 18
+MAX_AMOUNT = Decimal(10**18)  # from an int: exact in any context (``** 18`` is not)
 
 _CODE = r"[A-Za-z]{3}"
 # ASCII digits only: other scripts' digits (Arabic-Indic, full-width...) are refused.

@@ -153,9 +153,9 @@ class Lens:
         if not points:
             return Decimal(1)
         if index == 0:
-            return points[0] - 1
+            return total(points[0], -1)  # in the library's context, never the caller's
         if index == len(points):
-            return points[-1] + 1
+            return total(points[-1], 1)
         return quotient(total(points[index - 1], points[index]), Decimal(2))
 
     def day(self, when: date) -> Day:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 from penalties import _words as words
 from penalties._errors import shown
@@ -46,6 +47,7 @@ from penalties.statutes._statute import (
     cite,
 )
 from penalties.statutes._triggers import Node
+from rates.exact import product
 
 __all__ = ["MAX_FACTOR", "VersionCompiler"]
 
@@ -222,8 +224,11 @@ class VersionCompiler:
         currency = self.file.currency
         high_money = high.fixed if high is not None else None
         if days is not None:  # the template shows the range; each case computes it
-            low_money = low_money * days[0] if low_money is not None else None
-            high_money = high_money * days[1] if high_money is not None else None
+            # exactly, in the library's context (a product of decimals is a decimal)
+            low_money = (cast(Decimal, product(low_money, days[0])) if low_money is not None
+                         else None)
+            high_money = (cast(Decimal, product(high_money, days[1])) if high_money is not None
+                          else None)
         self._check_range_facts(penalty, low, high, where)
         template = PenaltyRange(
             kind=penalty.kind.value, ref=ref,
