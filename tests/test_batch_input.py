@@ -94,6 +94,43 @@ def test_a_misspelt_fact_column_is_refused_with_did_you_mean(tmp_path: Path, col
                         strict_columns=True))
 
 
+@pytest.mark.parametrize(("column", "fact"), [
+    ("illicit_profit_vnd", "illicit_profit"), ("illicit profit (VND)", "illicit_profit"),
+    ("profit_vnd", "illicit_profit"), ("Goods value EUR", "goods_value"),
+    ("prior_conviction_date", "prior_conviction"), ("number_of_copies", "copies"),
+])
+def test_a_fact_with_a_unit_or_currency_beside_its_name_is_refused(
+        tmp_path: Path, column: str, fact: str) -> None:
+    """A fresh user's finding (2026-12-03): ``illicit_profit_vnd`` was carried through, so
+    VND 400,000,000 of profit was not read and the row met no tier, exit code 0."""
+    done = batch(tmp_path, f"offender,offence_date,{column}\nperson,2018-03-19,400000000\n")
+    assert done.exit_code == EXIT_BAD_INPUT, done.stderr
+    assert f"did you mean {fact}?" in done.stderr
+
+
+@pytest.mark.parametrize(("column", "facts"), [
+    ("date", "offence_date, "), ("Amount", "illicit_profit, "), ("value", "illicit_profit, "),
+    ("count", "times, "),
+])
+def test_a_column_that_could_be_any_fact_of_a_kind_is_refused(
+        tmp_path: Path, column: str, facts: str) -> None:
+    """A fresh user's finding (2026-12-03): a ``date`` column was carried through, so a 2016
+    offence was assessed on today's date, under the law in force today."""
+    done = batch(tmp_path, f"offender,illicit_profit,{column}\nperson,60000000,2016-06-01\n")
+    assert done.exit_code == EXIT_BAD_INPUT, done.stderr
+    assert f"column {column!r}: names no one fact" in done.stderr
+    assert facts in done.stderr
+
+
+def test_a_column_that_only_begins_like_a_fact_is_still_carried(tmp_path: Path) -> None:
+    """What is carried stays carried: a name longer than a fact's with a word beside it,
+    or beside the fact's own column."""
+    text = ("id,offender,damage,damage_assessor_notes,offender_name,case_notes\n"
+            "A,entity,1,see file,ACME,none\n")
+    done = batch(tmp_path, text)
+    assert done.exit_code == EXIT_OK, done.stderr
+
+
 def test_a_column_near_a_fact_that_is_a_column_too_is_carried(tmp_path: Path) -> None:
     done = batch(tmp_path, "offender,damage,damages,notes\nentity,1,lots,see file\n")
     assert done.exit_code == EXIT_OK, done.stderr

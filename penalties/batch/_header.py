@@ -29,7 +29,7 @@ from penalties.batch._rows import LONE_SURROGATE, BadRow, Case, refused_id
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["Header", "fold", "near_fact"]
+__all__ = ["BESIDE", "VAGUE", "Header", "fold", "letters", "near_fact"]
 
 _DROPPED = str.maketrans("", "", " \t\r\n\u00a0\u202f\u200b\ufeff_-")
 
@@ -59,13 +59,31 @@ def _distance(a: str, b: str, most: int) -> int:
     return row[-1]
 
 
+#: Most characters beside a fact's name in a column that is taken to mean that fact
+#: (``illicit_profit_vnd``, ``number_of_copies``, ``Goods value (EUR)``).
+BESIDE = 8
+#: Column names (letters only) that could be any fact of a kind, and that kind.
+VAGUE = {"date": "date", "amount": "amount", "value": "amount", "sum": "amount",
+         "total": "amount", "count": "count", "number": "count", "quantity": "count"}
+
+
+def letters(name: str) -> str:
+    """A header's letters and digits only, in lower case (``Illicit profit (VND)``:
+    ``illicitprofitvnd``)."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 def near_fact(name: str, vocabulary: Vocabulary) -> str | None:
-    """The fact a column or key that is not one seems to mean (a misspelling, a different
-    case or its command-line name), or ``None``."""
+    """The fact a column or key that is not one seems to mean, or ``None``: a misspelling,
+    a different case, its command-line name, or its name (of five letters or more) with a
+    currency or a unit of at most :data:`BESIDE` characters before or after it (the longest
+    such name)."""
     folded = fold(name)
     if not folded or len(folded) > 64:
         return None
     best: tuple[int, str] | None = None
+    beside: tuple[int, str] | None = None
+    plain = letters(name)
     for fact in vocabulary:
         target = fold(fact.name)
         if folded in (target, fold(fact.option)):
@@ -74,7 +92,13 @@ def near_fact(name: str, vocabulary: Vocabulary) -> str | None:
         found = _distance(folded, target, most)
         if found <= most and (best is None or found < best[0]):
             best = (found, fact.name)
-    return best[1] if best is not None else None
+        for known in {letters(fact.name), letters(fact.option)}:
+            if (len(known) >= 5 and 0 < len(plain) - len(known) <= BESIDE
+                    and (plain.startswith(known) or plain.endswith(known))
+                    and (beside is None or len(known) > beside[0])):
+                beside = (len(known), fact.name)
+    found_fact = best if best is not None else beside
+    return found_fact[1] if found_fact is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +158,11 @@ class Header:
                 raise InvalidFacts(f"column {shown(column)}", "its name cannot be copied to "
                                    f"the output: {problem}", "column names in UTF-8 text")
             near = near_fact(column, vocabulary)
+            if not strict and (kind := VAGUE.get(letters(column))) is not None:
+                raise InvalidFacts(f"column {shown(column)}", f"names no one fact: it could "
+                                   f"be any {kind} fact ({', '.join(vocabulary.names(kind))})",
+                                   "the name of the fact it holds, or a name unlike any "
+                                   "fact's to copy it to the output")
             if strict:
                 hint = f"; did you mean {near}?" if near else ""
                 raise InvalidFacts(f"column {shown(column)}",
