@@ -74,8 +74,9 @@ def assessment(result: Assessment, locale: str) -> Text:
     out += [f"See also: {pointer}" for pointer in result.see_also]
     if result.ignored:
         out.append(f"Not used by this provision: {', '.join(result.ignored)}")
-    if result.tier is None and result.liable and result.not_given:
-        out.append(f"Not given (a tier may depend on them): {', '.join(result.not_given)}")
+    if result.liable and result.not_given:  # with a tier too: another may need them
+        on = "the tier or the ranges" if result.tier else "a tier"
+        out.append(f"Not given ({on} may depend on them): {', '.join(result.not_given)}")
     if result.rate is not None:
         out.append(f"Converted at {words.rate(result.rate, locale)}. "
                    f"{result.rate.attribution}")

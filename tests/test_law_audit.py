@@ -59,6 +59,28 @@ def test_the_1999_amounts_go_by_the_action_date_whenever_the_infringement() -> N
     assert fine(result, "statutory_damages") == (Decimal(750), Decimal(30_000))
 
 
+def test_without_an_action_date_the_choice_it_would_change_is_said() -> None:
+    """A fresh user's finding (2026-12-03): a 1999 infringement with no action date got the
+    1989 amounts ($500 to $20,000) with ``not_given`` empty and no word that an action
+    brought from 1999-12-09 takes the 1999 amounts ($750 to $30,000, Pub. L. 106-160 s. 4)."""
+    result = assess("us-504c", {"offender": "person", "works": 1,
+                                "offence_date": date(1999, 6, 1)})
+    assert fine(result, "statutory_damages") == (Decimal(500), Decimal(20_000))
+    assert "action_date" in result.not_given
+    assert any("1999-12-09 does not apply" in n and "no action_date was given" in n
+               for n in result.notes)
+    # an infringement after the 1999 Act: no action date can change the version
+    later = assess("us-504c", {"offender": "person", "works": 1,
+                               "offence_date": date(2001, 6, 1)})
+    assert fine(later, "statutory_damages") == (Decimal(750), Decimal(30_000))
+    assert "action_date" not in later.not_given
+    given = assess("us-504c", {"offender": "person", "works": 1,
+                               "offence_date": date(1999, 6, 1),
+                               "action_date": date(1999, 11, 1)})
+    assert "action_date" not in given.not_given
+    assert not any("no action_date was given" in n for n in given.notes)
+
+
 # --- 2. Vietnam: Art. 170a tried after 2018 reaches Art. 225 --------------------------------
 
 def test_an_organised_2016_offence_tried_in_2019_gets_the_lighter_225() -> None:
@@ -352,3 +374,18 @@ def test_a_day_fines_basis_names_its_daily_bounds() -> None:
     basis = next(p for p in result.principal if p.kind == "fine").basis
     assert any(line.startswith("daily minimum: ") for line in basis)
     assert not any(line.startswith("minimum: ") for line in basis)
+
+
+def test_the_screen_names_the_facts_not_given_when_a_tier_applies_too() -> None:
+    """A fresh user's finding (2026-12-03): with a tier, the human output did not say that
+    ``copies`` was not given, though ten copies turn 2319(b)(3) (up to 12 months) into
+    (b)(1) (up to 60 months); ``--json`` listed it."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    found = CliRunner().invoke(app, ["assess", "us/18-usc/2319", "--offender", "person",
+                                     "--retail-value", "5000", "--willful",
+                                     "--commercial-advantage", "--offence-date", "2020-01-01"])
+    assert found.exit_code == 0, found.output
+    assert "Not given (the tier or the ranges may depend on them): copies" in found.output

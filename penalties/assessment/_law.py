@@ -45,6 +45,9 @@ class Law:
     notes: tuple[str, ...]
     #: With no liability, the version in force on the date, which the result names.
     shown: CompiledVersion | None = None
+    #: Facts not given that could have chosen another version (an action date, which the
+    #: offence date stood for, before a version that applies by the action date).
+    unknown: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, int | None, int | None]:
@@ -90,6 +93,7 @@ def _by_events(statute: Statute, day: date, action_date: date | None,
     default = statute.model.version_date
     dates = {"offence_date": day, "action_date": action_date or day}
     notes: list[str] = []
+    unknown: tuple[str, ...] = ()
     for version in reversed(statute.versions):
         event = version.model.selected_by or default
         start = version.effective_from.isoformat()
@@ -101,9 +105,14 @@ def _by_events(statute: Statute, day: date, action_date: date | None,
             repealed = statute.model.repealed_on
             if repealed is not None and day >= repealed:
                 return law_on(statute, day, resolve)  # raises, or follows the successor
-            return Law(statute, version, tuple(notes))
+            return Law(statute, version, tuple(notes), unknown=unknown)
+        stood = event == "action_date" and action_date is None
         notes.append(f"{statute.id}: the version of {start} does not apply: it applies "
-                     f"only where {_EVENTS[event]} on or after {start} ({event}).")
+                     f"only where {_EVENTS[event]} on or after {start} ({event})"
+                     + ("; no action_date was given, so the offence date stood for it."
+                        if stood else "."))
+        if stood:  # a later action date would choose this version: the answer depends on it
+            unknown = ("action_date",)
     return law_on(statute, day, resolve)  # before every version: a predecessor, or an error
 
 
@@ -143,7 +152,10 @@ def law_at(statute: Statute, offender: Offender, day: date, action_date: date | 
             notes = (f"{statute.id} applies the version in force when the action was brought; "
                      "no action_date was given, so the offence date selected it.",)
     found = law_on(statute, selecting, resolve)
-    return Law(found.statute, found.version, (*notes, *found.notes))
+    later = action_date is None and statute.model.version_date == "action_date" and any(
+        v.effective_from > day for v in statute.versions)  # a later action would choose one
+    return Law(found.statute, found.version, (*notes, *found.notes),
+               unknown=("action_date",) if later else ())
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,6 +293,7 @@ class Run:
         not_given = tuple(f for f in self.version.used_sorted.get(offender, ())
                           if f not in given and decided.get(f) not in given
                           and self.vocabulary[f].default is None)
+        not_given += tuple(f for f in self.law.unknown if f not in given and f not in not_given)
         provision = self.version.provision
         day = self.when or date.min
         if not met:
