@@ -4,6 +4,10 @@
 rows) asks the same question, "the rate for this pair on this date", and gets the answer
 of this rule:
 
+0. *A currency the euro replaced* (the German mark, the French franc... the Bulgarian lev
+   from 2026), on and after the day it was replaced, is converted at its irrevocably fixed
+   rate against the euro, exactly and never stale (:mod:`rates._fixed`; Council Regulation
+   (EC) No 2866/98, Art. 1, and No 1103/97, Art. 4), before any published series.
 1. *Each series answers within its own look-back* (below): a daily series with the last
    rate published on or before the date, at most :data:`DAILY_LOOKBACK_DAYS` days
    earlier; a monthly end-of-period series with the last month-end on or before the date;
@@ -137,6 +141,8 @@ def within_look_back(
     """Whether an observation whose period ends on ``observed_end`` may answer for ``on``
     under the look-back of its basis (``"daily"``, ``"monthly"`` or ``"annual"``, with
     ``rule`` for an annual average)."""
+    if basis == "fixed":  # a rate fixed by law holds on every day from its start
+        return True
     if basis == "annual":
         preferred, previous = annual_years(on, rule)
         return previous <= observed_end.year <= preferred

@@ -80,17 +80,19 @@ __all__ = [
     "through_pivot",
 ]
 
-#: The basis of a rate: a daily fixing, a monthly value or an annual value.
-Basis = Literal["daily", "monthly", "annual"]
+#: The basis of a rate: a rate fixed by law for every day from its start (the euro's
+#: conversion rates of the currencies it replaced, :mod:`rates._fixed`), a daily fixing, a
+#: monthly value or an annual value.
+Basis = Literal["fixed", "daily", "monthly", "annual"]
 
 #: Every basis, finest first.
-BASES: tuple[Basis, ...] = ("daily", "monthly", "annual")
+BASES: tuple[Basis, ...] = ("fixed", "daily", "monthly", "annual")
 _RANK = {basis: rank for rank, basis in enumerate(BASES)}
 
 #: What each basis is, in words: the library's monthly series are end-of-period values and
 #: its annual ones averages (:mod:`rates.lookback`).
-BASIS_WORDS: dict[str, str] = {"daily": "daily", "monthly": "month-end",
-                               "annual": "annual average"}
+BASIS_WORDS: dict[str, str] = {"fixed": "irrevocably fixed", "daily": "daily",
+                               "monthly": "month-end", "annual": "annual average"}
 
 #: What kind of rate a value is, as its publisher says: ``"official"`` (set or published by
 #: the authorities as the official rate: the IMF's series, the State Bank of Vietnam's

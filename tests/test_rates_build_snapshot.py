@@ -107,8 +107,9 @@ def test_tiny_build_is_usable(tmp_path: Path) -> None:
     late = source.rate("USD", "VND", date(2030, 1, 1))  # past the end: the last, stale
     assert (late.value, late.period, late.stale, late.age_days) == (
         Decimal("22602.05"), "2018", True, 4019)
-    with pytest.raises(RateNotFound):  # quotes that stopped are not carried forward
-        source.rate("EUR", "CYP", date(2030, 1, 1))
+    # the euro replaced the Cyprus pound on 2008-01-01: its fixed rate, whatever the build
+    fixed = source.rate("EUR", "CYP", date(2030, 1, 1))
+    assert (fixed.value, fixed.basis, fixed.stale) == (Decimal("0.585274"), "fixed", False)
 
 
 def test_check_mode_finds_stale_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

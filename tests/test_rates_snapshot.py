@@ -202,18 +202,25 @@ def test_legacy_currencies_for_their_dates() -> None:
     )
     cyp = rate("EUR", "CYP", "2005-06-01")
     assert (cyp.basis, cyp.period) == ("daily", "2005-06-01")
-    assert rate("EUR", "CYP", "2008-01-05").period == "2007-12-31"  # last ECB quote
-    after = rate("USD", "CYP", "2008-03-01")  # no ECB quote, no 2008 average: 2007's
-    assert (after.basis, after.period) == ("annual", "2007")
+    assert rate("EUR", "CYP", "2007-12-31").period == "2007-12-31"  # last ECB quote
+    fixed = rate("EUR", "CYP", "2008-01-05")  # the euro replaced it on 2008-01-01
+    assert (fixed.value, fixed.basis, fixed.period) == (
+        Decimal("0.585274"), "fixed", "2008-01-01/2008-01-05")
+    after = rate("USD", "CYP", "2008-03-01")  # the ECB's dollar and the fixed rate
+    assert [leg.basis for leg in after.legs] == ["daily", "fixed"]
     assert rate("EUR", "ROL", "2003-05-05").basis == "daily"
     assert rate("EUR", "TRL", "2004-12-31").period == "2004-12-31"
 
 
-def test_dem_after_the_euro_is_not_invented() -> None:
-    assert rate("USD", "DEM", "1999-06-01").period == "1998"  # the last complete year
-    assert rate("USD", "DEM", "2000-06-01").period == "1998"  # 1999 missing: one year back
-    with pytest.raises(RateNotFound):
-        rate("USD", "DEM", "2001-06-01")
+def test_dem_after_the_euro_is_its_fixed_rate() -> None:
+    """From 1999-01-01 the mark is 1/1.95583 euro (Council Regulation (EC) No 2866/98,
+    Art. 1), never the IMF's 1998 average crossed with the dollar; before, its averages."""
+    assert rate("USD", "DEM", "1998-12-30").period == "1997"  # the last complete year
+    for day in ("1999-06-01", "2000-06-01", "2001-06-01", "2026-06-01"):
+        found = rate("USD", "DEM", day)
+        assert [(leg.quote, leg.basis) for leg in found.legs] == [("USD", "daily"),
+                                                                  ("DEM", "fixed")]
+        assert found.legs[1].value == Decimal("1.95583")
 
 
 # -- cross rates through USD ------------------------------------------------------------
@@ -282,6 +289,8 @@ def test_never_a_future_rate_never_beyond_the_window(pair: tuple[str, str], on: 
         if leg.basis == "daily":
             assert leg.period_start == leg.period_end
             assert timedelta(0) <= on - leg.period_end <= timedelta(days=14)
+        elif leg.basis == "fixed":  # fixed by law from its first day, through the date
+            assert leg.period_end == on
         elif leg.basis == "monthly":
             assert leg.period_end <= on  # the end-of-month observation is not after the date
             months = (on.year * 12 + on.month) - (leg.period_end.year * 12 + leg.period_end.month)

@@ -134,7 +134,9 @@ def test_the_rule_at_the_edges_of_each_series(figures: Counter[str]) -> None:
         (("USD", "KHR"), "2026-06-01", "annual", "2024", False),  # 2025 missing: one back
         (("USD", "KHR"), "2026-12-31", "annual", "2024", True),  # past the annual series
         (("USD", "RUB"), "2026-12-01", "annual", "2024", False),  # no ECB RUB since 2022
-        (("USD", "DEM"), "2000-06-01", "annual", "1998", False),
+        (("USD", "DEM"), "1998-06-01", "annual", "1997", False),
+        # rule 0: the euro replaced the mark on 1999-01-01 (Regulation (EC) No 2866/98)
+        (("USD", "DEM"), "2000-06-01", "fixed", "1999-01-01/2000-06-01", False),
     ]
     for (base, quote), on, basis, period, stale in cases:
         rate = snapshot.rate(base, quote, date.fromisoformat(on))
@@ -145,10 +147,13 @@ def test_the_rule_at_the_edges_of_each_series(figures: Counter[str]) -> None:
 
 def test_a_currency_whose_quotes_stopped_is_not_carried_forward() -> None:
     # only a currency still published at the end of a series gets its last value, stale
-    with pytest.raises(rates.RateNotFound, match="1999-01-04 to 2007-12-31"):
-        rates.get_rate("USD", "CYP", "2026-12-01")  # the euro replaced it in 2008
-    with pytest.raises(rates.RateNotFound, match="1950 to 1998"):
-        rates.get_rate("USD", "DEM", "2027-06-01")  # past the annual series too
+    with pytest.raises(rates.RateNotFound, match="1999-01-04 to 2005-06-30"):
+        rates.get_rate("USD", "ROL", "2026-12-01")  # the new leu replaced it in 2005
+    with pytest.raises(rates.RateNotFound, match="1999-01-04 to 2004-12-31"):
+        rates.get_rate("USD", "TRL", "2027-06-01")  # the new lira, in 2005
+    # a currency the euro replaced is not carried forward either: it has its fixed rate
+    cyp = rates.get_rate("EUR", "CYP", "2026-12-01")
+    assert (cyp.value, cyp.basis, cyp.stale) == (Decimal("0.585274"), "fixed", False)
     rub = rates.get_rate("USD", "RUB", "2026-12-01")  # ECB quotes suspended in 2022
     assert [leg.basis for leg in rub.legs or (rub,)] == ["annual"]
 

@@ -1,0 +1,78 @@
+"""The irrevocably fixed rates of the currencies the euro replaced (rule 0 of
+:mod:`rates.lookback`), read from ``rates/euro_fixed.toml``.
+
+From the day a currency was replaced by the euro (the German mark on 1 January 1999, the
+Bulgarian lev on 1 January 2026), the conversion rate fixed by Council Regulation (EC)
+No 2866/98, Art. 1 (as amended for each later member) is the only rate between it and the
+euro, and conversions between two such currencies go through the euro (Council Regulation
+(EC) No 1103/97, Art. 4). The snapshot answers EUR→code with it on and after that day,
+exactly as written (``1.95583``), never stale, before any published series: a 1998 annual
+average of the mark crossed with the dollar would put 100 marks at 60.91 euros in June
+2000 instead of 51.13.
+
+>>> leg = fixed_leg("DEM", date(2000, 6, 1), "snapshot")
+>>> leg.value, leg.basis, leg.period, leg.stale
+(Decimal('1.95583'), 'fixed', '1999-01-01/2000-06-01', False)
+>>> fixed_leg("DEM", date(1998, 12, 31), "snapshot") is None
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from rates.model import Rate
+
+__all__ = ["FIXED_FILE", "Fixed", "fixed_leg", "fixed_rates"]
+
+#: The data file of the fixed rates (shipped with the package).
+FIXED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "euro_fixed.toml")
+
+#: The series name every fixed rate carries.
+SERIES = "euro conversion rate (Council Regulation (EC) No 2866/98)"
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """One currency's fixed rate: units per euro, from the day it applies, the act."""
+
+    code: str
+    per_euro: Decimal
+    start: date
+    act: str
+
+
+@cache
+def fixed_rates() -> dict[str, Fixed]:
+    """Every fixed rate of :data:`FIXED_FILE`, by currency code (read once)."""
+    with open(FIXED_FILE, "rb") as handle:
+        table = tomllib.load(handle)
+    return {code: Fixed(code, Decimal(entry["per_euro"]), entry["from"], entry["act"])
+            for code, entry in table.items() if isinstance(entry, dict)}
+
+
+@cache
+def _about() -> tuple[str, str]:
+    with open(FIXED_FILE, "rb") as handle:
+        table = tomllib.load(handle)
+    return table["source"], table["rule"]
+
+
+def fixed_leg(code: str, on: date, source: str) -> Rate | None:
+    """EUR→``code`` at its fixed rate when ``code`` was replaced by the euro on or before
+    ``on`` (``source``: the id of the source answering), else ``None``."""
+    fixed = fixed_rates().get(code)
+    if fixed is None or on < fixed.start:
+        return None
+    cited, rule = _about()
+    return Rate(
+        base="EUR", quote=code, value=fixed.per_euro, source=source,
+        source_name=f"{fixed.act}: 1 EUR = {fixed.per_euro} {code}", series=SERIES,
+        attribution=f"Source: {cited}.", basis="fixed", period_start=fixed.start,
+        period_end=max(on, fixed.start), asked_for=on, rate_type="official",
+        note=(f"the rate fixed from {fixed.start.isoformat()} ({fixed.act}); {rule}"))
