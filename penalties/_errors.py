@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
-from rates.errors import shown
+from rates.errors import ReducibleError, shown
 
 __all__ = [
     "DuplicateProvision",
@@ -65,8 +65,9 @@ def printable(text: str) -> str:
                    for c in text)
 
 
-class PenaltyError(Exception):
-    """Base class of every error raised on purpose by :mod:`penalties`."""
+class PenaltyError(ReducibleError):
+    """Base class of every error raised on purpose by :mod:`penalties` (it pickles and
+    copies whole: :class:`rates.errors.ReducibleError`)."""
 
 
 class InvalidInput(PenaltyError, ValueError):
@@ -83,11 +84,6 @@ class InvalidInput(PenaltyError, ValueError):
         if allowed:
             message += f" (allowed: {allowed})"
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The constructor's own arguments (``args`` holds the message only), and the rest of
-        # the attributes (a subclass's, ``__notes__``) as state: pickle and copy work.
-        return type(self), (self.field, self.problem, self.allowed), self.__dict__
 
 
 #: What an :class:`InvalidFacts` is about, for code (the message is for people):

@@ -108,6 +108,11 @@ class Facts:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Facts are immutable")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from the values read and the vocabulary, checked again: pickle and copy
+        # work (a batch's facts cross to worker processes)
+        return Facts.of_values, (self.vocabulary, dict(self._values))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Facts) and self._values == other._values
 

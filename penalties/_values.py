@@ -257,10 +257,11 @@ def read_option(kind: str, name: str, raw: object) -> object:
 
 
 def day_option(name: str, value: Any) -> Any:  # noqa: ANN401 - a date, as given
-    """A date argument of the library (``rate_date=``, ``input_rate_date=``) given as text,
-    read as :func:`read_option` reads it (empty text refused, the argument named: ``""``
-    was the default date, silently); any other value as it is (``None``: not given)."""
-    return read_option("date", name, value) if isinstance(value, str) else value
+    """A date argument of the library (``rate_date=``, ``today=``...) read as
+    :func:`read_option` reads it: text (empty text refused, the argument named: ``""`` was
+    the default date, silently), a datetime as its date, anything else that is not a date
+    refused; a date as it is (``None``: not given)."""
+    return value if value is None or type(value) is date else read_option("date", name, value)
 
 
 def today_option(value: Any) -> date:  # noqa: ANN401 - a date, or its text

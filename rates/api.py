@@ -178,7 +178,8 @@ def convert_many(
     """Convert many amounts into ``to``, lazily, in order, in constant memory.
 
     Each item is an amount (as for :func:`convert`, converted at the rate for ``on``) or an
-    ``(amount, date)`` pair. The rate for each currency and date is looked up once (a
+    ``(amount, date)`` pair, a plain ``tuple`` of two, whose date ``None`` is ``on`` too.
+    The rate for each currency and date is looked up once (a
     bounded cache), so a column of amounts on a few thousand dates costs a few thousand
     lookups. An item that cannot be converted raises the error :func:`convert` would
     raise, with a note naming its position (``item 3``).
@@ -192,7 +193,8 @@ def convert_many(
     found: dict[tuple[str, date | None], Rate] = {}
     for number, item in enumerate(items, start=1):
         try:
-            amount, day = item if isinstance(item, tuple) else (item, default_day)
+            amount, day = _pair(item) if type(item) is tuple else (item, None)
+            day = default_day if day is None else day
             value, named = _amount(amount, currency)
             when = day if type(day) is date or day is None else as_date(day)
             rate = found.get((named, when))
@@ -204,6 +206,14 @@ def convert_many(
         except (InvalidAmount, InvalidDate, CurrencyMismatch, RateError, ValueError) as exc:
             exc.add_note(f"item {number} of the amounts to convert")
             raise
+
+
+def _pair(item: tuple[object, ...]) -> tuple[object, Any]:
+    """An item of :func:`convert_many` that is a tuple: an (amount, date) pair, or an
+    error."""
+    if len(item) != 2:
+        raise InvalidAmount(item, f"a tuple of {len(item)} values is no (amount, date) pair")
+    return item[0], item[1]
 
 
 def _amount(amount: object, currency: str | None) -> tuple[Decimal, str]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 __all__ = [
     "SHOWN_CHARS",
@@ -56,6 +57,7 @@ __all__ = [
     "PayloadTooLarge",
     "RateError",
     "RateNotFound",
+    "ReducibleError",
     "SnapshotWarning",
     "SourceExists",
     "SourceFailed",
@@ -90,7 +92,26 @@ def shown(value: object) -> str:
     return f"{text[:SHOWN_CHARS - 1]}… ({len(text)} characters)"
 
 
-class RateError(Exception):
+def restored(kind: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]
+             ) -> BaseException:
+    """An error as :meth:`ReducibleError.__reduce__` saved it: made without its
+    constructor (whose arguments it does not keep), with its message and attributes."""
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class ReducibleError(Exception):
+    """An error that pickles and copies whatever its constructor takes: its message and
+    attributes (``__notes__`` too) are saved, and restored without calling it (a worker's
+    error reaches its parent process whole)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return restored, (type(self), self.args, dict(self.__dict__))
+
+
+class RateError(ReducibleError):
     """Base class of every error raised on purpose by :mod:`rates`."""
 
 

@@ -175,14 +175,24 @@ def _added() -> dict[str, AddedCurrency]:
     return added
 
 
-@cache
 def check_currency(code: str) -> str:
-    """Return ``code`` upper-cased if it is an ISO 4217 currency, else raise.
+    """Return ``code`` upper-cased if it is an ISO 4217 currency, else raise
+    :class:`~rates.errors.UnknownCurrency` (a value that is not text too: a list was a
+    ``TypeError`` from the cache).
 
     >>> check_currency("vnd"), check_currency("ZWG")
     ('VND', 'ZWG')
     """
-    if not isinstance(code, str) or not re.fullmatch(_CODE, code):
+    if type(code) is not str:
+        if not isinstance(code, str):
+            raise UnknownCurrency(code)
+        code = str(code)  # a subclass of str: its text (and the cache holds only str)
+    return _checked_currency(code)
+
+
+@cache
+def _checked_currency(code: str) -> str:
+    if not re.fullmatch(_CODE, code):
         raise UnknownCurrency(code)
     from moneyed import CurrencyDoesNotExist, get_currency
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties import _words as words
 from penalties._errors import InvalidFacts
+from penalties._facts import Facts
 from penalties._values import Amount
 from penalties.assessment._conversion import convert_figure, convert_result, report_rate
 from penalties.assessment._figures import Figure, InputConversion, conversion_json
@@ -158,7 +159,8 @@ def fact_named(statute: Statute, name: str) -> str:
     return found
 
 
-def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "illicit_profit",
+def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
+             vary: str = "illicit_profit",
              *, catalog: Catalog | None = None, today: date | None = None, to: str | None = None,
              rate_date: date | None = None, rate_source: str | None = None,
              input_rate_date: date | None = None) -> TierMap:
@@ -182,7 +184,8 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any], vary: str = "il
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
     name = fact_named(statute, vary)
-    fixed = {k: v for k, v in facts.items() if k != name}
+    given = facts.given() if isinstance(facts, Facts) else facts  # as assess takes either
+    fixed = {k: v for k, v in given.items() if k != name}
     fact = statute.vocabulary[name]
     money = fact.kind == "amount"
     lowest = Decimal(0) if money else Decimal(fact.low)
