@@ -39,7 +39,7 @@ def test_a_maximum_that_is_a_floor_says_at_least_everywhere() -> None:
     assert fine["max"]["amount"] == "20000000.00"
     row = _row("gdpr-83", GDPR)
     assert row["fine_max"] == "20000000.00"
-    assert "fine_max is at least the law's maximum" in row["notes"]
+    assert "the law's maximum is at least fine_max" in row["notes"]  # (it was reversed)
     assert "0.04 × turnover: not given" in row["notes"]
 
 

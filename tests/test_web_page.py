@@ -175,6 +175,24 @@ def test_a_browser_answers_the_123movies_question(hostile_statutes: Path) -> Non
         assert chart[0].startswith("No chart: ")  # and the table above says it all
 
 
+def test_a_maximum_that_is_only_a_floor_is_shown_as_one() -> None:
+    """A fresh user's finding (2026-12-03): GDPR Art. 83(5) without the turnover showed
+    "to EUR 20,000,000.00" as if it were the ceiling; the law's maximum is at least that
+    (the greater of EUR 20 million and 4 % of the turnover), as the command line says."""
+    with browser_page() as (page, url, problems):
+        page.goto(f"{url}/")
+        page.wait_for_selector("#case[data-loaded]", state="attached")
+        page.select_option("#provision", "eu/gdpr/83")
+        page.wait_for_selector('#case[data-loaded="eu/gdpr/83"]', state="attached")
+        page.select_option("#fact-offender", "entity")
+        page.select_option("#fact-act", "83-5-a")
+        page.fill("#fact-offence_date", "2019-05-01")
+        _assess(page)
+        result = page.inner_text("#result").replace("\xa0", " ")
+    assert not problems, problems
+    assert "at least EUR 20,000,000.00" in result, result
+
+
 def test_without_javascript_the_page_says_so_and_shows_no_dead_form() -> None:
     with browser_page(java_script_enabled=False) as (page, url, problems):
         page.goto(f"{url}/")

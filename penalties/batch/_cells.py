@@ -141,7 +141,7 @@ def _qualified(ranges: dict[str, list[PenaltyRange]]) -> list[str]:
     for name, items in ranges.items():
         for item in items:
             if item.high_is_floor:
-                notes.append(f"{name}_max is at least the law's maximum: {words.kind(name)} "
+                notes.append(f"the law's maximum is at least {name}_max: {words.kind(name)} "
                              + "; ".join(item.basis))
             elif unconfirmed := [line for line in item.basis if "[U]" in line]:
                 notes.append(f"{words.kind(name)} " + "; ".join(unconfirmed))

@@ -180,7 +180,8 @@
               p.max_months === null ? "no statutory maximum" : months(p.max_months)];
     }
     return [p.min ? money(p.min) + approx(p.min) : "no minimum",
-            p.max ? money(p.max) + approx(p.max) : "no statutory maximum"];
+            p.max ? (p.max_is_floor ? "at least " : "") + money(p.max) + approx(p.max)
+              : "no statutory maximum"];
   }
 
   function penalties(title, rows) {
