@@ -581,8 +581,8 @@ def _tier_map(provision: str, facts: dict[str, Any], vary: str, statutes: list[P
     found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
                      rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                      input_rate_date=_day(input_rate_date, "--input-rate-date"))
-    if found.fact in facts:  # the value given is every value of the map: said, not dropped
-        typer.echo(f"penalties: note: the {found.fact} given ({facts[found.fact]}) is not "
+    if found.not_held is not None:  # the value given is every value of the map: said
+        typer.echo(f"penalties: note: the {found.fact} given ({found.not_held}) is not "
                    f"held: the map shows every value of {found.fact}", err=True)
     return found
 

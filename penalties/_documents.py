@@ -154,6 +154,9 @@ class TierMapDocument(TypedDict):
     #: The other facts given in another currency than the law's, as converted for every
     #: segment (as an assessment's inputs).
     inputs: list[InputDocument]
+    #: The value the facts gave for the fact varied, as text (``"60000000"``, ``"10000
+    #: USD"``): not held, the map shows every value; absent when none was given.
+    not_held: NotRequired[str]
     conversion: NotRequired[ConversionBlock]
 
 

@@ -64,6 +64,10 @@ class Amount(NamedTuple):
         """JSON form, filling in the statute's currency when none was given."""
         return {"amount": amount_text(self.value), "currency": self.currency or default_currency}
 
+    def __str__(self) -> str:
+        """The amount as written back: ``60000000``, ``10000 USD``."""
+        return amount_text(self.value) + (f" {self.currency}" if self.currency else "")
+
 
 def read(fact: Fact, raw: object) -> object:
     """The value of ``raw`` for ``fact``, or ``None`` when it is not given (``None`` or

@@ -156,3 +156,26 @@ def test_schema_prints_a_documents_schema_on_request() -> None:
     assert "margins" in assess_schema["properties"]
     assert "tiers" in json.dumps(json.loads(runner.invoke(app, ["schema"]).stdout))
     assert runner.invoke(app, ["schema", "--output", "nope"]).exit_code == EXIT_BAD_INPUT
+
+
+def test_a_value_given_for_the_fact_varied_is_said_not_held() -> None:
+    """A fresh user's finding (2026-12-03): over HTTP (and in Python) a map dropped the
+    value given for the fact it varies without a word; the command line said so on
+    stderr, from the document's own ``not_held`` now."""
+    from fastapi.testclient import TestClient
+
+    from penalties import web
+
+    facts = {"offender": "person", "illicit_profit": "60000000", "offence_date": "2018-03-19"}
+    found = tier_map("vn-225", facts)
+    assert found.not_held == "60000000"
+    assert found.to_dict()["not_held"] == "60000000"
+    in_usd = tier_map("vn-225", {**facts, "illicit_profit": "10000 USD"})
+    assert in_usd.not_held == "10000 USD"
+    without = tier_map("vn-225", {"offender": "person", "offence_date": "2018-03-19"})
+    assert without.not_held is None
+    assert "not_held" not in without.to_dict()
+    answer = TestClient(web.create_app()).post("/map", json={"provision": "vn-225",
+                                                             "facts": facts})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["not_held"] == "60000000"

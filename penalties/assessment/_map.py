@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from penalties import _words as words
 from penalties._errors import InvalidFacts
 from penalties._facts import Facts
-from penalties._values import Amount
+from penalties._facts import given as given_value
+from penalties._values import Amount, read
 from penalties.assessment._conversion import convert_figure, convert_result, report_rate
 from penalties.assessment._figures import Figure, InputConversion, conversion_json
 from rates.exact import Exact, quotient, total
@@ -109,6 +110,9 @@ class TierMap:
     #: The other facts given in another currency than the law's, as the engine converted
     #: them for every segment (:attr:`~penalties.Assessment.inputs`).
     inputs: tuple[InputConversion, ...] = ()
+    #: The value the facts gave for the fact varied, as text: the map does not hold it (it
+    #: shows every value), and says so; ``None`` when they gave none.
+    not_held: str | None = None
 
     @property
     def untiered(self) -> bool:
@@ -129,6 +133,8 @@ class TierMap:
                                 "inputs": [item.to_dict() for item in self.inputs]}
         if self.rate is not None:
             out["conversion"] = conversion_json(self.rate)
+        if self.not_held is not None:
+            out["not_held"] = self.not_held
         return out
 
     def _repr_html_(self) -> str:
@@ -226,8 +232,9 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
             if to is not None and money else None)
     vary_ranges = name in version.exact_facts
     segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))
+    held = given_value(fact, read(fact, given[name])) if name in given else None
     return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
-                   _not_given(segments, name), first.inputs)
+                   _not_given(segments, name), first.inputs, None if held is None else str(held))
 
 
 def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, name: str,
