@@ -46,7 +46,8 @@ def test_a_wrong_expectation_is_reported(tmp_path: Path) -> None:
     outcomes = run_cases(load_statute(changed))
     failed = [o for o in outcomes if not o.passed]
     assert len(failed) == 1
-    assert "principal: expected" in failed[0].differences[0]
+    assert failed[0].differences[0] == (  # in words, not Python tuples (a fresh user's finding)
+        "principal: expected fine 300000001 to 1000000000, got fine 300000000 to 1000000000")
 
 
 @pytest.mark.parametrize("path", sorted(builtin_directory().glob("*/general.toml")),

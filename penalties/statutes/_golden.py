@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from penalties._errors import NoVersionInForce
 from penalties._facts import Facts
+from rates.money import amount_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,12 +55,23 @@ def _describe(p: PenaltyRange | ExpectedPenalty) -> tuple[object, ...]:
     return (str(p.kind), _plain(p.min), _plain(p.max), p.min_months, p.max_months)
 
 
+def _words(p: PenaltyRange | ExpectedPenalty) -> str:
+    """A range as a statute author reads it: ``fine 15000 to 75000``, ``imprisonment 6 to
+    36 months`` (an end not set: ``no minimum``, ``no maximum``)."""
+    kind, low, high, low_months, high_months = _describe(p)
+    out = [str(getattr(kind, "value", kind))]
+    for start, end, unit in ((low, high, ""), (low_months, high_months, " months")):
+        if start is not None or end is not None:
+            out.append(f"{'no minimum' if start is None else amount_text(Decimal(start))} to "
+                       f"{'no maximum' if end is None else amount_text(Decimal(end))}{unit}")
+    return " ".join(out)
+
+
 def _compare(what: str, got: Sequence[PenaltyRange], want: Sequence[ExpectedPenalty]) -> list[str]:
-    got_d = [_describe(p) for p in got]
-    want_d = [_describe(p) for p in want]
-    if got_d == want_d:
+    if [_describe(p) for p in got] == [_describe(p) for p in want]:
         return []
-    return [f"{what}: expected {want_d}, got {got_d}"]
+    return [f"{what}: expected {'; '.join(map(_words, want)) or 'none'}, got "
+            f"{'; '.join(map(_words, got)) or 'none'}"]
 
 
 def run_cases(statute: Statute, catalog: Catalog | None = None) -> list[CaseOutcome]:
