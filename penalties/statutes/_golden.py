@@ -62,9 +62,13 @@ def _words(p: PenaltyRange | ExpectedPenalty) -> str:
     out = [str(getattr(kind, "value", kind))]
     for start, end, unit in ((low, high, ""), (low_months, high_months, " months")):
         if start is not None or end is not None:
-            out.append(f"{'no minimum' if start is None else amount_text(Decimal(start))} to "
-                       f"{'no maximum' if end is None else amount_text(Decimal(end))}{unit}")
+            out.append(f"{'no minimum' if start is None else _figure(start)} to "
+                       f"{'no maximum' if end is None else _figure(end)}{unit}")
     return " ".join(out)
+
+
+def _figure(value: object) -> str:
+    return amount_text(value) if isinstance(value, Decimal) else str(value)
 
 
 def _compare(what: str, got: Sequence[PenaltyRange], want: Sequence[ExpectedPenalty]) -> list[str]:
