@@ -113,3 +113,18 @@ def test_help_lists_the_fact_option_and_h_works() -> None:
     assert result.exit_code == EXIT_OK
     assert "--fact" in result.stdout
     assert "NAME=VALUE" in result.stdout
+
+
+def test_the_facts_document_gives_the_command_line_form_of_a_declared_fact(
+        seats_statute: Path) -> None:
+    """A fresh user's finding (2026-12-03): ``GET /facts`` said ``"option": "seats"`` for a
+    declared fact, but the command line has no ``--seats``: it takes ``--fact seats=150``."""
+    from fastapi.testclient import TestClient
+
+    from penalties import web
+
+    client = TestClient(web.create_app(catalog=_catalog(seats_statute)))
+    document = client.get("/facts", params={"provision": "xx-1"}).json()
+    options = {f["name"]: f["option"] for f in document["facts"]}
+    assert options["seats"] == "fact seats=VALUE"
+    assert options["offence_date"] == "offence-date"

@@ -22,8 +22,14 @@ ALWAYS = ("offender", "offence_date")
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:
-    """One fact of the vocabulary in JSON."""
-    out: dict[str, Any] = {"name": fact.name, "kind": fact.kind, "option": fact.option,
+    """One fact of the vocabulary in JSON; ``option`` is its command-line option, or, for a
+    fact a statute file declares (which the command line takes as ``--fact NAME=VALUE``),
+    that form."""
+    from penalties._vocabulary import builtin_vocabulary
+
+    option = (fact.option if fact.name in builtin_vocabulary()
+              else f"fact {fact.name}=VALUE")
+    out: dict[str, Any] = {"name": fact.name, "kind": fact.kind, "option": option,
                            "help": fact.help, "description": fact.description,
                            "allowed": fact.allowed, "required": fact.required}
     if fact.kind == "enum":
