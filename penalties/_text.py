@@ -195,7 +195,9 @@ def conversion(result: Conversion, locale: str) -> Text:
 
 
 def _attributions(rate: Rate) -> Iterable[str]:
-    yield rate.attribution
+    """Each line of the rate's and its legs' attributions (a cross rate's holds its legs'
+    lines: each is said once by the caller's ``dict.fromkeys``)."""
+    yield from filter(None, rate.attribution.splitlines())
     for leg in rate.legs:
         yield from _attributions(leg)
 

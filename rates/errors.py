@@ -17,6 +17,7 @@
     ├── RateNotFound (LookupError)       no rate for that pair and date
     └── SourceUnavailable (LookupError)  an online source failed and nothing usable is cached
         ├── NotCached                    offline mode and the answer is not in the cache
+        ├── DownloadFailed               rates refresh could not download an upstream file
         ├── DeadlineExceeded             no complete answer within the lookup's time limit
         ├── SourceFailed                 a source raised an unexpected exception (a bug in it)
         └── BadPayload                   the source answered with something that is not a rate
@@ -45,6 +46,7 @@ __all__ = [
     "CacheWarning",
     "CurrencyMismatch",
     "DeadlineExceeded",
+    "DownloadFailed",
     "InvalidAmount",
     "InvalidDate",
     "InvalidOption",
@@ -246,6 +248,15 @@ class SourceUnavailable(RateError, LookupError):
         self.url = redact(url)
         self.reason = redact(reason)
         super().__init__(f"rate source {source!r} is unavailable: {self.reason} ({self.url})")
+
+
+class DownloadFailed(SourceUnavailable):
+    """``penalties rates refresh`` could not download an upstream file (no rate source is
+    asked: the message names the file)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__("refresh", url, reason)
+        self.args = (f"cannot download {self.url} for a refresh: {self.reason}",)
 
 
 class NotCached(SourceUnavailable):

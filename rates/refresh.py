@@ -11,9 +11,9 @@ snapshot as it was. A dataset with no new file is kept from the snapshot in use.
 
 Each download is bounded: at most :data:`MAX_DOWNLOAD_BYTES` once decompressed, all of them
 within one deadline (``timeout``, default :data:`DEFAULT_TIMEOUT` s). A download that fails
-is a :class:`~rates.errors.SourceUnavailable` (exit 3), a downloaded file that fails the
-build's checks a :class:`~rates.errors.BadPayload` (exit 3), a user's file that fails them
-an :class:`~rates.errors.InvalidSnapshotInput` (exit 2).
+is a :class:`~rates.errors.DownloadFailed` (a ``SourceUnavailable``: exit 3), a downloaded
+file that fails the build's checks a :class:`~rates.errors.BadPayload` (exit 3), a user's
+file that fails them an :class:`~rates.errors.InvalidSnapshotInput` (exit 2).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rates import build
-from rates.errors import BadPayload, InvalidSnapshotInput, SourceUnavailable
+from rates.errors import BadPayload, DownloadFailed, InvalidSnapshotInput
 from rates.snapshot import ENV_SNAPSHOT_DIR
 
 __all__ = [
@@ -128,7 +128,7 @@ def refresh(
 
             for name, url in (urls or URLS).items():
                 if offline_by_default():  # PENALTIES_OFFLINE: nothing leaves this machine
-                    raise SourceUnavailable("refresh", url, "offline mode (PENALTIES_OFFLINE): "
+                    raise DownloadFailed(url, "offline mode (PENALTIES_OFFLINE): "
                                             "nothing is downloaded; give the files you "
                                             "downloaded with --from-file")
                 path = Path(scratch) / _NAMES[name]
@@ -212,6 +212,7 @@ def _download(url: str, path: Path, timeout: float) -> None:
     from rates.errors import DeadlineExceeded, PayloadTooLarge
     from rates.online._deadline import bounded_adapter
     from rates.online._limits import read_body
+    from rates.online.http import request_failure
     from rates.retry import deadline
 
     with requests.Session() as session, deadline(timeout) as budget:
@@ -221,7 +222,7 @@ def _download(url: str, path: Path, timeout: float) -> None:
             response = session.get(url, stream=True, timeout=max(budget.remaining(), 0.001))
             try:
                 if response.status_code != 200:
-                    raise SourceUnavailable("refresh", url, f"HTTP {response.status_code}")
+                    raise DownloadFailed(url, f"HTTP {response.status_code}")
                 read_body(response, MAX_DOWNLOAD_BYTES, lambda read: PayloadTooLarge(
                     "refresh", url, MAX_DOWNLOAD_BYTES, read))
                 content = response.content
@@ -230,8 +231,7 @@ def _download(url: str, path: Path, timeout: float) -> None:
         except requests.RequestException as error:
             if budget.remaining() <= 0:
                 raise DeadlineExceeded("refresh", url, timeout, budget.attempts) from None
-            raise SourceUnavailable("refresh", url,
-                                    f"download failed ({type(error).__name__})") from None
+            raise DownloadFailed(url, request_failure(error, timeout)) from None
         path.write_bytes(content)
 
 

@@ -557,3 +557,13 @@ def test_a_stale_rate_is_one_warning_line_with_a_refresh_hint() -> None:
                "--offence-date", "2026-12-01", "--to", "USD")
     assert said.stderr.startswith("penalties: warning: the rate VND→USD is 396 days old on "
                                   "2026-12-01 (IMF monthly end-of-period USD→VND of 2025-10")
+
+
+def test_a_cross_rate_conversion_says_each_source_once() -> None:
+    """A fresh user's finding (2026-12-03): each ``Source:`` line was printed twice (the
+    cross rate's attribution holds its legs' lines, then each leg's was added)."""
+    found = CliRunner().invoke(app, ["convert", "100 EUR", "--to", "VND", "--on", "2018-03-19"])
+    assert found.exit_code == 0, found.output
+    sources = [line for line in found.output.splitlines() if line.startswith("Source:")]
+    assert len(sources) == 2
+    assert len(set(sources)) == 2

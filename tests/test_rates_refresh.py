@@ -304,3 +304,22 @@ def test_the_default_place_is_the_platform_data_directory(
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
         expected = Path(platformdirs.user_data_dir("penalties")) / "snapshot"
         assert refresh.snapshot_dir() == expected
+
+
+def test_a_download_that_cannot_connect_names_the_file_in_words(tmp_path: Path) -> None:
+    """A fresh user's finding (2026-12-03): offline, ``rates refresh`` said "rate source
+    'refresh' is unavailable: download failed (ConnectionError)": no rate source was asked,
+    and a Python name is no reason."""
+    import socket
+
+    from rates.errors import DownloadFailed
+
+    with socket.socket() as probe:  # a port on this machine that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/eurofxref-hist.zip"
+    with pytest.raises(DownloadFailed) as raised:
+        refresh._download(url, tmp_path / "file", 5.0)
+    assert isinstance(raised.value, SourceUnavailable)  # exit 3, as before
+    assert str(raised.value) == (f"cannot download {url} for a refresh: request failed "
+                                 "(could not connect)")

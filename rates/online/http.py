@@ -329,17 +329,8 @@ class HttpSource:
         return hook
 
     def _failure(self, error: requests.RequestException) -> str:
-        """Why a request failed, in words that never show the URL (it may hold a key)."""
-        import requests
-        from urllib3.exceptions import NewConnectionError, TimeoutError
-
-        cause = error.args[0] if error.args else None
-        cause = getattr(cause, "reason", cause)  # the last error behind "max retries"
-        if isinstance(cause, NewConnectionError):  # urllib3 makes it a TimeoutError too
-            return f"request failed ({type(error).__name__}: could not connect)"
-        if isinstance(error, requests.Timeout) or isinstance(cause, TimeoutError):
-            return f"no answer within {shown_seconds(self.timeout)} s"
-        return f"request failed ({type(error).__name__})"
+        """Why a request failed (:func:`request_failure`)."""
+        return request_failure(error, self.timeout)
 
     def keep_until(self, fetched: Fetched, expires: datetime) -> None:
         """Reset the cache expiry of a freshly fetched response (e.g. to the next update
@@ -489,3 +480,26 @@ def _status_reason(response: Any) -> str:  # noqa: ANN401 - a requests or cached
     if response.status_code == 429:
         reason += f" (rate limited; Retry-After: {wait})" if wait else " (rate limited)"
     return reason
+
+
+def request_failure(error: requests.RequestException, timeout: float) -> str:
+    """Why a request failed, in words that never show the URL (it may hold a key) nor a
+    Python name: ``request failed (could not connect)``, ``no answer within 10 s``..."""
+    import requests
+    from urllib3.exceptions import NewConnectionError, ProtocolError, TimeoutError
+
+    cause = error.args[0] if error.args else None
+    cause = getattr(cause, "reason", cause)  # the last error behind "max retries"
+    if isinstance(cause, NewConnectionError):  # urllib3 makes it a TimeoutError too
+        return "request failed (could not connect)"
+    if isinstance(error, requests.Timeout) or isinstance(cause, TimeoutError):
+        return f"no answer within {shown_seconds(timeout)} s"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "request failed (the TLS handshake or the certificate failed)"
+    if isinstance(error, requests.TooManyRedirects):
+        return "request failed (too many redirects)"
+    if isinstance(error, (requests.exceptions.ChunkedEncodingError,
+                          requests.exceptions.ContentDecodingError)) or isinstance(
+            cause, ProtocolError):
+        return "request failed (the connection was cut, or the answer could not be read)"
+    return "request failed (the connection could not be made or was lost)"
