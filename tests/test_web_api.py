@@ -628,3 +628,16 @@ def test_a_body_that_is_no_json_object_is_said_so(client: TestClient, content: b
     found = client.post("/assess", content=content, headers=headers)
     assert found.status_code == status, found.text
     assert said in found.json()["error"]["message"]
+
+
+def test_a_body_that_is_not_json_says_where(client: TestClient) -> None:
+    """A fresh user's finding (2026-12-03): the message stopped short ("Invalid control
+    character at"), the place left out."""
+    body = b'{"provision": "vn-225", "facts": {"offender": "per\nson"}}'
+    found = error_of(client.post("/assess", content=body,
+                                 headers={"content-type": "application/json"}), 400)
+    assert found["message"] == ("the body is not JSON: Invalid control character at "
+                                "character 51")
+    cut = error_of(client.post("/assess", content=b'[1, 2',
+                               headers={"content-type": "application/json"}), 400)
+    assert cut["message"] == "the body is not JSON: Expecting ',' delimiter at character 6"

@@ -117,7 +117,10 @@ def validation_document(errors: list[dict[str, Any]], fields: Sequence[str] = ()
     where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     if first.get("type") == "json_invalid":
         context = first.get("ctx")
-        reason = context.get("error", "") if isinstance(context, dict) else ""
+        reason = str(context.get("error", "")) if isinstance(context, dict) else ""
+        place = [p for p in first.get("loc", ()) if isinstance(p, int)]  # (character offset)
+        where_in = f" at character {place[0] + 1}" if place else ""  # ("...character at": cut)
+        reason = (reason.removesuffix(" at") + where_in) if reason else ""
         return 400, {"error": {"type": "InvalidJSON", "field": None,
                                "message": f"the body is not JSON: {reason}".rstrip(": ")}}
     if not where and tuple(first.get("loc", ())) == ("body",):  # the body as a whole
