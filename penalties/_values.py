@@ -51,6 +51,8 @@ TRUE_TEXTS = frozenset({"true", "1", "yes", "y"})
 FALSE_TEXTS = frozenset({"false", "0", "no", "n"})
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ACT = re.compile(r"[a-z0-9][a-z0-9.()-]*")
+#: Text of a whole number written as a decimal (``2.0``), which a count refuses by name.
+_WHOLE_DECIMAL = re.compile(r"[0-9]{1,18}\.0+")
 
 
 class Amount(NamedTuple):
@@ -131,6 +133,10 @@ def _count(fact: Fact, raw: object) -> int:
     if isinstance(raw, str):
         text = raw.strip()
         if not (text.isascii() and text.isdigit()):
+            if _WHOLE_DECIMAL.fullmatch(text):  # "2.0": whole, but text is digits only
+                raise InvalidFacts(fact.name, f"{shown(raw)} is written as a decimal: give "
+                                   f"the count in digits only ({text.split('.')[0]})",
+                                   fact.allowed)
             raise InvalidFacts(fact.name, f"{shown(raw)} is not a whole number", fact.allowed)
         number = int(text.lstrip("0") or "0") if len(text) <= 18 else fact.high + 1
     elif isinstance(raw, int) and not isinstance(raw, bool):

@@ -264,3 +264,16 @@ def test_every_date_argument_of_the_library_reads_text_or_names_itself() -> None
                  lambda: thresholds("vn-225", "x")):
         with pytest.raises(InvalidInput, match=r"^(today|on): 'x' is not a date"):
             call()
+
+
+def test_a_count_written_as_a_decimal_says_so() -> None:
+    """A fresh user's finding (2026-12-03): text ``2.0`` was "not a whole number", though
+    it is one (and a JSON number 2.0 is read as 2): text counts are digits only, and the
+    message says that."""
+    from penalties import InvalidFacts, assess
+
+    with pytest.raises(InvalidFacts, match=r"times: '2\.0' is written as a decimal: give "
+                       r"the count in digits only \(2\)"):
+        assess("vn-225", {"offender": "person", "times": "2.0", "offence_date": "2018-03-19"})
+    with pytest.raises(InvalidFacts, match=r"times: '2\.5' is not a whole number"):
+        assess("vn-225", {"offender": "person", "times": "2.5", "offence_date": "2018-03-19"})
