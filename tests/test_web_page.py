@@ -108,11 +108,16 @@ def browser_page(env: dict[str, str] | None = None, **context: Any) -> Iterator[
             browser.close()
 
 
-def _fill_the_123movies_case(page: Any, url: str) -> None:
+def _open(page: Any, url: str, provision: str) -> None:
+    """The page, with ``provision`` chosen and its facts' fields loaded."""
     page.goto(f"{url}/")
     page.wait_for_selector("#case[data-loaded]", state="attached")
-    page.select_option("#provision", "vn/penal-code/225")
-    page.wait_for_selector('#case[data-loaded="vn/penal-code/225"]', state="attached")
+    page.select_option("#provision", provision)
+    page.wait_for_selector(f'#case[data-loaded="{provision}"]', state="attached")
+
+
+def _fill_the_123movies_case(page: Any, url: str) -> None:
+    _open(page, url, "vn/penal-code/225")
     page.select_option("#fact-offender", "entity")
     page.fill("#fact-illicit_profit", "250000000")
     page.fill("#fact-offence_date", "2018-03-19")
@@ -180,10 +185,7 @@ def test_a_maximum_that_is_only_a_floor_is_shown_as_one() -> None:
     "to EUR 20,000,000.00" as if it were the ceiling; the law's maximum is at least that
     (the greater of EUR 20 million and 4 % of the turnover), as the command line says."""
     with browser_page() as (page, url, problems):
-        page.goto(f"{url}/")
-        page.wait_for_selector("#case[data-loaded]", state="attached")
-        page.select_option("#provision", "eu/gdpr/83")
-        page.wait_for_selector('#case[data-loaded="eu/gdpr/83"]', state="attached")
+        _open(page, url, "eu/gdpr/83")
         page.select_option("#fact-offender", "entity")
         page.select_option("#fact-act", "83-5-a")
         page.fill("#fact-offence_date", "2019-05-01")
