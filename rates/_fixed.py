@@ -11,8 +11,8 @@ average of the mark crossed with the dollar would put 100 marks at 60.91 euros i
 2000 instead of 51.13.
 
 >>> leg = fixed_leg("DEM", date(2000, 6, 1), "snapshot")
->>> leg.value, leg.basis, leg.period, leg.stale
-(Decimal('1.95583'), 'fixed', '1999-01-01/2000-06-01', False)
+>>> leg.value, leg.basis, leg.period, leg.stale, leg.age_days
+(Decimal('1.95583'), 'fixed', '1999-01-01', False, 0)
 >>> fixed_leg("DEM", date(1998, 12, 31), "snapshot") is None
 True
 """
@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from rates.model import Rate
+from rates.model import Rate, cross
 
-__all__ = ["FIXED_FILE", "Fixed", "fixed_leg", "fixed_rates"]
+__all__ = ["FIXED_FILE", "Fixed", "fixed_leg", "fixed_rates", "through_fixed"]
 
 #: The data file of the fixed rates (shipped with the package).
 FIXED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "euro_fixed.toml")
@@ -63,6 +64,28 @@ def _about() -> tuple[str, str]:
     return table["source"], table["rule"]
 
 
+def through_fixed(base: str, quote: str, on: date, source: str,
+                  ask: Callable[[str, str], Rate]) -> Rate | None:
+    """base→quote on ``on`` when either currency was replaced by the euro by then (rule 0
+    of :mod:`rates.lookback`), else ``None``: each replaced currency at its fixed rate
+    against the euro, and the other (when it was not replaced) at the euro rate that
+    ``ask("EUR", other)`` gives, from whatever source answers (a replaced currency has no
+    other rate: before 1999-01-04, when the euro had no published rate yet, the mark has
+    none either). Every source answers through here, so a market quote of the lev after
+    2026-01-01 (the ECB looks back 14 days) never stands for its fixed rate."""
+    fixed_base, fixed_quote = fixed_leg(base, on, source), fixed_leg(quote, on, source)
+    if fixed_base is None and fixed_quote is None:
+        return None
+    eur_base = fixed_base if fixed_base is not None else (
+        None if base == "EUR" else ask("EUR", base))
+    eur_quote = fixed_quote if fixed_quote is not None else (
+        None if quote == "EUR" else ask("EUR", quote))
+    if eur_base is None:
+        assert eur_quote is not None
+        return eur_quote
+    return eur_base.inverse() if eur_quote is None else cross(eur_base, eur_quote)
+
+
 def fixed_leg(code: str, on: date, source: str) -> Rate | None:
     """EUR→``code`` at its fixed rate when ``code`` was replaced by the euro on or before
     ``on`` (``source``: the id of the source answering), else ``None``."""
@@ -74,5 +97,5 @@ def fixed_leg(code: str, on: date, source: str) -> Rate | None:
         base="EUR", quote=code, value=fixed.per_euro, source=source,
         source_name=f"{fixed.act}: 1 EUR = {fixed.per_euro} {code}", series=SERIES,
         attribution=f"Source: {cited}.", basis="fixed", period_start=fixed.start,
-        period_end=max(on, fixed.start), asked_for=on, rate_type="official",
+        period_end=fixed.start, asked_for=on, rate_type="official",
         note=(f"the rate fixed from {fixed.start.isoformat()} ({fixed.act}); {rule}"))

@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from rates import _warm, lookback
+from rates._fixed import through_fixed
 from rates._warm import PREPARED as _PREPARED
 from rates.conversion import Conversion
 from rates.dates import as_date
@@ -80,7 +81,10 @@ def get_rate(
         return identity(base_code, day)
     if source is None:
         return default_snapshot().rate(base_code, quote_code, day)
-    return get_source(source).rate(base_code, quote_code, day)
+    chosen = get_source(source)
+    fixed = through_fixed(base_code, quote_code, day, chosen.name,  # rule 0, every source
+                          lambda b, q: chosen.rate(b, q, day))
+    return fixed if fixed is not None else chosen.rate(base_code, quote_code, day)
 
 
 def convert(

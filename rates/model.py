@@ -295,6 +295,8 @@ class Rate:
         day); for a derived rate, the age of its oldest leg."""
         if self.legs:
             return max(leg.age_days for leg in self.legs)
+        if self.basis == "fixed":  # fixed by law for every day from its start: never old
+            return 0
         return max(0, self.asked_for.toordinal() - self.period_end.toordinal())
 
     @property

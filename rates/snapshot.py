@@ -50,7 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from rates import _warm, lookback
-from rates._fixed import fixed_leg
+from rates._fixed import through_fixed
 from rates.errors import InvalidRate, InvalidSnapshotInput, RateNotFound, SnapshotWarning
 from rates.lookback import (
     ANNUAL_RULES,
@@ -252,6 +252,9 @@ class SnapshotSource:
     def _lookup(self, base: str, quote: str, on: date) -> Rate:
         if base == quote:
             return identity(base, on)
+        fixed = through_fixed(base, quote, on, self.name, lambda b, q: self._lookup(b, q, on))
+        if fixed is not None:  # a currency the euro replaced: rule 0
+            return fixed
         eur_base = None if base == "EUR" else self._daily_leg(base, on)
         eur_quote = None if quote == "EUR" else self._daily_leg(quote, on)
         if (base == "EUR" or eur_base) and (quote == "EUR" or eur_quote):
@@ -267,13 +270,8 @@ class SnapshotSource:
         return usd_base.inverse() if usd_quote is None else cross(usd_base, usd_quote)
 
     def _daily_leg(self, code: str, on: date) -> Rate | None:
-        """EUR→code at the fixed rate of a currency the euro replaced (rule 0 of
-        :mod:`rates.lookback`), else from the ECB series, if the rule picks the daily series
-        for ``code``: a stale daily rate gives way to a coarser series whose value is more
-        recent."""
-        fixed = fixed_leg(code, on, self.name)
-        if fixed is not None:
-            return fixed
+        """EUR→code from the ECB series, if the rule picks the daily series for ``code``: a
+        stale daily rate gives way to a coarser series whose value is more recent."""
         daily = self._daily(code, on)
         if daily is None or not daily.stale:
             return daily
@@ -295,7 +293,7 @@ class SnapshotSource:
             if code == "EUR":
                 yield eur_usd.inverse()
             else:
-                eur_code = fixed_leg(code, on, self.name) or self._daily(code, on)
+                eur_code = self._daily(code, on)
                 yield None if eur_code is None else cross(eur_usd, eur_code)
         yield self._monthly(code, on)
         yield self._annual(code, on)

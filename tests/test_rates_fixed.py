@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 import rates
@@ -86,3 +88,46 @@ def test_the_command_line_shows_the_fixed_rate() -> None:
     assert "€51.13" in found.output
     assert "1.95583 DEM per EUR" in found.output
     assert "stale" not in found.output
+
+
+def test_before_the_euro_had_a_rate_a_replaced_currency_has_none() -> None:
+    """A reviewer's finding (2026-12-03): from 1999-01-01 to 1999-01-03, before the ECB's
+    first fixing, 100 DEM were $56.83 at the IMF's 1998 average, while EUR→USD had no
+    rate: the mark is a fraction of the euro from 1999-01-01, so it has none either."""
+    for pair in (("DEM", "USD"), ("DEM", "JPY"), ("EUR", "USD")):
+        with pytest.raises(rates.RateNotFound):
+            rates.get_rate(*pair, "1999-01-02")
+    assert rates.convert("100 DEM", "FRF", "1999-01-02").rounded == Decimal("335.39")
+
+
+def test_a_cross_with_a_fixed_leg_is_dated_by_its_market_leg() -> None:
+    """A reviewer's finding: ``rate_date`` (the period's end) was the date asked for, a
+    Sunday, not the ECB's Friday fixing the market leg comes from."""
+    done = rates.convert("100 DEM", "USD", "2000-06-04")  # a Sunday
+    assert done.rate.period_end == date(2000, 6, 2)
+    assert done.rate.age_days == 2  # the market leg's age; a fixed rate is never old
+
+
+def test_every_source_converts_a_replaced_currency_at_its_fixed_rate(
+        httpserver: HTTPServer, tmp_path: Path) -> None:
+    """A reviewer's finding: the online ECB source looks back 14 days, so on 2023-01-10 it
+    gave the kuna's market rate of 2022-12-30 (7.5365): 100,000 HRK were EUR 13,268.76, not
+    13,272.28. Every source now answers through the fixed rates (rule 0)."""
+    from contextlib import closing
+
+    from rates.online.ecb import EcbSource
+    from rates.session import RetryPolicy, build_session
+    from tests.test_rates_online_ecb import sdmx_csv, serve_month
+
+    serve_month(httpserver, "HRK", "2022-12", body=sdmx_csv("HRK", [("2022-12-30", "7.5365")]))
+    serve_month(httpserver, "HRK", "2023-01", body="")
+    serve_month(httpserver, "USD", "2023-01", body=sdmx_csv("USD", [("2023-01-10", "1.0737")]))
+    serve_month(httpserver, "USD", "2022-12", body="")
+    with closing(build_session(tmp_path / "cache.sqlite", retry=RetryPolicy(retries=0))) as s:
+        ecb = EcbSource(base_url=httpserver.url_for("/service/data/EXR"), session=s)
+        kuna = rates.convert("100000 HRK", "EUR", date(2023, 1, 10), source=ecb)
+        dollars = rates.convert("100000 HRK", "USD", date(2023, 1, 10), source=ecb)
+    assert kuna.rounded == Decimal("13272.28")
+    assert [leg.basis for leg in kuna.rate.legs] == ["fixed"]
+    assert dollars.unrounded == Fraction(100000) / Fraction("7.53450") * Fraction("1.0737")
+    assert [leg.basis for leg in dollars.rate.legs] == ["fixed", "daily"]

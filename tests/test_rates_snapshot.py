@@ -204,8 +204,8 @@ def test_legacy_currencies_for_their_dates() -> None:
     assert (cyp.basis, cyp.period) == ("daily", "2005-06-01")
     assert rate("EUR", "CYP", "2007-12-31").period == "2007-12-31"  # last ECB quote
     fixed = rate("EUR", "CYP", "2008-01-05")  # the euro replaced it on 2008-01-01
-    assert (fixed.value, fixed.basis, fixed.period) == (
-        Decimal("0.585274"), "fixed", "2008-01-01/2008-01-05")
+    assert (fixed.value, fixed.basis, fixed.period, fixed.age_days) == (
+        Decimal("0.585274"), "fixed", "2008-01-01", 0)
     after = rate("USD", "CYP", "2008-03-01")  # the ECB's dollar and the fixed rate
     assert [leg.basis for leg in after.legs] == ["daily", "fixed"]
     assert rate("EUR", "ROL", "2003-05-05").basis == "daily"
@@ -281,6 +281,9 @@ def test_never_a_future_rate_never_beyond_the_window(pair: tuple[str, str], on: 
     assert found.stale == any(leg.stale for leg in found.legs or (found,))
     for leg in found.legs or (found,):
         assert leg.period_start <= on
+        if leg.basis == "fixed":  # fixed by law from its first day: never old
+            assert leg.age_days == 0
+            continue
         assert leg.age_days == max(0, (on - leg.period_end).days)
         if leg.stale:  # only past the end of its series, with the series' last value
             assert on > LAST[leg.basis]
@@ -289,8 +292,6 @@ def test_never_a_future_rate_never_beyond_the_window(pair: tuple[str, str], on: 
         if leg.basis == "daily":
             assert leg.period_start == leg.period_end
             assert timedelta(0) <= on - leg.period_end <= timedelta(days=14)
-        elif leg.basis == "fixed":  # fixed by law from its first day, through the date
-            assert leg.period_end == on
         elif leg.basis == "monthly":
             assert leg.period_end <= on  # the end-of-month observation is not after the date
             months = (on.year * 12 + on.month) - (leg.period_end.year * 12 + leg.period_end.month)
