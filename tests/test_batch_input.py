@@ -98,6 +98,9 @@ def test_a_misspelt_fact_column_is_refused_with_did_you_mean(tmp_path: Path, col
     ("illicit_profit_vnd", "illicit_profit"), ("illicit profit (VND)", "illicit_profit"),
     ("profit_vnd", "illicit_profit"), ("Goods value EUR", "goods_value"),
     ("prior_conviction_date", "prior_conviction"), ("number_of_copies", "copies"),
+    # a reviewer's: the fact's letters with symbols only, another of its names
+    ("Damage (€)", "damage"), ("Profit (₫)", "illicit_profit"), ("Times (#)", "times"),
+    ("number_of_infringing_copies", "copies"), ("Damage (EUR thousands)", "damage"),
 ])
 def test_a_fact_with_a_unit_or_currency_beside_its_name_is_refused(
         tmp_path: Path, column: str, fact: str) -> None:
@@ -106,6 +109,13 @@ def test_a_fact_with_a_unit_or_currency_beside_its_name_is_refused(
     done = batch(tmp_path, f"offender,offence_date,{column}\nperson,2018-03-19,400000000\n")
     assert done.exit_code == EXIT_BAD_INPUT, done.stderr
     assert f"did you mean {fact}?" in done.stderr
+
+
+@pytest.mark.parametrize("column", ["Date of offence", "date_of_offense"])
+def test_another_name_of_the_offence_date_is_refused(tmp_path: Path, column: str) -> None:
+    done = batch(tmp_path, f"offender,illicit_profit,{column}\nperson,60000000,2016-06-01\n")
+    assert done.exit_code == EXIT_BAD_INPUT, done.stderr
+    assert "did you mean offence_date?" in done.stderr
 
 
 @pytest.mark.parametrize(("column", "facts"), [
@@ -128,6 +138,13 @@ def test_a_column_that_only_begins_like_a_fact_is_still_carried(tmp_path: Path) 
     text = ("id,offender,damage,damage_assessor_notes,offender_name,case_notes\n"
             "A,entity,1,see file,ACME,none\n")
     done = batch(tmp_path, text)
+    assert done.exit_code == EXIT_OK, done.stderr
+    # a reviewer's: words that only contain a fact's name are carried
+    names = ["timestamp", "worksheet", "Works title", "artworks", "networks", "photocopies",
+             "nonprofit", "profit_centre", "staff_turnover", "damage_type", "procedure_notes",
+             "Number"]
+    text = "offender," + ",".join(f'"{n}"' for n in names) + "\nentity" + ",x" * len(names)
+    done = batch(tmp_path, text + "\n")
     assert done.exit_code == EXIT_OK, done.stderr
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer

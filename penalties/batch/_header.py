@@ -29,7 +29,7 @@ from penalties.batch._rows import LONE_SURROGATE, BadRow, Case, refused_id
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["BESIDE", "VAGUE", "Header", "fold", "letters", "near_fact"]
+__all__ = ["ALSO", "BESIDE", "VAGUE", "Header", "fold", "letters", "near_fact"]
 
 _DROPPED = str.maketrans("", "", " \t\r\n\u00a0\u202f\u200b\ufeff_-")
 
@@ -59,12 +59,19 @@ def _distance(a: str, b: str, most: int) -> int:
     return row[-1]
 
 
-#: Most characters beside a fact's name in a column that is taken to mean that fact
-#: (``illicit_profit_vnd``, ``number_of_copies``, ``Goods value (EUR)``).
-BESIDE = 8
+#: Words that may stand beside a fact's name in a column taken to mean that fact, with an
+#: ISO 4217 code: ``illicit_profit_vnd``, ``Goods value (EUR)``, ``number_of_copies``,
+#: ``Damage (EUR thousands)``, ``Times (#)``; ``timestamp`` or ``artworks`` are not.
+BESIDE = frozenset({"in", "of", "the", "number", "no", "nb", "num", "count", "total",
+                    "amount", "value", "sum", "infringing", "thousands", "millions",
+                    "given", "reported", "estimated", "date"})
 #: Column names (letters only) that could be any fact of a kind, and that kind.
 VAGUE = {"date": "date", "amount": "amount", "value": "amount", "sum": "amount",
-         "total": "amount", "count": "count", "number": "count", "quantity": "count"}
+         "total": "amount", "count": "count", "quantity": "count"}
+#: Other names of facts, in letters only (``Date of offence``).
+ALSO = {"dateofoffence": "offence_date", "dateofoffense": "offence_date",
+        "dateoftheoffence": "offence_date", "dateoftheoffense": "offence_date",
+        "offencedt": "offence_date"}
 
 
 def letters(name: str) -> str:
@@ -73,17 +80,39 @@ def letters(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
+def _beside(rest: str) -> bool:
+    """Whether ``rest`` (letters) is made only of :data:`BESIDE` words and ISO 4217 codes."""
+    from rates.errors import UnknownCurrency
+    from rates.money import check_currency
+
+    if not rest:
+        return True
+    for size in range(len(rest), 0, -1):
+        head = rest[:size]
+        known = head in BESIDE
+        if not known and size == 3:
+            try:
+                known = bool(check_currency(head))
+            except UnknownCurrency:
+                known = False
+        if known and _beside(rest[size:]):
+            return True
+    return False
+
+
 def near_fact(name: str, vocabulary: Vocabulary) -> str | None:
     """The fact a column or key that is not one seems to mean, or ``None``: a misspelling,
-    a different case, its command-line name, or its name (of five letters or more) with a
-    currency or a unit of at most :data:`BESIDE` characters before or after it (the longest
-    such name)."""
+    a different case, its command-line name, another of its names (:data:`ALSO`), or its
+    name (of five letters or more) with only symbols, currency codes or :data:`BESIDE`
+    words before or after it (the longest such name)."""
     folded = fold(name)
     if not folded or len(folded) > 64:
         return None
     best: tuple[int, str] | None = None
     beside: tuple[int, str] | None = None
     plain = letters(name)
+    if plain in ALSO and ALSO[plain] in vocabulary:
+        return ALSO[plain]
     for fact in vocabulary:
         target = fold(fact.name)
         if folded in (target, fold(fact.option)):
@@ -93,9 +122,10 @@ def near_fact(name: str, vocabulary: Vocabulary) -> str | None:
         if found <= most and (best is None or found < best[0]):
             best = (found, fact.name)
         for known in {letters(fact.name), letters(fact.option)}:
-            if (len(known) >= 5 and 0 < len(plain) - len(known) <= BESIDE
-                    and (plain.startswith(known) or plain.endswith(known))
-                    and (beside is None or len(known) > beside[0])):
+            if len(known) < 5 or (beside is not None and len(known) <= beside[0]):
+                continue
+            if (plain.startswith(known) and _beside(plain[len(known):])) or (
+                    plain.endswith(known) and _beside(plain[:len(plain) - len(known)])):
                 beside = (len(known), fact.name)
     found_fact = best if best is not None else beside
     return found_fact[1] if found_fact is not None else None
