@@ -195,6 +195,24 @@ def test_a_maximum_that_is_only_a_floor_is_shown_as_one() -> None:
     assert "at least EUR 20,000,000.00" in result, result
 
 
+def test_a_rate_date_without_a_currency_is_said_on_the_page() -> None:
+    """A reviewer's finding (2026-12-03): the API now refuses a ``rate_date`` with nothing
+    to convert, and the page sent one whenever the field was filled: it says so in its own
+    words, at the field, and sends nothing."""
+    with browser_page() as (page, url, problems):
+        _fill_the_123movies_case(page, url)
+        page.fill("#to", "")
+        page.fill("#rate_date", "2019-01-02")
+        _assess(page)
+        error = page.inner_text("#error")
+        marked = page.get_attribute("#rate_date", "aria-invalid")
+        result = page.inner_text("#result")
+    assert not problems, problems
+    assert "fill in “Also show amounts in”, or clear the date" in error
+    assert marked == "true"
+    assert "Tier" not in result  # nothing was assessed
+
+
 def test_without_javascript_the_page_says_so_and_shows_no_dead_form() -> None:
     with browser_page(java_script_enabled=False) as (page, url, problems):
         page.goto(f"{url}/")

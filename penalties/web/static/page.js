@@ -332,6 +332,12 @@
     button.disabled = true;
     $("status").textContent = "Assessing…";
     try {
+      if (rateDate && !to) {  // the API refuses a rate date with nothing to convert: say it here
+        const error = new Error("a rate date needs a currency to convert into");
+        error.detail = { type: "InvalidInput", field: "rate_date", message: "a rate date " +
+          "needs a currency to convert into: fill in “Also show amounts in”, or clear the date" };
+        throw error;
+      }
       const doc = await api("POST", "/assess", { provision, facts, to, rate_date: rateDate });
       showResult(doc);
       // the version applied: in force on the offence date, or (lex mitior) a later one
