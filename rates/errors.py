@@ -100,17 +100,26 @@ def restored(kind: type[BaseException], args: tuple[Any, ...], state: dict[str, 
     constructor (whose arguments it does not keep), with its message and attributes."""
     error = kind.__new__(kind)
     error.args = args
-    error.__dict__.update(state)
+    for name, value in state.items():  # (setattr: an ImportError's msg is no __dict__ key)
+        setattr(error, name, value)
     return error
+
+
+#: Attributes of built-in errors kept outside ``__dict__`` (an ImportError's).
+_BUILT_IN = ("msg", "name", "path")
 
 
 class ReducibleError(Exception):
     """An error that pickles and copies whatever its constructor takes: its message and
-    attributes (``__notes__`` too) are saved, and restored without calling it (a worker's
-    error reaches its parent process whole)."""
+    attributes (``__notes__`` too, and an ImportError's ``msg``, ``name`` and ``path``) are
+    saved, and restored without calling it (a worker's error reaches its parent process
+    whole)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return restored, (type(self), self.args, dict(self.__dict__))
+        state = dict(self.__dict__)
+        if isinstance(self, ImportError):
+            state.update((name, getattr(self, name)) for name in _BUILT_IN)
+        return restored, (type(self), self.args, state)
 
 
 class RateError(ReducibleError):
@@ -296,6 +305,17 @@ class SourceFailed(SourceUnavailable):
         self.error = error
         self.reason = f"failed unexpectedly ({type(error).__name__}: {shown(str(error))})"
         RateError.__init__(self, f"rate source {source!r} {self.reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the exception raised is a third party's: kept when it round-trips, else its text
+        import pickle
+
+        found = super().__reduce__()
+        try:
+            pickle.loads(pickle.dumps(self.error))  # noqa: S301 - bytes made here, just now
+        except Exception:  # whatever a third party's error does
+            found[1][2]["error"] = RuntimeError(self.reason)
+        return found
 
 
 class BadPayload(SourceUnavailable):

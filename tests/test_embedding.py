@@ -107,3 +107,29 @@ def test_a_tier_map_takes_facts_as_assess_does() -> None:
     facts = Facts(offender="entity", offence_date=date(2018, 3, 19))
     assert tier_map("vn-225", facts).to_dict() == tier_map(
         "vn-225", {"offender": "entity", "offence_date": "2018-03-19"}).to_dict()
+
+
+def test_an_error_holding_a_third_partys_error_pickles_too() -> None:
+    """A reviewer's finding (2026-12-03): ``SourceFailed`` keeps the exception a source
+    raised, which may not pickle; a ``PlottingUnavailable`` (an ImportError) lost its
+    ``msg``."""
+    import threading
+
+    from penalties._chart import PlottingUnavailable
+    from rates.errors import SourceFailed
+
+    class ThirdParty(Exception):
+        def __init__(self, code: int, text: str) -> None:
+            super().__init__(text)
+            self.code = code
+
+    held = ThirdParty(1, "x")
+    held.lock = threading.Lock()  # type: ignore[attr-defined]
+    for raised in (ThirdParty(1, "x"), held):
+        error = SourceFailed("mine", raised)
+        back = pickle.loads(pickle.dumps(error))
+        assert str(back) == str(error)
+        assert "x" in str(back.error)
+    plotting = PlottingUnavailable("install the plot extra")
+    back = pickle.loads(pickle.dumps(plotting))
+    assert (back.msg, str(back)) == ("install the plot extra", "install the plot extra")
