@@ -41,6 +41,7 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = [
+    "REFRESH",
     "SHOWN_CHARS",
     "BadPayload",
     "CacheWarning",
@@ -247,6 +248,11 @@ class RateNotFound(RateError, LookupError):
     """
 
 
+#: The ``source`` of the errors of ``penalties rates refresh`` (:mod:`rates.refresh`), which
+#: asks no rate source: its messages name the file instead.
+REFRESH = "refresh"
+
+
 class SourceUnavailable(RateError, LookupError):
     """An online source could not be reached or failed, and nothing usable is cached."""
 
@@ -256,7 +262,8 @@ class SourceUnavailable(RateError, LookupError):
         self.source = source
         self.url = redact(url)
         self.reason = redact(reason)
-        super().__init__(f"rate source {source!r} is unavailable: {self.reason} ({self.url})")
+        super().__init__(f"rates refresh: {self.url}: {self.reason}" if source == REFRESH
+                         else f"rate source {source!r} is unavailable: {self.reason} ({self.url})")
 
 
 class DownloadFailed(SourceUnavailable):
@@ -264,7 +271,7 @@ class DownloadFailed(SourceUnavailable):
     asked: the message names the file)."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__("refresh", url, reason)
+        super().__init__(REFRESH, url, reason)
         self.args = (f"cannot download {self.url} for a refresh: {self.reason}",)
 
 
@@ -341,7 +348,8 @@ class PayloadTooLarge(BadPayload):
         self.read = read
         super().__init__(
             source, url, "body", f"larger than the limit of {limit:,} bytes once decompressed "
-            f"(reading stopped after {read:,} bytes; allowed: max_bytes= of the source)"
+            f"(reading stopped after {read:,} bytes"
+            + ("" if source == REFRESH else "; allowed: max_bytes= of the source") + ")"
         )
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rates import build
-from rates.errors import BadPayload, DownloadFailed, InvalidSnapshotInput
+from rates.errors import REFRESH, BadPayload, DownloadFailed, InvalidSnapshotInput
 from rates.snapshot import ENV_SNAPSHOT_DIR
 
 __all__ = [
@@ -136,7 +136,7 @@ def refresh(
                 try:
                     pieces[name] = _piece(name, path)
                 except InvalidSnapshotInput as error:
-                    raise BadPayload("refresh", url, "body", str(error)) from None
+                    raise BadPayload(REFRESH, url, "body", str(error)) from None
     base = Path(snapshot.current_snapshot_dir())
     day = today or lookback.today()
     in_use = _datasets(base)
@@ -175,7 +175,7 @@ def _no_less(name: str, new: dict[str, Any], old: dict[str, Any], today: date, *
     said = (f"{name} {problem}: a refresh replaces a whole dataset (use the full history "
             "file, such as eurofxref-hist.zip)")
     if downloaded:
-        raise BadPayload("refresh", name, "body", said)
+        raise BadPayload(REFRESH, name, "body", said)
     raise InvalidSnapshotInput(said)
 
 
@@ -224,13 +224,13 @@ def _download(url: str, path: Path, timeout: float) -> None:
                 if response.status_code != 200:
                     raise DownloadFailed(url, f"HTTP {response.status_code}")
                 read_body(response, MAX_DOWNLOAD_BYTES, lambda read: PayloadTooLarge(
-                    "refresh", url, MAX_DOWNLOAD_BYTES, read))
+                    REFRESH, url, MAX_DOWNLOAD_BYTES, read))
                 content = response.content
             finally:
                 response.close()
         except requests.RequestException as error:
             if budget.remaining() <= 0:
-                raise DeadlineExceeded("refresh", url, timeout, budget.attempts) from None
+                raise DeadlineExceeded(REFRESH, url, timeout, budget.attempts) from None
             raise DownloadFailed(url, request_failure(error, timeout)) from None
         path.write_bytes(content)
 

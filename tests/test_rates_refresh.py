@@ -323,3 +323,18 @@ def test_a_download_that_cannot_connect_names_the_file_in_words(tmp_path: Path) 
     assert isinstance(raised.value, SourceUnavailable)  # exit 3, as before
     assert str(raised.value) == (f"cannot download {url} for a refresh: request failed "
                                  "(could not connect)")
+
+
+def test_every_failure_of_a_refresh_names_its_file_not_a_rate_source() -> None:
+    """A reviewer's finding (2026-12-03): a timeout, an oversized download or a bad file
+    still said "rate source 'refresh' is unavailable", and the size error advised
+    ``max_bytes=``, which a refresh does not take."""
+    from rates.errors import REFRESH, DeadlineExceeded, PayloadTooLarge
+
+    url = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+    for error in (PayloadTooLarge(REFRESH, url, 100, 120),
+                  DeadlineExceeded(REFRESH, url, 120, 3),
+                  BadPayload(REFRESH, url, "body", "not a zip file")):
+        assert str(error).startswith(f"rates refresh: {url}: ")
+        assert "rate source" not in str(error)
+        assert "max_bytes" not in str(error)
