@@ -235,8 +235,8 @@ def test_every_date_argument_of_the_library_refuses_empty_text(blank: str) -> No
     calls = {
         "today": [lambda: assess("vn-225", facts, today=blank),
                   lambda: list(assess_many([facts], "vn-225", today=blank))],
-        "on": [lambda: thresholds("vn-225", blank)],
-        "rate_date": [lambda: convert_assessment(result, "USD", blank)],
+        "on": [lambda: thresholds("vn-225", blank),
+               lambda: convert_assessment(result, "USD", blank)],
     }
     for field, made in calls.items():
         for call in made:

@@ -83,6 +83,7 @@ def convert_assessment(assessment: Assessment, to: str, on: date | None = None,
                        source: str | None = None) -> Assessment:
     """``assessment`` reported in currency ``to`` with one rate for ``on`` (default: the
     offence date the assessment used)."""
+    on = day_option("on", on)  # named as the caller named it (report_rate says rate_date)
     rate = report_rate(assessment.provision.currency, to,
                        assessment.offence_date if on is None else on, source)
     return convert_result(assessment, rate)
