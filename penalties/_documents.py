@@ -157,6 +157,8 @@ class TierMapDocument(TypedDict):
     #: The value the facts gave for the fact varied, as text (``"60000000"``, ``"10000
     #: USD"``): not held, the map shows every value; absent when none was given.
     not_held: NotRequired[str]
+    #: Notes about the date every segment shares (an offence date after today).
+    notes: NotRequired[list[str]]
     conversion: NotRequired[ConversionBlock]
 
 

@@ -91,6 +91,7 @@ def comparison(found: Comparison, locale: str) -> Text:
     provisions that gave no answer, each conversion of an amount given in another currency
     (as ``assess`` says it, with its warnings) and each rate, once."""
     from penalties._compare import ORDER, fine_currencies
+    from penalties.assessment._seen import AFTER_TODAY_NOTE
 
     rows = []
     for r in found.results:
@@ -104,11 +105,14 @@ def comparison(found: Comparison, locale: str) -> Text:
     out: Text = [Table(("provision", "tier", "highest fine", "longest prison"), tuple(rows),
                        no_wrap=("provision",))]
     out.append(f"Ranked {ORDER}.")
+    if any(AFTER_TODAY_NOTE in r.notes for r in found.results):  # one date for all of them
+        out.append(f"Note: {AFTER_TODAY_NOTE}")
     for r in found.results:
         if r.tier is None and r.liable:
             if r.not_given:
                 out.append(f"{r.provision.id}: no tier; not given: {', '.join(r.not_given)}")
-            out += [f"{r.provision.id}: Note: {note}" for note in r.notes]
+            out += [f"{r.provision.id}: Note: {note}" for note in r.notes
+                    if note != AFTER_TODAY_NOTE]  # (said once, above)
             out += [f"{r.provision.id}: See also: {pointer}" for pointer in r.see_also]
     out += [f"{r.provision.id}: not liable: {r.notes[0]}" for r in found.results
             if not r.liable and r.notes]

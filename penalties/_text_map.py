@@ -73,6 +73,7 @@ def tier_map(found: TierMap, locale: str) -> Text:
                  Table((found.fact, "tier", "principal penalties"), tuple(rows))]
     if (missing := unanswered(found)) is not None:
         out.append(missing)
+    out += [f"Note: {note}" for note in found.notes]
     out += [f"Input: {words.input_conversion(item, locale)}" for item in found.inputs]
     if found.rate is not None:
         out.append(f"Converted at {words.rate(found.rate, locale)}. {found.rate.attribution}")

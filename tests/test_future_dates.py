@@ -56,3 +56,25 @@ def test_the_command_line_says_it() -> None:
                                      "250000000", "--offence-date", "2099-03-19"])
     assert found.exit_code == 0, found.output
     assert "after today" in found.output
+
+
+def test_maps_and_comparisons_say_it_too() -> None:
+    """A reviewer's finding (2026-12-03): tier maps (Python, ``penalties map``, ``POST
+    /map``) and the human output of ``penalties compare`` did not say it."""
+    from fastapi.testclient import TestClient
+
+    from penalties import tier_map, web
+
+    later = {"offender": "entity", "offence_date": "2099-03-19"}
+    found = tier_map("vn-225", later)
+    assert _said(found.notes)
+    assert _said(found.to_dict()["notes"])
+    assert "notes" not in tier_map("vn-225", {**later, "offence_date": "2018-03-19"}).to_dict()
+    answer = TestClient(web.create_app()).post("/map", json={"provision": "vn-225",
+                                                             "facts": later})
+    assert _said(answer.json()["notes"])
+    for command in (["map", "vn-225"], ["compare", "vn-225", "vn-226"]):
+        shown = CliRunner().invoke(app, [*command, "--offender", "entity", "--offence-date",
+                                         "2099-03-19"])
+        assert shown.exit_code == 0, shown.output
+        assert shown.output.count("after today") == 1, shown.output

@@ -30,6 +30,8 @@ from penalties._facts import given as given_value
 from penalties._values import Amount, read
 from penalties.assessment._conversion import convert_figure, convert_result, report_rate
 from penalties.assessment._figures import Figure, InputConversion, conversion_json
+from penalties.assessment._pieces import Piece, joined
+from penalties.assessment._seen import AFTER_TODAY_NOTE
 from rates.exact import Exact, quotient, total
 
 if TYPE_CHECKING:
@@ -113,6 +115,8 @@ class TierMap:
     #: The value the facts gave for the fact varied, as text: the map does not hold it (it
     #: shows every value), and says so; ``None`` when they gave none.
     not_held: str | None = None
+    #: The notes about the date every segment shares (an offence date after today).
+    notes: tuple[str, ...] = ()
 
     @property
     def untiered(self) -> bool:
@@ -135,6 +139,8 @@ class TierMap:
             out["conversion"] = conversion_json(self.rate)
         if self.not_held is not None:
             out["not_held"] = self.not_held
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
     def _repr_html_(self) -> str:
@@ -231,10 +237,11 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
                         rate_source)
             if to is not None and money else None)
     vary_ranges = name in version.exact_facts
-    segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in _joined(pieces))
+    segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in joined(pieces))
     held = given_value(fact, read(fact, given[name])) if name in given else None
     return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
-                   _not_given(segments, name), first.inputs, None if held is None else str(held))
+                   _not_given(segments, name), first.inputs, None if held is None else str(held),
+                   tuple(n for n in first.notes if n == AFTER_TODAY_NOTE))
 
 
 def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, name: str,
@@ -284,28 +291,6 @@ def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
         assert isinstance(middle, Decimal)
         return middle
     return above if above < high else None
-
-
-def _signature(result: Assessment) -> tuple[object, ...]:
-    """What tells two answers apart on a map: liability, tier, the principal ranges."""
-    return (result.liable, result.tier.id if result.tier else None,
-            tuple((p.kind, p.low.exact if p.low else None, p.high.exact if p.high else None,
-                   p.min_months, p.max_months) for p in result.principal))
-
-
-Piece = tuple[Decimal, bool, Decimal | None, bool, "Assessment"]
-
-
-def _joined(pieces: list[Piece]) -> list[Piece]:
-    """Neighbouring pieces with one answer as one (the pieces tile the fact's values)."""
-    out: list[Piece] = []
-    for piece in pieces:
-        if out and _signature(out[-1][4]) == _signature(piece[4]):
-            low, low_in, _, _, result = out[-1]
-            out[-1] = (low, low_in, piece[2], piece[3], result)
-        else:
-            out.append(piece)
-    return out
 
 
 def _segment(piece: Piece, vary: bool, currency: str, rate: Rate | None) -> Segment:
