@@ -314,13 +314,11 @@ class SourceFailed(SourceUnavailable):
         RateError.__init__(self, f"rate source {source!r} {self.reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # the exception raised is a third party's: kept when it round-trips, else its text
-        import pickle
-
+        # the exception raised is a third party's, which may not pickle: kept when it is a
+        # built-in one or the library's, else its text
         found = super().__reduce__()
-        try:
-            pickle.loads(pickle.dumps(self.error))  # noqa: S301 - bytes made here, just now
-        except Exception:  # whatever a third party's error does
+        kept = type(self.error).__module__ == "builtins" or isinstance(self.error, RateError)
+        if not kept:
             found[1][2]["error"] = RuntimeError(self.reason)
         return found
 

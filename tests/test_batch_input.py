@@ -101,6 +101,11 @@ def test_a_misspelt_fact_column_is_refused_with_did_you_mean(tmp_path: Path, col
     # a reviewer's: the fact's letters with symbols only, another of its names
     ("Damage (€)", "damage"), ("Profit (₫)", "illicit_profit"), ("Times (#)", "times"),
     ("number_of_infringing_copies", "copies"), ("Damage (EUR thousands)", "damage"),
+    # a second reviewer's: plurals, scales, years, formats, other words beside the fact's
+    ("Illicit profits (VND)", "illicit_profit"), ("Damage (k€)", "damage"),
+    ("Illicit profit (VND m)", "illicit_profit"), ("Turnover 2019", "turnover"),
+    ("Annual turnover", "turnover"), ("Commercial scale (Y/N)", "commercial_scale"),
+    ("Copies sold", "copies"), ("IllicitProfitVND", "illicit_profit"),
 ])
 def test_a_fact_with_a_unit_or_currency_beside_its_name_is_refused(
         tmp_path: Path, column: str, fact: str) -> None:
@@ -120,7 +125,8 @@ def test_another_name_of_the_offence_date_is_refused(tmp_path: Path, column: str
 
 @pytest.mark.parametrize(("column", "facts"), [
     ("date", "offence_date, "), ("Amount", "illicit_profit, "), ("value", "illicit_profit, "),
-    ("count", "times, "),
+    ("count", "times, "), ("Amount (VND)", "illicit_profit, "),
+    ("Date (dd/mm/yyyy)", "offence_date, "),
 ])
 def test_a_column_that_could_be_any_fact_of_a_kind_is_refused(
         tmp_path: Path, column: str, facts: str) -> None:
@@ -141,8 +147,8 @@ def test_a_column_that_only_begins_like_a_fact_is_still_carried(tmp_path: Path) 
     assert done.exit_code == EXIT_OK, done.stderr
     # a reviewer's: words that only contain a fact's name are carried
     names = ["timestamp", "worksheet", "Works title", "artworks", "networks", "photocopies",
-             "nonprofit", "profit_centre", "staff_turnover", "damage_type", "procedure_notes",
-             "Number"]
+             "nonprofit", "profit_centre", "damage_type", "procedure_notes", "Number",
+             "Date of birth", "Amount paid by client"]
     text = "offender," + ",".join(f'"{n}"' for n in names) + "\nentity" + ",x" * len(names)
     done = batch(tmp_path, text + "\n")
     assert done.exit_code == EXIT_OK, done.stderr

@@ -18,6 +18,7 @@ columns were carried).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from penalties.batch._rows import LONE_SURROGATE, BadRow, Case, refused_id
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["ALSO", "BESIDE", "VAGUE", "Header", "fold", "letters", "near_fact"]
+__all__ = ["ABOUT", "ALSO", "UNITS", "VAGUE", "Header", "fold", "near_fact", "vague_kind", "words"]
 
 _DROPPED = str.maketrans("", "", " \t\r\n\u00a0\u202f\u200b\ufeff_-")
 
@@ -59,43 +60,61 @@ def _distance(a: str, b: str, most: int) -> int:
     return row[-1]
 
 
-#: Words that may stand beside a fact's name in a column taken to mean that fact, with an
-#: ISO 4217 code: ``illicit_profit_vnd``, ``Goods value (EUR)``, ``number_of_copies``,
-#: ``Damage (EUR thousands)``, ``Times (#)``; ``timestamp`` or ``artworks`` are not.
-BESIDE = frozenset({"in", "of", "the", "number", "no", "nb", "num", "count", "total",
-                    "amount", "value", "sum", "infringing", "thousands", "millions",
-                    "given", "reported", "estimated", "date"})
-#: Column names (letters only) that could be any fact of a kind, and that kind.
+#: Words that make a column about a fact rather than the fact itself: ``damage_type``,
+#: ``Works title``, ``profit_centre``, ``procedure_notes``, ``offender_name`` are carried.
+ABOUT = frozenset({"type", "types", "kind", "category", "title", "name", "names", "note",
+                   "notes", "comment", "comments", "centre", "center", "description", "desc",
+                   "status", "id", "ref", "reference", "source", "sources", "url", "link"})
+#: Words that may stand beside a vague name (``Amount (VND)``, ``Date (dd/mm/yyyy)``), with
+#: ISO 4217 codes and numbers.
+UNITS = frozenset({"in", "of", "the", "dd", "mm", "yyyy", "yy", "iso", "k", "m", "bn",
+                   "thousand", "thousands", "million", "millions", "billion", "billions",
+                   "est", "estimated", "total", "y", "n", "yes", "no"})
+#: Column names that could be any fact of a kind, and that kind.
 VAGUE = {"date": "date", "amount": "amount", "value": "amount", "sum": "amount",
          "total": "amount", "count": "count", "quantity": "count"}
-#: Other names of facts, in letters only (``Date of offence``).
-ALSO = {"dateofoffence": "offence_date", "dateofoffense": "offence_date",
-        "dateoftheoffence": "offence_date", "dateoftheoffense": "offence_date",
-        "offencedt": "offence_date"}
+#: Other names of facts, in words (``Date of offence``).
+ALSO = {("date", "of", "offence"): "offence_date", ("date", "of", "offense"): "offence_date",
+        ("date", "of", "the", "offence"): "offence_date",
+        ("date", "of", "the", "offense"): "offence_date"}
 
 
-def letters(name: str) -> str:
-    """A header's letters and digits only, in lower case (``Illicit profit (VND)``:
-    ``illicitprofitvnd``)."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+def words(name: str) -> tuple[str, ...]:
+    """A header's words in lower case: runs of letters and digits, camel case split
+    (``Illicit profit (VND)`` and ``IllicitProfitVND``: ``illicit``, ``profit``, ``vnd``)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])", " ", name)
+    return tuple(re.findall(r"[^\W_]+", spaced.casefold()))
 
 
-def _beside(rest: str) -> bool:
-    """Whether ``rest`` (letters) is made only of :data:`BESIDE` words and ISO 4217 codes."""
+def _unit(word: str) -> bool:
+    """Whether ``word`` may stand beside a vague name (:data:`UNITS`, a number, a code)."""
     from rates.errors import UnknownCurrency
     from rates.money import check_currency
 
-    if not rest:
+    if word in UNITS or word.isdigit():
         return True
-    for size in range(len(rest), 0, -1):
-        head = rest[:size]
-        known = head in BESIDE
-        if not known and size == 3:
-            try:
-                known = bool(check_currency(head))
-            except UnknownCurrency:
-                known = False
-        if known and _beside(rest[size:]):
+    try:
+        return len(word) == 3 and bool(check_currency(word))
+    except UnknownCurrency:
+        return False
+
+
+def vague_kind(name: str) -> str | None:
+    """The kind of fact a column could be any of (``date``, ``Amount (VND)``), or
+    ``None``."""
+    found = words(name)
+    if found and found[0] in VAGUE and all(_unit(w) for w in found[1:]):
+        return VAGUE[found[0]]
+    return None
+
+
+def _within(found: tuple[str, ...], fact: tuple[str, ...]) -> bool:
+    """Whether a fact's words stand, in order, among a column's (its last one perhaps a
+    plural: ``Illicit profits``)."""
+    size = len(fact)
+    for at in range(len(found) - size + 1):
+        part = found[at:at + size]
+        if part[:-1] == fact[:-1] and part[-1] in (fact[-1], fact[-1] + "s"):
             return True
     return False
 
@@ -103,32 +122,39 @@ def _beside(rest: str) -> bool:
 def near_fact(name: str, vocabulary: Vocabulary) -> str | None:
     """The fact a column or key that is not one seems to mean, or ``None``: a misspelling,
     a different case, its command-line name, another of its names (:data:`ALSO`), or its
-    name (of five letters or more) with only symbols, currency codes or :data:`BESIDE`
-    words before or after it (the longest such name)."""
+    words among the column's with others (a currency, a unit, a year: ``Illicit profits
+    (VND)``, ``Turnover 2019``, ``Offence date (dd/mm/yyyy)``), unless one of those says the
+    column is about the fact (:data:`ABOUT`: ``damage_type``); the fact of most words wins.
+    Carrying such a column would assess every row as if the fact were not given."""
     folded = fold(name)
     if not folded or len(folded) > 64:
         return None
     best: tuple[int, str] | None = None
-    beside: tuple[int, str] | None = None
-    plain = letters(name)
-    if plain in ALSO and ALSO[plain] in vocabulary:
-        return ALSO[plain]
+    beside: list[tuple[tuple[str, ...], str]] = []  # each fact whose words the column has
+    found = words(name)
+    if found in ALSO and ALSO[found] in vocabulary:
+        return ALSO[found]
+    about = any(word in ABOUT for word in found)
     for fact in vocabulary:
         target = fold(fact.name)
         if folded in (target, fold(fact.option)):
             return fact.name
         most = 0 if len(target) <= 3 else 1 if len(target) < 10 else 2
-        found = _distance(folded, target, most)
-        if found <= most and (best is None or found < best[0]):
-            best = (found, fact.name)
-        for known in {letters(fact.name), letters(fact.option)}:
-            if len(known) < 5 or (beside is not None and len(known) <= beside[0]):
-                continue
-            if (plain.startswith(known) and _beside(plain[len(known):])) or (
-                    plain.endswith(known) and _beside(plain[:len(plain) - len(known)])):
-                beside = (len(known), fact.name)
-    found_fact = best if best is not None else beside
-    return found_fact[1] if found_fact is not None else None
+        distance = _distance(folded, target, most)
+        if distance <= most and (best is None or distance < best[0]):
+            best = (distance, fact.name)
+        if about:
+            continue
+        beside += [(known, fact.name) for known in {tuple(fact.name.split("_")),
+                                                     tuple(fact.option.split("-"))}
+                   if _within(found, known)]
+    if best is None and beside:
+        longest = max(beside, key=lambda item: len(item[0]))
+        if any(fact != longest[1] and not _within(longest[0], known)
+               for known, fact in beside):  # two facts in one column: a wrong delimiter?
+            return None
+        return longest[1]
+    return best[1] if best is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +214,7 @@ class Header:
                 raise InvalidFacts(f"column {shown(column)}", "its name cannot be copied to "
                                    f"the output: {problem}", "column names in UTF-8 text")
             near = near_fact(column, vocabulary)
-            if not strict and (kind := VAGUE.get(letters(column))) is not None:
+            if not strict and (kind := vague_kind(column)) is not None:
                 raise InvalidFacts(f"column {shown(column)}", f"names no one fact: it could "
                                    f"be any {kind} fact ({', '.join(vocabulary.names(kind))})",
                                    "the name of the fact it holds, or a name unlike any "
