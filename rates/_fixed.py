@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+from rates.errors import RateNotFound
 from rates.model import Rate, cross
 
 __all__ = ["FIXED_FILE", "Fixed", "fixed_leg", "fixed_rates", "through_fixed"]
@@ -71,15 +72,24 @@ def through_fixed(base: str, quote: str, on: date, source: str,
     against the euro, and the other (when it was not replaced) at the euro rate that
     ``ask("EUR", other)`` gives, from whatever source answers (a replaced currency has no
     other rate: before 1999-01-04, when the euro had no published rate yet, the mark has
-    none either). Every source answers through here, so a market quote of the lev after
-    2026-01-01 (the ECB looks back 14 days) never stands for its fixed rate."""
+    none either). Every lookup of :func:`rates.get_rate` (the snapshot's and every other
+    source's, so every conversion, assessment and batch) answers through here, so a market
+    quote of the lev after 2026-01-01 (the ECB looks back 14 days) never stands for its
+    fixed rate; a source object asked directly gives its own quotes."""
     fixed_base, fixed_quote = fixed_leg(base, on, source), fixed_leg(quote, on, source)
     if fixed_base is None and fixed_quote is None:
         return None
-    eur_base = fixed_base if fixed_base is not None else (
-        None if base == "EUR" else ask("EUR", base))
-    eur_quote = fixed_quote if fixed_quote is not None else (
-        None if quote == "EUR" else ask("EUR", quote))
+    try:
+        eur_base = fixed_base if fixed_base is not None else (
+            None if base == "EUR" else ask("EUR", base))
+        eur_quote = fixed_quote if fixed_quote is not None else (
+            None if quote == "EUR" else ask("EUR", quote))
+    except RateNotFound as exc:  # say why the euro's rate was asked
+        fixed = fixed_base or fixed_quote
+        assert fixed is not None
+        raise RateNotFound(f"{fixed.quote} is a fixed fraction of the euro from "
+                           f"{fixed.period_start.isoformat()}, whose rate it takes: "
+                           f"{exc}") from None
     if eur_base is None:
         assert eur_quote is not None
         return eur_quote

@@ -78,3 +78,17 @@ def test_maps_and_comparisons_say_it_too() -> None:
                                          "2099-03-19"])
         assert shown.exit_code == 0, shown.output
         assert shown.output.count("after today") == 1, shown.output
+
+
+def test_the_law_says_why_first_and_the_date_after() -> None:
+    """A reviewer's finding (2026-12-03): with the note first, ``penalties compare`` showed
+    "not liable: The offence date is after today..." and lost the reason (OWiG § 30: no
+    corporate criminal liability)."""
+    found = assess("de-urhg-106", {"offender": "entity", "offence_date": "2099-03-19"})
+    assert not found.liable
+    assert "OWiG" in found.notes[0]
+    assert _said(found.notes[-1])
+    shown = CliRunner().invoke(app, ["compare", "de-urhg-106", "vn-225", "--offender",
+                                     "entity", "--offence-date", "2099-03-19"])
+    assert "de/urhg/106: not liable: A legal person" in shown.output
+    assert shown.output.count("after today") == 1

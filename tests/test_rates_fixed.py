@@ -95,8 +95,12 @@ def test_before_the_euro_had_a_rate_a_replaced_currency_has_none() -> None:
     first fixing, 100 DEM were $56.83 at the IMF's 1998 average, while EUR→USD had no
     rate: the mark is a fraction of the euro from 1999-01-01, so it has none either."""
     for pair in (("DEM", "USD"), ("DEM", "JPY"), ("EUR", "USD")):
-        with pytest.raises(rates.RateNotFound):
+        with pytest.raises(rates.RateNotFound) as raised:
             rates.get_rate(*pair, "1999-01-02")
+        if pair[0] == "DEM":  # why the euro's rate was asked
+            assert str(raised.value).startswith(
+                "DEM is a fixed fraction of the euro from 1999-01-01, whose rate it takes: "
+                "no rate for EUR→")
     assert rates.convert("100 DEM", "FRF", "1999-01-02").rounded == Decimal("335.39")
 
 

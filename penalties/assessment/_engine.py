@@ -77,7 +77,7 @@ def run(lens: Lens, key: Key) -> Assessment:
     """The answer of a key, from the key alone (see :mod:`penalties.assessment._seen`)."""
     answer = _run(lens, key)
     if key.after_today:
-        return replace(answer, notes=(AFTER_TODAY_NOTE, *answer.notes))
+        return replace(answer, notes=(*answer.notes, AFTER_TODAY_NOTE))  # (the law's first)
     return answer
 
 
