@@ -251,6 +251,11 @@ def snapshot(info: dict[str, Any]) -> Text:
                 *([f"  kind: {d['kind']}"] if d.get("kind") else []),
                 f"  last observation: {age}", f"  rule: {d['rule']}",
                 f"  {d['attribution'].rstrip('.')}; {d['licence']}"]
+    if fixed := info.get("fixed"):
+        out += [f"Euro conversion rates (irrevocably fixed, never stale): {len(fixed)} "
+                "currencies the euro replaced, each from its first day (Council Regulation "
+                "(EC) No 2866/98, Art. 1, as amended): "
+                + ", ".join(f"{f['currency']} {f['per_euro']} from {f['from']}" for f in fixed)]
     return out
 
 

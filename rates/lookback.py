@@ -91,7 +91,9 @@ DAILY_LOOKBACK_DAYS = 14
 
 #: The rule in one sentence (``penalties rates info``; the module's docstring has it whole).
 RULE = (
-    "the finest series (daily, then monthly, then annual) with a value on or before the date "
+    "a currency the euro replaced, from that day, at its irrevocably fixed rate against the "
+    "euro; else the finest series (daily, then monthly, then annual) with a value on or before "
+    "the date "
     "within its own look-back; past the end of a series, its last value, marked stale with "
     "its age, rather than an older value of a coarser series"
 )

@@ -50,7 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from rates import _warm, lookback
-from rates._fixed import through_fixed
+from rates._fixed import fixed_rates, through_fixed
 from rates.errors import InvalidRate, InvalidSnapshotInput, RateNotFound, SnapshotWarning
 from rates.lookback import (
     ANNUAL_RULES,
@@ -598,6 +598,9 @@ class SnapshotInfo:
             "daily_lookback_days": DAILY_LOOKBACK_DAYS,
             "attributions": list(self.attributions),
             "datasets": [dataset.to_dict() for dataset in self.datasets],
+            "fixed": [{"currency": f.code, "per_euro": str(f.per_euro),
+                       "from": f.start.isoformat(), "act": f.act}
+                      for f in fixed_rates().values()],
         }
 
 

@@ -280,5 +280,10 @@ def test_rates_info_shows_each_series_last_observation_and_its_age(
     text = run("rates", "info").stdout
     assert "last observation: 2026-10-30, 32 days before 2026-12-01" in text
     assert "State Bank of Vietnam's central rate" in text
-    assert "Which rate: the finest series" in "\n".join(
-        str(line) for line in _text.snapshot(document))
+    shown = "\n".join(str(line) for line in _text.snapshot(document))
+    assert "Which rate: a currency the euro replaced, from that day, at its irrevocably" in shown
+    # the fixed rates are shown too (a reviewer's finding: rule 0 was not)
+    assert "21 currencies the euro replaced" in shown
+    assert "BGN 1.95583 from 2026-01-01" in shown
+    assert {"currency": "DEM", "per_euro": "1.95583", "from": "1999-01-01",
+            "act": "Council Regulation (EC) No 2866/98"} in document["fixed"]
