@@ -72,10 +72,9 @@ def through_fixed(base: str, quote: str, on: date, source: str,
     against the euro, and the other (when it was not replaced) at the euro rate that
     ``ask("EUR", other)`` gives, from whatever source answers (a replaced currency has no
     other rate: before 1999-01-04, when the euro had no published rate yet, the mark has
-    none either). Every lookup of :func:`rates.get_rate` (the snapshot's and every other
-    source's, so every conversion, assessment and batch) answers through here, so a market
-    quote of the lev after 2026-01-01 (the ECB looks back 14 days) never stands for its
-    fixed rate; a source object asked directly gives its own quotes."""
+    none either). Every lookup answers through here (:func:`rates.get_rate`, the snapshot's
+    and every online source's ``rate()``), so a market quote of the lev after 2026-01-01
+    (the ECB looks back 14 days) never stands for its fixed rate."""
     fixed_base, fixed_quote = fixed_leg(base, on, source), fixed_leg(quote, on, source)
     if fixed_base is None and fixed_quote is None:
         return None

@@ -129,8 +129,10 @@ def test_every_source_converts_a_replaced_currency_at_its_fixed_rate(
     serve_month(httpserver, "USD", "2022-12", body="")
     with closing(build_session(tmp_path / "cache.sqlite", retry=RetryPolicy(retries=0))) as s:
         ecb = EcbSource(base_url=httpserver.url_for("/service/data/EXR"), session=s)
+        direct = ecb.rate("EUR", "HRK", date(2023, 1, 10))  # the source object itself too
         kuna = rates.convert("100000 HRK", "EUR", date(2023, 1, 10), source=ecb)
         dollars = rates.convert("100000 HRK", "USD", date(2023, 1, 10), source=ecb)
+    assert (direct.value, direct.basis) == (Decimal("7.53450"), "fixed")
     assert kuna.rounded == Decimal("13272.28")
     assert [leg.basis for leg in kuna.rate.legs] == ["fixed"]
     assert dollars.unrounded == Fraction(100000) / Fraction("7.53450") * Fraction("1.0737")

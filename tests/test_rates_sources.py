@@ -311,9 +311,11 @@ def test_worldbank_refuses_a_currency_without_a_country_without_a_request(
     from rates.online.worldbank import WorldBankSource
 
     source = WorldBankSource(base_url=httpserver.url_for("/v2"))
-    with pytest.raises(RateNotFound, match=r"DEM is not among the currencies the World Bank "
+    with pytest.raises(RateNotFound, match=r"ROL is not among the currencies the World Bank "
                        r"source has a country for \(others: pass countries="):
-        source.rate("EUR", "DEM", DAY)
+        source.rate("EUR", "ROL", DAY)
+    # (the mark, replaced by the euro in 1999, is its fixed rate, from any source: rule 0)
+    assert source.rate("EUR", "DEM", DAY).basis == "fixed"
     assert httpserver.log == []
     figures["lookups refused without a request (currency not carried)"] += 1
 

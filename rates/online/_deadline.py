@@ -37,16 +37,25 @@ _lock = threading.Lock()
 
 
 def one_lookup(method: Callable[..., Rate]) -> Callable[..., Rate]:
-    """A source's ``rate()`` run as one lookup: within one deadline (``self.timeout``,
-    nested in an enclosing lookup's), with an untyped failure of the parsing code (a
-    payload it did not foresee) turned into a :class:`~rates.errors.BadPayload`
-    (``self.bad``). :class:`rates.online.http.HttpSource` wraps its subclasses' ones."""
+    """A source's ``rate()`` run as one lookup: a currency the euro replaced at its fixed
+    rate (rule 0 of :mod:`rates.lookback`, :func:`rates._fixed.through_fixed`: the source
+    is asked only for the euro's rates), within one deadline (``self.timeout``, nested in
+    an enclosing lookup's), with an untyped failure of the parsing code (a payload it did
+    not foresee) turned into a :class:`~rates.errors.BadPayload` (``self.bad``).
+    :class:`rates.online.http.HttpSource` wraps its subclasses' ones."""
 
     @functools.wraps(method)
     def rate(self: Any, base: str, quote: str, on: date) -> Rate:  # noqa: ANN401 - a source
+        from rates._fixed import through_fixed
+        from rates.dates import parse_date
+        from rates.money import check_currency
+
         with deadline(self.timeout):
             try:
-                return method(self, base, quote, on)
+                day = parse_date(on, "on")
+                fixed = through_fixed(check_currency(base), check_currency(quote), day,
+                                      self.name, lambda b, q: method(self, b, q, day))
+                return fixed if fixed is not None else method(self, base, quote, on)
             except RateError:
                 raise
             except PAYLOAD_ERRORS as error:
