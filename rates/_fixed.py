@@ -50,19 +50,23 @@ class Fixed:
 
 
 @cache
-def fixed_rates() -> dict[str, Fixed]:
-    """Every fixed rate of :data:`FIXED_FILE`, by currency code (read once)."""
+def _table() -> dict[str, object]:
+    """:data:`FIXED_FILE` as read (once)."""
     with open(FIXED_FILE, "rb") as handle:
-        table = tomllib.load(handle)
-    return {code: Fixed(code, Decimal(entry["per_euro"]), entry["from"], entry["act"])
-            for code, entry in table.items() if isinstance(entry, dict)}
+        return tomllib.load(handle)
 
 
 @cache
+def fixed_rates() -> dict[str, Fixed]:
+    """Every fixed rate of :data:`FIXED_FILE`, by currency code."""
+    return {code: Fixed(code, Decimal(entry["per_euro"]), entry["from"], entry["act"])
+            for code, entry in _table().items() if isinstance(entry, dict)}
+
+
 def _about() -> tuple[str, str]:
-    with open(FIXED_FILE, "rb") as handle:
-        table = tomllib.load(handle)
-    return table["source"], table["rule"]
+    """The file's source of every rate, and the rule of their use."""
+    table = _table()
+    return str(table["source"]), str(table["rule"])
 
 
 def through_fixed(base: str, quote: str, on: date, source: str,

@@ -316,11 +316,10 @@ class SourceFailed(SourceUnavailable):
     def __reduce__(self) -> tuple[Any, ...]:
         # the exception raised is a third party's, which may not pickle: kept when it is a
         # built-in one or the library's, else its text
-        found = super().__reduce__()
-        kept = type(self.error).__module__ == "builtins" or isinstance(self.error, RateError)
-        if not kept:
-            found[1][2]["error"] = RuntimeError(self.reason)
-        return found
+        rebuild, (kind, args, state) = super().__reduce__()
+        if type(self.error).__module__ != "builtins" and not isinstance(self.error, RateError):
+            state["error"] = RuntimeError(self.reason)
+        return rebuild, (kind, args, state)
 
 
 class BadPayload(SourceUnavailable):

@@ -20,7 +20,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from rates._fixed import through_fixed
+from rates.dates import parse_date
 from rates.errors import RateError
+from rates.money import check_currency
 from rates.online._limits import PAYLOAD_ERRORS, unreadable
 from rates.retry import current_deadline, deadline
 
@@ -46,10 +49,6 @@ def one_lookup(method: Callable[..., Rate]) -> Callable[..., Rate]:
 
     @functools.wraps(method)
     def rate(self: Any, base: str, quote: str, on: date) -> Rate:  # noqa: ANN401 - a source
-        from rates._fixed import through_fixed
-        from rates.dates import parse_date
-        from rates.money import check_currency
-
         with deadline(self.timeout):
             try:
                 day = parse_date(on, "on")
