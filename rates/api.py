@@ -117,9 +117,10 @@ def convert(
     elif kind is str and currency is None and source is None:
         value, named = _parsed(amount)
     else:
-        if _MONEY is None and "moneyed" in sys.modules:  # py-moneyed in use: now known
-            _MONEY = sys.modules["moneyed"].Money
-            if kind is _MONEY:
+        if _MONEY is None:  # py-moneyed in use: now known (not while another thread is
+            # still importing it: sys.modules then holds the module without Money yet)
+            _MONEY = getattr(sys.modules.get("moneyed"), "Money", None)
+            if _MONEY is not None and kind is _MONEY:
                 return convert(amount, to, on, source=source, rounding=rounding,
                                currency=currency)
         value, named = _amount(amount, currency)

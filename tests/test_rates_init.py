@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -69,15 +68,54 @@ def test_offline_conversion_never_imports_an_http_stack() -> None:
 
 
 def test_first_conversion_reads_only_the_files_it_needs() -> None:
+    # paths are made relative to the rates package before sorting, so the answer does not
+    # depend on where the checkout lives (a CI path may sort anywhere, or contain "data")
     code = (
-        "import builtins, rates; opened = []; real = builtins.open\n"
+        "import builtins, pathlib, rates; opened = []; real = builtins.open\n"
         "def spy(file, *a, **k):\n"
         "    opened.append(str(file)); return real(file, *a, **k)\n"
         "builtins.open = spy\n"
         "rates.get_rate('EUR', 'USD', '2018-03-19')\n"
-        "print(sorted(p.replace(chr(92), '/').split('data')[-1] for p in opened if 'rates' in p))"
+        "home = pathlib.Path(rates.__file__).resolve().parent\n"
+        "inside = [pathlib.Path(p).resolve() for p in opened]\n"
+        "print(sorted(p.relative_to(home).as_posix() for p in inside if p.is_relative_to(home)))"
     )
     # the fixed euro rates are read too: they decide whether USD is a currency the euro
     # replaced (rates._fixed), before any series is read
-    found = _run(code).replace(str(Path(rates.__file__).parent).replace(chr(92), "/"), "")
-    assert found == "['/ecb/USD.txt', '/ecb/dates.txt', '/manifest.json', '/euro_fixed.toml']"
+    assert _run(code) == ("['data/ecb/USD.txt', 'data/ecb/dates.txt', 'data/manifest.json', "
+                          "'euro_fixed.toml']")
+
+
+def test_a_conversion_while_another_thread_imports_py_moneyed() -> None:
+    """While one thread is still importing py-moneyed, ``sys.modules`` holds the module
+    half made: a conversion in another thread must not read ``Money`` from it (it was an
+    AttributeError, "partially initialized module 'moneyed'", for every conversion with a
+    source until the import ended). The conversion waits for the import where it needs
+    py-moneyed itself: the importing thread goes on after a second, or as soon as the
+    conversion is done."""
+    code = (
+        "import importlib.abc, importlib.util, sys, threading\n"
+        "from decimal import Decimal\n"
+        "import rates\n"
+        "started, converted = threading.Event(), threading.Event()\n"
+        "class Slow(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name != 'moneyed': return None\n"
+        "        sys.meta_path.remove(self)\n"
+        "        spec = importlib.util.find_spec(name)\n"
+        "        real = spec.loader.exec_module\n"
+        "        def exec_module(module):\n"
+        "            started.set(); converted.wait(1); real(module)\n"
+        "        spec.loader.exec_module = exec_module\n"
+        "        return spec\n"
+        "sys.meta_path.insert(0, Slow())\n"
+        "importer = threading.Thread(target=lambda: __import__('moneyed'))\n"
+        "importer.start(); started.wait(30)\n"
+        "try:\n"
+        "    c = rates.convert(Decimal(1000000000), 'USD', '2018-03-19', currency='VND',\n"
+        "                      source='snapshot')\n"
+        "finally:\n"
+        "    converted.set(); importer.join(30)\n"
+        "print(c.rounded, type(rates.convert(c.converted, 'EUR', '2018-03-19')).__name__)"
+    )
+    assert _run(code) == "44517.65 Conversion"
