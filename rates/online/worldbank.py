@@ -68,10 +68,9 @@ class WorldBankSource(HttpSource):
         "period average) (PA.NUS.FCRF), CC BY 4.0"
     )
     default_base_url = "https://api.worldbank.org/v2"
-    currency_list = (
-        "the currencies the World Bank source has a country for (others: pass "
-        "countries={'CODE': 'ISO3'} to WorldBankSource)"
-    )
+    #: (a Python caller adds a country for another currency with ``countries=``; the
+    #: message, also the command line's, names no Python)
+    currency_list = "the currencies the World Bank source has a country for"
 
     def __init__(
         self,
@@ -103,10 +102,7 @@ class WorldBankSource(HttpSource):
         if found is None:
             found = imf_countries().get(code)
         if found is None:
-            raise RateNotFound(
-                f"worldbank: no country known for {code} (allowed: pass "
-                "countries={'" + code + "': 'ISO3'} to WorldBankSource)"
-            )
+            raise RateNotFound(f"worldbank: no country known for {code}")
         return found
 
     def rate(self, base: str, quote: str, on: date) -> Rate:
