@@ -174,8 +174,9 @@ def provision(statute: Statute, locale: str) -> Text:
 def thresholds(table: Thresholds, locale: str) -> Text:
     """Every boundary of a provision, one table per kind of offender."""
     statute = table.statute
-    out: Text = [f"{statute.id}: {statute.model.title.en} (version in force from "
-                 f"{table.version.isoformat()})"]
+    chosen = (f"version in force from {table.version.isoformat()}" if table.on is None else
+              f"version in force on {table.on.isoformat()}: from {table.version.isoformat()}")
+    out: Text = [f"{statute.id}: {statute.model.title.en} ({chosen})"]
     labels = {s.kind.value: s.label for s in statute.model.subjects}
     for subject in dict.fromkeys(r.subject for r in table):
         rows = tuple((r.ref if r.ref.startswith(r.tier_ref) else f"{r.tier_ref} via {r.ref}",

@@ -311,3 +311,19 @@ def test_thresholds_convert_at_the_rate_date_given() -> None:
     found = TestClient(web.create_app()).get("/thresholds/vn-225", params={
         "on": "2018-01-01", "in": "USD", "rate_date": "2016-06-01"}).json()
     assert found["conversion"]["asked_for"] == "2016-06-01"
+
+
+def test_thresholds_say_the_date_their_version_was_chosen_for() -> None:
+    """A table of thresholds named the version's first day but not the date it was asked
+    for: ``--on 2018-03-19`` and ``--on 2024-06-01`` gave the same document, and one made
+    without a date (today) could not be told from either. It is ``on`` (``null``: no date,
+    the latest version), in the JSON and in the first line."""
+    table = thresholds("vn-225", date(2018, 3, 19))
+    assert table.on == date(2018, 3, 19)
+    assert table.to_dict()["on"] == "2018-03-19"
+    assert table.to_dict() != thresholds("vn-225", date(2024, 6, 1)).to_dict()
+    assert thresholds("vn-225").to_dict()["on"] is None
+    out = CliRunner().invoke(app, ["thresholds", "vn-225", "--on", "2018-03-19"]).output
+    assert out.splitlines()[0].endswith("(version in force on 2018-03-19: from 2018-01-01)")
+    latest = CliRunner().invoke(app, ["thresholds", "vn-225", "--json"]).output
+    assert json.loads(latest)["on"] == rates.lookback.today().isoformat()  # the CLI: today

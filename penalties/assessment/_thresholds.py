@@ -75,6 +75,7 @@ class ThresholdsDocument(TypedDict):
     schema_version: Literal[1]
     provision: str
     version: str
+    on: str | None
     currency: str
     thresholds: list[ThresholdDocument]
     conversion: NotRequired[ConversionBlock]
@@ -129,12 +130,15 @@ class Threshold:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """The boundaries of one version of a provision (iterable over its rows)."""
+    """The boundaries of one version of a provision (iterable over its rows): ``version``
+    is its first day, ``on`` the date it was chosen for (``None``: none given, the latest
+    version)."""
 
     statute: Statute
     version: date
     rows: tuple[Threshold, ...]
     rate: Rate | None = None
+    on: date | None = None
 
     def __iter__(self) -> Iterator[Threshold]:
         return iter(self.rows)
@@ -146,6 +150,7 @@ class Thresholds:
         """The JSON document of ``penalties thresholds --json`` (``schema_version`` 1)."""
         out: ThresholdsDocument = {"schema_version": 1, "provision": self.statute.id,
                                    "version": self.version.isoformat(),
+                                   "on": None if self.on is None else self.on.isoformat(),
                                    "currency": self.statute.currency,
                                    "thresholds": [r.to_dict() for r in self.rows]}
         if self.rate is not None:
@@ -190,7 +195,7 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
                 for r in rows]
-    return Thresholds(statute, version.effective_from, tuple(rows), rate)
+    return Thresholds(statute, version.effective_from, tuple(rows), rate, on)
 
 
 def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str | None,
