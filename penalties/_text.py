@@ -174,13 +174,13 @@ def provision(statute: Statute, locale: str) -> Text:
 def thresholds(table: Thresholds, locale: str) -> Text:
     """Every boundary of a provision, one table per kind of offender."""
     statute = table.statute
-    chosen = (f"version in force from {table.version.isoformat()}" if table.on is None else
-              f"version in force on {table.on.isoformat()}: from {table.version.isoformat()}")
-    out: Text = [f"{statute.id}: {statute.model.title.en} ({chosen})"]
-    labels = {s.kind.value: s.label for s in statute.model.subjects}
+    when = "" if table.on is None else f"on {table.on.isoformat()}: "  # the date asked
+    out: Text = [f"{statute.id}: {statute.model.title.en} (version in force {when}from "
+                 f"{table.version.isoformat()})"]
+    labels, money = {s.kind.value: s.label for s in statute.model.subjects}, statute.currency
     for subject in dict.fromkeys(r.subject for r in table):
         rows = tuple((r.ref if r.ref.startswith(r.tier_ref) else f"{r.tier_ref} via {r.ref}",
-                      r.fact, words.threshold(r, locale), r.condition or "")
+                      r.fact, words.threshold(r, locale), words.condition(r, money, locale))
                      for r in table if r.subject == subject)
         out.append(Table(("clause", "fact", "threshold", "only if"), rows,
                          labels.get(subject, subject), ("clause", "fact"), heading=2))

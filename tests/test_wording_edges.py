@@ -178,3 +178,35 @@ def test_a_swiss_amount_is_grouped_by_threes(locale: str) -> None:
     assert f"1{mark}000{mark}000{mark}000" in shown
     assert f"300{mark}000{mark}000" in shown
     assert words.money(Decimal(1_000_000_000), "VND", "de_DE").startswith("1.000.000.000")
+
+
+def test_thresholds_in_a_locale_word_counts_and_conditions_in_it() -> None:
+    """``thresholds --locale fr_FR`` formatted the amounts of a band in French but kept the
+    amounts of an "only if" condition locale-neutral (``illicit_profit VND 50,000,000 or
+    more`` beside ``50 000 000 ₫``), and a count of four digits as ``1,000``."""
+    from datetime import date
+
+    from penalties import thresholds
+    from penalties._text import thresholds as text
+    from penalties.assessment._thresholds import Threshold
+
+    table = thresholds("vn-225", date(2018, 3, 19))
+    organised = next(r for r in table if r.fact == "organised")
+    said = words.condition(organised, "VND", "fr_FR")
+    assert re.fullmatch(r"\(commercial_scale or illicit_profit 50\s000\s000\s₫ or more or "
+                        r"damage 100\s000\s000\s₫ or more or goods_value 100\s000\s000\s₫ "
+                        r"or more\)", said), said
+    assert organised.condition == ("(commercial_scale or illicit_profit VND 50,000,000 or "
+                                   "more or damage VND 100,000,000 or more or goods_value VND "
+                                   "100,000,000 or more)")  # the JSON's words: locale-neutral
+    assert words.condition(organised, "VND") == organised.condition
+    shown = "\n".join(str(part) for part in text(table, "fr_FR"))
+    assert "VND 50,000,000" not in shown
+    out = CliRunner().invoke(app, ["thresholds", "vn-225", "--on", "2018-03-19", "--locale",
+                                   "fr_FR"]).output
+    assert "VND 50,000,000" not in out
+    assert "only if:" in out
+    count = Threshold("person", "1", "1", "1", "copies", "band", "1,000 or more",
+                      lower=Decimal(1000))
+    assert re.fullmatch(r"1\s000 or more", words.threshold(count, "fr_FR"))
+    assert words.threshold(count) == "1,000 or more"  # locale-neutral without a locale

@@ -4,7 +4,7 @@ a range as the statute writes it, a trigger tree, an assessment in one line. Par
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from penalties.assessment._figures import PenaltyRange
     from penalties.assessment._results import Assessment
     from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
-    from penalties.statutes._triggers import Node
+    from penalties.statutes._triggers import BandNode, Node
 
 __all__ = ["additional_cell", "bound", "bound_cells", "evaluated", "factor", "joiner",
            "kind", "node", "origin", "outline", "principal_rule", "range_ends", "range_line",
@@ -198,9 +198,10 @@ def range_spec(spec: RangeSpec, currency: str, fmt: Formatter = amount) -> str:
     return f"{text} [{t.ref}]"
 
 
-def node(trigger: Node) -> str:
+def node(trigger: Node, bands: Callable[[BandNode], str] | None = None) -> str:
     """A trigger tree in words, for explanations and thresholds:
-    ``(organised or times 2 or more)``."""
+    ``(organised or times 2 or more)``; ``bands`` words a band (default: as the law words
+    it, locale-neutral: :attr:`BandNode.words <penalties.statutes._triggers.BandNode>`)."""
     from penalties.statutes import _triggers as t
 
     if isinstance(trigger, t.FlagNode):
@@ -208,7 +209,7 @@ def node(trigger: Node) -> str:
     if isinstance(trigger, t.ChoiceNode):
         return f"{trigger.fact} {trigger.value}"
     if isinstance(trigger, t.BandNode):
-        return f"{trigger.fact} {trigger.words}"
+        return f"{trigger.fact} {trigger.words if bands is None else bands(trigger)}"
     if isinstance(trigger, t.ActNode):
         return f"act {trigger.act!r}"
     if isinstance(trigger, t.AlwaysNode):
@@ -217,7 +218,7 @@ def node(trigger: Node) -> str:
         return f"none of ({trigger.words})"
     assert isinstance(trigger, t.AnyNode | t.AllNode)
     word = " or " if isinstance(trigger, t.AnyNode) else " and "
-    return "(" + word.join(node(c) for c in trigger.children) + ")"
+    return "(" + word.join(node(c, bands) for c in trigger.children) + ")"
 
 
 def outline(trigger: Node, indent: str = "") -> list[str]:

@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from penalties.assessment._figures import Figure, InputConversion
     from penalties.assessment._results import Reason
     from penalties.assessment._thresholds import Threshold
+    from penalties.statutes._triggers import BandNode
     from rates.model import Rate
 
-__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "computed", "exact_money", "figure",
-           "input_conversion", "interval", "local_number", "locale", "money", "months",
-           "number", "numbers", "rate", "reason", "threshold"]
+__all__ = ["DIGITS", "Bound", "Formatter", "amount", "band", "computed", "condition",
+           "exact_money", "figure", "input_conversion", "interval", "local_number", "locale",
+           "money", "months", "number", "numbers", "rate", "reason", "threshold"]
 
 Bound = tuple[Decimal, bool]
 #: Formats an amount in a currency for people (default: :func:`amount`).
@@ -177,13 +178,36 @@ def input_conversion(item: InputConversion, locale: str | None = None) -> str:
 def threshold(row: Threshold, locale: str | None = None) -> str:
     """A threshold as the law words it, its amounts formatted for ``locale`` with their
     converted amounts: ``from ₫50,000,000 (≈ $2,225.88) to under ₫300,000,000 (≈ ...)``."""
-    if row.kind != "band" or (row.low is None and row.high is None):
+    if row.kind != "band":
         return row.words
-    figures = {f.exact: f for f in (row.low, row.high) if f is not None}
     lower = (row.lower, row.lower_included) if row.lower is not None else None
     upper = (row.upper, row.upper_included) if row.upper is not None else None
+    if row.low is None and row.high is None:  # a count: its digits in the locale
+        return row.words if locale is None else band(
+            lower, upper, False, "", lambda value: local_number(value, locale))
+    figures = {f.exact: f for f in (row.low, row.high) if f is not None}
     return band(lower, upper, True, row.currency or "",
                 lambda value: figure(figures[value], locale))
+
+
+def condition(row: Threshold, currency: str, locale: str | None = None) -> str:
+    """What must also hold for a threshold (``""``: nothing), its bands' amounts (in
+    ``currency``, the law's) and counts formatted for ``locale`` (:attr:`Threshold.condition
+    <penalties.assessment._thresholds.Threshold>`, locale-neutral, without one)."""
+    from penalties._words._law import node
+
+    if locale is None or not row.also:
+        return row.condition or ""
+
+    def shown(found: BandNode) -> str:
+        def one(value: Decimal) -> str:
+            if found.money:
+                return exact_money(value, currency, locale)
+            return local_number(value, locale)
+
+        return band(found.lower, found.upper, found.money, currency, one)
+
+    return " and ".join(node(n, shown) for n in row.also)
 
 
 def reason(item: Reason, locale: str | None = None) -> str:

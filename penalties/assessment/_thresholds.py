@@ -14,7 +14,7 @@ in the statute's own currency, with the clause and the inclusivity of each bound
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
@@ -106,6 +106,8 @@ class Threshold:
     condition: str | None = None
     low: Figure | None = None
     high: Figure | None = None
+    #: The triggers of ``condition``, for wording it in a locale (:mod:`penalties._text`).
+    also: tuple[Node, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> ThresholdDocument:
         """JSON-ready form; bounds are money objects for amounts, numbers for counts."""
@@ -188,7 +190,7 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
     rows: list[Threshold] = []
     for subject, tiers in version.tiers.items():
         for tier in reversed(tiers):
-            _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, None,
+            _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, (),
                   rows)
     day = rate_date if rate_date is not None else on if on is not None else lookback.today()
     rate = report_rate(statute.currency, to, day, rate_source) if to else None
@@ -198,14 +200,16 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
     return Thresholds(statute, version.effective_from, tuple(rows), rate, on)
 
 
-def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str | None,
+def _walk(node: Node, where: tuple[str, str, str], currency: str, also: tuple[Node, ...],
           rows: list[Threshold]) -> None:
     ref = clause_of(node.ref)
+    condition = " and ".join(words.node(n) for n in also) or None
     if isinstance(node, FlagNode):
-        rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition))
+        rows.append(Threshold(*where, ref, node.fact, "flag", "is true", condition=condition,
+                              also=also))
     elif isinstance(node, ChoiceNode):
         rows.append(Threshold(*where, ref, node.fact, "value", f"is {node.value!r}",
-                              condition=condition))
+                              condition=condition, also=also))
     elif isinstance(node, BandNode):
         low, up = node.lower, node.upper
         money = currency if node.money else None
@@ -215,14 +219,12 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, condition: str
             upper=up[0] if up else None, upper_included=up[1] if up else False,
             currency=money, condition=condition,
             low=Figure(low[0], currency) if low and money else None,
-            high=Figure(up[0], currency) if up and money else None,
+            high=Figure(up[0], currency) if up and money else None, also=also,
         ))
     elif isinstance(node, AnyNode):
         for child in node.children:
-            _walk(child, where, currency, condition, rows)
+            _walk(child, where, currency, also, rows)
     elif isinstance(node, AllNode):
         for i, child in enumerate(node.children):
-            others = [words.node(c) for j, c in enumerate(node.children) if j != i]
-            also = " and ".join(others)
-            _walk(child, where, currency, f"{condition} and {also}" if condition else also,
-                  rows)
+            others = tuple(c for j, c in enumerate(node.children) if j != i)
+            _walk(child, where, currency, also + others, rows)
