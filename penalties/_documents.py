@@ -135,6 +135,7 @@ class SegmentDocument(TypedDict):
     tier_ref: str | None
     liable: bool
     ranges_vary: bool
+    ranges_at: str | None
     principal: list[PenaltyDocument]
     additional: list[PenaltyDocument]
 

@@ -90,6 +90,24 @@ def test_a_formula_range_is_marked_as_varying_with_the_fact() -> None:
     assert all(s.ranges_vary for s in found.segments)
 
 
+def test_a_map_whose_ranges_read_the_fact_says_at_which_value_and_how() -> None:
+    """The map of GDPR turnover printed "fine no minimum to €20,000,000.00 (at a value
+    inside; the ranges read the fact)" for every turnover: the maximum at a turnover of 0,
+    with nothing to say which value that was, nor that above €500,000,000 the maximum is
+    4 % of it (Art. 83(5)). It now says the value and the engine's computation there, and
+    the JSON gives the value (``ranges_at``)."""
+    found = tier_map("eu/gdpr/83", {"offender": "entity", "act": "83-5-a",
+                                    "offence_date": date(2020, 1, 1)}, "turnover")
+    text = "\n".join(str(line) for line in map_text(found, "en_US"))
+    assert "at a value inside" not in text
+    assert "(at turnover €0.00, the ranges read turnover: maximum: greatest of: EUR " in text
+    assert "0.04 × turnover EUR 0 = EUR 0.00 (83(5))" in text
+    assert found.segments[0].at == Decimal(0)
+    assert found.to_dict()["segments"][0]["ranges_at"] == "0"
+    plain = tier_map("vn-225", {"offender": "person", "offence_date": date(2018, 3, 19)})
+    assert {s.to_dict()["ranges_at"] for s in plain.segments} == {None}
+
+
 def test_varying_a_fact_that_is_not_an_amount_or_count_is_refused() -> None:
     with pytest.raises(InvalidFacts, match="'organised' is not an amount or count fact"):
         tier_map("vn-225", {"offender": "person"}, "organised")

@@ -54,7 +54,7 @@ class Segment:
     upper end), each end included or not as the law has it, in the statute's currency (or a
     count), the ends' ``converted`` twins when the map was converted, and the engine's answer
     at a value inside (``ranges_vary``: the ranges read the fact itself, and are those at
-    that value)."""
+    that value, ``at``)."""
 
     low: Decimal
     low_included: bool
@@ -64,6 +64,8 @@ class Segment:
     ranges_vary: bool = False
     low_converted: Figure | None = None
     high_converted: Figure | None = None
+    #: When the ranges vary: the value of the fact whose answer the segment shows.
+    at: Decimal | None = None
 
     @property
     def tier(self) -> str | None:
@@ -91,6 +93,7 @@ class Segment:
                 "tier": self.result.tier.id if self.result.tier else None,
                 "tier_ref": self.tier, "liable": self.result.liable,
                 "ranges_vary": self.ranges_vary,
+                "ranges_at": None if self.at is None else str(self.at),
                 "principal": [p.to_dict() for p in self.result.principal],
                 "additional": [p.to_dict() for p in self.result.additional]}
 
@@ -237,7 +240,8 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
                         rate_source)
             if to is not None and money else None)
     vary_ranges = name in version.exact_facts
-    segments = tuple(_segment(piece, vary_ranges, currency, rate) for piece in joined(pieces))
+    segments = tuple(_segment(piece, name if vary_ranges else None, currency, rate)
+                     for piece in joined(pieces))
     held = given_value(fact, read(fact, given[name])) if name in given else None
     return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
                    _not_given(segments, name), first.inputs, None if held is None else str(held),
@@ -293,13 +297,17 @@ def _inside(low: Decimal, high: Decimal | None, money: bool) -> Decimal | None:
     return above if above < high else None
 
 
-def _segment(piece: Piece, vary: bool, currency: str, rate: Rate | None) -> Segment:
+def _segment(piece: Piece, vary: str | None, currency: str, rate: Rate | None) -> Segment:
+    """A joined piece as a segment; ``vary``: the fact varied, when the ranges read it (the
+    segment then names the value its answer was asked at)."""
     low, low_in, high, high_in, result = piece
+    held = result.facts.get(vary) if vary else None
+    at = None if held is None else held.value if isinstance(held, Amount) else Decimal(held)
     if rate is None:
-        return Segment(low, low_in, high, high_in, result, vary)
+        return Segment(low, low_in, high, high_in, result, vary is not None, at=at)
     twin = convert_figure(Figure(low, currency), rate)
     high_twin = convert_figure(Figure(high, currency), rate) if high is not None else None
-    return Segment(low, low_in, high, high_in, convert_result(result, rate), vary,
+    return Segment(low, low_in, high, high_in, convert_result(result, rate), vary is not None,
                    twin.converted if twin else None,
-                   high_twin.converted if high_twin else None)
+                   high_twin.converted if high_twin else None, at)
 
