@@ -327,3 +327,23 @@ def test_thresholds_say_the_date_their_version_was_chosen_for() -> None:
     assert out.splitlines()[0].endswith("(version in force on 2018-03-19: from 2018-01-01)")
     latest = CliRunner().invoke(app, ["thresholds", "vn-225", "--json"]).output
     assert json.loads(latest)["on"] == rates.lookback.today().isoformat()  # the CLI: today
+
+
+def test_thresholds_list_the_tiers_an_act_or_the_provision_itself_triggers() -> None:
+    """``thresholds gdpr-83`` printed its title and nothing else, and ``thresholds
+    fr-l335-2`` only the aggravated tier: a tier triggered by the act committed (GDPR
+    Art. 83(4)-(6)), or by any case of the provision (the basic offence of L335-2), had no
+    row, as if the provision had no such tier."""
+    gdpr = thresholds("gdpr-83", date(2024, 1, 1))
+    acts = {(r.tier_ref, r.words) for r in gdpr if r.kind == "act"}
+    assert ("83(5)", "is '83-5-a': 83(5)(a): the basic principles for processing, including "
+            "conditions for consent, under Articles 5, 6, 7 and 9") in acts
+    assert {r.tier_ref for r in gdpr} >= {"83(4)", "83(5)", "83(6)"}
+    assert all(r.fact == "act" for r in gdpr if r.kind == "act")
+    basic = [r for r in thresholds("fr-l335-2", date(2024, 1, 1)) if r.kind == "always"]
+    assert {r.subject for r in basic} == {"person", "entity"}
+    assert all(r.fact == "act" and r.condition is None for r in basic)
+    out = CliRunner().invoke(app, ["thresholds", "gdpr-83", "--on", "2024-01-01"]).output
+    assert "83-5-a" in out
+    for provision in ("de-urhg-106", "kr-136", "jp-119", "us-504c"):
+        assert len(thresholds(provision, date(2024, 1, 1))) > 0, provision

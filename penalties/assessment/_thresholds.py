@@ -25,13 +25,17 @@ from penalties._errors import NoVersionInForce
 from penalties._values import day_option
 from penalties.assessment._conversion import convert_figure, report_rate
 from penalties.assessment._figures import Figure, FigureDocument, conversion_json
+from penalties.statutes._compile_triggers import facts_of
 from penalties.statutes._triggers import (
+    ActNode,
     AllNode,
+    AlwaysNode,
     AnyNode,
     BandNode,
     ChoiceNode,
     FlagNode,
     Node,
+    NoneNode,
     clause_of,
 )
 from rates import lookback
@@ -57,7 +61,9 @@ class BandKeys(TypedDict, total=False):
 
 class ThresholdDocument(BandKeys):
     """One trigger of one tier: a band of an amount or a count (its bounds, kind "band"), a
-    true/false fact ("flag") or a choice ("value"); condition names what must also hold."""
+    true/false fact ("flag"), a choice ("value"), the act committed ("act", fact ``act``),
+    any case of the provision ("always": the act it punishes, fact ``act``) or none of some
+    facts holding ("none", ``fact`` names them); condition names what must also hold."""
 
     subject: str
     tier: str
@@ -221,6 +227,16 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, also: tuple[No
             low=Figure(low[0], currency) if low and money else None,
             high=Figure(up[0], currency) if up and money else None, also=also,
         ))
+    elif isinstance(node, ActNode):
+        rows.append(Threshold(*where, ref, "act", "act", f"is {node.act!r}: {node.words}",
+                              condition=condition, also=also))
+    elif isinstance(node, AlwaysNode):  # any case of the provision: the act it punishes
+        said = f"any case ({node.label})" if node.label else "any case of the provision"
+        rows.append(Threshold(*where, ref, "act", "always", said, condition=condition,
+                              also=also))
+    elif isinstance(node, NoneNode):
+        rows.append(Threshold(*where, ref, ", ".join(sorted(facts_of(node))), "none",
+                              words.node(node), condition=condition, also=also))
     elif isinstance(node, AnyNode):
         for child in node.children:
             _walk(child, where, currency, also, rows)
