@@ -8,7 +8,7 @@ import importlib.util
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -641,3 +641,72 @@ def test_a_body_that_is_not_json_says_where(client: TestClient) -> None:
     cut = error_of(client.post("/assess", content=b'[1, 2',
                                headers={"content-type": "application/json"}), 400)
     assert cut["message"] == "the body is not JSON: Expecting ',' delimiter at character 6"
+
+
+def test_one_request_too_many_is_a_json_503_with_retry_after() -> None:
+    """Beyond the requests a server takes at once, uvicorn's own limit answered 503 with
+    the plain text "Service Unavailable": the one answer of the API that was not the error
+    document. The application now counts its requests in progress itself and answers the
+    one too many with the document and ``Retry-After``; the server's limit stays, higher,
+    for connections."""
+    import asyncio
+
+    from penalties.web._guard import RequestLimit
+
+    entered, release = asyncio.Event(), asyncio.Event()
+    sent: list[list[dict[str, object]]] = [[], []]
+
+    async def slow(scope: object, receive: object, send: object) -> None:
+        entered.set()
+        await release.wait()
+
+    async def run() -> None:
+        limited = RequestLimit(slow, limit=1)
+        scope = {"type": "http", "method": "GET", "path": "/provisions", "headers": []}
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        def sender(index: int) -> Callable[[dict[str, object]], Awaitable[None]]:
+            async def send(message: dict[str, object]) -> None:
+                sent[index].append(message)
+            return send
+
+        first = asyncio.create_task(limited(scope, receive, sender(0)))
+        await entered.wait()
+        await limited(scope, receive, sender(1))  # the one too many: answered at once
+        release.set()
+        await first
+        assert limited.active == 0
+        entered.clear()
+        again = asyncio.create_task(limited(scope, receive, sender(0)))
+        await entered.wait()  # its place was given back
+        release.set()
+        await again
+
+    asyncio.run(asyncio.wait_for(run(), 60))  # a hang guard only
+    start, body = sent[1]
+    assert start["status"] == 503
+    headers = dict(start["headers"])  # type: ignore[call-overload]
+    assert headers[b"content-type"] == b"application/json"
+    assert headers[b"retry-after"] == b"1"
+    error = json.loads(body["body"])["error"]  # type: ignore[arg-type]
+    assert error["type"] == "Busy"
+    assert "1 request in progress" in error["message"]
+    assert sent[0] == []  # the slow one answered nothing: it was let through
+
+
+def test_serve_limits_requests_in_the_application_and_connections_in_uvicorn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from penalties.web._guard import RequestLimit
+    from penalties.web._serve import MAX_CONCURRENT
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **settings: seen.update(app=app, **settings))
+    web.serve(port=1)
+    outer = seen["app"].user_middleware[0]  # the last added: it runs first
+    assert (outer.cls, outer.kwargs) == (RequestLimit, {"limit": MAX_CONCURRENT})
+    assert seen["limit_concurrency"] > MAX_CONCURRENT  # connections, idle ones too
+    assert all(m.cls is not RequestLimit for m in web.create_app().user_middleware)

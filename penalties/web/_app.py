@@ -44,7 +44,7 @@ from penalties.statutes._catalog import Catalog
 from penalties.web._body import BodyRefused, ExactRoute
 from penalties.web._errors import Located, document, located, validation_document
 from penalties.web._facts import facts_document
-from penalties.web._guard import BodyLimit, HostGuard
+from penalties.web._guard import BodyLimit, HostGuard, RequestLimit
 from penalties.web._limits import LIMITS, MAX_BODY_BYTES, MAX_CODE, MAX_ID, MAX_TEXT
 from penalties.web._models import AssessRequest, CompareRequest, ErrorDocument, MapRequest
 from penalties.web._page import add_page
@@ -119,13 +119,15 @@ def _currency(field: str, code: str | None) -> str | None:
         return check_currency(code.strip())
 
 
-def create_app(*, catalog: Catalog | None = None,
-               allowed_hosts: Collection[str] | None = None) -> FastAPI:
+def create_app(*, catalog: Catalog | None = None, allowed_hosts: Collection[str] | None = None,
+               max_concurrent: int | None = None) -> FastAPI:
     """The HTTP API and the web page over ``catalog`` (default: the built-in provisions and
     ``PENALTIES_STATUTES``; a statute file that does not load is left out of the list,
     named in the log, and answers with its own error when asked for). ``allowed_hosts``:
     the names a request's ``Host`` may give (``None``: any), which keeps other sites'
-    pages from reaching a local server through a name of theirs (DNS rebinding)."""
+    pages from reaching a local server through a name of theirs (DNS rebinding);
+    ``max_concurrent``: the requests in progress at once (``None``: no limit), one more a
+    503 with the error document."""
     import penalties
 
     app = FastAPIOffline(title="penalties", version=__version__, description=_DESCRIPTION,
@@ -134,6 +136,8 @@ def create_app(*, catalog: Catalog | None = None,
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     if allowed_hosts is not None:  # (the last added runs first)
         app.add_middleware(HostGuard, hosts=allowed_hosts)
+    if max_concurrent is not None:
+        app.add_middleware(RequestLimit, limit=max_concurrent)
     _install_errors(app)
 
     shared = catalog if catalog is not None else Catalog(strict=False)

@@ -15,6 +15,7 @@ a request outside the models or the limits      422     ``InvalidRequest``, with
 ``RateNotFound``, ``UnknownSource``             422     no rate as asked: ask for another
                                                         date, currency or source
 ``SourceUnavailable`` (an online source down)   503     may work later
+too many requests in progress (``Busy``)        503     ``Retry-After: 1``
 a body larger than the limit                    413
 no plotting library for ``POST /chart``         501     the extra is not installed
 an unknown path, a wrong method                 404/405

@@ -1,4 +1,7 @@
-"""Two checks before anything else runs, each refusing with the one error document.
+"""Three checks before anything else runs, each refusing with the one error document.
+
+:class:`RequestLimit`: at most so many requests in progress at once; one more is answered
+503 at once, with ``Retry-After`` (the server's own limit would answer it in plain text).
 
 :class:`BodyLimit`: a request body is read whole, up to a limit, before the application
 sees it; a larger one (declared or sent) is refused with 413 at once.
@@ -16,16 +19,19 @@ from collections.abc import Collection
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimit", "HostGuard", "host_name", "loopback_hosts", "refuse"]
+__all__ = ["BodyLimit", "HostGuard", "RequestLimit", "host_name", "loopback_hosts",
+           "refuse"]
 
 
-async def refuse(send: Send, status: int, kind: str, field: str | None, message: str) -> None:
-    """Answer with the error document, and close the connection."""
+async def refuse(send: Send, status: int, kind: str, field: str | None, message: str,
+                 *extra: tuple[bytes, bytes]) -> None:
+    """Answer with the error document (and the ``extra`` headers), and close the
+    connection."""
     body = json.dumps({"error": {"type": kind, "field": field, "message": message}}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            (b"connection", b"close"), *extra]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -116,3 +122,29 @@ class BodyLimit:
             return await receive()  # after the body: the disconnection, when it comes
 
         await self.app(scope, replay, send)
+
+
+class RequestLimit:
+    """Pure ASGI middleware: at most ``limit`` requests in progress; one more is a 503
+    (``Busy``, ``Retry-After: 1``) at once. The count is kept on the event loop, which
+    runs every call of this middleware: no lock is needed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:
+            many = f"{self.limit} request{'s' if self.limit != 1 else ''}"
+            await refuse(send, 503, "Busy", None, f"the server is busy: {many} in progress "
+                         "(its limit); try again in a moment", (b"retry-after", b"1"))
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1

@@ -12,10 +12,13 @@ from penalties.web._guard import loopback_hosts
 if TYPE_CHECKING:
     from penalties.statutes._catalog import Catalog
 
-__all__ = ["MAX_CONCURRENT", "serve"]
+__all__ = ["MAX_CONCURRENT", "MAX_CONNECTIONS", "serve"]
 
-#: Requests in progress at once; more are answered 503 at once by uvicorn.
+#: Requests in progress at once; one more is answered 503 at once, with the error document
+#: (:class:`~penalties.web._guard.RequestLimit`).
 MAX_CONCURRENT = 32
+#: Connections at once, idle keep-alive ones too; more are answered 503 by uvicorn itself.
+MAX_CONNECTIONS = 4 * MAX_CONCURRENT
 #: Seconds an idle keep-alive connection stays open.
 KEEP_ALIVE_SECONDS = 5
 #: Largest request line and headers, in bytes.
@@ -26,14 +29,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, catalog: Catalog | None 
           log_level: str = "info", **options: Any) -> None:  # noqa: ANN401
     """Serve :func:`~penalties.web.create_app` on ``host``:``port`` with uvicorn until
     interrupted. On a loopback address the server answers only requests that name it
-    (``127.0.0.1``, ``localhost``, ``[::1]``); ``options`` go to ``uvicorn.run`` (e.g.
-    ``limit_concurrency``)."""
+    (``127.0.0.1``, ``localhost``, ``[::1]``), and at most :data:`MAX_CONCURRENT` requests
+    at once; ``options`` go to ``uvicorn.run`` (e.g. ``limit_concurrency``, its limit of
+    connections)."""
     import uvicorn
 
     from penalties.web._app import create_app
 
-    app = create_app(catalog=catalog, allowed_hosts=loopback_hosts(host))
-    settings: dict[str, Any] = {"limit_concurrency": MAX_CONCURRENT,
+    app = create_app(catalog=catalog, allowed_hosts=loopback_hosts(host),
+                     max_concurrent=MAX_CONCURRENT)
+    settings: dict[str, Any] = {"limit_concurrency": MAX_CONNECTIONS,
                                 "timeout_keep_alive": KEEP_ALIVE_SECONDS,
                                 "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
                                 "server_header": False, **options}
