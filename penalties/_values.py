@@ -132,6 +132,9 @@ def _parse(value: object) -> tuple[Decimal, str | None]:
 def _count(fact: Fact, raw: object) -> int:
     if isinstance(raw, str):
         text = raw.strip()
+        negative = text[:1] == "-" and text[1:].isascii() and text[1:].isdigit()
+        if negative:  # whole, and below every count's range (a count is never negative)
+            raise InvalidFacts(fact.name, f"{text} is out of range", fact.allowed)
         if not (text.isascii() and text.isdigit()):
             if _WHOLE_DECIMAL.fullmatch(text):  # "2.0": whole, but text is digits only
                 raise InvalidFacts(fact.name, f"{shown(raw)} is written as a decimal: give "

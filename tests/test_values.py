@@ -277,3 +277,17 @@ def test_a_count_written_as_a_decimal_says_so() -> None:
         assess("vn-225", {"offender": "person", "times": "2.0", "offence_date": "2018-03-19"})
     with pytest.raises(InvalidFacts, match=r"times: '2\.5' is not a whole number"):
         assess("vn-225", {"offender": "person", "times": "2.5", "offence_date": "2018-03-19"})
+
+
+def test_a_negative_count_in_text_is_out_of_range_not_no_whole_number() -> None:
+    """``--copies -1`` said "'-1' is not a whole number (allowed: 0 to 1000000)", which it
+    is; the number -1 said "out of range". Both say "out of range" now."""
+    from penalties import InvalidFacts, assess
+
+    for value, said in (("-1", "-1"), (" -12 ", "-12"), (-1, "-1")):
+        with pytest.raises(InvalidFacts, match=rf"^copies: {said} is out of range \(allowed: 0"):
+            assess("us-2319", {"copies": value})
+    with pytest.raises(InvalidFacts, match="is not a whole number"):
+        assess("us-2319", {"copies": "-1.5"})
+    with pytest.raises(InvalidFacts, match="is not a whole number"):
+        assess("us-2319", {"copies": "--1"})
