@@ -461,6 +461,9 @@ def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: s
     fetched = [leg.fetched_at for leg in legs if leg.fetched_at is not None]
     shown = exact if isinstance(exact, Decimal) else _CONTEXT.divide(
         Decimal(exact.numerator), Decimal(exact.denominator))
+    # a fixed leg holds every day from its first: the period is the other legs' (the fixed
+    # rates' first day when every leg is fixed)
+    dated = [leg for leg in legs if leg.basis != "fixed"] or list(legs)
     return Rate(
         base=base,
         quote=quote,
@@ -471,8 +474,8 @@ def _derived(base: str, quote: str, exact: Exact, legs: tuple[Rate, ...], how: s
         series=" × ".join(_unique([leg.series for leg in legs])),
         attribution="\n".join(_unique([leg.attribution for leg in legs])),
         basis=coarsest(*(leg.basis for leg in legs)),
-        period_start=min(leg.period_start for leg in legs),
-        period_end=max(leg.period_end for leg in legs),
+        period_start=min(leg.period_start for leg in dated),
+        period_end=max(leg.period_end for leg in dated),
         asked_for=legs[0].asked_for,
         fetched_at=min(fetched) if fetched else None,
         stale=any(leg.stale for leg in legs),
@@ -488,7 +491,8 @@ def cross(pivot_to_base: Rate, pivot_to_quote: Rate) -> Rate:
 
     ``pivot_to_base`` is P→A and ``pivot_to_quote`` is P→B; the result A→B is
     ``(P→B) / (P→A)`` with 50 significant digits, its basis the coarser of the two, its
-    period the union, stale if either is stale, and both legs kept.
+    period the union (a fixed leg's aside: it holds on every day of the other's), stale if
+    either is stale, and both legs kept.
 
     >>> d = date(2018, 3, 19)
     >>> def ecb(quote, text):

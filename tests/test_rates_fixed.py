@@ -110,6 +110,12 @@ def test_a_cross_with_a_fixed_leg_is_dated_by_its_market_leg() -> None:
     done = rates.convert("100 DEM", "USD", "2000-06-04")  # a Sunday
     assert done.rate.period_end == date(2000, 6, 2)
     assert done.rate.age_days == 2  # the market leg's age; a fixed rate is never old
+    # and it begins there: the fixed leg holds every day from 1999-01-01, so the cross was
+    # dated 1999-01-01 to 2000-06-02, as if it belonged to 17 months
+    assert done.rate.period_start == date(2000, 6, 2)
+    assert done.rate.to_dict()["period_start"] == "2000-06-02"
+    both = rates.get_rate("DEM", "FRF", "2000-06-04")  # two fixed legs: the fixed rates' day
+    assert (both.period_start, both.period_end) == (date(1999, 1, 1), date(1999, 1, 1))
 
 
 def test_every_source_converts_a_replaced_currency_at_its_fixed_rate(
