@@ -174,13 +174,13 @@ def provision(statute: Statute, locale: str) -> Text:
 def thresholds(table: Thresholds, locale: str) -> Text:
     """Every boundary of a provision, one table per kind of offender."""
     statute = table.statute
-    when = "" if table.on is None else f"on {table.on.isoformat()}: "  # the date asked
-    out: Text = [f"{statute.id}: {statute.model.title.en} (version in force {when}from "
-                 f"{table.version.isoformat()})"]
-    labels, money = {s.kind.value: s.label for s in statute.model.subjects}, statute.currency
+    when = f"{'' if table.on is None else f'on {table.on}: '}from {table.version}"  # ISO dates
+    out: Text = [f"{statute.id}: {statute.model.title.en} (version in force {when})"]
+    labels = {s.kind.value: s.label for s in statute.model.subjects}
     for subject in dict.fromkeys(r.subject for r in table):
         rows = tuple((r.ref if r.ref.startswith(r.tier_ref) else f"{r.tier_ref} via {r.ref}",
-                      r.fact, words.threshold(r, locale), words.condition(r, money, locale))
+                      r.fact, words.threshold(r, locale),
+                      words.condition(r, statute.currency, locale, table.figures))
                      for r in table if r.subject == subject)
         out.append(Table(("clause", "fact", "threshold", "only if"), rows,
                          labels.get(subject, subject), ("clause", "fact"), heading=2))

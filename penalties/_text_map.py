@@ -63,13 +63,13 @@ def tier_map(found: TierMap, locale: str) -> Text:
     for segment in found.segments:
         result = segment.result
         tier = segment.tier or ("not liable" if not result.liable else "none")
-        principal = words.joiner(result.principal_rule).join(
-            words.range_line(p, locale) for p in result.principal) or "-"
-        if segment.ranges_vary and segment.at is not None:  # which value, and the reckoning
-            at = _end(segment.at, None, found.currency, locale)
-            how = "; ".join(line for p in result.principal for line in p.basis)
-            principal += f" (at {found.fact} {at}, the ranges read {found.fact}" + (
-                f": {how})" if how else ")")
+        vary = segment.ranges_vary and segment.at is not None
+        principal = words.joiner(result.principal_rule).join(  # each with its reckoning
+            words.range_line(p, locale) + (f" [{'; '.join(p.basis)}]" if vary and p.basis
+                                           else "") for p in result.principal) or "-"
+        if vary and segment.at is not None:  # the value the ranges were reckoned at
+            at = _end(segment.at, segment.at_converted, found.currency, locale)
+            principal = f"at {found.fact} {at} (the ranges read it): {principal}"
         rows.append((_interval(segment, found.currency, locale), tier, principal))
     out: Text = [f"{found.provision}: {found.fact}, the other facts held; law in force on "
                  f"{found.offence_date.isoformat()}",

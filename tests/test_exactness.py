@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 import rates
 from cli import app
 from penalties import StatuteFileError, assess, assess_many, csv_to_csv, get_provision, thresholds
+from penalties.statutes._catalog import default_catalog
 from penalties.statutes._loader import load_statute
 
 runner = CliRunner()
@@ -332,8 +333,9 @@ def test_thresholds_say_the_date_their_version_was_chosen_for() -> None:
 def test_thresholds_list_the_tiers_an_act_or_the_provision_itself_triggers() -> None:
     """``thresholds gdpr-83`` printed its title and nothing else, and ``thresholds
     fr-l335-2`` only the aggravated tier: a tier triggered by the act committed (GDPR
-    Art. 83(4)-(6)), or by any case of the provision (the basic offence of L335-2), had no
-    row, as if the provision had no such tier."""
+    Art. 83(4)-(6)), by any case of the provision (the basic offence of L335-2) or by a
+    "none of" (17 U.S.C. 504(c)(1): neither willful nor innocent) had no row, as if the
+    provision had no such tier."""
     gdpr = thresholds("gdpr-83", date(2024, 1, 1))
     acts = {(r.tier_ref, r.words) for r in gdpr if r.kind == "act"}
     assert ("83(5)", "is '83-5-a': 83(5)(a): the basic principles for processing, including "
@@ -345,5 +347,16 @@ def test_thresholds_list_the_tiers_an_act_or_the_provision_itself_triggers() -> 
     assert all(r.fact == "act" and r.condition is None for r in basic)
     out = CliRunner().invoke(app, ["thresholds", "gdpr-83", "--on", "2024-01-01"]).output
     assert "83-5-a" in out
-    for provision in ("de-urhg-106", "kr-136", "jp-119", "us-504c"):
-        assert len(thresholds(provision, date(2024, 1, 1))) > 0, provision
+    # every tier of every version of every provision has its rows (ten provisions had
+    # none at all: the Vietnamese decrees, UrhG §106, Korean Art. 136...)
+    for statute in default_catalog():
+        for version in statute.versions:
+            table = thresholds(statute, version.effective_from)
+            listed = {(r.subject, r.tier) for r in table}
+            for subject, tiers in version.tiers.items():
+                for tier in tiers:
+                    assert (subject.value, tier.model.id) in listed, (statute.id, tier.ref)
+    none = [r for r in thresholds("us-504c", date(2024, 1, 1)) if r.kind == "none"]
+    assert {(r.fact, r.words, r.condition) for r in none if r.subject == "person"} == {
+        ("willful", "does not hold", "none of (innocent)"),
+        ("innocent", "does not hold", "none of (willful)")}

@@ -127,7 +127,7 @@ def test_issue_thresholds_at_80_columns_elide_nothing_and_stay_short() -> None:
     # Listed: a heading per row, then its threshold and its condition, wrapped at spaces.
     at = lines.index("  225(4)(a) · prior_admin_penalty")
     assert lines[at + 1] == "    threshold: is true"
-    assert lines[at + 2].startswith("    only if: (illicit_profit from ₫100,000,000 to ")
+    assert lines[at + 2].startswith("    only if: (illicit_profit from ₫100,000,000 (≈ $")
 
 
 def test_issue_a_no_break_space_held_in_fr_fr() -> None:

@@ -98,11 +98,15 @@ def test_a_map_whose_ranges_read_the_fact_says_at_which_value_and_how() -> None:
     the JSON gives the value (``ranges_at``)."""
     found = tier_map("eu/gdpr/83", {"offender": "entity", "act": "83-5-a",
                                     "offence_date": date(2020, 1, 1)}, "turnover")
-    text = "\n".join(str(line) for line in map_text(found, "en_US"))
-    assert "at a value inside" not in text
-    assert "(at turnover €0.00, the ranges read turnover: maximum: greatest of: EUR " in text
-    assert "0.04 × turnover EUR 0 = EUR 0.00 (83(5))" in text
+    [table] = [line for line in map_text(found, "en_US") if not isinstance(line, str)]
+    [(_, _, cell)] = table.rows  # type: ignore[attr-defined]
+    assert cell == ("at turnover €0.00 (the ranges read it): fine no minimum to "
+                    "€20,000,000.00 [maximum: greatest of: EUR 20,000,000 (83(5)); 0.04 × "
+                    "turnover EUR 0 = EUR 0.00 (83(5))]")
     assert found.segments[0].at == Decimal(0)
+    converted = tier_map("eu/gdpr/83", {"offender": "entity", "act": "83-5-a",
+                                        "offence_date": date(2020, 1, 1)}, "turnover", to="USD")
+    assert converted.segments[0].at_converted is not None  # the value's twin, shown too
     assert found.to_dict()["segments"][0]["ranges_at"] == "0"
     plain = tier_map("vn-225", {"offender": "person", "offence_date": date(2018, 3, 19)})
     assert {s.to_dict()["ranges_at"] for s in plain.segments} == {None}

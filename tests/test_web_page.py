@@ -195,6 +195,25 @@ def test_a_maximum_that_is_only_a_floor_is_shown_as_one() -> None:
     assert "at least EUR 20,000,000.00" in result, result
 
 
+def test_the_page_says_at_which_value_varying_ranges_are_shown_and_the_law_s_date() -> None:
+    """A reviewer's finding (2026-12-03): the map said "the ranges depend on the amount"
+    (for a count too) without the value they were shown at, which the JSON now gives
+    (``ranges_at``); the thresholds named the version's first day, not the date asked."""
+    with browser_page() as (page, url, problems):
+        _open(page, url, "eu/gdpr/83")
+        page.select_option("#fact-offender", "entity")
+        page.select_option("#fact-act", "83-5-a")
+        page.fill("#fact-offence_date", "2019-05-01")
+        page.fill("#fact-turnover", "1000000000 EUR")
+        _assess(page)
+        page.wait_for_selector("#map:not([hidden])")
+        shown = page.inner_text("#map").replace("\xa0", " ")
+        thresholds = page.inner_text("#thresholds").replace("\xa0", " ")
+    assert not problems, problems
+    assert "the ranges read turnover: these are at EUR 0" in shown, shown
+    assert "version in force on 2019-05-01: from 2018-05-25" in thresholds, thresholds
+
+
 def test_a_rate_date_without_a_currency_is_said_on_the_page() -> None:
     """A reviewer's finding (2026-12-03): the API now refuses a ``rate_date`` with nothing
     to convert, and the page sent one whenever the field was filled: it says so in its own

@@ -214,8 +214,8 @@ def node(trigger: Node, bands: Callable[[BandNode], str] | None = None) -> str:
         return f"act {trigger.act!r}"
     if isinstance(trigger, t.AlwaysNode):
         return trigger.label or "the act itself"
-    if isinstance(trigger, t.NoneNode):
-        return f"none of ({trigger.words})"
+    if isinstance(trigger, t.NoneNode):  # (its words, from its triggers', each worded here)
+        return "none of (" + " or ".join(node(c, bands) for c in trigger.children) + ")"
     assert isinstance(trigger, t.AnyNode | t.AllNode)
     word = " or " if isinstance(trigger, t.AnyNode) else " and "
     return "(" + word.join(node(c, bands) for c in trigger.children) + ")"

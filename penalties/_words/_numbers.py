@@ -6,7 +6,7 @@ Part of :mod:`penalties._words`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -190,17 +190,23 @@ def threshold(row: Threshold, locale: str | None = None) -> str:
                 lambda value: figure(figures[value], locale))
 
 
-def condition(row: Threshold, currency: str, locale: str | None = None) -> str:
+def condition(row: Threshold, currency: str, locale: str | None = None,
+              figures: Mapping[Exact, Figure] | None = None) -> str:
     """What must also hold for a threshold (``""``: nothing), its bands' amounts (in
     ``currency``, the law's) and counts formatted for ``locale`` (:attr:`Threshold.condition
-    <penalties.assessment._thresholds.Threshold>`, locale-neutral, without one)."""
+    <penalties.assessment._thresholds.Threshold>`, locale-neutral, without one); an amount
+    among ``figures`` (the table's bounds, by value) is shown as that figure, with its
+    converted amount when the table was converted."""
     from penalties._words._law import node
 
     if locale is None or not row.also:
         return row.condition or ""
+    known = figures or {}
 
     def shown(found: BandNode) -> str:
         def one(value: Decimal) -> str:
+            if found.money and value in known:
+                return figure(known[value], locale)
             if found.money:
                 return exact_money(value, currency, locale)
             return local_number(value, locale)

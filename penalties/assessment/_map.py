@@ -53,8 +53,9 @@ class Segment:
     """One interval of the fact with one answer: from ``low`` to ``high`` (``None``: no
     upper end), each end included or not as the law has it, in the statute's currency (or a
     count), the ends' ``converted`` twins when the map was converted, and the engine's answer
-    at a value inside (``ranges_vary``: the ranges read the fact itself, and are those at
-    that value, ``at``)."""
+    at one value of it (``ranges_vary``: the ranges read the fact itself, and are those at
+    that value, ``at``: the segment's lowest value, or one inside it when that is not
+    its own; ``at_converted`` its twin)."""
 
     low: Decimal
     low_included: bool
@@ -66,6 +67,7 @@ class Segment:
     high_converted: Figure | None = None
     #: When the ranges vary: the value of the fact whose answer the segment shows.
     at: Decimal | None = None
+    at_converted: Figure | None = None
 
     @property
     def tier(self) -> str | None:
@@ -307,7 +309,8 @@ def _segment(piece: Piece, vary: str | None, currency: str, rate: Rate | None) -
         return Segment(low, low_in, high, high_in, result, vary is not None, at=at)
     twin = convert_figure(Figure(low, currency), rate)
     high_twin = convert_figure(Figure(high, currency), rate) if high is not None else None
+    at_twin = convert_figure(Figure(at, currency), rate) if at is not None else None
     return Segment(low, low_in, high, high_in, convert_result(result, rate), vary is not None,
-                   twin.converted if twin else None,
-                   high_twin.converted if high_twin else None, at)
+                   twin.converted if twin else None, high_twin.converted if high_twin else None,
+                   at, at_twin.converted if at_twin and currency else None)
 

@@ -39,6 +39,7 @@ from penalties.statutes._triggers import (
     clause_of,
 )
 from rates import lookback
+from rates.exact import Exact
 
 if TYPE_CHECKING:
     from penalties.statutes._catalog import Catalog
@@ -62,8 +63,9 @@ class BandKeys(TypedDict, total=False):
 class ThresholdDocument(BandKeys):
     """One trigger of one tier: a band of an amount or a count (its bounds, kind "band"), a
     true/false fact ("flag"), a choice ("value"), the act committed ("act", fact ``act``),
-    any case of the provision ("always": the act it punishes, fact ``act``) or none of some
-    facts holding ("none", ``fact`` names them); condition names what must also hold."""
+    any case of the provision ("always": the act it punishes, fact ``act``) or a trigger
+    that must not hold ("none": one row for each of a "none of"); condition names what must
+    also hold."""
 
     subject: str
     tier: str
@@ -89,7 +91,9 @@ class ThresholdsDocument(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class Threshold:
-    """One trigger of one tier: a band of a quantity, or a true/false fact.
+    """One trigger of one tier: a band of a quantity, a true/false fact, a choice, the act
+    committed, any case of the provision, or a trigger that must not hold (``kind``: band,
+    flag, value, act, always, none).
 
     ``condition`` is ``None`` when the trigger selects the tier on its own, else it names
     what must also hold (e.g. a prior penalty for the second limb of Art. 225(4)(a)).
@@ -153,6 +157,12 @@ class Thresholds:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def figures(self) -> dict[Exact, Figure]:
+        """The bounds of the money bands as figures, by value (their converted amounts with
+        them when the table was converted)."""
+        return {f.exact: f for r in self.rows for f in (r.low, r.high) if f is not None}
 
     def to_dict(self) -> ThresholdsDocument:
         """The JSON document of ``penalties thresholds --json`` (``schema_version`` 1)."""
@@ -234,9 +244,15 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, also: tuple[No
         said = f"any case ({node.label})" if node.label else "any case of the provision"
         rows.append(Threshold(*where, ref, "act", "always", said, condition=condition,
                               also=also))
-    elif isinstance(node, NoneNode):
-        rows.append(Threshold(*where, ref, ", ".join(sorted(facts_of(node))), "none",
-                              words.node(node), condition=condition, also=also))
+    elif isinstance(node, NoneNode):  # each of its triggers must not hold: one row each
+        for i, child in enumerate(node.children):
+            others = tuple(c for j, c in enumerate(node.children) if j != i)
+            rest = (*also, NoneNode(node.ref, None, others, "")) if others else also
+            said = "does not hold" if isinstance(child, FlagNode) else (
+                f"does not hold: {words.node(child)}")
+            rows.append(Threshold(*where, ref, ", ".join(sorted(facts_of(child))) or "act",
+                                  "none", said, also=rest,
+                                  condition=" and ".join(words.node(n) for n in rest) or None))
     elif isinstance(node, AnyNode):
         for child in node.children:
             _walk(child, where, currency, also, rows)

@@ -258,7 +258,8 @@
       return " (≈ " + (low && high ? low + " to " + high : low ? low + " or more" : "under " + high) + ")";
     };
     put($("thresholds-body"),
-      el("p", {}, doc.provision + ", version in force from " + doc.version + "; amounts in " + doc.currency),
+      el("p", {}, doc.provision + ", version in force " + (doc.on ? "on " + doc.on + ": " : "") + "from " +
+         doc.version + "; amounts in " + doc.currency),
       subjects.map((s) => {
         const table = el("table", {}, el("caption", {}, words(s)),
           el("tr", {}, ["clause", "fact", "threshold", "only if"].map((h) => el("th", { scope: "col" }, h))),
@@ -287,7 +288,8 @@
         (h) => el("th", { scope: "col" }, h))),
       doc.segments.map((s) => el("tr", {}, el("td", {}, span(s) + twin(s)),
         el("td", { class: "money" }, s.interval), el("td", { class: "ref" }, s.tier_ref || (s.liable ? "no tier" : "not liable")),
-        el("td", {}, answer(s), s.ranges_vary ? el("div", { class: "help" }, "the ranges depend on the amount") : null)))),
+        el("td", {}, answer(s), s.ranges_vary ? el("div", { class: "help" }, "the ranges read " + words(doc.fact) +
+          (s.ranges_at === null ? "" : ": these are at " + figure(s.ranges_at))) : null)))),
       doc.conversion ? rateLine(doc.conversion) : null);
     $("map").hidden = false;
   }
