@@ -280,7 +280,7 @@ def _frame(drawing: Drawing, axes: list[Axes], found: TierMap, pieces: list[_Pie
                        fontsize=9, fontweight="bold", color="#333333")
         if piece.varies:
             first.text(middle, 0.06, f"the ranges read {words.kind(found.fact)}:\nshown at "
-                       "one value inside (hatched)", transform=first.get_xaxis_transform(),
+                       "one value (hatched)", transform=first.get_xaxis_transform(),
                        ha="center", va="bottom", fontsize=7, color="#333333")
     if last.open_ended:  # where the drawing stops, not a boundary of the law
         ticks[float(last.end)] = words.number(Figure(last.end, found.rate.quote).amount
