@@ -312,5 +312,5 @@ def _segment(piece: Piece, vary: str | None, currency: str, rate: Rate | None) -
     at_twin = convert_figure(Figure(at, currency), rate) if at is not None else None
     return Segment(low, low_in, high, high_in, convert_result(result, rate), vary is not None,
                    twin.converted if twin else None, high_twin.converted if high_twin else None,
-                   at, at_twin.converted if at_twin and currency else None)
+                   at, at_twin.converted if at_twin else None)
 

@@ -61,7 +61,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorDocument, "description": what} for status, what in (
         (404, "No provision with that id or alias"),
         (422, "A value the library cannot use (the field and the library's message)"),
-        (503, "An online rate source is unavailable"))}
+        (503, "An online rate source is unavailable, or the server is busy (Retry-After)"))}
 _DESCRIPTION = (
     "What a statute puts at stake for the facts of a case, with its sources. Every answer "
     "is the library's own JSON document; every error is `{\"error\": {\"type\", \"field\", "
