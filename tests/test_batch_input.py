@@ -483,3 +483,20 @@ def test_a_line_of_white_space_is_no_row_as_an_empty_line_is(tmp_path: Path,
     assert [int(r["row"]) for r in written] == [1, 2]
     fields = batch(tmp_path, "\n".join([HEADER, ROWS[0], ",,,"]) + "\n", output=output)
     assert fields.exit_code != EXIT_OK  # four empty fields: a row without an offender
+
+
+@pytest.mark.parametrize("column", ["illicit_profit_currency", "currency", "ccy", "profit_ccy",
+                                    "Currency (ISO)", "IllicitProfitCurrency"])
+def test_a_currency_column_is_refused_not_carried(tmp_path: Path, column: str) -> None:
+    """A fresh user's finding (2026-12-03): ``illicit_profit,illicit_profit_currency`` with
+    ``10000,USD`` was carried through, and every amount read in the law's currency: VND
+    10,000, no tier, where USD 10,000 is VND 224,630,000 and meets Art. 225(1)."""
+    source = tmp_path / "cases.csv"
+    source.write_text(f"id,offender,offence_date,illicit_profit,{column}\n"
+                      "x1,person,2018-03-19,10000,USD\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["batch", str(source), "--provision", "vn-225",
+                                   "-o", str(tmp_path / "out.csv")])
+    assert out.exit_code == EXIT_BAD_INPUT, out.output
+    assert f"column '{column}': holds currencies" in out.output
+    assert "'10000 USD'" in out.output
+    assert not (tmp_path / "out.csv").exists()

@@ -30,7 +30,8 @@ from penalties.batch._rows import LONE_SURROGATE, BadRow, Case, refused_id
 if TYPE_CHECKING:
     from penalties._vocabulary import Vocabulary
 
-__all__ = ["ABOUT", "ALSO", "UNITS", "VAGUE", "Header", "fold", "near_fact", "vague_kind", "words"]
+__all__ = ["ABOUT", "ALSO", "CURRENCY", "UNITS", "VAGUE", "Header", "fold", "near_fact",
+           "vague_kind", "words"]
 
 _DROPPED = str.maketrans("", "", " \t\r\n\u00a0\u202f\u200b\ufeff_-")
 
@@ -73,6 +74,10 @@ UNITS = frozenset({"in", "of", "the", "dd", "mm", "yyyy", "yy", "iso", "k", "m",
 #: Column names that could be any fact of a kind, and that kind.
 VAGUE = {"date": "date", "amount": "amount", "value": "amount", "sum": "amount",
          "total": "amount", "count": "count", "quantity": "count"}
+#: Words of a column that holds currencies (``illicit_profit_currency``, ``Currency (ISO)``,
+#: ``ccy``): an amount's currency is written in its cell, so carrying such a column would
+#: read every amount beside it in the law's currency.
+CURRENCY = frozenset({"currency", "currencies", "ccy", "curr", "cur"})
 #: Other names of facts, in words (``Date of offence``).
 ALSO = {("date", "of", "offence"): "offence_date", ("date", "of", "offense"): "offence_date",
         ("date", "of", "the", "offence"): "offence_date",
@@ -214,6 +219,11 @@ class Header:
                 raise InvalidFacts(f"column {shown(column)}", "its name cannot be copied to "
                                    f"the output: {problem}", "column names in UTF-8 text")
             near = near_fact(column, vocabulary)
+            if not strict and CURRENCY.intersection(words(column)):
+                raise InvalidFacts(f"column {shown(column)}", "holds currencies, never read "
+                                   "from a column: write each amount with its currency in "
+                                   "its cell ('10000 USD')", "a name without 'currency' to "
+                                   "copy the column to the output")
             if not strict and (kind := vague_kind(column)) is not None:
                 raise InvalidFacts(f"column {shown(column)}", f"names no one fact: it could "
                                    f"be any {kind} fact ({', '.join(vocabulary.names(kind))})",
