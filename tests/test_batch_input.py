@@ -500,3 +500,16 @@ def test_a_currency_column_is_refused_not_carried(tmp_path: Path, column: str) -
     assert f"column '{column}': holds currencies" in out.output
     assert "'10000 USD'" in out.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_case_that_is_not_a_mapping_is_a_row_with_its_error() -> None:
+    """A fresh user's finding (2026-12-03): ``assess_many([good, None, ...])`` yielded the
+    good row, then stopped with "AttributeError: 'NoneType' object has no attribute 'get'"
+    and no row number; a row that cannot be read is a result with its error."""
+    good = {"offender": "person", "illicit_profit": "60000000", "offence_date": "2018-03-19"}
+    results = list(assess_many([good, None, "x", ["offender", "person"], 5, good], "vn-225"))
+    assert [r.row for r in results] == [1, 2, 3, 4, 5, 6]
+    assert (results[0].error, results[5].error) == (None, None)
+    assert results[1].error == ("case: None is not a case (allowed: a mapping of facts (a "
+                                "dict) or Facts)")
+    assert all(r.error and "is not a case" in r.error for r in results[1:5])

@@ -275,6 +275,9 @@ class Assessor:
         ident = None
         carried = case.carried if type(case) is Case else ()
         try:
+            if not isinstance(case, Facts | Mapping):  # None, a text, a list...: no case
+                raise InvalidFacts("case", f"{shown(case)} is not a case",
+                                   "a mapping of facts (a dict) or Facts")
             if not isinstance(case, Facts):
                 raw_id = case.get("id")
                 ident = None if raw_id is None or raw_id == "" else str(raw_id)
