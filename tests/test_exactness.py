@@ -360,3 +360,23 @@ def test_thresholds_list_the_tiers_an_act_or_the_provision_itself_triggers() -> 
     assert {(r.fact, r.words, r.condition) for r in none if r.subject == "person"} == {
         ("willful", "does not hold", "none of (innocent)"),
         ("innocent", "does not hold", "none of (willful)")}
+
+
+def test_a_bound_in_units_without_a_units_table_is_refused_when_the_file_loads(
+        write_statute: Callable[..., Path]) -> None:
+    """A fresh user's finding (2026-12-03): ``max = { units = 10 }`` in a file with no
+    ``[units]`` passed ``validate``; a case reaching it then failed with "no version in
+    force on 0001-01-01 (versions cover no indexed unit is defined)", exit 3, blaming the
+    offence date. It is a statute-file error naming the bound."""
+    import tomllib
+
+    import penalties
+
+    source = Path(penalties.__file__).parent / "data" / "br" / "codigo-penal" / "184.toml"
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    load_statute(write_statute(data, "br/codigo-penal/184.toml"))  # as shipped: it loads
+    del data["units"]
+    with pytest.raises(StatuteFileError, match=r"versions\[0\]\.tiers\[\d+\]\.principal\[\d\]\."
+                       r"day_fine\.daily_min\.units: a bound in indexed units, and the file "
+                       r"has no \[units\] table"):
+        load_statute(write_statute(data, "br/codigo-penal/184.toml"))

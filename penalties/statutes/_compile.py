@@ -96,11 +96,25 @@ def _leniency(model: StatuteFile, general: General | None,
 
 
 def _check_units(model: StatuteFile, problems: Problems) -> None:
-    if model.units is None:
+    if model.units is None:  # a bound in units needs the file's [units] to be worth anything
+        for where in _units_used(model.model_dump(exclude_none=True)["versions"], "versions"):
+            problems.add(where, "a bound in indexed units, and the file has no [units] table "
+                         "giving their value")
         return
     dates = [v.effective_from for v in model.units.values]
     if dates != sorted(set(dates)):
         problems.add("units.values", "unit values must have distinct dates in ascending order")
+
+
+def _units_used(value: object, where: str) -> list[str]:
+    """The places of a dumped model where a bound counts indexed units (``units = 10``)."""
+    if isinstance(value, dict):
+        if value.get("units") is not None:
+            return [f"{where}.units"]
+        return [p for k, v in value.items() for p in _units_used(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _units_used(v, f"{where}[{i}]")]
+    return []
 
 
 def _check_cases(model: StatuteFile, vocabulary: Vocabulary, problems: Problems) -> None:
