@@ -380,3 +380,26 @@ def test_a_bound_in_units_without_a_units_table_is_refused_when_the_file_loads(
                        r"day_fine\.daily_min\.units: a bound in indexed units, and the file "
                        r"has no \[units\] table"):
         load_statute(write_statute(data, "br/codigo-penal/184.toml"))
+
+
+@pytest.mark.parametrize(("first", "second", "problem"), [
+    ({"to": 2}, {"from": 3}, None),                        # 1-2, then 3 or more: they tile
+    ({"below": 3}, {"from": 3}, None),
+    ({"to": 2}, {"above": 2}, None),
+    ({"to": 2}, {"from": 4}, "leave a gap between 2 and 4"),  # 3 is in neither
+    ({"to": 3}, {"from": 3}, "overlap at 3"),
+])
+def test_count_bands_tile_whole_numbers(write_statute: Callable[..., Path],
+                                        statute_data: dict[str, Any], first: dict[str, int],
+                                        second: dict[str, int], problem: str | None) -> None:
+    """A fresh user's finding (2026-12-03): ``times`` "1 to 2" then "3 or more" was
+    refused as "a gap between 2 and 3", though no count lies between them."""
+    tiers = statute_data["versions"][0]["tiers"]
+    tiers[0]["when"] = {"any": [{"quantity": "times", "from": 1, **first}]}
+    tiers[1]["when"] = {"any": [{"quantity": "times", **second}]}
+    path = write_statute(statute_data, "xx/test-code/1.toml")
+    if problem is None:
+        load_statute(path)
+    else:
+        with pytest.raises(StatuteFileError, match=problem):
+            load_statute(path)

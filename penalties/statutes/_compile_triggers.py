@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from penalties import _words as words
 from penalties._errors import FieldProblem, shown
@@ -43,6 +43,7 @@ from penalties.statutes._triggers import (
     clause_of,
     grown,
 )
+from rates.exact import CONTEXT, total
 
 __all__ = ["MAX_TRIGGER_DEPTH", "MAX_TRIGGER_NODES", "Problems", "Triggers", "band_bounds",
            "facts_of"]
@@ -62,6 +63,15 @@ class Problems:
     def add(self, location: str, message: str) -> None:
         """Record one problem at a field path."""
         self.items.append(FieldProblem(location, message))
+
+
+def _whole(value: Decimal) -> bool:
+    return value == _round(value, ROUND_FLOOR)
+
+
+def _round(value: Decimal, rounding: str) -> Decimal:
+    """``value`` to a whole number with ``rounding``, exactly (the library's context)."""
+    return value.to_integral_value(rounding, CONTEXT)
 
 
 @dataclass
@@ -214,7 +224,14 @@ class Triggers:
             self.problems.add(b.location, f"{what} overlap")
             return
         (hi, hi_in), (lo, lo_in) = a.upper, b.lower
-        if hi > lo or (hi == lo and hi_in and lo_in):
+        if self.vocabulary.kind(quantity) == "count":  # whole numbers: "to 2", "from 3" tile
+            last = (hi if hi_in else total(hi, -1)) if _whole(hi) else _round(hi, ROUND_FLOOR)
+            first = (lo if lo_in else total(lo, 1)) if _whole(lo) else _round(lo, ROUND_CEILING)
+            if first <= last:
+                self.problems.add(b.location, f"{what} overlap at {first}")
+            elif first > total(last, 1):
+                self.problems.add(b.location, f"{what} leave a gap between {last} and {first}")
+        elif hi > lo or (hi == lo and hi_in and lo_in):
             self.problems.add(b.location, f"{what} overlap at {lo}")
         elif hi < lo or (hi == lo and not hi_in and not lo_in):
             self.problems.add(b.location, f"{what} leave a gap between {hi} and {lo}")
