@@ -349,6 +349,8 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
                 *(i.rate for r in found.results for i in r.inputs))
     _unused(rate_date, input_rate_date, source, [r.rate for r in found.results],
             sum(len(r.inputs) for r in found.results))
+    if found.unanswered and not found.results:  # shown, and said: no provision answered
+        raise typer.Exit(EXIT_NO_DATA)
 
 
 @app.command("list")

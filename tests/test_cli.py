@@ -254,6 +254,22 @@ def test_compare_needs_known_provisions() -> None:
     assert result.exit_code == EXIT_NO_DATA
 
 
+def test_compare_that_no_provision_answers_exits_3_after_saying_why() -> None:
+    """A fresh user's finding (2026-12-03): when no provision could answer (an offence of
+    1990, before every version), compare printed its "No answer" lines and exited 0, where
+    assess exits 3 for the same facts: a script could not tell it from an answer."""
+    for extra in ((), ("--json",)):
+        result = run("compare", "vn-225", "fr-l335-2", "--profit", "1", "--offence-date",
+                     "1990-01-01", *extra)
+        assert result.exit_code == EXIT_NO_DATA, result.output
+        assert "no version in force" in result.stdout
+    some = run("compare", "gdpr-83", "fr-l335-2", "--profit", "1", "--offence-date",
+               "2010-01-01", "--json")  # one answers (L335-2), one does not (GDPR: 2018)
+    assert some.exit_code == 0, some.output
+    found = json.loads(some.stdout)
+    assert (len(found["results"]), len(found["unanswered"])) == (1, 1)
+
+
 def test_thresholds_lists_every_boundary() -> None:
     result = run("thresholds", "vn-225", "--on", "2018-03-19")
     assert result.exit_code == 0
