@@ -340,7 +340,7 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
     if every == bool(provisions):
         raise typer.BadParameter("give provision ids, or --all (one of the two)",
                                  param_hint="ID")
-    catalog = _catalog(statutes)
+    catalog = _catalog(statutes, strict=not every)  # --all: the files that load, as `list`
     found = compare_all(facts, None if every else provisions, catalog=catalog, to=to,
                         rate_date=_day(rate_date, "--rate-date"), rate_source=source,
                         input_rate_date=_day(input_rate_date, "--input-rate-date"))
@@ -349,6 +349,7 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
                 *(i.rate for r in found.results for i in r.inputs))
     _unused(rate_date, input_rate_date, source, [r.rate for r in found.results],
             sum(len(r.inputs) for r in found.results))
+    _unloaded(catalog)
     if found.unanswered and not found.results:  # shown, and said: no provision answered
         raise typer.Exit(EXIT_NO_DATA)
 
@@ -360,6 +361,12 @@ def list_command(as_json: Json = False, statutes: Statutes = None) -> None:
     catalog = _catalog(statutes, strict=False)
     rows = [s.summary() for s in catalog]
     _answer(as_json, lambda: rows, lambda text: text.provisions(rows))
+    _unloaded(catalog)
+
+
+def _unloaded(catalog: Catalog) -> None:
+    """Each statute file of ``catalog`` that did not load, one line on stderr, then exit 2
+    (the answer, from the files that loaded, is printed before)."""
     from penalties._text import unloaded
 
     for line in unloaded(catalog.problems):

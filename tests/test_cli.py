@@ -270,6 +270,24 @@ def test_compare_that_no_provision_answers_exits_3_after_saying_why() -> None:
     assert (len(found["results"]), len(found["unanswered"])) == (1, 1)
 
 
+def test_compare_all_answers_from_the_files_that_load_and_names_the_others(
+        tmp_path: Path) -> None:
+    """A fresh user's finding (2026-12-03): with one broken statute file in --statutes,
+    ``compare --all`` refused to answer at all (exit 2), while the HTTP API answered from
+    the rest of the catalogue, as the README promises ("the rest stays usable")."""
+    broken = tmp_path / "yy" / "act" / "1.toml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('schema_version = 1\nid = "yy/act/1"\ncurrency = "XYZ"\n',
+                      encoding="utf-8")
+    result = run("--statutes", str(tmp_path), "compare", "--all", "--profit", "1 USD",
+                 "--offence-date", "2020-01-01", "--json")
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    found = json.loads(result.stdout)
+    assert "vn/penal-code/225" in [r["provision"]["id"] for r in found["results"]]
+    assert "not loaded: " in result.stderr
+    assert "1.toml" in result.stderr
+
+
 def test_thresholds_lists_every_boundary() -> None:
     result = run("thresholds", "vn-225", "--on", "2018-03-19")
     assert result.exit_code == 0
