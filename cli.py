@@ -219,8 +219,8 @@ Source = Annotated[str | None, typer.Option(
     "currency-api, worldbank, open-er-api, or a chain such as 'ecb,snapshot'.")]
 Extra = Annotated[list[str] | None, typer.Option(
     "--fact", metavar="NAME=VALUE", help="A fact a statute file declares (repeatable).")]
-Day = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="The version in force, "
-                                         "and the rate, on this date (default: today).")]
+Day = Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="The date whose rate "
+                                         "converts the amount (default: today).")]
 
 
 @app.callback()

@@ -288,6 +288,14 @@ def test_compare_all_answers_from_the_files_that_load_and_names_the_others(
     assert "1.toml" in result.stderr
 
 
+def test_convert_help_says_what_on_chooses() -> None:
+    """A fresh user's finding (2026-12-03): ``convert --help`` said ``--on`` chose "the
+    version in force", which a conversion has none of."""
+    shown = " ".join(run("convert", "--help").stdout.split())
+    assert "The date whose rate converts the amount (default: today)." in shown
+    assert "version in force" not in shown
+
+
 def test_thresholds_lists_every_boundary() -> None:
     result = run("thresholds", "vn-225", "--on", "2018-03-19")
     assert result.exit_code == 0
