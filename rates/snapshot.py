@@ -196,10 +196,14 @@ class SnapshotSource:
     name = "snapshot"
     title = "Embedded snapshot: ECB daily, IMF monthly (VND) and annual rates"
     online = False
-    description = (
-        "Offline. ECB euro reference rates 1999-2026 (daily), IMF end-of-month VND per USD "
-        "2010-2025, IMF annual averages of ~170 currencies 1950-2024."
-    )
+
+    @property
+    def description(self) -> str:
+        """Offline, and what the snapshot in use holds, from its own manifest (embedded or
+        refreshed): each dataset's years and currencies, as ``rates info`` counts them."""
+        held = [f"{d.title} {d.first[:4]}-{d.last[:4]}, {len(d.coverage)} "
+                f"currenc{'y' if len(d.coverage) == 1 else 'ies'}" for d in self.info().datasets]
+        return "Offline. " + "; ".join(held) + "."
 
     def __init__(
         self,

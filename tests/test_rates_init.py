@@ -119,3 +119,16 @@ def test_a_conversion_while_another_thread_imports_py_moneyed() -> None:
         "print(c.rounded, type(rates.convert(c.converted, 'EUR', '2018-03-19')).__name__)"
     )
     assert _run(code) == "44517.65 Conversion"
+
+
+def test_the_snapshot_describes_what_it_holds_from_its_own_manifest() -> None:
+    """A fresh user's finding (2026-12-03): ``rates sources`` said "IMF annual averages of
+    ~170 currencies 1950-2024" while ``rates info`` said 1940 to 2024 and 172 currencies:
+    the description was written by hand and had drifted (and would after a refresh)."""
+    source = rates.get_source("snapshot")
+    info = rates.snapshot_info()
+    for dataset in info.datasets:
+        count = len(dataset.coverage)
+        assert (f"{dataset.title} {dataset.first[:4]}-{dataset.last[:4]}, {count} "
+                f"currenc{'y' if count == 1 else 'ies'}") in source.description
+    assert source.description.startswith("Offline. ")
