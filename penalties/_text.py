@@ -176,11 +176,11 @@ def thresholds(table: Thresholds, locale: str) -> Text:
     statute = table.statute
     when = f"{'' if table.on is None else f'on {table.on}: '}from {table.version}"  # ISO dates
     out: Text = [f"{statute.id}: {statute.model.title.en} (version in force {when})"]
-    labels = {s.kind.value: s.label for s in statute.model.subjects}
+    labels, known = {s.kind.value: s.label for s in statute.model.subjects}, table.figures
     for subject in dict.fromkeys(r.subject for r in table):
         rows = tuple((r.ref if r.ref.startswith(r.tier_ref) else f"{r.tier_ref} via {r.ref}",
                       r.fact, words.threshold(r, locale),
-                      words.condition(r, statute.currency, locale, table.figures))
+                      words.condition(r, statute.currency, locale, known))
                      for r in table if r.subject == subject)
         out.append(Table(("clause", "fact", "threshold", "only if"), rows,
                          labels.get(subject, subject), ("clause", "fact"), heading=2))

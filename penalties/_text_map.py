@@ -63,12 +63,12 @@ def tier_map(found: TierMap, locale: str) -> Text:
     for segment in found.segments:
         result = segment.result
         tier = segment.tier or ("not liable" if not result.liable else "none")
-        vary = segment.ranges_vary and segment.at is not None
+        value = segment.at if segment.ranges_vary else None  # the ranges reckoned there
         principal = words.joiner(result.principal_rule).join(  # each with its reckoning
-            words.range_line(p, locale) + (f" [{'; '.join(p.basis)}]" if vary and p.basis
-                                           else "") for p in result.principal) or "-"
-        if vary and segment.at is not None:  # the value the ranges were reckoned at
-            at = _end(segment.at, segment.at_converted, found.currency, locale)
+            words.range_line(p, locale) + (f" [{'; '.join(p.basis)}]" if value is not None
+                                           and p.basis else "") for p in result.principal) or "-"
+        if value is not None:
+            at = _end(value, segment.at_converted, found.currency, locale)
             principal = f"at {found.fact} {at} (the ranges read it): {principal}"
         rows.append((_interval(segment, found.currency, locale), tier, principal))
     out: Text = [f"{found.provision}: {found.fact}, the other facts held; law in force on "

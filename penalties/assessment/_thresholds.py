@@ -247,7 +247,8 @@ def _walk(node: Node, where: tuple[str, str, str], currency: str, also: tuple[No
     elif isinstance(node, NoneNode):  # each of its triggers must not hold: one row each
         for i, child in enumerate(node.children):
             others = tuple(c for j, c in enumerate(node.children) if j != i)
-            rest = (*also, NoneNode(node.ref, None, others, "")) if others else also
+            rest = (*also, NoneNode(node.ref, None, others, " or ".join(
+                words.node(c) for c in others))) if others else also  # worded as compiled
             said = "does not hold" if isinstance(child, FlagNode) else (
                 f"does not hold: {words.node(child)}")
             rows.append(Threshold(*where, ref, ", ".join(sorted(facts_of(child))) or "act",
