@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rates._unit_breaks import transformations
+
 __all__ = ["ECB_ATTRIBUTION", "IMF_ATTRIBUTION", "IMF_LICENCE", "IMF_MONTHLY_SUBSET", "MISLABELLED",
            "PRIMARY_COUNTRY", "RELABELLED", "annual_entry", "ecb_entry", "monthly_entry"]
 
@@ -118,6 +120,7 @@ def annual_entry(source: dict[str, object], found: dict[str, Any]) -> dict[str, 
         "(see 'country'); the USD series (always 1) is dropped; dropped as mislabelled: "
         + "; ".join(f"{code} ({why})" for code, why in sorted(MISLABELLED.items()))
         + "; kept under the code of their values: "
-        + "; ".join(f"{code} as {to} ({why})" for code, (to, why) in sorted(RELABELLED.items())),
+        + "; ".join(f"{code} as {to} ({why})" for code, (to, why) in sorted(RELABELLED.items()))
+        + "; " + transformations(),
         **found,
     }

@@ -26,7 +26,9 @@ countries, the series of one country (:data:`PRIMARY_COUNTRY`) is kept; the USD 
 (always 1) and the series whose code is not the currency of their values
 (:data:`~rates._datasets.MISLABELLED`: Zimbabwe's, labelled ZWG) are dropped, and those
 labelled with another code than their values' (:data:`~rates._datasets.RELABELLED`: UYW,
-VED, HRD) are kept under the code of their values (UYU, VEF, HRK). The same
+VED, HRD) are kept under the code of their values (UYU, VEF, HRK); the years of a series in
+an older unit are rescaled or left out, and a series with a jump of a hundredfold between
+two observations is refused unless its reason is known (:mod:`rates._unit_breaks`). The same
 inputs always give byte-identical output. Every row is checked
 (:class:`~rates.errors.InvalidSnapshotInput` names the file, row and field).
 ``scripts/build_snapshot.py`` writes the embedded snapshot with :func:`build`;
@@ -55,6 +57,7 @@ from rates._datasets import (
     ecb_entry,
     monthly_entry,
 )
+from rates._unit_breaks import check_jumps, corrected, coverage_notes
 from rates.errors import InvalidSnapshotInput
 
 __all__ = [
@@ -221,7 +224,9 @@ def read_imf_annual(
         if kept != code and kept in by_country:
             raise BuildError(f"{path.name}: {code} would be kept as {kept}, which the file "
                              "lists too; check RELABELLED")
-        series[kept] = _sorted_unique(candidates[country], f"{path.name} {code}")
+        where = f"{path.name} {code}"
+        series[kept] = corrected(kept, _sorted_unique(candidates[country], where))
+        check_jumps(kept, series[kept], where)
         countries[kept] = country
     if not series:
         raise BuildError(f"{path.name}: no currency other than USD")
@@ -284,6 +289,7 @@ def annual_piece(path: Path) -> Piece:
     files, found = _dated("imf-annual", series)
     for code, entry in found["currencies"].items():
         entry["country"] = countries[code]
+        entry.update(coverage_notes(code))
     return files, annual_entry(_input(path), found)
 
 

@@ -435,8 +435,21 @@ class SnapshotSource:
             )
         return (
             f"no rate for {pair} in the {self.label}: {code} is covered by "
-            + "; ".join(covered)
+            + "; ".join(covered) + self._left_out(code, on)
         )
+
+    def _left_out(self, code: str, on: date) -> str:
+        """What a "no rate" error adds when the annual years it looked for were left out of
+        the series by the build (:data:`rates._unit_breaks.DROPPED`)."""
+        entry = self._store.coverage(_ANNUAL, code)
+        dropped = None if entry is None else entry.get("dropped")
+        if not isinstance(dropped, dict):
+            return ""
+        first, last = int(dropped["first"]), int(dropped["last"])
+        if not any(first <= year <= last for year in annual_years(on, self.annual_rule)):
+            return ""
+        years = str(first) if first == last else f"{first} to {last}"
+        return f"; its years {years} are left out of the IMF series: {dropped['why']}"
 
     # -- information --------------------------------------------------------------------
 
