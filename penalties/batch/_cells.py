@@ -62,11 +62,17 @@ RATE_SAID: tuple[str, ...] = (
 #: this offender on that date at all, ``tier_applies`` whether a tier applies. They replace
 #: the column ``liable``, which said the first and was read as the second: gone rather than
 #: kept, so that a reader of it fails on the missing name instead of misreading it.
+#: ``fine_max_kind`` (and each kind's ``_max_kind``) says what its maximum cell is, as an
+#: empty cell cannot: ``limit`` (the law's maximum), ``floor`` (the law's maximum is at
+#: least it: a term left out for want of its fact, GDPR Art. 83(5) without the turnover),
+#: ``none`` (the law sets no maximum: the cell is empty), or empty when the row has no such
+#: penalty (the JSON's ``max: null`` and ``max_is_floor``).
 CSV_COLUMNS: tuple[str, ...] = (
     "row", "id", "provision", "version", "offender", "offence_date", "offence_date_given",
     "can_be_liable", "tier_applies", "tier", "tier_ref", "currency",
     *(f"{k}_{b}" for k in _MONEY_KINDS for b in ("min", "max")),
     *(f"{k}_{b}_months" for k in _TIME_KINDS for b in ("min", "max")),
+    *(f"{k}_max_kind" for k in (*_MONEY_KINDS, *_TIME_KINDS)),
     "additional", "converted_currency",
     *(f"{k}_{b}_converted" for k in _MONEY_KINDS for b in ("min", "max")),
     *RATE_SAID, "reasons", "notes", "error",
@@ -87,6 +93,7 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
     for item in template.principal:
         ranges.setdefault(item.kind, []).append(item)
     by_kind = {name: _span(items) for name, items in ranges.items()}
+    max_kinds = {name: _max_kind(items) for name, items in ranges.items()}
     # the law chosen between the offence's and the trial's, and why (its last line: the
     # others name the template's own dates, which the rows of a class do not share)
     notes = [*template.law_choice[-1:], *template.notes, *_qualified(ranges)]
@@ -101,6 +108,7 @@ def class_cells(template: Assessment) -> tuple[str, ...]:
             tier.ref if tier else "", p.currency,
             *(v for k in _MONEY_KINDS for v in by_kind.get(k, ("", ""))),
             *(v for k in _TIME_KINDS for v in by_kind.get(k, ("", ""))),
+            *(max_kinds.get(k, "") for k in (*_MONEY_KINDS, *_TIME_KINDS)),
             words.additional_cell(template.additional), " | ".join(notes), "")
 
 
@@ -111,6 +119,15 @@ def _span(items: list[PenaltyRange]) -> tuple[str, str]:
     low, high = _ends(items)
     return (words.bound_cells(low)[0] if low is not None else "",
             words.bound_cells(high)[1] if high is not None else "")
+
+
+def _max_kind(items: list[PenaltyRange]) -> str:
+    """The ``_max_kind`` cell of a kind's ranges (:data:`CSV_COLUMNS`): ``none`` when a
+    range has no maximum, ``floor`` when the highest is only a floor, else ``limit``."""
+    high = _ends(items)[1]
+    if high is None or (high.high if high.is_money else high.max_months) is None:
+        return "none"
+    return "floor" if high.high_is_floor else "limit"
 
 
 def _ends(items: list[PenaltyRange]) -> tuple[PenaltyRange | None, PenaltyRange | None]:

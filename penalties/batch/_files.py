@@ -11,29 +11,30 @@ The CSV output has these columns (:data:`CSV_COLUMNS`), then the carried ones:
 
 ``row`` (1 = the first data row), ``id``, ``provision``, ``version``, ``offender``,
 ``offence_date``, ``offence_date_given`` (``false``: the row gave none, and was assessed on
-the batch's date), ``can_be_liable`` (whether the law can reach this offender on that
-date), ``tier_applies``, ``tier``, ``tier_ref``, ``currency``, for each principal
-penalty kind its ``_min`` and ``_max`` (money) or ``_min_months`` and ``_max_months``,
-``additional`` (kinds and ranges), with a target currency ``converted_currency`` and the
-``_converted`` amounts, the rate as quoted, ``rate_quoted`` and ``rate_unit`` (``22463``,
-``VND per USD``: the larger way round, the published figure exactly as published, or for an
-inverse or cross rate the exact value its published legs make), ``rate_multiplier`` (the
-exact figure amounts are multiplied by: 0.0000445176… for VND→USD), ``rate_source``,
-``rate_basis`` (``daily``, ``month-end`` or ``annual average``; each leg's, joined by
-``and``, for a cross rate whose legs differ), ``rate_date`` (the end of the rate's period:
-the day of a daily rate, the month's last day of a month-end value, the year's last day of
-an annual average), ``rate_period_start`` and ``rate_stale``, then ``reasons``, ``notes``
-and ``error``. Every number is plain decimal text (no exponent, no thousands separators)
-and every date YYYY-MM-DD, as a spreadsheet reads them. The multiplier's column was called
-``rate``; it is renamed rather than kept, because a bare ``rate`` beside ``rate_quoted`` is
-read as the quoted figure, and ``rate_basis`` and ``rate_date`` change their values anyway:
-a reader of the old columns fails on the missing name instead of misreading a figure. The
-column ``liable`` is gone for the same reason: it said whether the offender *could* be
-liable on the date, and was read as "a tier applies" (``can_be_liable`` and
-``tier_applies`` say each).
-JSON Lines output holds each row's full JSON document (the one ``penalties assess --json``
-prints) with ``row`` and ``id`` (and ``carried``: the carried cells by column); its
-``conversion`` block carries the same ``rate_*`` fields (:func:`rates.quoted.quoted_json`).
+the batch's date), ``can_be_liable`` (whether the law can reach this offender on that date),
+``tier_applies``, ``tier``, ``tier_ref``, ``currency``, for each principal penalty kind its
+``_min`` and ``_max`` (money) or ``_min_months`` and ``_max_months``, each kind's
+``_max_kind`` (``limit``, ``floor``: at least the maximum shown, ``none``: no maximum,
+empty: no such penalty), ``additional`` (kinds and ranges), with a target currency
+``converted_currency`` and the ``_converted`` amounts, the rate as quoted, ``rate_quoted``
+and ``rate_unit`` (``22463``, ``VND per USD``: the larger way round, the published figure
+exactly as published, or for an inverse or cross rate the exact value its published legs
+make), ``rate_multiplier`` (the exact figure amounts are multiplied by: 0.0000445176… for
+VND→USD), ``rate_source``, ``rate_basis`` (``daily``, ``month-end`` or ``annual average``;
+each leg's, joined by ``and``, for a cross rate whose legs differ), ``rate_date`` (the end
+of the rate's period: the day of a daily rate, the month's last day of a month-end value,
+the year's last day of an annual average), ``rate_period_start`` and ``rate_stale``, then
+``reasons``, ``notes`` and ``error``. Every number is plain decimal text (no exponent, no
+thousands separators) and every date YYYY-MM-DD, as a spreadsheet reads them. The
+multiplier's column was called ``rate``; it is renamed rather than kept, because a bare
+``rate`` beside ``rate_quoted`` is read as the quoted figure, and ``rate_basis`` and
+``rate_date`` change their values anyway: a reader of the old columns fails on the missing
+name instead of misreading a figure. The column ``liable`` is gone for the same reason: it
+said whether the offender *could* be liable on the date, and was read as "a tier applies"
+(``can_be_liable`` and ``tier_applies`` say each). JSON Lines output holds each row's full
+JSON document (the one ``penalties assess --json`` prints) with ``row`` and ``id`` (and
+``carried``: the carried cells by column); its ``conversion`` block carries the same
+``rate_*`` fields (:func:`rates.quoted.quoted_json`).
 
 A line or row that cannot be read is a row in error (a
 :class:`~penalties.batch._rows.BadRow`), never the end of the batch: a JSON line that is
