@@ -159,12 +159,20 @@ def _unused(rate_date: str | None, input_rate_date: str | None, source: str | No
     have been used."""
     converted = any(rate is not None for rate in rates)
     for option, given, used, why in (
-            ("--rate-date", rate_date, converted, "nothing is converted (give --to)"),
+            ("--rate-date", rate_date, converted,
+             "nothing is converted: the amounts are already in that currency"),
             ("--input-rate-date", input_rate_date, inputs > 0,
              "no amount is given in another currency than the law's"),
             ("--source", source, converted or inputs > 0, "no rate is needed")):
         if given is not None and not used:
             typer.echo(f"penalties: note: {option} {given} is not used: {why}", err=True)
+
+
+def _rate_day(text: str | None, to: str | None, to_option: str = "--to") -> date | None:
+    """``--rate-date`` read as the library reads ``rate_date`` (refused without ``to``)."""
+    from penalties.assessment._conversion import rate_day
+
+    return rate_day(text, to, "--rate-date", to_option)
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -291,7 +299,7 @@ def _assess(provisions: list[str], facts: dict[str, Any], catalog: Catalog,
     from penalties import compare
 
     return compare(provisions, facts, catalog=catalog, to=to,
-                   rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                   rate_date=_rate_day(rate_date, to), rate_source=source,
                    input_rate_date=_day(input_rate_date, "--input-rate-date"))
 
 
@@ -342,7 +350,7 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
                                  param_hint="ID")
     catalog = _catalog(statutes, strict=not every)  # --all: the files that load, as `list`
     found = compare_all(facts, None if every else provisions, catalog=catalog, to=to,
-                        rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                        rate_date=_rate_day(rate_date, to), rate_source=source,
                         input_rate_date=_day(input_rate_date, "--input-rate-date"))
     _answer(as_json, found.to_dict, lambda text: text.comparison(found, _locale(locale)))
     _warn_stale(*(r.rate for r in found.results),
@@ -398,7 +406,7 @@ def thresholds(provision: Provision, on: Annotated[str | None, typer.Option(
 
     statute = _catalog(statutes).get(provision)
     table = boundaries(statute, _day(on, "--on") or _today(), in_currency, source,
-                       rate_date=_day(rate_date, "--rate-date"))
+                       rate_date=_rate_day(rate_date, in_currency, "--in"))
     _unused(rate_date, None, source, [table.rate], 0)
     _answer(as_json, table.to_dict, lambda text: text.thresholds(table, _locale(locale)))
     _warn_stale(table.rate)
@@ -546,7 +554,7 @@ def batch(input_path: Annotated[str, typer.Argument(metavar="INPUT", help="Cases
     try:
         with terminated_as_an_exception(), progress(files.size(), "") as tick:
             run_batch(files, provision, catalog=_catalog(statutes), to=to,
-                      rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                      rate_date=_rate_day(rate_date, to), rate_source=source,
                       stop_at_error=not skip_invalid, on_error=report if skip_invalid else None,
                       progress=tick, on_stale=stale, delimiter=separator,
                       strict_columns=strict_columns, on_note=note,
@@ -588,7 +596,7 @@ def _tier_map(provision: str, facts: dict[str, Any], vary: str, statutes: list[P
     from penalties import tier_map
 
     found = tier_map(provision, facts, vary, catalog=_catalog(statutes), to=to,
-                     rate_date=_day(rate_date, "--rate-date"), rate_source=source,
+                     rate_date=_rate_day(rate_date, to), rate_source=source,
                      input_rate_date=_day(input_rate_date, "--input-rate-date"))
     if found.not_held is not None:  # the value given is every value of the map: said
         typer.echo(f"penalties: note: the {found.fact} given ({found.not_held}) is not "

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from penalties._errors import InvalidFacts
 from penalties._facts import Facts
-from penalties.assessment._conversion import convert_result, report_rate
+from penalties.assessment._conversion import convert_result, rate_day, report_rate
 from penalties.assessment._engine import assess_facts
 from penalties.statutes._catalog import Catalog, default_catalog
 
@@ -39,7 +39,8 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
         catalog: where to look the provision up (default: built-in + ``PENALTIES_STATUTES``).
         today: the date used when the facts give no offence date (default: today).
         to: also report every amount in this currency, at one rate (see ``rate_date``).
-        rate_date: the date of that rate (default: the offence date).
+        rate_date: the date of that rate (default: the offence date); refused
+            (:class:`~penalties.InvalidInput`) without ``to``.
         rate_source: the rate source, for amounts given in another currency and for ``to``
             (default: the embedded snapshot).
         input_rate_date: the date of the rate that converts amounts given in another
@@ -53,6 +54,7 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
     from rates.sources import check_source
 
     check_source(rate_source)  # a mistyped source is refused even when no rate is needed
+    rate_date = rate_day(rate_date, to)  # refused without ``to``: it would seem used
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
     result = assess_facts(chosen.lens(statute), facts_for(statute, facts), today, rate_source,

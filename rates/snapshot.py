@@ -216,6 +216,7 @@ class SnapshotSource:
         self.annual_rule: AnnualRule = annual_rule
         self._store = _Store(os.fspath(data_dir) if data_dir is not None else DATA_DIR)
         self._label: str | None = None
+        self._currencies: frozenset[str] | None = None
         self._memo: dict[tuple[str, str, date], Rate] = {}
         self._lasts: dict[str, date] = {}
 
@@ -235,6 +236,27 @@ class SnapshotSource:
                      else f"user snapshot (refreshed {made.get('refreshed', 'unknown')})")
             self._label = label
         return label
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        """Every currency some series of the snapshot in use holds (each dataset's base and
+        coverage, from its manifest) or the euro's fixed rates reach (DEM, FRF...): what
+        :func:`rates.sources.require_carried` checks once, where a batch with ``--to XAU``
+        would otherwise fail on every row. A date a series does not reach is still asked."""
+        found = self._currencies
+        if found is None:
+            datasets = self._store.manifest()["datasets"].values()
+            found = frozenset({*(d["base"] for d in datasets),
+                               *(code for d in datasets for code in d["currencies"]),
+                               "EUR", *fixed_rates()})
+            self._currencies = found
+        return found
+
+    @property
+    def currency_list(self) -> str:
+        """How an error names what the snapshot carries: ``"the embedded snapshot's
+        series"`` (:func:`rates.sources.not_carried`)."""
+        return f"the {self.label}'s series"
 
     @property
     def attribution(self) -> str:

@@ -55,20 +55,23 @@ def test_a_value_given_for_the_fact_a_map_varies_is_said_not_held() -> None:
 
 
 def test_rate_options_that_change_nothing_are_said() -> None:
-    """``--rate-date``, ``--input-rate-date`` and ``--source`` were accepted and ignored
-    without a word when nothing was converted."""
-    found = runner.invoke(app, [*CASE, "--profit", "100000000", "--rate-date", "2019-01-01",
-                                "--input-rate-date", "2017-01-01", "--source", "ecb"])
+    """``--rate-date`` (with ``--to`` the law's own currency), ``--input-rate-date`` and
+    ``--source`` were accepted and ignored without a word when nothing was converted."""
+    found = runner.invoke(app, [*CASE, "--profit", "100000000", "--to", "VND", "--rate-date",
+                                "2019-01-01", "--input-rate-date", "2017-01-01", "--source",
+                                "ecb"])
     assert found.exit_code == EXIT_OK, found.output
     for option in ("--rate-date 2019-01-01", "--input-rate-date 2017-01-01", "--source ecb"):
         assert f"note: {option} is not used" in found.output
+    assert "already in that currency" in found.output
     used = runner.invoke(app, [*CASE, "--profit", "100000 USD", "--to", "USD",
                                "--rate-date", "2018-03-19", "--input-rate-date", "2018-03-19"])
     assert used.exit_code == EXIT_OK, used.output
     assert "is not used" not in used.output
     compared = runner.invoke(app, ["compare", "vn-225", "cn-217", "--offender", "entity",
-                                   "--profit", "100000000 VND", "--rate-date", "2019-01-01"])
-    assert "--rate-date 2019-01-01 is not used" in compared.output
+                                   "--profit", "100000000 VND", "--to", "VND", "--rate-date",
+                                   "2019-01-01"])
+    assert "--rate-date 2019-01-01 is not used" not in compared.output  # cn-217's is used
 
 
 def test_a_mistyped_rate_source_is_refused_even_when_no_rate_is_needed() -> None:

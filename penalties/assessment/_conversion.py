@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from penalties._errors import InvalidInput
 from penalties._values import day_option
 from penalties.assessment._figures import Figure, PenaltyRange
 from penalties.assessment._results import Assessment, Reason, TierResult
@@ -22,7 +23,21 @@ from rates.money import DEFAULT_ROUNDING, check_currency
 if TYPE_CHECKING:
     from rates.model import Rate
 
-__all__ = ["convert_assessment", "convert_figure", "convert_result", "report_rate"]
+__all__ = ["convert_assessment", "convert_figure", "convert_result", "rate_day", "report_rate"]
+
+
+def rate_day(value: object, to: object, name: str = "rate_date",
+             to_name: str = "to") -> date | None:
+    """The date of the rate that reports a result in another currency, as every interface
+    reads it (the library's ``rate_date=``, the command line's ``--rate-date``, a request's
+    ``rate_date``, a batch's): read as :func:`~penalties._values.day_option` reads a date,
+    and refused when nothing is to be converted (``to`` not given). Accepted and unused,
+    it would seem to have chosen the rate of a conversion that never happened."""
+    day = day_option(name, value)
+    if day is not None and to is None:
+        raise InvalidInput(name, f"is given but nothing is converted (give {to_name})",
+                           f"{name} together with {to_name}, or neither")
+    return day  # type: ignore[no-any-return]
 
 
 def report_rate(currency: str, to: str, on: date, source: str | None = None) -> Rate | None:

@@ -28,7 +28,7 @@ from penalties._errors import InvalidFacts
 from penalties._facts import Facts
 from penalties._facts import given as given_value
 from penalties._values import Amount, read
-from penalties.assessment._conversion import convert_figure, convert_result, report_rate
+from penalties.assessment._conversion import convert_figure, convert_result, rate_day, report_rate
 from penalties.assessment._figures import Figure, InputConversion, conversion_json
 from penalties.assessment._pieces import Piece, joined
 from penalties.assessment._seen import AFTER_TODAY_NOTE
@@ -198,6 +198,7 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
     from penalties._api import assess
     from penalties.statutes._catalog import default_catalog
 
+    rate_date = rate_day(rate_date, to)  # refused without ``to``: it would seem used
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
     name = fact_named(statute, vary)

@@ -23,7 +23,7 @@ from penalties import _words as words
 from penalties._documents import ConversionBlock
 from penalties._errors import NoVersionInForce
 from penalties._values import day_option
-from penalties.assessment._conversion import convert_figure, report_rate
+from penalties.assessment._conversion import convert_figure, rate_day, report_rate
 from penalties.assessment._figures import Figure, FigureDocument, conversion_json
 from penalties.statutes._compile_triggers import facts_of
 from penalties.statutes._triggers import (
@@ -191,6 +191,7 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
 
     check_source(rate_source)  # refused even when nothing is converted
     on = day_option("on", on)  # text read, empty refused (it was the latest version)
+    rate_date = rate_day(rate_date, to)  # refused without ``to``: it would seem used
     statute = provision if not isinstance(provision, str) else (
         catalog if catalog is not None else default_catalog()).get(provision)
     try:
@@ -209,7 +210,7 @@ def thresholds(provision: str | Statute, on: date | None = None, to: str | None 
             _walk(tier.node, (subject.value, tier.model.id, tier.ref), statute.currency, (),
                   rows)
     day = rate_date if rate_date is not None else on if on is not None else lookback.today()
-    rate = report_rate(statute.currency, to, day, rate_source) if to else None
+    rate = report_rate(statute.currency, to, day, rate_source) if to is not None else None
     if rate is not None:
         rows = [replace(r, low=convert_figure(r.low, rate), high=convert_figure(r.high, rate))
                 for r in rows]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from penalties._errors import InvalidFacts, PenaltyError, shown
 from penalties._facts import Facts, fact_of, given
 from penalties._values import TextReader, day_option, read, today_option
+from penalties.assessment._conversion import rate_day
 from rates.errors import RateError
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class Assessor:
                  input_rate_date: date | None = None) -> None:
         from penalties.statutes._catalog import default_catalog
         from rates.money import check_currency
-        from rates.sources import check_source
+        from rates.sources import check_source, get_source, require_carried
 
         check_source(rate_source)  # refused at the call, even if no row needs a rate
 
@@ -233,7 +234,9 @@ class Assessor:
         self.vocabulary = self.statute.vocabulary
         self.reader = TextReader()
         self.target = check_currency(to) if to is not None else None
-        self.rate_date = day_option("rate_date", rate_date)  # (text read, empty refused)
+        if self.target not in (None, self.statute.currency):  # once, not on every row
+            require_carried(get_source(rate_source), self.target)
+        self.rate_date = rate_day(rate_date, to)  # (text read; refused without ``to``)
         self.rate_source = rate_source
         #: The date of the rate of amounts given in another currency (``None``: each
         #: case's offence date).

@@ -100,13 +100,11 @@ def _day(field: str, text: str | None) -> date | None:
 
 
 def _rate_day(text: str | None, to: str | None, to_field: str = "to") -> date | None:
-    """The ``rate_date`` of a request: refused when nothing is converted (no ``to``), where
-    the command line prints a note; accepted and unused, it would seem to have been used."""
-    day = _day("rate_date", text)
-    if day is not None and to is None:
-        raise InvalidInput("rate_date", f"is given but nothing is converted (give "
-                           f"\"{to_field}\")", f"a rate_date with \"{to_field}\", or none")
-    return day
+    """The ``rate_date`` of a request, read as the library reads it: refused when nothing
+    is converted (no ``to``); accepted and unused, it would seem to have been used."""
+    from penalties.assessment._conversion import rate_day
+
+    return rate_day(text, to, "rate_date", f'"{to_field}"')
 
 
 def _currency(field: str, code: str | None) -> str | None:
