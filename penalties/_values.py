@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from penalties._errors import InvalidFacts, InvalidInput, UnsupportedCurrency, shown
 from penalties._vocabulary import Fact
+from rates.dates import parse_date
 from rates.digits import digit_problem
-from rates.errors import InvalidAmount, UnknownCurrency
+from rates.errors import InvalidAmount, InvalidDate, UnknownCurrency
 from rates.money import amount_text, check_currency, parse_amount
 
 __all__ = ["MAX_TEXT", "TRUE_TEXTS", "Amount", "TextReader", "day_option", "plain_column",
@@ -49,7 +50,6 @@ MAX_ACT = 60
 #: Texts read as true and as false (case-insensitive); blank is "not given".
 TRUE_TEXTS = frozenset({"true", "1", "yes", "y"})
 FALSE_TEXTS = frozenset({"false", "0", "no", "n"})
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ACT = re.compile(r"[a-z0-9][a-z0-9.()-]*")
 #: Text of a whole number written as a decimal (``2.0``), which a count refuses by name.
 _WHOLE_DECIMAL = re.compile(r"[0-9]{1,18}\.0+")
@@ -181,17 +181,11 @@ def _flag(fact: Fact, raw: object) -> bool:
 
 
 def _date(fact: Fact, raw: object) -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            raise InvalidFacts(fact.name, f"{shown(raw)} is not a real calendar date",
-                               fact.allowed) from None
-    raise InvalidFacts(fact.name, f"{shown(raw)} is not a date", fact.allowed)
+    try:  # read as every date of the library is read (a zoned datetime refused)
+        return parse_date(raw, fact.name)
+    except InvalidDate as exc:
+        raise InvalidFacts(fact.name, f"{shown(exc.value)} {exc.problem}",
+                           fact.allowed) from None
 
 
 def _enum(fact: Fact, raw: object) -> str:
@@ -272,8 +266,9 @@ def read_option(kind: str, name: str, raw: object) -> object:
 def day_option(name: str, value: Any) -> Any:  # noqa: ANN401 - a date, as given
     """A date argument of the library (``rate_date=``, ``today=``...) read as
     :func:`read_option` reads it: text (empty text refused, the argument named: ``""`` was
-    the default date, silently), a datetime as its date, anything else that is not a date
-    refused; a date as it is (``None``: not given)."""
+    the default date, silently), a datetime as its date (one with a time zone refused:
+    :func:`rates.dates.parse_date`), anything else that is not a date refused; a date as it
+    is (``None``: not given)."""
     return value if value is None or type(value) is date else read_option("date", name, value)
 
 

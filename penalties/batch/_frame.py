@@ -16,8 +16,9 @@ values like any CSV cell (:mod:`penalties.batch._table`). The rules, by what pan
   says to read the column as text (``dtype=str``), because the float may not be the
   figure the file holds;
 - a ``Timestamp``, ``datetime`` or ``datetime64`` is its date (YYYY-MM-DD), as the reader
-  takes the date of a ``datetime``; a ``date`` its ISO form; a ``Decimal`` its plain
-  digits;
+  takes the date of a ``datetime`` (:func:`rates.dates.parse_date`); one with a time zone
+  is refused, as it names a different day in different places (its row says so); a
+  ``date`` its ISO form; a ``Decimal`` its plain digits;
 - anything else is ``str(value)``.
 
 The columns carried through (those that are not facts: :mod:`penalties.batch._header`) are
@@ -33,6 +34,8 @@ from typing import TYPE_CHECKING
 from penalties.batch._cells import CSV_COLUMNS
 from penalties.batch._rows import BadRow, refused_id
 from penalties.batch._table import TableAssessor
+from rates.dates import parse_date
+from rates.errors import InvalidDate
 
 if TYPE_CHECKING:
     import pandas
@@ -133,8 +136,11 @@ def cell_text(value: object) -> str | float:
         if value.is_integer() and abs(value) < EXACT_FLOATS:
             return str(int(value))
         return value
-    if isinstance(value, datetime):
-        return value.date().isoformat()
+    if isinstance(value, datetime):  # its date, as every date is read (a zoned one refused)
+        try:
+            return parse_date(value, "").isoformat()
+        except InvalidDate:  # the reader refuses the text, naming the column
+            return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

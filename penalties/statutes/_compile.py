@@ -118,10 +118,21 @@ def _units_used(value: object, where: str) -> list[str]:
 
 
 def _check_cases(model: StatuteFile, vocabulary: Vocabulary, problems: Problems) -> None:
+    """A golden case names known facts and a known tier, has a name of its own (failures are
+    reported by name) and gives its offence date: without one it would be judged under the
+    version in force on the day it is run, and pass or fail with the calendar."""
     tier_ids = {t.id for v in model.versions for t in v.tiers} | {"none", "no-version"}
+    named: dict[str, int] = {}
     for i, case in enumerate(model.cases):
+        first = named.setdefault(case.name, i)
+        if first != i:
+            problems.add(f"cases[{i}].name", f"{shown(case.name)} is already the name of "
+                         f"cases[{first}]; each golden case needs a name of its own")
         try:
-            Facts.from_mapping(case.facts, vocabulary)
+            if Facts.from_mapping(case.facts, vocabulary).given().get("offence_date") is None:
+                problems.add(f"cases[{i}].facts.offence_date", "is not given: the case would "
+                             "be judged under the version in force on the day it is run; "
+                             "give the date the case is about")
         except InvalidFacts as exc:
             problems.add(f"cases[{i}].facts.{exc.field}", str(exc))
         if case.tier not in tier_ids:
