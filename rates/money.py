@@ -348,8 +348,8 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
             break
     else:
         problem = digit_problem(stripped)
-        raise InvalidAmount(text, "not an amount this library can read unambiguously" if
-                            problem is None else f"the amount {problem}")
+        raise InvalidAmount(text, _exponent_problem(stripped) if problem is None
+                            else f"the amount {problem}")
     number = match["number"].replace(",", "").replace("_", "")
     try:
         amount = Decimal(number)  # exact whatever the context: the pattern admits a number
@@ -357,6 +357,30 @@ def _parse_text(text: str) -> tuple[Decimal, str | None]:
         raise InvalidAmount(text, "not a number") from None
     code = match["code"]
     return _checked(amount, text), (check_currency(code) if code else None)
+
+
+#: An amount written with an exponent (``2.5e8``, ``USD 1.2E+06``), as a spreadsheet shows a
+#: figure it has rounded.
+_EXPONENT = re.compile(rf"(?:{_CODE}\s*)?(?P<number>[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]{{1,2}})"
+                       rf"(?:\s*{_CODE})?")
+
+
+def _exponent_problem(text: str) -> str:
+    """Why a text that no form reads is refused: said so when it is a number written with
+    an exponent (how a spreadsheet shows a figure it has rounded: the file's own number may
+    have more digits), in general words otherwise.
+
+    >>> print(_exponent_problem("2.5E+08 VND"))
+    written with an exponent, as a spreadsheet shows a rounded figure; write the amount's own \
+digits (2.5E+08 is 250000000)
+    """
+    match = _EXPONENT.fullmatch(text)
+    if match is None:
+        return "not an amount this library can read unambiguously"
+    number = Decimal(match["number"])
+    said = f" ({match['number']} is {number:f})" if number.adjusted() < 19 else ""
+    return ("written with an exponent, as a spreadsheet shows a rounded figure; write the "
+            f"amount's own digits{said}")
 
 
 #: An amount written with a decimal comma: groups of three digits separated by one kind of
