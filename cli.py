@@ -152,17 +152,15 @@ def _warn_stale(*found: Rate | None) -> None:
         typer.echo(f"penalties: warning: {line}", err=True)
 
 
-def _unused(rate_date: str | None, input_rate_date: str | None, source: str | None,
-            rates: Sequence[Rate | None], inputs: int) -> None:
+def _unused(rate_date: str | None, source: str | None, rates: Sequence[Rate | None],
+            inputs: int) -> None:
     """One line on stderr for each rate option that changed nothing (``--rate-date`` when
     nothing was converted to ``--to``...): accepted and silently ignored, it would seem to
-    have been used."""
+    have been used. (An unused ``--input-rate-date`` is said by the result's notes.)"""
     converted = any(rate is not None for rate in rates)
     for option, given, used, why in (
             ("--rate-date", rate_date, converted,
              "nothing is converted: the amounts are already in that currency"),
-            ("--input-rate-date", input_rate_date, inputs > 0,
-             "no amount is given in another currency than the law's"),
             ("--source", source, converted or inputs > 0, "no rate is needed")):
         if given is not None and not used:
             typer.echo(f"penalties: note: {option} {given} is not used: {why}", err=True)
@@ -328,7 +326,7 @@ def assess(provision: Provision, facts: dict[str, Any], extra: Extra = None, to:
 
     _answer(as_json, document, lines)
     _warn_stale(result.rate, *(item.rate for item in result.inputs))
-    _unused(rate_date, input_rate_date, source, [result.rate], len(result.inputs))
+    _unused(rate_date, source, [result.rate], len(result.inputs))
 
 
 @app.command()
@@ -355,7 +353,7 @@ def compare(facts: dict[str, Any], provisions: Annotated[list[str] | None, typer
     _answer(as_json, found.to_dict, lambda text: text.comparison(found, _locale(locale)))
     _warn_stale(*(r.rate for r in found.results),
                 *(i.rate for r in found.results for i in r.inputs))
-    _unused(rate_date, input_rate_date, source, [r.rate for r in found.results],
+    _unused(rate_date, source, [r.rate for r in found.results],
             sum(len(r.inputs) for r in found.results))
     _unloaded(catalog)
     if found.unanswered and not found.results:  # shown, and said: no provision answered
@@ -407,7 +405,7 @@ def thresholds(provision: Provision, on: Annotated[str | None, typer.Option(
     statute = _catalog(statutes).get(provision)
     table = boundaries(statute, _day(on, "--on") or _today(), in_currency, source,
                        rate_date=_rate_day(rate_date, in_currency, "--in"))
-    _unused(rate_date, None, source, [table.rate], 0)
+    _unused(rate_date, source, [table.rate], 0)
     _answer(as_json, table.to_dict, lambda text: text.thresholds(table, _locale(locale)))
     _warn_stale(table.rate)
 

@@ -9,12 +9,19 @@ calling thread or any other.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from penalties._errors import InvalidFacts
 from penalties._facts import Facts
-from penalties.assessment._conversion import convert_result, rate_day, report_rate
+from penalties._values import day_option
+from penalties.assessment._conversion import (
+    convert_result,
+    input_rate_unused,
+    rate_day,
+    report_rate,
+)
 from penalties.assessment._engine import assess_facts
 from penalties.statutes._catalog import Catalog, default_catalog
 
@@ -44,7 +51,8 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
         rate_source: the rate source, for amounts given in another currency and for ``to``
             (default: the embedded snapshot).
         input_rate_date: the date of the rate that converts amounts given in another
-            currency than the statute's (default: the offence date).
+            currency than the statute's (default: the offence date); when no amount is in
+            another currency, the result's ``notes`` say it was not used.
 
     >>> result = assess("vn/penal-code/225", {"offender": "entity",
     ...                 "illicit_profit": "250000000 VND", "offence_date": "2018-03-19"})
@@ -57,8 +65,12 @@ def assess(provision: str | Statute, facts: Facts | Mapping[str, Any], *,
     rate_date = rate_day(rate_date, to)  # refused without ``to``: it would seem used
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
+    input_day = day_option("input_rate_date", input_rate_date)
     result = assess_facts(chosen.lens(statute), facts_for(statute, facts), today, rate_source,
-                          input_rate_date)
+                          input_day)
+    if input_day is not None and not result.inputs:  # said, not silently unused
+        result = replace(result, notes=(*result.notes, input_rate_unused(
+            input_day, result.provision.currency)))
     if to is None:
         return result
     day = result.offence_date if rate_date is None else rate_date

@@ -306,8 +306,7 @@ def sources(rows: list[dict[str, Any]]) -> Text:
 
 
 def validation(report: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """What ``penalties validate`` says of each file: the files that passed, then what
-    failed (a file's error, or a golden case and its differences)."""
+    """What ``penalties validate`` says: the files that passed, then each error and case."""
     passed, failed = [], []
     for entry in report:
         failures = entry.get("failures") or []
@@ -316,8 +315,6 @@ def validation(report: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
         failed += [f"FAIL {entry['file']}: golden case {f['case']!r}: "
                    + "; ".join(f["differences"]) for f in failures]
         if "error" not in entry and not failures:
-            cases = entry["cases"]
-            said = ("no golden case: nothing checks it against the law's text" if cases == 0
-                    else f"{cases} golden case{'' if cases == 1 else 's'}")
-            passed.append(f"ok   {entry['file']} ({entry['id']}, {said})")
+            passed.append(f"ok   {entry['file']} ({entry['id']}, "
+                          f"{words.golden_cases(entry['cases'])})")
     return passed, failed

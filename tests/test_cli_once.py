@@ -61,8 +61,9 @@ def test_rate_options_that_change_nothing_are_said() -> None:
                                 "2019-01-01", "--input-rate-date", "2017-01-01", "--source",
                                 "ecb"])
     assert found.exit_code == EXIT_OK, found.output
-    for option in ("--rate-date 2019-01-01", "--input-rate-date 2017-01-01", "--source ecb"):
+    for option in ("--rate-date 2019-01-01", "--source ecb"):
         assert f"note: {option} is not used" in found.output
+    assert "Note: The input rate date (2017-01-01) is not used" in found.output  # the result's
     assert "already in that currency" in found.output
     used = runner.invoke(app, [*CASE, "--profit", "100000 USD", "--to", "USD",
                                "--rate-date", "2018-03-19", "--input-rate-date", "2018-03-19"])

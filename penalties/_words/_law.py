@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from penalties.statutes._ranges import BoundSpec, RangeSpec, TermSpec
     from penalties.statutes._triggers import BandNode, Node
 
-__all__ = ["additional_cell", "bound", "bound_cells", "evaluated", "factor", "joiner",
-           "kind", "node", "origin", "outline", "principal_rule", "range_ends", "range_line",
-           "range_name", "range_spec", "summary", "term"]
+__all__ = ["additional_cell", "bound", "bound_cells", "evaluated", "factor", "golden_cases",
+           "joiner", "kind", "node", "origin", "outline", "principal_rule", "range_ends",
+           "range_line", "range_name", "range_spec", "summary", "term"]
 
 
 
@@ -232,3 +232,15 @@ def outline(trigger: Node, indent: str = "") -> list[str]:
             lines += outline(child, indent + "  ")
         return lines
     return [f"{indent}{trigger.ref}: {node(trigger)}"]
+
+
+def golden_cases(count: int) -> str:
+    """How many golden cases a statute file carries, for ``penalties validate``: none is
+    said as what it means (nothing checks the file against the law's text).
+
+    >>> golden_cases(1), golden_cases(22)
+    ('1 golden case', '22 golden cases')
+    """
+    if count == 0:
+        return "no golden case: nothing checks it against the law's text"
+    return f"{count} golden case{'' if count == 1 else 's'}"

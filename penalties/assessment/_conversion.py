@@ -23,7 +23,8 @@ from rates.money import DEFAULT_ROUNDING, check_currency
 if TYPE_CHECKING:
     from rates.model import Rate
 
-__all__ = ["convert_assessment", "convert_figure", "convert_result", "rate_day", "report_rate"]
+__all__ = ["convert_assessment", "convert_figure", "convert_result", "input_rate_unused",
+           "rate_day", "report_rate"]
 
 
 def rate_day(value: object, to: object, name: str = "rate_date",
@@ -38,6 +39,14 @@ def rate_day(value: object, to: object, name: str = "rate_date",
         raise InvalidInput(name, f"is given but nothing is converted (give {to_name})",
                            f"{name} together with {to_name}, or neither")
     return day  # type: ignore[no-any-return]
+
+
+def input_rate_unused(day: date, currency: str) -> str:
+    """The note of a result whose ``input_rate_date`` converted nothing: no amount of the
+    case is in another currency than the law's (an amount meant in dollars but written
+    without its currency is read in the law's own: this says so)."""
+    return (f"The input rate date ({day.isoformat()}) is not used: no amount is given in "
+            f"another currency than {currency}.")
 
 
 def report_rate(currency: str, to: str, on: date, source: str | None = None) -> Rate | None:

@@ -27,7 +27,7 @@ from penalties import _words as words
 from penalties._errors import InvalidFacts
 from penalties._facts import Facts
 from penalties._facts import given as given_value
-from penalties._values import Amount, read
+from penalties._values import Amount, day_option, read
 from penalties.assessment._conversion import convert_figure, convert_result, rate_day, report_rate
 from penalties.assessment._figures import Figure, InputConversion, conversion_json
 from penalties.assessment._pieces import Piece, joined
@@ -196,9 +196,11 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
     [(None, '0', True), ('225(1)', '50000000', True)]
     """
     from penalties._api import assess
+    from penalties.assessment._conversion import input_rate_unused
     from penalties.statutes._catalog import default_catalog
 
     rate_date = rate_day(rate_date, to)  # refused without ``to``: it would seem used
+    input_day = day_option("input_rate_date", input_rate_date)
     chosen = catalog if catalog is not None else default_catalog()
     statute = chosen.get(provision) if isinstance(provision, str) else provision
     name = fact_named(statute, vary)
@@ -212,7 +214,7 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
     def at(value: Decimal) -> Assessment:
         given: object = Amount(value, currency) if money else int(value)
         return assess(statute, {**fixed, name: given}, catalog=chosen, today=today,
-                      rate_source=rate_source, input_rate_date=input_rate_date)
+                      rate_source=rate_source, input_rate_date=input_day)
 
     first = at(lowest)
     law = chosen.get(first.provision.id)
@@ -248,7 +250,8 @@ def tier_map(provision: str | Statute, facts: Mapping[str, Any] | Facts,
     held = given_value(fact, read(fact, given[name])) if name in given else None
     return TierMap(law.id, name, currency if money else None, first.offence_date, segments, rate,
                    _not_given(segments, name), first.inputs, None if held is None else str(held),
-                   tuple(n for n in first.notes if n == AFTER_TODAY_NOTE))
+                   tuple(n for n in first.notes if n == AFTER_TODAY_NOTE or (
+                       input_day is not None and n == input_rate_unused(input_day, currency))))
 
 
 def _check_varied(law: Statute, version: CompiledVersion, first: Assessment, name: str,

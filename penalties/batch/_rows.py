@@ -241,10 +241,19 @@ class Assessor:
         #: The date of the rate of amounts given in another currency (``None``: each
         #: case's offence date).
         self.input_rate_date = day_option("input_rate_date", input_rate_date)
+        #: Whether a case gave an amount in another currency (which that date converts).
+        self.converted_inputs = False
         self.today = today_option(today)  # one per batch (text read, empty refused)
         self._rates: dict[tuple[str, str, date, str | None], Rate | None] = {}
         #: Told each stale rate the batch uses, once per currency, date and source.
         self.on_stale = on_stale
+
+    def unused_input_rate(self) -> str | None:
+        """What a batch says once, at its end, of an ``input_rate_date`` no case used."""
+        if self.input_rate_date is None or self.converted_inputs:
+            return None
+        return (f"--input-rate-date {self.input_rate_date.isoformat()} is not used: no case "
+                f"gives an amount in another currency than {self.statute.currency}")
 
     def rate(self, currency: str, day: date) -> Rate | None:
         """The rate for results in ``currency`` of a case of ``day`` (``None``: no
@@ -271,6 +280,7 @@ class Assessor:
 
         result = assess_facts(self.lens, facts, self.today, self.rate_source,
                               self.input_rate_date)
+        self.converted_inputs = self.converted_inputs or bool(result.inputs)
         return convert_result(result, self.rate(result.provision.currency, result.offence_date))
 
     def one(self, number: int, case: Facts | Mapping[str, Any]) -> BatchResult:

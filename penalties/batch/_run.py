@@ -235,6 +235,9 @@ class _Run:
             if count % 10_000 == 0:
                 tick(count, _read_so_far(source))
         tick(count, _read_so_far(source))
+        unused = assessor.unused_input_rate()
+        if on_note is not None and unused is not None:
+            on_note(unused)
 
     def _results(self, assessor: Assessor, cases: Iterable[Mapping[str, Any]]
                  ) -> Iterator[BatchResult]:

@@ -93,6 +93,9 @@ def csv_to_csv(source: IO[str] | Peeked, sink: Sink, provision: str | Statute, *
             sink.write(chunk.csv(escape_formulas=escape_formulas))
             done += len(chunk)
             yield done, errors
+        unused = assessor.unused_input_rate()
+        if on_note is not None and unused is not None:
+            on_note(unused)
     except csv.Error as exc:
         raise csv.Error(f"line {reader.line_num}: {exc}") from None
 

@@ -228,6 +228,8 @@ class TableAssessor:
         if template is None:
             template = run(lens, key)
             lens.remember(key, template)
+        if template.inputs:
+            self.assessor.converted_inputs = True
         bounds = _amounts(template)
         number = self.bounds.get(bounds)
         if number is None:
