@@ -16,9 +16,10 @@ in :mod:`rates.lookback`):
 >>> late.converted, late.rate.period, late.rate.stale, late.rate.age_days
 (Money('89.51', 'EUR'), '2026-10-30', True, 32)
 
-Dates: ``on`` is a :class:`datetime.date` or ``YYYY-MM-DD`` text; it defaults to *today in
-the local time zone* (:func:`rates.lookback.today`). Law-side callers should always pass
-the offence date.
+Dates: ``on`` is a :class:`datetime.date` or ``YYYY-MM-DD`` text (a ``datetime`` without a
+time zone is its day; one with a time zone is refused: :func:`rates.dates.parse_date`); it
+defaults to *today in the local time zone* (:func:`rates.lookback.today`). Law-side callers
+should always pass the offence date.
 """
 
 from __future__ import annotations
